@@ -1,0 +1,302 @@
+"""`ttcalc budget`: the training fund a budget must hold, from payroll sheets.
+
+payroll_total is the sum of the gross pay (应发) of every person row read, in integer fen;
+every derived money figure is computed from that exact total and rounded once, half-up, to
+the fen (spec §7).  The rates and shares come from the policy profile, never from code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+from . import reader
+from .clean import fen_str, parse_decimal, to_fen
+from .errors import InputError
+from .policy import load_profile
+from .report import Report, inputs_block, policy_block
+from .rules import FAIL, PASS, from_rule, judge, not_applicable, ratio_str
+
+DEFINITIONS = {
+    "payroll_total": "sum of the gross pay (应发) of every person row of every sheet and file read; where a sheet "
+                     "has no gross column, the sum of its pay components; never net pay (实发), deductions, "
+                     "employer contributions, or subtotal/total rows",
+    "people": "distinct persons: by valid 身份证号, else by name and unit",
+    "rounding": "each derived money figure is computed from the exact payroll total and rounded once, "
+                "half-up (四舍五入), to the fen",
+    "unit": "the 单位/学校 column; where a file has none, the file name (one school per file)",
+}
+
+
+@dataclass
+class Payroll:
+    """The payroll base, summed exactly."""
+    total_fen: int = 0
+    rows: int = 0
+    units: dict = field(default_factory=dict)  # unit -> [fen, rows, set of person keys]
+    persons: set = field(default_factory=set)
+    per_sheet: list = field(default_factory=list)  # (SheetRead, numpy fen array, used mask, source label)
+    warnings: list = field(default_factory=list)
+
+
+def _fraction_fen(value: Fraction) -> int:
+    """Round a Fraction of fen half-up (away from zero) to integer fen."""
+    sign = -1 if value < 0 else 1
+    q, r = divmod(abs(value.numerator), value.denominator)
+    return sign * (q + (1 if 2 * r >= value.denominator else 0))
+
+
+def money_of(fen: int) -> str:
+    return fen_str(fen)
+
+
+def derive(total_fen: int, *factors) -> int:
+    """total × factors, exactly, rounded once half-up to the fen."""
+    value = Fraction(total_fen)
+    for f in factors:
+        value *= Fraction(Decimal(str(f)))
+    return _fraction_fen(value)
+
+
+def sum_payroll(dataset) -> Payroll:
+    import numpy as np
+    import pyarrow.compute as pc
+
+    from .money import column_fen
+
+    pay = Payroll()
+    for s in dataset.used:
+        data = s.data
+        used = pc.is_null(data["_skip"]).to_numpy(zero_copy_only=False)
+        gross_col = s.column("gross")
+        comp_cols = s.columns_of("component")
+        fen = np.zeros(data.num_rows, dtype=np.int64)
+        have = np.zeros(data.num_rows, dtype=bool)
+        if gross_col:
+            fen, have, bad, subfen = column_fen(data[gross_col], s.scale(gross_col))
+            _bad_cells(s, data, used, bad, gross_col)
+            _subfen(pay, s, data, used, subfen, gross_col)
+        missing = used & ~have
+        if comp_cols and missing.any():
+            comp_total = np.zeros(data.num_rows, dtype=np.int64)
+            for col in comp_cols:
+                cf, _present, bad, subfen = column_fen(data[col], s.scale(col))
+                _bad_cells(s, data, missing, bad, col)
+                _subfen(pay, s, data, missing, subfen, col)
+                comp_total += cf
+            fen = np.where(missing, comp_total, fen)
+            if gross_col:
+                rows = data["_row"].to_numpy()[missing]
+                for r in rows[:50]:
+                    pay.warnings.append({"code": "gross_empty", "file": str(s.file), "sheet": s.sheet, "row": int(r),
+                                         "message": "应发 (gross) is empty: the sum of the pay components is used"})
+        elif missing.any():
+            rows = data["_row"].to_numpy()[missing]
+            raise InputError(f"{s.file} [{s.sheet}] row {int(rows[0])}, column {gross_col}: "
+                             "gross pay (应发) is empty for a person row; fill it in or skip the row")
+        fen = np.where(used, fen, 0)
+        pay.per_sheet.append((s, fen, used))
+        pay.total_fen += int(fen.sum())
+        pay.rows += int(used.sum())
+        _by_unit(pay, s, data, fen, used)
+    return pay
+
+
+def _bad_cells(s, data, mask, bad, col) -> None:
+    rows = data["_row"].to_numpy()
+    for i, text in bad:
+        if mask[i]:
+            raise InputError(f"{s.file} [{s.sheet}] row {int(rows[i])}, column {col}: "
+                             f"expected an amount in yuan, got {text[:30]!r}")
+
+
+def _subfen(pay, s, data, mask, subfen, col) -> None:
+    rows = data["_row"].to_numpy()
+    for i in subfen[:50]:
+        if mask[i]:
+            pay.warnings.append({"code": "sub_fen", "file": str(s.file), "sheet": s.sheet, "row": int(rows[i]),
+                                 "message": f"amount in {col} is finer than a fen: rounded half-up to the fen"})
+
+
+def _by_unit(pay: Payroll, s, data, fen, used) -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = data.num_rows
+    if s.column("unit"):
+        units = pc.fill_null(pc.utf8_trim_whitespace(data["unit"]), Path(s.file).stem)
+    else:
+        units = pa.array([Path(s.file).stem] * n) if n < 1_000 else pa.repeat(pa.scalar(Path(s.file).stem), n)
+    if s.column("id"):
+        key = pc.coalesce(data["id"], pc.binary_join_element_wise(
+            pc.fill_null(data[s.column("name")] if s.column("name") else pa.nulls(n, pa.string()), ""), units, "|"))
+    else:
+        key = pc.binary_join_element_wise(pc.fill_null(data["name"], ""), units, "|")
+    table = pa.table({"unit": units, "fen": pa.array(fen), "key": key}).filter(pa.array(used))
+    grouped = table.group_by("unit").aggregate([("fen", "sum"), ("fen", "count"), ("key", "distinct")])
+    for unit, total, count, keys in zip(grouped["unit"].to_pylist(), grouped["fen_sum"].to_pylist(),
+                                        grouped["fen_count"].to_pylist(), grouped["key_distinct"].to_pylist()):
+        entry = pay.units.setdefault(unit, [0, 0, set()])
+        entry[0] += int(total)
+        entry[1] += int(count)
+        entry[2].update(keys)
+        pay.persons.update(keys)
+
+
+def run(files: list[str], policy: str = "quangang-2022", as_of: date | None = None, sheets=None, maps=None,
+        budgeted: str | None = None, to_school: str | None = None, public_funds=None, output: Path | None = None,
+        overwrite: bool = False, lang: str = "en", progress=None) -> Report:
+    as_of = as_of or date.today()
+    profile = load_profile(policy)
+    budgeted_fen = _amount("--budgeted", budgeted)
+    to_school_fen = _amount("--to-school", to_school)
+    if output is not None:
+        from .safeio import refuse_inputs
+        from .grid import expand
+
+        refuse_inputs(Path(output), expand(files))
+        if Path(output).exists() and not overwrite:
+            raise InputError(f"{output}: already exists; add --overwrite to replace it")
+    dataset = reader.read(files, "payroll", maps, sheets, progress)
+    pay = sum_payroll(dataset)
+    report = Report("budget", as_of)
+    report.policy, pol_warnings = policy_block(profile, as_of)
+    report.inputs = inputs_block(dataset)
+    report.warnings = pol_warnings + [w.as_dict() for w in dataset.warnings] + pay.warnings
+    report.definitions = dict(DEFINITIONS)
+    figures = compute(profile, pay, budgeted_fen, to_school_fen)
+    report.figures = figures["figures"]
+    report.by_unit = figures["by_unit"]
+    report.checks = checks(profile, figures, budgeted_fen, to_school_fen, lang)
+    report.checks += public_funds_checks(profile, public_funds, lang, report)
+    if output is not None:
+        from .workbook import budget as budget_book
+
+        budget_book.write(Path(output), report, pay, profile, lang, overwrite)
+    return report
+
+
+def _amount(option: str, text: str | None) -> int | None:
+    if text is None:
+        return None
+    try:
+        value = parse_decimal(text)
+    except ValueError:
+        value = None
+    if value is None or value < 0:
+        raise InputError(f"{option} {text}: expected an amount in yuan, e.g. 185185.19")
+    return to_fen(value)
+
+
+def _rule_value(profile, rule_id):
+    rule = profile.get(rule_id)
+    return (rule, Decimal(str(rule.value))) if rule is not None else (None, None)
+
+
+def compute(profile, pay: Payroll, budgeted_fen: int | None, to_school_fen: int | None) -> dict:
+    _, rate_min = _rule_value(profile, "fund.rate_min")
+    _, rate_max = _rule_value(profile, "fund.rate_max")
+    _, share_min = _rule_value(profile, "fund.school_share_min")
+    _, passdown = _rule_value(profile, "fund.passdown_share")
+    total = pay.total_fen
+    people = len(pay.persons)
+    f: dict = {"payroll_total": money_of(total), "payroll_rows": pay.rows, "people": people, "units": len(pay.units),
+               "fund_rate_min": str(rate_min) if rate_min is not None else None,
+               "fund_rate_max": str(rate_max) if rate_max is not None else None,
+               "fund_min": money_of(derive(total, rate_min)) if rate_min is not None else None,
+               "fund_max": money_of(derive(total, rate_max)) if rate_max is not None else None,
+               "school_share_min": str(share_min) if share_min is not None else None,
+               "school_allocation_min": money_of(derive(total, rate_min, share_min))
+               if rate_min is not None and share_min is not None else None}
+    if budgeted_fen is not None:
+        f["budgeted"] = money_of(budgeted_fen)
+        f["school_allocation_required"] = money_of(derive(budgeted_fen, share_min)) if share_min is not None else None
+    if to_school_fen is not None:
+        f["to_school"] = money_of(to_school_fen)
+    per_teacher_fen = None
+    if passdown is not None and rate_min is not None:
+        f["passdown_share"] = str(passdown)
+        f["passdown_total"] = money_of(derive(total, rate_min, passdown))
+        per_teacher_fen = _fraction_fen(Fraction(total) * Fraction(rate_min) * Fraction(passdown) / people) \
+            if people else None
+        f["passdown_per_teacher"] = money_of(per_teacher_fen) if per_teacher_fen is not None else None
+    by_unit = []
+    for unit in sorted(pay.units):
+        fen, rows, keys = pay.units[unit]
+        item = {"unit": unit, "payroll_total": money_of(fen), "payroll_rows": rows, "people": len(keys)}
+        if rate_min is not None:
+            item["fund_min"] = money_of(derive(fen, rate_min))
+            item["share_of_payroll"] = ratio_str(Fraction(fen, total)) if total else None
+        if per_teacher_fen is not None:
+            item["passdown"] = money_of(per_teacher_fen * len(keys))
+        by_unit.append(item)
+    return {"figures": f, "by_unit": by_unit}
+
+
+def checks(profile, figures: dict, budgeted_fen, to_school_fen, lang: str) -> list:
+    f = figures["figures"]
+    out = []
+    rate_min = profile.get("fund.rate_min")
+    rate_max = profile.get("fund.rate_max")
+    total_fen = to_fen(Decimal(f["payroll_total"]))
+    if rate_min is None:
+        out.append(not_applicable("fund.rate", "the profile sets no payroll-based fund rate", lang=lang))
+    elif budgeted_fen is None:
+        out.append(not_applicable("fund.rate", "no --budgeted amount given: the required fund is in the figures "
+                                  f"(fund_min {f['fund_min']})", rate_min, lang))
+    elif total_fen == 0:
+        out.append(not_applicable("fund.rate", "the payroll total is zero", rate_min, lang))
+    else:
+        actual = Fraction(budgeted_fen, total_fen)
+        check = judge(from_rule("fund.rate", rate_min, lang), actual, rate_min)
+        check.formula = "budgeted ÷ payroll_total"
+        check.inputs = {"budgeted": f["budgeted"], "payroll_total": f["payroll_total"]}
+        if check.status == FAIL:
+            gap = to_fen(Decimal(f["fund_min"])) - budgeted_fen
+            check.remedy = (f"预算缺口 ¥{gap / 100:,.2f}：培训经费应不少于 ¥{Decimal(f['fund_min']):,.2f}" if lang == "zh"
+                            else f"budget shortfall ¥{gap / 100:,.2f}: the fund must be at least ¥{Decimal(f['fund_min']):,.2f}")
+        elif rate_max is not None and not judge(from_rule("fund.rate", rate_max, lang), actual, rate_max).status == PASS:
+            over = budgeted_fen - to_fen(Decimal(f["fund_max"]))
+            check.status = FAIL
+            check.required = f"{rate_min.bound_text(lang)} and {rate_max.bound_text(lang)}"
+            check.citation = rate_max.citation()
+            check.remedy = (f"超出比例上限 ¥{over / 100:,.2f}（上限 ¥{Decimal(f['fund_max']):,.2f}）" if lang == "zh"
+                            else f"¥{over / 100:,.2f} above the upper bound of ¥{Decimal(f['fund_max']):,.2f}")
+        if rate_max is not None and check.status == PASS:
+            check.required = f"{rate_min.bound_text(lang)} and {rate_max.bound_text(lang)}"
+        out.append(check)
+    share = profile.get("fund.school_share_min")
+    if share is None:
+        out.append(not_applicable("fund.school_share", "the profile sets no share for the training school", lang=lang))
+    elif to_school_fen is None or budgeted_fen is None:
+        out.append(not_applicable("fund.school_share", "give --budgeted and --to-school to check the training "
+                                  f"school's share (it must get at least {f['school_allocation_min']} of fund_min)",
+                                  share, lang))
+    elif budgeted_fen == 0:
+        out.append(not_applicable("fund.school_share", "the budgeted fund is zero", share, lang))
+    else:
+        check = judge(from_rule("fund.school_share", share, lang), Fraction(to_school_fen, budgeted_fen), share)
+        check.formula = "to_school ÷ budgeted"
+        check.inputs = {"to_school": f["to_school"], "budgeted": f["budgeted"]}
+        if check.status == FAIL:
+            gap = to_fen(Decimal(f["school_allocation_required"])) - to_school_fen
+            check.remedy = (f"拨付缺口 ¥{gap / 100:,.2f}：拨付进修学校应不少于 ¥{Decimal(f['school_allocation_required']):,.2f}"
+                            if lang == "zh" else f"allocation shortfall ¥{gap / 100:,.2f}: the training school must "
+                            f"get at least ¥{Decimal(f['school_allocation_required']):,.2f}")
+        out.append(check)
+    return out
+
+
+def public_funds_checks(profile, public_funds, lang: str, report: Report) -> list:
+    rule = profile.get("fund.public_funds_share_min")
+    if rule is None:
+        return []
+    if not public_funds:
+        return [not_applicable("fund.public_funds", "no per-unit public-funds (公用经费) sheet given "
+                               "(--public-funds FILE)", rule, lang)]
+    from .public_funds import check_public_funds
+
+    return check_public_funds(public_funds, rule, lang, report)

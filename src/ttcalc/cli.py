@@ -1,0 +1,317 @@
+"""The `ttcalc` command line: parse, call one library function, render, exit.
+
+Only this module prints or knows about Typer.  Heavy libraries (pandas, pyarrow, the
+readers) are imported inside the commands, so `ttcalc --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import __version__
+from .errors import InputError, TtcalcError
+
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
+                  no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]},
+                  help="Teacher-training compliance figures from payroll, roster and hours workbooks.")
+
+
+class Fmt(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+Files = Annotated[list[str], typer.Argument(help="Workbooks (.xlsx .xlsm .xls .ods .csv) or folders of them.")]
+PolicyOpt = Annotated[str, typer.Option("--policy", help="Built-in profile id or a .toml file.")]
+AsOf = Annotated[Optional[str], typer.Option("--as-of", help="Date the figures are for (YYYY-MM-DD); default today.")]
+SheetOpt = Annotated[Optional[list[str]], typer.Option("--sheet", help="Read only this sheet (repeatable).")]
+MapOpt = Annotated[Optional[list[str]], typer.Option("--map", help="FIELD=HEADER: use this column for a field.")]
+FmtOpt = Annotated[Fmt, typer.Option("--format", "-f", help="Output format.")]
+LangOpt = Annotated[Optional[Lang], typer.Option("--lang", help="Labels: zh or en (default from the locale).")]
+Output = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write an annotated workbook (.xlsx).")]
+Overwrite = Annotated[bool, typer.Option("--overwrite", help="Replace an existing output file.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no log line on stderr.")]
+Debug = Annotated[bool, typer.Option("--debug", help="Show a traceback on internal errors.")]
+Redact = Annotated[bool, typer.Option("--redact", help="Mask names and ID numbers in every output.")]
+
+
+def _lang(lang: Lang | None) -> str:
+    if lang:
+        return lang.value
+    loc = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG") or ""
+    return "zh" if loc.lower().startswith("zh") else "en"
+
+
+def _date(text: str | None) -> date:
+    if not text:
+        return date.today()
+    from .clean import parse_date
+
+    try:
+        value, note = parse_date(text)
+    except ValueError:
+        value, note = None, None
+    if value is None or note:
+        raise InputError(f"--as-of {text}: expected a date like 2024-12-31")
+    return value
+
+
+def _maps(items: list[str] | None) -> dict[str, str]:
+    out = {}
+    for item in items or []:
+        if "=" not in item:
+            raise InputError(f"--map {item}: expected FIELD=HEADER, e.g. --map gross=应发工资")
+        key, value = item.split("=", 1)
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _progress(quiet: bool, total: int):
+    """A progress line on a terminal only (never in cron, never with --quiet)."""
+    if quiet or total < 2 or not sys.stderr.isatty():
+        return None
+    done = [0]
+
+    def tick(path) -> None:
+        done[0] += 1
+        sys.stderr.write(f"\r  reading {done[0]}/{total} {str(path)[-50:]:<50}")
+        if done[0] == total:
+            sys.stderr.write("\r" + " " * 70 + "\r")
+        sys.stderr.flush()
+
+    return tick
+
+
+def _emit(report, fmt: Fmt, lang: Lang | None, quiet: bool, started: float, redact: bool = False) -> None:
+    from .render.report import render
+
+    if redact:
+        from .redact import redact_report
+
+        redact_report(report)
+    sys.stdout.write(render(report, fmt.value, _lang(lang)))
+    sys.stdout.flush()
+    if not quiet and not sys.stderr.isatty():
+        failed = len(report.failed)
+        sys.stderr.write(f"ttcalc {report.command}: {len(report.checks)} checks, {failed} failed, "
+                         f"{len(report.warnings)} warnings, {time.monotonic() - started:.1f} s\n")
+    raise typer.Exit(report.exit_code)
+
+
+def _write(out) -> None:
+    from .render.report import to_json
+
+    sys.stdout.write(to_json(out) if isinstance(out, dict) else out if out.endswith("\n") else out + "\n")
+
+
+def _guard(debug: bool, fn) -> None:
+    """Run a command body: input errors exit 2 with one line, internal errors exit 3."""
+    try:
+        fn()
+    except typer.Exit:
+        raise
+    except TtcalcError as exc:
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        sys.stderr.write(f"ttcalc: {exc}\n")
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        sys.stderr.write("ttcalc: interrupted\n")
+        raise typer.Exit(130) from None
+    except Exception as exc:  # noqa: BLE001 — the user must never see a bare traceback
+        import tempfile
+        import traceback
+
+        if debug:
+            traceback.print_exc()
+        log = Path(tempfile.gettempdir()) / "ttcalc-error.log"
+        try:
+            log.write_text(traceback.format_exc(), encoding="utf-8")
+            where = f"details in {log}; "
+        except OSError:
+            where = ""
+        sys.stderr.write(f"ttcalc: internal error: {type(exc).__name__}: {str(exc)[:200]} "
+                         f"({where}rerun with --debug to see the traceback)\n")
+        raise typer.Exit(3) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"ttcalc {__version__}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                help="Print the version and exit.")] = False) -> None:
+    """Teacher-training compliance figures from payroll, roster and hours workbooks."""
+
+
+@app.command()
+def inspect(files: Files, kind: Annotated[str, typer.Option("--kind", help="payroll | roster | hours | auto")] = "auto",
+            sheet: SheetOpt = None, map: MapOpt = None, format: FmtOpt = Fmt.table, lang: LangOpt = None,
+            quiet: Quiet = False, debug: Debug = False, redact: Redact = False) -> None:
+    """How ttcalc reads a workbook: header row, column mapping, skipped rows and why."""
+    started = time.monotonic()
+
+    def body() -> None:
+        from . import inspection
+
+        report = inspection.run(files, kind, _maps(map), sheet)
+        _emit(report, format, lang, quiet, started, redact)
+
+    _guard(debug, body)
+
+
+@app.command()
+def sample(directory: Annotated[Path, typer.Argument(help="Folder to write the sample workbooks into.")],
+           quiet: Quiet = False, debug: Debug = False) -> None:
+    """Write sample payroll.xlsx, roster.xlsx and hours.xlsx to try ttcalc on."""
+
+    def body() -> None:
+        from . import sample as samples
+
+        written = samples.write_all(directory)
+        if not quiet:
+            for p in written:
+                sys.stdout.write(f"{p}\n")
+
+    _guard(debug, body)
+
+
+@app.command()
+def budget(files: Files, policy: PolicyOpt = "quangang-2022", as_of: AsOf = None, sheet: SheetOpt = None,
+           map: MapOpt = None,
+           budgeted: Annotated[Optional[str], typer.Option("--budgeted", help="The training fund in the budget (yuan).")] = None,
+           to_school: Annotated[Optional[str], typer.Option("--to-school", help="The part allocated to the training school (yuan).")] = None,
+           public_funds: Annotated[Optional[list[str]], typer.Option("--public-funds", help="Per-unit public-funds (公用经费) budget sheet.")] = None,
+           format: FmtOpt = Fmt.table, lang: LangOpt = None, output: Output = None, overwrite: Overwrite = False,
+           quiet: Quiet = False, debug: Debug = False, redact: Redact = False) -> None:
+    """The training fund a budget must hold, from payroll sheets (exact to the fen)."""
+    started = time.monotonic()
+
+    def body() -> None:
+        from . import budget as budget_mod
+
+        report = budget_mod.run(files, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
+                                budgeted=budgeted, to_school=to_school, public_funds=public_funds,
+                                output=output, overwrite=overwrite, lang=_lang(lang),
+                                progress=_progress(quiet, len(files)))
+        _emit(report, format, lang, quiet, started, redact)
+
+    _guard(debug, body)
+
+
+@app.command()
+def staffing(files: Files, policy: PolicyOpt = "quangang-2022", as_of: AsOf = None, sheet: SheetOpt = None,
+             map: MapOpt = None,
+             hired_since: Annotated[Optional[str], typer.Option("--hired-since", help="Screen full-time hires since this date (default: the profile's effective date).")] = None,
+             format: FmtOpt = Fmt.table, lang: LangOpt = None, output: Output = None, overwrite: Overwrite = False,
+             quiet: Quiet = False, debug: Debug = False, redact: Redact = False) -> None:
+    """Title, credential and staffing ratios, renewal and new-hire screening, with remedies."""
+    started = time.monotonic()
+
+    def body() -> None:
+        from . import staffing as staffing_mod
+
+        report = staffing_mod.run(files, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
+                                  hired_since=_date(hired_since) if hired_since else None,
+                                  output=output, overwrite=overwrite, lang=_lang(lang))
+        _emit(report, format, lang, quiet, started, redact)
+
+    _guard(debug, body)
+
+
+@app.command()
+def hours(files: Files, policy: PolicyOpt = "wenzhou-2012", as_of: AsOf = None, sheet: SheetOpt = None,
+          map: MapOpt = None,
+          cycle: Annotated[Optional[str], typer.Option("--cycle", help="START-END years, e.g. 2022-2026 (default: the cycle containing --as-of).")] = None,
+          roster: Annotated[Optional[list[str]], typer.Option("--roster", help="Roster workbook, for role-specific rules.")] = None,
+          format: FmtOpt = Fmt.table, lang: LangOpt = None, output: Output = None, overwrite: Overwrite = False,
+          quiet: Quiet = False, debug: Debug = False, redact: Redact = False) -> None:
+    """Each teacher's training hours against the cycle rules."""
+    started = time.monotonic()
+
+    def body() -> None:
+        from . import hours as hours_mod
+
+        report = hours_mod.run(files, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
+                               cycle=cycle, roster=roster, output=output, overwrite=overwrite, lang=_lang(lang))
+        _emit(report, format, lang, quiet, started, redact)
+
+    _guard(debug, body)
+
+
+policies_app = typer.Typer(help="The built-in policy profiles and their cited rules.", invoke_without_command=True,
+                           rich_markup_mode=None)
+app.add_typer(policies_app, name="policies")
+
+
+@policies_app.callback()
+def policies(ctx: typer.Context, format: FmtOpt = Fmt.table, lang: LangOpt = None, debug: Debug = False) -> None:
+    """List the built-in policy profiles (id, document, issuer, date, rule count)."""
+    if ctx.invoked_subcommand:
+        ctx.obj = {"format": format, "lang": lang}
+        return
+
+    def body() -> None:
+        from .policy import builtin_ids, load_profile
+        from .render import policy as render_policy
+
+        profiles = [load_profile(pid) for pid in builtin_ids()]
+        _write(render_policy.render_list(profiles, format.value, _lang(lang)))
+
+    _guard(debug, body)
+
+
+@policies_app.command("show")
+def policies_show(ctx: typer.Context, profile: Annotated[str, typer.Argument(help="Profile id or .toml file.")],
+                  format: FmtOpt = Fmt.table, lang: LangOpt = None, debug: Debug = False) -> None:
+    """Every rule of a profile with its value, bound, clause and verbatim quote."""
+
+    def body() -> None:
+        from .policy import load_profile
+        from .render import policy as render_policy
+
+        _write(render_policy.render_show(load_profile(profile), format.value, _lang(lang)))
+
+    _guard(debug, body)
+
+
+def main() -> None:
+    """Console entry point: usage errors become one line and exit 2."""
+    try:
+        code = app(standalone_mode=False)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        sys.stderr.write("ttcalc: interrupted\n")
+        sys.exit(130)
+    except Exception as exc:  # Typer's usage errors (its vendored click) have format_message()
+        if not hasattr(exc, "format_message"):
+            raise
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            exc.show()
+            sys.exit(0)
+        ctx = getattr(exc, "ctx", None)
+        where = f"ttcalc {ctx.command_path.split(' ', 1)[1]} --help" if ctx and " " in ctx.command_path else "ttcalc --help"
+        sys.stderr.write(f"ttcalc: {exc.format_message()} (see {where})\n")
+        sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,61 @@
+"""`ttcalc inspect`: how ttcalc reads a workbook — sheets, header rows, which column became
+which field, rows used and skipped with reasons, warnings.  The first thing to run on a
+new file."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from . import fields as fieldmap
+from . import reader
+from .errors import InputError
+from .grid import expand, sheets
+from .header import detect
+from .report import Report, inputs_block
+
+KINDS = ("payroll", "roster", "hours")
+
+
+def guess_kind(paths: list[str]) -> str:
+    """The kind of table whose headers the first readable file matches best."""
+    best, best_score = "payroll", 0
+    for path in expand(paths)[:1]:
+        for grid in sheets(path):
+            rows = [list(r.values()) for r in grid.table.slice(0, 40).to_pylist()]
+            for kind in KINDS:
+                header = detect(rows, fieldmap.schema(kind))
+                score = len(header.mapped) if header else 0
+                if score > best_score:
+                    best, best_score = kind, score
+    return best
+
+
+def run(paths: list[str], kind: str = "auto", maps: dict | None = None, sheet_names: list[str] | None = None,
+        as_of: date | None = None) -> Report:
+    if kind == "auto":
+        kind = guess_kind(paths)
+    elif kind not in KINDS:
+        raise InputError(f"--kind {kind}: expected one of {', '.join(KINDS)}")
+    dataset = reader.read(paths, kind, maps, sheet_names)
+    report = Report("inspect", as_of or date.today())
+    report.inputs = inputs_block(dataset)
+    report.warnings = [w.as_dict() for w in dataset.warnings]
+    sheets_out = []
+    rows = []
+    for s in dataset.sheets:
+        item = {"file": str(s.file), "sheet": s.sheet, "status": s.status, "reason": s.reason}
+        if s.header:
+            item["header_rows"] = [s.header.first_row, s.header.last_row]
+            item["columns"] = [{"column": c.index + 1, "header": c.header, "field": c.field,
+                                "how": c.how or None, "scale": c.scale} for c in s.header.columns if c.header]
+            for c in s.header.columns:
+                if c.header:
+                    rows.append([s.sheet, c.header, c.field or "–", c.how or "unmapped",
+                                 "" if c.scale == 1 else f"× {c.scale}"])
+        sheets_out.append(item)
+    report.figures = {"kind": kind, "files": len({s.file for s in dataset.sheets}),
+                      "sheets_used": len(dataset.used), "sheets_skipped": len(dataset.sheets) - len(dataset.used),
+                      "rows_used": sum(s.rows_used() for s in dataset.used)}
+    report.extra = {"sheets": sheets_out}
+    report.tables = {"columns": {"headers": ["sheet", "header", "field", "how", "unit"], "rows": rows}}
+    return report

@@ -1,0 +1,296 @@
+"""Read payroll, roster and hours workbooks into one data set.
+
+For every sheet of every file: find the header, map columns to fields, and mark each row
+used or skipped with a reason (blank, total, note, no name or ID).  Nothing here prints;
+problems with the input raise `InputError`, doubts become warnings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import fields as fieldmap
+from .errors import InputError
+from .grid import Grid, expand, sheets
+from .header import Header, apply_map, dedupe, detect
+
+WARN_CAP = 200  # warnings listed per code and sheet; the rest are counted
+
+_ID_MESSAGES = {
+    "checksum": "ID check digit does not match (GB 11643)",
+    "numeric": "ID stored as a number: its last digits are lost; store the column as text",
+    "length": "ID has the wrong length (18 or 15 characters expected)",
+    "characters": "ID has characters other than digits and a final X",
+    "birth_date": "ID holds an impossible birth date",
+}
+
+
+@dataclass
+class Warning_:
+    code: str
+    file: str
+    sheet: str
+    row: int | None
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "file": self.file, "sheet": self.sheet, "row": self.row,
+                "message": self.message}
+
+
+@dataclass
+class SheetRead:
+    file: Path
+    sheet: str
+    header: Header | None = None
+    data: object = None  # pyarrow.Table: _row, _skip, then one string column per mapped column
+    status: str = "used"  # used | skipped
+    reason: str | None = None
+    blank_rows: int = 0
+    warnings: list[Warning_] = field(default_factory=list)
+
+    @property
+    def used(self) -> bool:
+        return self.status == "used"
+
+    def rows_used(self) -> int:
+        if self.data is None:
+            return 0
+        import pyarrow.compute as pc
+
+        return self.data.num_rows - pc.sum(pc.is_valid(self.data["_skip"])).as_py() if self.data.num_rows else 0
+
+    def skipped(self) -> list[dict]:
+        if self.data is None or self.data.num_rows == 0:
+            return []
+        import pyarrow.compute as pc
+
+        rows = self.data.filter(pc.is_valid(self.data["_skip"])).select(["_row", "_skip"])
+        return [{"row": r, "reason": s} for r, s in zip(rows["_row"].to_pylist(), rows["_skip"].to_pylist())]
+
+    def column(self, name: str) -> str | None:
+        """The data column holding a single-valued field, or None."""
+        return name if self.data is not None and name in self.data.column_names else None
+
+    def columns_of(self, name: str) -> list[str]:
+        """Data columns of a many-valued field ("component:岗位工资", …)."""
+        if self.data is None:
+            return []
+        return [c for c in self.data.column_names if c.startswith(name + ":")]
+
+    def scale(self, column: str) -> int:
+        for c in self.header.columns if self.header else []:
+            if _data_name(c) == column:
+                return c.scale
+        return 1
+
+
+@dataclass
+class DataSet:
+    kind: str
+    sheets: list[SheetRead]
+
+    @property
+    def used(self) -> list[SheetRead]:
+        return [s for s in self.sheets if s.used]
+
+    @property
+    def warnings(self) -> list[Warning_]:
+        return [w for s in self.sheets for w in s.warnings]
+
+
+def _data_name(col) -> str:
+    sch_many = col.field in ("component", "deduction", "employer")
+    return f"{col.field}:{col.header}" if sch_many else col.field
+
+
+def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
+         sheet_names: list[str] | None = None, progress=None) -> DataSet:
+    """Read every file and sheet named into one DataSet of the given kind
+    ("payroll", "roster" or "hours")."""
+    sch = fieldmap.schema(kind)
+    maps = maps or {}
+    unknown = [f for f in maps if f not in sch.fields]
+    if unknown:
+        raise InputError(f"--map {unknown[0]}=…: no such {kind} field; fields are: {', '.join(sch.fields)}")
+    files = expand(paths)
+    if not files:
+        raise InputError("no input file given")
+    out: list[SheetRead] = []
+    for path in files:
+        file_sheets = [_read_sheet(g, sch, maps, bool(sheet_names)) for g in sheets(path, sheet_names)]
+        if not file_sheets:
+            raise InputError(f"{path}: the workbook has no sheets")
+        if not any(s.used for s in file_sheets):
+            raise InputError(_why_unusable(path, file_sheets, sch))
+        out.extend(file_sheets)
+        if progress:
+            progress(path)
+    return DataSet(kind, out)
+
+
+def _why_unusable(path: Path, reads: list[SheetRead], sch) -> str:
+    if all(s.reason == "empty sheet" for s in reads):
+        return f"{path}: empty sheet: no data in {', '.join(repr(s.sheet) for s in reads)}"
+    for s in reads:
+        if s.reason and s.reason.startswith("missing"):
+            return f"{path} [{s.sheet}]: {s.reason}"
+    first = next((s for s in reads if s.reason != "empty sheet"), reads[0])
+    return f"{path} [{first.sheet}]: {first.reason}"
+
+
+def _read_sheet(grid: Grid, sch, maps: dict[str, str], named: bool) -> SheetRead:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    read = SheetRead(grid.file, grid.sheet)
+    table = grid.table
+    if table.num_rows == 0 or table.num_columns == 0:
+        read.status, read.reason = "skipped", "empty sheet"
+        return read
+    if grid.hidden and not named:
+        read.status, read.reason = "skipped", "hidden sheet (name it with --sheet to read it)"
+        return read
+    head_rows = [list(r.values()) for r in table.slice(0, 40).to_pylist()]
+    header = detect(head_rows, sch)
+    if header is None:
+        seen = [str(v) for r in head_rows for v in r if v][:6]
+        read.status = "skipped"
+        read.reason = ("no table header found in the first 40 rows (a notes or explanation sheet?); "
+                       f"expected headers such as {_examples(sch)}"
+                       + (f"; text seen: {', '.join(seen)}" if seen else ""))
+        return read
+    missing_map = apply_map(header, maps, sch)
+    if missing_map:
+        f = missing_map[0]
+        raise InputError(f"{grid.file} [{grid.sheet}]: --map {f}={maps[f]}: no column has that header; "
+                         f"headers are: {', '.join(header.headers)}")
+    dedupe(header, sch)
+    read.header = header
+    mapped = header.mapped
+    for group in sch.required:
+        if not any(g in mapped for g in group):
+            if group[0] in ("name", "id") and any(k in mapped for k in ("unit", "gross", "component")):
+                read.status = "skipped"
+                read.reason = "per-unit summary or other non-person table (no 姓名 or 身份证号 column): not counted"
+                return read
+            near = fieldmap.closest(header.headers, group[0], sch)
+            read.status = "skipped"
+            read.reason = (f"missing {' or '.join(_label(g) for g in group)} column; "
+                           f"headers are: {', '.join(header.headers)}"
+                           + (f"; closest header seen: {near!r}" if near else ""))
+            return read
+    body = table.slice(header.last_row)
+    names, arrays = [], []
+    for col in header.columns:
+        if col.field:
+            names.append(_data_name(col))
+            arrays.append(body.column(col.index))
+    n = body.num_rows
+    rows = pa.array(range(header.last_row + 1, header.last_row + 1 + n), pa.int32())
+    skip = _classify(body, dict(zip(names, arrays)), sch)
+    read.blank_rows = pc.sum(pc.equal(skip, "blank")).as_py() or 0
+    keep = pc.invert(pc.fill_null(pc.equal(skip, "blank"), False))
+    data = pa.table([rows, skip] + arrays, names=["_row", "_skip"] + names).filter(keep)
+    read.data = data
+    _check_ids(read, grid)
+    _check_duplicates(read, grid, sch.kind)
+    return read
+
+
+def _label(field: str) -> str:
+    labels = {"name": "姓名 (name)", "id": "身份证号 (ID)", "gross": "应发合计 (gross pay)",
+              "component": "pay components (基本工资, 绩效工资, 津贴补贴 …)", "hours": "学时 (hours)",
+              "days": "天数 (days)", "credits": "学分 (credits)"}
+    return labels.get(field, field)
+
+
+def _examples(sch) -> str:
+    keys = [k for k in ("name", "id", "gross", "title", "hours") if k in sch.fields]
+    return ", ".join(sch.fields[k].aliases[0] for k in keys)
+
+
+def _classify(body, cols: dict, sch):
+    """Per row: null when the row is a person row, else why it is skipped."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = body.num_rows
+    if n == 0:
+        return pa.array([], pa.string())
+    first = pc.coalesce(*[body.column(i) for i in range(body.num_columns)]) if body.num_columns > 1 \
+        else body.column(0)
+    first = _squashed(first)
+    blank = pc.is_null(first)
+    total_re = "(?i)" + "|".join(w for w in sch.total_words)
+    note_re = "^(?i)(" + "|".join(w for w in sch.note_words) + ")"
+    keys = [_squashed(cols[k]) for k in ("seq", "unit", "name", "id") if k in cols]
+    total = pc.fill_null(pc.match_substring_regex(first, total_re), False)
+    for k in keys:
+        total = pc.or_(total, pc.fill_null(pc.match_substring_regex(k, total_re), False))
+    person_cols = [cols[k] for k in ("name", "id") if k in cols]
+    has_person = pc.is_valid(pc.coalesce(*person_cols)) if len(person_cols) > 1 else pc.is_valid(person_cols[0])
+    note = pc.and_(pc.invert(has_person), pc.fill_null(pc.match_substring_regex(first, note_re), False))
+    none = pa.scalar(None, pa.string())
+    reason = pc.if_else(blank, "blank",
+             pc.if_else(note, "note row (注/说明)",
+             pc.if_else(total, "total row (合计/小计/总计)",
+             pc.if_else(pc.invert(has_person), "no name or ID (not a person row)", none))))
+    return reason.combine_chunks() if hasattr(reason, "combine_chunks") else reason
+
+
+def _squashed(column):
+    """NFKC and no whitespace, so "合  计" reads as 合计; empty becomes null."""
+    import pyarrow.compute as pc
+
+    text = pc.replace_substring_regex(pc.utf8_normalize(column, "NFKC"), r"\s+", "")
+    return pc.if_else(pc.equal(text, ""), None, text)
+
+
+def _warn(read: SheetRead, code: str, rows: list[int], message: str) -> None:
+    for r in rows[:WARN_CAP]:
+        read.warnings.append(Warning_(code, str(read.file), read.sheet, r, message))
+    if len(rows) > WARN_CAP:
+        read.warnings.append(Warning_(code, str(read.file), read.sheet, None,
+                                      f"{len(rows) - WARN_CAP} more rows: {message}"))
+
+
+def _check_ids(read: SheetRead, grid: Grid) -> None:
+    import pyarrow.compute as pc
+
+    from .idcard import validate_array
+
+    if "id" not in read.data.column_names:
+        return
+    used = pc.is_null(read.data["_skip"])
+    ids, problems = validate_array(read.data["id"].combine_chunks())
+    read.data = read.data.set_column(read.data.column_names.index("id"), "id", ids)
+    for code, message in _ID_MESSAGES.items():
+        mask = pc.and_(used, pc.fill_null(pc.equal(problems, code), False))
+        rows = read.data["_row"].filter(mask).to_pylist()
+        if rows:
+            _warn(read, f"id_{code}", rows, message)
+
+
+def _check_duplicates(read: SheetRead, grid: Grid, kind: str) -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if kind == "hours":
+        return
+    data = read.data.filter(pc.is_null(read.data["_skip"]))
+    key_cols = [c for c in ("id",) if c in data.column_names] or \
+               [c for c in ("name", "unit") if c in data.column_names]
+    if kind == "payroll" and "month" in data.column_names:
+        key_cols.append("month")
+    if not key_cols or data.num_rows == 0:
+        return
+    keyed = data.select(key_cols + ["_row"]).filter(pc.is_valid(data[key_cols[0]]))
+    counts = keyed.group_by(key_cols).aggregate([("_row", "count"), ("_row", "list")])
+    dup = counts.filter(pc.greater(counts["_row_count"], 1))
+    rows = sorted(r for lst in dup["_row_list"].to_pylist() for r in lst[1:])
+    if rows:
+        what = "in the same month" if kind == "payroll" else "on the roster"
+        _warn(read, "duplicate_person", rows, f"same person appears twice {what} (by {'+'.join(key_cols)})")
+    del pa

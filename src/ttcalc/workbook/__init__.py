@@ -1,0 +1,1 @@
+"""Annotated workbooks (--output): the rows as read, live formulas, checks with clauses."""

@@ -1,0 +1,113 @@
+"""Shared pieces of every annotated workbook: safe creation, formats, the checks sheet.
+
+Text that came from an input workbook is always written as a string, never as a formula
+(xlsxwriter's strings_to_formulas is off), so "=HYPERLINK(…)" in a name stays text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..safeio import atomic_path
+
+MAX_ROWS = 1_048_575  # an .xlsx sheet holds 1,048,576 rows, one of them the header
+
+
+@contextmanager
+def open_workbook(target: Path, overwrite: bool = False, big: bool = False):
+    """Yield (workbook, formats); the file appears whole at `target` or not at all."""
+    import xlsxwriter
+
+    if Path(target).suffix.lower() not in (".xlsx", ".xlsm"):
+        from ..errors import InputError
+
+        raise InputError(f"{target}: the annotated workbook must be an .xlsx file")
+    with atomic_path(Path(target), overwrite) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
+                                            "strings_to_numbers": False, "constant_memory": big,
+                                            "use_future_functions": False})
+        try:
+            yield wb, formats(wb)
+        finally:
+            wb.close()
+
+
+def formats(wb) -> dict:
+    return {
+        "head": wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}),
+        "title": wb.add_format({"bold": True, "font_size": 14}),
+        "money": wb.add_format({"num_format": "#,##0.00"}),
+        "money_bold": wb.add_format({"num_format": "#,##0.00", "bold": True}),
+        "ratio": wb.add_format({"num_format": "0.0000"}),
+        "int": wb.add_format({"num_format": "0"}),
+        "text": wb.add_format({"num_format": "@"}),
+        "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
+        "fail": wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"}),
+        "fail_money": wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006", "num_format": "#,##0.00"}),
+        "pass": wb.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"}),
+        "muted": wb.add_format({"font_color": "#808080"}),
+    }
+
+
+def header_row(ws, row: int, headers: list[str], fmt, widths: list[int] | None = None) -> None:
+    for col, text in enumerate(headers):
+        ws.write_string(row, col, text, fmt["head"])
+        if widths:
+            ws.set_column(col, col, widths[col])
+    ws.freeze_panes(row + 1, 0)
+
+
+def text(ws, row: int, col: int, value, fmt=None) -> None:
+    """Write a cell that came from an input as text (or blank), never as a formula."""
+    if value is None or value == "":
+        ws.write_blank(row, col, None, fmt)
+    else:
+        ws.write_string(row, col, str(value), fmt) if fmt else ws.write_string(row, col, str(value))
+
+
+def checks_sheet(wb, fmt: dict, report, lang: str, name: str = "检查 Checks") -> None:
+    """One row per check: verdict, figures, bound, clause, the verbatim sentence, formula, remedy."""
+    ws = wb.add_worksheet(name)
+    headers = ["check", "status", "actual", "required", "citation", "quote", "formula", "inputs", "remedy / reason"]
+    header_row(ws, 0, headers, fmt, [24, 14, 14, 22, 30, 60, 28, 40, 50])
+    for r, c in enumerate(report.checks, start=1):
+        status_fmt = fmt["fail"] if c.status == "fail" else fmt["pass"] if c.status == "pass" else fmt["muted"]
+        ws.write_string(r, 0, c.id)
+        ws.write_string(r, 1, c.status + (" (advisory)" if c.advisory else ""), status_fmt)
+        text(ws, r, 2, c.actual)
+        text(ws, r, 3, c.required)
+        text(ws, r, 4, c.citation)
+        text(ws, r, 5, c.quote, fmt["wrap"])
+        text(ws, r, 6, c.formula)
+        text(ws, r, 7, "; ".join(f"{k} = {v}" for k, v in c.inputs.items()) if c.inputs else None)
+        text(ws, r, 8, c.remedy or c.reason, fmt["wrap"])
+        if c.status == "fail":
+            ws.write_comment(r, 1, f"{c.rule}: {c.citation}\n{c.quote or ''}"[:2000])
+
+
+def notes_sheet(wb, fmt: dict, report, name: str = "说明 Notes") -> None:
+    """Definitions and warnings, so the workbook explains itself."""
+    ws = wb.add_worksheet(name)
+    ws.set_column(0, 0, 22)
+    ws.set_column(1, 1, 100)
+    row = 0
+    pol = report.policy or {}
+    for key, value in [("policy", f"{pol.get('document', '')} ({pol.get('id', '')})"), ("as_of", report.as_of.isoformat())]:
+        ws.write_string(row, 0, key, fmt["head"])
+        text(ws, row, 1, value)
+        row += 1
+    for key, value in report.definitions.items():
+        ws.write_string(row, 0, key, fmt["head"])
+        text(ws, row, 1, value, fmt["wrap"])
+        row += 1
+    for w in report.warnings[:5000]:
+        ws.write_string(row, 0, w.get("code", "warning"), fmt["muted"])
+        where = " ".join(str(x) for x in (w.get("file"), w.get("sheet") and f"[{w['sheet']}]",
+                                          w.get("row") and f"row {w['row']}") if x)
+        text(ws, row, 1, f"{where}: {w['message']}" if where else w["message"])
+        row += 1
+
+
+Writer = Callable[..., None]
