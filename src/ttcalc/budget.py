@@ -95,7 +95,7 @@ def sum_payroll(dataset) -> Payroll:
                                          "message": "应发 (gross) is empty: the sum of the pay components is used"})
         elif missing.any():
             rows = data["_row"].to_numpy()[missing]
-            raise InputError(f"{s.file} [{s.sheet}] row {int(rows[0])}, column {gross_col}: "
+            raise InputError(f"{s.file} [{s.sheet}] row {int(rows[0])}, column {s.header_of(gross_col)}: "
                              "gross pay (应发) is empty for a person row; fill it in or skip the row")
         fen = np.where(used, fen, 0)
         pay.per_sheet.append((s, fen, used))
@@ -109,7 +109,7 @@ def _bad_cells(s, data, mask, bad, col) -> None:
     rows = data["_row"].to_numpy()
     for i, text in bad:
         if mask[i]:
-            raise InputError(f"{s.file} [{s.sheet}] row {int(rows[i])}, column {col}: "
+            raise InputError(f"{s.file} [{s.sheet}] row {int(rows[i])}, column {s.header_of(col)}: "
                              f"expected an amount in yuan, got {text[:30]!r}")
 
 
@@ -118,7 +118,7 @@ def _subfen(pay, s, data, mask, subfen, col) -> None:
     for i in subfen[:50]:
         if mask[i]:
             pay.warnings.append({"code": "sub_fen", "file": str(s.file), "sheet": s.sheet, "row": int(rows[i]),
-                                 "message": f"amount in {col} is finer than a fen: rounded half-up to the fen"})
+                                 "message": f"amount in {s.header_of(col)} is finer than a fen: rounded half-up to the fen"})
 
 
 def _by_unit(pay: Payroll, s, data, fen, used) -> None:
@@ -250,24 +250,7 @@ def checks(profile, figures: dict, budgeted_fen, to_school_fen, lang: str) -> li
     elif total_fen == 0:
         out.append(not_applicable("fund.rate", "the payroll total is zero", rate_min, lang))
     else:
-        actual = Fraction(budgeted_fen, total_fen)
-        check = judge(from_rule("fund.rate", rate_min, lang), actual, rate_min)
-        check.formula = "budgeted ÷ payroll_total"
-        check.inputs = {"budgeted": f["budgeted"], "payroll_total": f["payroll_total"]}
-        if check.status == FAIL:
-            gap = to_fen(Decimal(f["fund_min"])) - budgeted_fen
-            check.remedy = (f"预算缺口 ¥{gap / 100:,.2f}：培训经费应不少于 ¥{Decimal(f['fund_min']):,.2f}" if lang == "zh"
-                            else f"budget shortfall ¥{gap / 100:,.2f}: the fund must be at least ¥{Decimal(f['fund_min']):,.2f}")
-        elif rate_max is not None and not judge(from_rule("fund.rate", rate_max, lang), actual, rate_max).status == PASS:
-            over = budgeted_fen - to_fen(Decimal(f["fund_max"]))
-            check.status = FAIL
-            check.required = f"{rate_min.bound_text(lang)} and {rate_max.bound_text(lang)}"
-            check.citation = rate_max.citation()
-            check.remedy = (f"超出比例上限 ¥{over / 100:,.2f}（上限 ¥{Decimal(f['fund_max']):,.2f}）" if lang == "zh"
-                            else f"¥{over / 100:,.2f} above the upper bound of ¥{Decimal(f['fund_max']):,.2f}")
-        if rate_max is not None and check.status == PASS:
-            check.required = f"{rate_min.bound_text(lang)} and {rate_max.bound_text(lang)}"
-        out.append(check)
+        out.append(_rate_check(f, rate_min, rate_max, budgeted_fen, total_fen, lang))
     share = profile.get("fund.school_share_min")
     if share is None:
         out.append(not_applicable("fund.school_share", "the profile sets no share for the training school", lang=lang))
@@ -288,6 +271,33 @@ def checks(profile, figures: dict, budgeted_fen, to_school_fen, lang: str) -> li
                             f"get at least ¥{Decimal(f['school_allocation_required']):,.2f}")
         out.append(check)
     return out
+
+
+def _rate_check(f: dict, rate_min, rate_max, budgeted_fen: int, total_fen: int, lang: str):
+    """The budget against fund_min (and fund_max): compared in fen with the figures as rounded
+    and shown, so budgeting exactly fund_min or fund_max passes."""
+    check = from_rule("fund.rate", rate_min, lang)
+    check.actual = ratio_str(Fraction(budgeted_fen, total_fen))
+    check.formula = "budgeted ≥ fund_min" + (" and ≤ fund_max" if rate_max else "") + \
+        " (fund_min = payroll_total × fund_rate_min, rounded once to the fen); actual = budgeted ÷ payroll_total"
+    check.inputs = {"budgeted": f["budgeted"], "payroll_total": f["payroll_total"], "fund_min": f["fund_min"]}
+    low = to_fen(Decimal(f["fund_min"]))
+    check.status = PASS
+    if rate_max is not None:
+        check.required = f"{rate_min.bound_text(lang)} and {rate_max.bound_text(lang)}"
+        check.inputs["fund_max"] = f["fund_max"]
+    if budgeted_fen < low:
+        check.status = FAIL
+        gap = low - budgeted_fen
+        check.remedy = (f"预算缺口 ¥{gap / 100:,.2f}：培训经费应不少于 ¥{low / 100:,.2f}" if lang == "zh"
+                        else f"budget shortfall ¥{gap / 100:,.2f}: the fund must be at least ¥{low / 100:,.2f}")
+    elif rate_max is not None and budgeted_fen > to_fen(Decimal(f["fund_max"])):
+        high = to_fen(Decimal(f["fund_max"]))
+        check.status = FAIL
+        check.citation = rate_max.citation()
+        check.remedy = (f"超出比例上限 ¥{(budgeted_fen - high) / 100:,.2f}（上限 ¥{high / 100:,.2f}）" if lang == "zh"
+                        else f"¥{(budgeted_fen - high) / 100:,.2f} above the upper bound of ¥{high / 100:,.2f}")
+    return check
 
 
 def public_funds_checks(profile, public_funds, lang: str, report: Report) -> list:

@@ -79,6 +79,13 @@ class SheetRead:
             return []
         return [c for c in self.data.column_names if c.startswith(name + ":")]
 
+    def header_of(self, column: str) -> str:
+        """The header as written in the sheet for a data column ("应发合计(元)")."""
+        for c in self.header.columns if self.header else []:
+            if _data_name(c) == column:
+                return c.header
+        return column
+
     def scale(self, column: str) -> int:
         for c in self.header.columns if self.header else []:
             if _data_name(c) == column:
@@ -229,7 +236,7 @@ def _classify(body, cols: dict, sch):
     total = pc.fill_null(pc.match_substring_regex(first, total_re), False)
     for k in keys:
         total = pc.or_(total, pc.fill_null(pc.match_substring_regex(k, total_re), False))
-    person_cols = [cols[k] for k in ("name", "id") if k in cols]
+    person_cols = [cols[k] for k in sch.required[0] if k in cols]
     has_person = pc.is_valid(pc.coalesce(*person_cols)) if len(person_cols) > 1 else pc.is_valid(person_cols[0])
     note = pc.and_(pc.invert(has_person), pc.fill_null(pc.match_substring_regex(first, note_re), False))
     none = pa.scalar(None, pa.string())
