@@ -40,7 +40,7 @@ def parse_id(raw: object) -> IdInfo | None:
     """Read an ID cell.  Returns None for an empty cell."""
     if raw is None:
         return None
-    text = unicodedata.normalize("NFKC", str(raw)).strip().replace(" ", "").upper()
+    text = unicodedata.normalize("NFKC", str(raw)).strip().replace(" ", "").replace("x", "X")
     if text in ("", "NAN", "NONE"):
         return None
     if text.endswith(".0") and text[:-2].isdigit():
@@ -96,8 +96,9 @@ def validate_array(values):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = pc.utf8_upper(pc.utf8_trim_whitespace(pc.utf8_normalize(values, "NFKC")))
-    text = pc.replace_substring_regex(text, r"\.0$", "")
+    # the common case (18 ASCII characters) is checked in bulk; anything else — full-width
+    # digits, spaces, 15-digit IDs, "…X.0" — goes through parse_id one by one
+    text = pc.replace_substring(values, "x", "X")
     shaped = pc.fill_null(pc.match_substring_regex(text, r"^\d{17}[\dX]$"), False)
     n = len(text)
     problems = np.full(n, None, dtype=object)
@@ -111,8 +112,14 @@ def validate_array(values):
         bad = idx[expected != raw[:, 17]]
     else:
         bad = np.array([], dtype=np.int64)
+    problems[bad] = "checksum"
+    if len(bad):  # an all-digit ID exactly representable as a float went through a number
+        digits_only = np.array([normalised[i][17] != "X" for i in bad], dtype=bool)
+        for i in bad[digits_only]:
+            if _looks_numeric_stored(normalised[i]):
+                problems[i] = "numeric"
     others = np.flatnonzero(~shaped.to_numpy(zero_copy_only=False) & pc.is_valid(text).to_numpy(zero_copy_only=False))
-    for i in np.concatenate([bad, others]):
+    for i in others:
         info = parse_id(normalised[i])
         if info is None:
             normalised[i] = None
@@ -120,4 +127,12 @@ def validate_array(values):
             normalised[i] = info.text
         else:
             problems[i] = info.problem
+    if len(idx):  # a valid check digit on an impossible birth date (month 13, day 0, year 1850)
+        ok = expected == raw[:, 17]
+        year = digits[:, 6:10] @ np.array([1000, 100, 10, 1])
+        month = digits[:, 10:12] @ np.array([10, 1])
+        day = digits[:, 12:14] @ np.array([10, 1])
+        odd = idx[ok & ((month < 1) | (month > 12) | (day < 1) | (day > 31) | (year < 1900))]
+        for i in odd:
+            problems[i] = parse_id(normalised[i]).problem
     return pa.array(normalised, pa.string()), pa.array(problems, pa.string())

@@ -25,8 +25,7 @@ def column_fen(values, scale: int = 1):
     import pyarrow.compute as pc
 
     values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-    text = pc.replace_substring_regex(pc.utf8_normalize(values, "NFKC"), r"[\s,¥元]", "")
-    text = pc.if_else(pc.equal(text, ""), None, text)
+    text = values  # plain numbers (what the reader gets from numeric cells) are handled in bulk
     present = pc.is_valid(text).to_numpy(zero_copy_only=False)
     plain = pc.fill_null(pc.match_substring_regex(text, _PLAIN), False)
     if scale != 1:  # "万元": every cell goes the exact way, scaled before it is rounded

@@ -196,10 +196,13 @@ def _read_sheet(grid: Grid, sch, maps: dict[str, str], named: bool) -> SheetRead
             arrays.append(body.column(col.index))
     n = body.num_rows
     rows = pa.array(range(header.last_row + 1, header.last_row + 1 + n), pa.int32())
-    skip = _classify(body, dict(zip(names, arrays)), sch)
+    mapped_idx = {c.index for c in header.columns if c.field}
+    scan = [body.column(i) for i in range(min(4, body.num_columns)) if i not in mapped_idx]
+    skip = _classify(scan, dict(zip(names, arrays)), sch)
     read.blank_rows = pc.sum(pc.equal(skip, "blank")).as_py() or 0
-    keep = pc.invert(pc.fill_null(pc.equal(skip, "blank"), False))
-    data = pa.table([rows, skip] + arrays, names=["_row", "_skip"] + names).filter(keep)
+    data = pa.table([rows, skip] + arrays, names=["_row", "_skip"] + names)
+    if read.blank_rows:
+        data = data.filter(pc.invert(pc.fill_null(pc.equal(skip, "blank"), False)))
     read.data = data
     _check_ids(read, grid)
     _check_duplicates(read, grid, sch.kind)
@@ -218,24 +221,25 @@ def _examples(sch) -> str:
     return ", ".join(sch.fields[k].aliases[0] for k in keys)
 
 
-def _classify(body, cols: dict, sch):
-    """Per row: null when the row is a person row, else why it is skipped."""
+def _classify(scan: list, cols: dict, sch):
+    """Per row: null when the row is a person row, else why it is skipped.  `scan`: the
+    leading unmapped columns, where notes ("注：…") and total labels ("合计") sit."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    n = body.num_rows
-    if n == 0:
+    columns = scan + list(cols.values())
+    if len(columns[0]) == 0:
         return pa.array([], pa.string())
-    first = pc.coalesce(*[body.column(i) for i in range(body.num_columns)]) if body.num_columns > 1 \
-        else body.column(0)
-    first = _squashed(first)
-    blank = pc.is_null(first)
-    total_re = "(?i)" + "|".join(w for w in sch.total_words)
-    note_re = "^(?i)(" + "|".join(w for w in sch.note_words) + ")"
-    keys = [_squashed(cols[k]) for k in ("seq", "unit", "name", "id") if k in cols]
+    first = pc.coalesce(*columns) if len(columns) > 1 else columns[0]
+    blank = pc.is_null(first)  # the grid reads whitespace-only cells as empty
+    # CJK words have no full-width forms, so no normalisation is needed: "合  计" is matched by
+    # allowing spaces between the characters
+    total_re = "(?i)" + "|".join(_spaced(w) for w in sch.total_words)
+    note_re = "^\\s*(?i)(" + "|".join(_spaced(w) for w in sch.note_words) + ")"
     total = pc.fill_null(pc.match_substring_regex(first, total_re), False)
-    for k in keys:
-        total = pc.or_(total, pc.fill_null(pc.match_substring_regex(k, total_re), False))
+    for k in ("seq", "unit", "name", "id"):
+        if k in cols:
+            total = pc.or_(total, pc.fill_null(pc.match_substring_regex(cols[k], total_re), False))
     person_cols = [cols[k] for k in sch.required[0] if k in cols]
     has_person = pc.is_valid(pc.coalesce(*person_cols)) if len(person_cols) > 1 else pc.is_valid(person_cols[0])
     note = pc.and_(pc.invert(has_person), pc.fill_null(pc.match_substring_regex(first, note_re), False))
@@ -247,12 +251,12 @@ def _classify(body, cols: dict, sch):
     return reason.combine_chunks() if hasattr(reason, "combine_chunks") else reason
 
 
-def _squashed(column):
-    """NFKC and no whitespace, so "合  计" reads as 合计; empty becomes null."""
-    import pyarrow.compute as pc
+def _spaced(word: str) -> str:
+    """A regex for a word whose characters may be spaced out: 合计 -> 合\\s*计."""
+    import re
 
-    text = pc.replace_substring_regex(pc.utf8_normalize(column, "NFKC"), r"\s+", "")
-    return pc.if_else(pc.equal(text, ""), None, text)
+    chars = [re.escape(ch) for ch in word]
+    return r"\s*".join(chars) if not word.isascii() else re.escape(word)
 
 
 def _warn(read: SheetRead, code: str, rows: list[int], message: str) -> None:

@@ -1,0 +1,142 @@
+"""Benchmarks (not tests): ttcalc against fastexcel's bare load of the same data, same run.
+
+    python bench/bench.py                  # budget on 1,000,000 rows + start-up
+    python bench/bench.py --rows 200000    # a quicker look
+    python bench/bench.py --only startup
+
+Each measurement is a fresh process; time is the median of --repeat runs (wall clock), peak
+memory is the child's max RSS (os.wait4).  Inputs are generated into bench/out/ (not committed).
+Targets (spec §8): budget ≤ 1.3× time and ≤ 1.5× peak memory of the bare load; `ttcalc --help`
+under 0.3 s; a 300-row roster end to end under 1.5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent / "out"
+PY = sys.executable
+TTCALC = [PY, "-m", "ttcalc"]
+
+
+def measure(cmd: list[str], repeat: int) -> tuple[float, float]:
+    """(median seconds, max peak RSS in MB) of running cmd `repeat` times."""
+    times, peaks = [], []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(proc.pid, 0)
+        times.append(time.perf_counter() - start)
+        peaks.append(usage.ru_maxrss / 1024)
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        if os.waitstatus_to_exitcode(status) not in (0, 1):
+            raise SystemExit(f"failed: {' '.join(cmd)}\n{err}")
+    return statistics.median(times), max(peaks)
+
+
+def payroll_xlsx(rows: int) -> Path:
+    """A realistic payroll: a title line, a two-row merged header, 16 columns, a total row."""
+    path = OUT / f"payroll-{rows}.xlsx"
+    if path.exists():
+        return path
+    import xlsxwriter
+
+    from ttcalc.idcard import check_char
+
+    OUT.mkdir(exist_ok=True)
+    tmp = path.with_suffix(".tmp.xlsx")
+    wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
+    ws = wb.add_worksheet("工资表")
+    ws.write(0, 0, f"2025年全市教职工工资发放表（{rows}行）")
+    top = ["序号", "单位", "姓名", "身份证号", "工资项目", "", "", "", "", "应发合计", "代扣项目", "", "", "", "", "实发工资"]
+    sub = ["", "", "", "", "岗位工资", "薪级工资", "基础性绩效", "奖励性绩效", "津贴补贴", "", "公积金", "养老保险",
+           "职业年金", "医保", "个税", ""]
+    ws.write_row(1, 0, top)
+    ws.write_row(2, 0, sub)
+    for i in range(rows):
+        base = 1800 + (i * 37) % 2400 + ((i * 13) % 100) / 100
+        parts = [round(base * 0.32, 2), round(base * 0.18, 2), round(base * 0.28, 2), round(base * 0.07, 2), 386.0]
+        gross = round(sum(parts), 2)
+        ded = [round(gross * x, 2) for x in (0.12, 0.08, 0.04, 0.02, 0.015)]
+        ws.write_row(3 + i, 0, [i + 1, f"第{i % 400 + 1}学校", f"教师{i}", _id(f"35052119{80 + i % 20:02d}0101{i % 1000:03d}", check_char),
+                                *parts, gross, *ded, round(gross - sum(ded), 2)])
+    ws.write_row(3 + rows, 0, ["合计", "", "", "", "", "", "", "", "", 0])
+    wb.close()
+    tmp.rename(path)
+    return path
+
+
+def _id(body: str, check_char) -> str:
+    return body + check_char(body)
+
+
+def bare_load(path: Path) -> list[str]:
+    code = (f"import fastexcel; r = fastexcel.read_excel({str(path)!r}); "
+            "t = r.load_sheet(0, header_row=None).to_arrow(); print(t.num_rows)")
+    return [PY, "-c", code]
+
+
+def roster_xlsx(rows: int) -> Path:
+    path = OUT / f"roster-{rows}.xlsx"
+    if path.exists():
+        return path
+    from openpyxl import Workbook
+
+    OUT.mkdir(exist_ok=True)
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["序号", "姓名", "身份证号", "调入本校时间", "最高学历", "专业技术职务", "岗位类别", "专职/兼职"])
+    titles = ["高级教师", "一级教师", "小学高级教师", "正高级教师", "二级教师"]
+    for i in range(rows):
+        ws.append([i + 1, f"教师{i}", "", f"20{10 + i % 15}-09-01", "大学本科", titles[i % 5], "专任教师", "专职"])
+    wb.save(path)
+    return path
+
+
+def ratio_line(name: str, t: float, m: float, bt: float, bm: float, tmax: float, mmax: float) -> str:
+    ok = "ok" if t / bt <= tmax and m / bm <= mmax else "OVER TARGET"
+    return (f"{name}: ttcalc {t:.2f} s / {m:.0f} MB; fastexcel bare load {bt:.2f} s / {bm:.0f} MB; "
+            f"ratio time {t / bt:.2f}× (target ≤ {tmax}×), memory {m / bm:.2f}× (target ≤ {mmax}×) — {ok}")
+
+
+def bench_budget(rows: int, repeat: int) -> None:
+    t0 = time.perf_counter()
+    path = payroll_xlsx(rows)
+    print(f"input: {path.name} ({path.stat().st_size / 2**20:.1f} MB; generated/cached in {time.perf_counter() - t0:.0f} s)")
+    bt, bm = measure(bare_load(path), repeat)
+    t, m = measure(TTCALC + ["budget", str(path), "--format", "json", "--quiet"], repeat)
+    print(ratio_line(f"budget {rows:,} rows", t, m, bt, bm, 1.3, 1.5))
+
+
+def bench_startup(repeat: int) -> None:
+    t, _ = measure([os.path.join(os.path.dirname(PY), "ttcalc"), "--help"], max(repeat, 5))
+    print(f"startup: ttcalc --help {t:.3f} s (target < 0.3 s)")
+    roster = roster_xlsx(300)
+    try:
+        t, m = measure(TTCALC + ["staffing", str(roster), "--format", "json", "--quiet"], max(repeat, 3))
+        print(f"startup: 300-row roster end to end {t:.3f} s, {m:.0f} MB (target < 1.5 s)")
+    except SystemExit as exc:
+        print(f"startup: 300-row roster: not measured ({str(exc).splitlines()[-1]})")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--only", default="budget,startup")
+    args = ap.parse_args()
+    parts = set(args.only.split(","))
+    if "budget" in parts:
+        bench_budget(args.rows, args.repeat)
+    if "startup" in parts:
+        bench_startup(args.repeat)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,381 @@
+"""`ttcalc hours`: hand-computed ledgers for wenzhou-2012 and shanxi-2023 — days converted at
+the profile's rate, a teacher exactly at 360, a year one hour short, two 45-hour courses that
+are not one 90-hour course, probation hours excluded, a running cycle judged on its completed
+years, the school's 20% rule, roles from a roster, and the annotated workbook."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import SAMPLES
+from ttcalc.hours import classify
+from ttcalc.idcard import check_char
+
+
+def pid(n: int, born: str = "19800101") -> str:
+    body = f"350505{born}{n:03d}"
+    return body + check_char(body)
+
+
+JIA, YI, BING = pid(11), pid(12), pid(13)
+DONE = ("--cycle", "2012-2016", "--as-of", "2017-06-30")  # the cycle before as-of, judged in full
+HEAD = ["单位", "姓名", "身份证号", "培训项目", "培训类型", "年度", "学时", "天数"]
+
+
+def _year_rows(unit, name, id_, year, school=24, online=24):
+    rows = [[unit, name, id_, f"校本研修{year}", "校本", year, school, None]]
+    if online:
+        rows.append([unit, name, id_, f"网络研修{year}", "网络", year, online, None])
+    return rows
+
+
+# wenzhou-2012, cycle 2012–2016 judged in full at 2017-06-30 (the default there would be 2017–2021).
+#  甲: 2012 = 24 校本 + 12 days × 8 = 96 集中 + 48 网络 = 168; 2013–2016 = 24 + 24 = 48 each
+#      -> cycle 168 + 4 × 48 = 360 exactly; 校本 5 × 24 = 120 exactly; one 96-hour course.
+#  乙: 校本 24 every year = 120; 2013 two concentrated courses of 45 (different names);
+#      網络 2012 24, 2013 24, 2014 24, 2015 23, 2016 79
+#      -> years 48, 138, 48, 47 (one hour short), 103 = 384; longest single course 45.
+#  丙: 2012 新教师岗前培训 100 h (excluded), 校本 24 + 网络 24 a year, 2014 一次 90 h 集中
+#      -> cycle 5 × 48 + 90 = 330 (30 short; 430 if probation counted); excluded 100.
+WENZHOU = [HEAD]
+WENZHOU += _year_rows("一小", "甲", JIA, 2012, online=48)
+WENZHOU += [["一小", "甲", JIA, "市级骨干教师集中培训", "集中培训", 2012, None, 12]]
+for y in range(2013, 2017):
+    WENZHOU += _year_rows("一小", "甲", JIA, y)
+for y, online in zip(range(2012, 2017), (24, 24, 24, 23, 79)):
+    WENZHOU += _year_rows("一小", "乙", YI, y, online=online)
+WENZHOU += [["一小", "乙", YI, "学科集中研修（上）", "集中", 2013, 45, None],
+            ["一小", "乙", YI, "信息技术集中培训", "面授", 2013, 45, None]]
+WENZHOU += [["一小", "丙", BING, "新教师岗前培训", "新教师培训", 2012, 100, None]]
+for y in range(2012, 2017):
+    WENZHOU += _year_rows("一小", "丙", BING, y)
+WENZHOU += [["一小", "丙", BING, "区级集中研修", "集中研修", 2014, 90, None],
+            [None, "合计", None, None, None, None, 9999, None]]
+
+
+@pytest.fixture
+def wenzhou(xlsx):
+    return xlsx("ledger.xlsx", {"学时": WENZHOU})
+
+
+def _json(run, *args, code=None):
+    out = run("hours", *args, "--format", "json")
+    assert out.code in ((0, 1) if code is None else (code,)), out.stderr
+    return out.json()
+
+
+def _check(data, cid):
+    return next(c for c in data["checks"] if c["id"] == cid)
+
+
+def _person(data, name):
+    return next(p for p in data["by_person"] if p["name"] == name)
+
+
+def test_wenzhou_finished_cycle_hand_computed(run, wenzhou):
+    data = _json(run, wenzhou, *DONE, code=1)
+    f = data["figures"]
+    assert (f["cycle_start"], f["cycle_end"], f["cycle_running"]) == (2012, 2016, False)
+    assert f["teachers"] == 3 and f["teachers_compliant"] == 1
+    assert f["hours_total"] == str(360 + 384 + 330) and f["hours_excluded"] == "100"
+    jia, yi, bing = (_person(data, n) for n in "甲乙丙")
+    assert jia["cycle_total"] == "360" and jia["school_based"] == "120" and jia["failed"] == []
+    assert jia["concentrated_max_course"] == "96"  # 12 days × 8 hours
+    assert jia["years"] == {"2012": "168", "2013": "48", "2014": "48", "2015": "48", "2016": "48"}
+    assert yi["cycle_total"] == "384" and yi["concentrated_max_course"] == "45"
+    assert sorted(yi["failed"]) == ["hours.annual_min", "hours.concentrated"]
+    assert yi["years_short"] == {"2015": {"hours": "1"}}
+    assert bing["cycle_total"] == "330" and bing["excluded_hours"] == "100" and bing["failed"] == ["hours.cycle_total"]
+    assert bing["still_needed"] == {"hours": "30"}
+
+    total = _check(data, "hours.cycle_total")
+    assert total["status"] == "fail" and total["citation"] == "温教师〔2012〕33号 一、3"
+    assert [(d["name"], d["short"]) for d in total["details"]] == [("丙", "30")]
+    assert total["remedy"] == "丙 needs 30 more hours"
+    conc = _check(data, "hours.concentrated")
+    assert conc["status"] == "fail" and [d["name"] for d in conc["details"]] == ["乙"]
+    annual = _check(data, "hours.annual_min")
+    assert annual["status"] == "fail" and annual["qualifier"] == "一般" and "advisory" not in annual
+    assert [(d["name"], d["year"], d["actual"], d["short"]) for d in annual["details"]] == [("乙", 2015, "47", "1")]
+    assert _check(data, "hours.school_based")["status"] == "pass"
+    assert _check(data, "hours.annual_school_based")["status"] == "pass"
+
+
+def test_remedy_lines_name_who_and_by_how_much_in_chinese(run, wenzhou):
+    out = run("hours", wenzhou, *DONE, "--lang", "zh")
+    assert out.code == 1
+    assert "丙 还需 30 学时" in out.stdout
+    assert "乙 2015年差 1 学时" in out.stdout
+    assert "乙 需参加一次不少于 90 学时的集中培训（目前单次最多 45 学时）" in out.stdout
+    assert "温教师〔2012〕33号 一、4" in out.stdout and "温教师〔2012〕33号 一、3" in out.stdout
+
+
+def test_two_45_hour_courses_are_not_one_but_one_course_in_two_rows_is(run, xlsx):
+    rows = [HEAD] + [["一小", "丁", pid(21), "学科集中研修", "集中", 2013, 45, None],
+                     ["一小", "丁", pid(21), "学科集中研修", "集中", 2013, 45, None],
+                     ["一小", "戊", pid(22), "学科集中研修（上）", "集中", 2013, 45, None],
+                     ["一小", "戊", pid(22), "学科集中研修（下）", "集中", 2013, 45, None]]
+    data = _json(run, xlsx("c.xlsx", {"s": rows}), *DONE)
+    assert _person(data, "丁")["concentrated_max_course"] == "90"
+    assert _person(data, "戊")["concentrated_max_course"] == "45"
+    assert [d["name"] for d in _check(data, "hours.concentrated")["details"]] == ["戊"]
+
+
+def test_probation_hours_would_have_passed_if_counted(run, xlsx):
+    # the same 100 hours as an ordinary course put 丙 at 430: the exclusion alone makes the fail
+    rows = [r if r[2] != BING or r[3] != "新教师岗前培训" else r[:3] + ["读书分享", "网络"] + r[5:]
+            for r in WENZHOU]
+    data = _json(run, xlsx("b.xlsx", {"s": rows}), *DONE)
+    assert _person(data, "丙")["cycle_total"] == "430" and "hours.cycle_total" not in _person(data, "丙")["failed"]
+
+
+def test_days_are_converted_at_the_profiles_rate_only(run, xlsx, tmp_path):
+    rows = [HEAD, ["一小", "甲", JIA, "集中培训", "集中", 2023, None, "2.5"]]
+    ledger = xlsx("d.xlsx", {"s": rows})
+    assert _person(_json(run, ledger, "--as-of", "2024-06-30"), "甲")["cycle_total"] == "20"  # wenzhou: 2.5 × 8
+    data = _json(run, ledger, "--policy", "shanxi-2023", "--as-of", "2024-06-30")
+    assert _person(data, "甲")["cycle_total"] == "0"  # shanxi sets no day rate: not counted, and said
+    assert any(w["code"] == "no_days_rate" and w["row"] == 2 for w in data["warnings"])
+    custom = tmp_path / "sx.toml"
+    custom.write_text('[profile]\nid = "sx-local"\nextends = "shanxi-2023"\n\n'
+                      '[rules."hours.day_hours"]\ntopic = "hours"\nvalue = 6\nunit = "hours_per_day"\nop = "=="\n'
+                      'clause = "local"\nquote = "每天按6学时计"\nlabel_zh = "每天学时"\nlabel_en = "Hours a day"\n\n'
+                      '[rules."hours.credit_hours"]\ntopic = "hours"\nvalue = 10\nunit = "hours"\nop = "=="\n'
+                      'clause = "local"\nquote = "1学分折合10学时"\nlabel_zh = "每学分学时"\nlabel_en = "Hours a credit"\n',
+                      encoding="utf-8")
+    assert _person(_json(run, ledger, "--policy", custom, "--as-of", "2024-06-30"), "甲")["cycle_total"] == "15"
+
+
+def test_credits_need_a_rate_in_the_profile(run, xlsx):
+    rows = [["姓名", "身份证号", "培训项目", "年度", "学分"], ["甲", JIA, "网络研修", 2013, "4.8"]]
+    data = _json(run, xlsx("cr.xlsx", {"s": rows}), *DONE)
+    assert _person(data, "甲")["cycle_total"] == "0"
+    assert any(w["code"] == "no_credits_rate" for w in data["warnings"])
+
+
+# shanxi-2023: cycle 2023–2027 (anchored at 2023), judged on 2023 and 2024 at 2025-03-01.
+#  子 (一小): 2023 36 + 36 = 72 exactly; 2024 36 + 35 = 71 (one short) + 2 days not counted.
+#  丑 (职业中专学校, vocational): 2023 90 exactly; 2024 89 — 72 would pass, 90 does not.
+SHANXI = [HEAD,
+          ["一小", "子", pid(31), "校本研修", "校本", 2023, 36, None], ["一小", "子", pid(31), "网络研修", "网络", 2023, 36, None],
+          ["一小", "子", pid(31), "校本研修", "校本", 2024, 36, None], ["一小", "子", pid(31), "网络研修", "网络", 2024, 35, None],
+          ["一小", "子", pid(31), "集中培训", "集中", 2024, None, 2],
+          ["泉港区职业中专学校", "丑", pid(32), "专业实践", "校本", 2023, 90, None],
+          ["泉港区职业中专学校", "丑", pid(32), "专业实践", "校本", 2024, 89, None],
+          ["一小", "寅", pid(33), "网络研修", "网络", 2022, 500, None]]  # before the cycle: not counted
+
+
+def test_shanxi_yearly_minimum_and_vocational(run, xlsx):
+    data = _json(run, xlsx("sx.xlsx", {"s": SHANXI}), "--policy", "shanxi-2023", "--as-of", "2025-03-01", code=1)
+    f = data["figures"]
+    assert (f["cycle_start"], f["cycle_end"], f["years_judged"]) == (2023, 2027, "2023-2024")
+    assert f["teachers"] == 2  # 寅 has rows only before the cycle
+    annual = _check(data, "hours.annual_min")
+    assert annual["status"] == "fail" and annual["citation"] == "晋教师〔2023〕4号 三（一）1"
+    assert [(d["name"], d["year"], d["short"]) for d in annual["details"]] == [("子", 2024, "1")]
+    voc = _check(data, "hours.annual_min_vocational")
+    assert voc["status"] == "fail" and voc["citation"] == "晋教师〔2023〕4号 三（一）2"
+    assert [(d["name"], d["year"], d["short"]) for d in voc["details"]] == [("丑", 2024, "1")]
+    for cid in ("hours.cycle_total", "hours.school_based", "hours.concentrated"):
+        assert _check(data, cid)["status"] == "not_applicable" and "no such rule" in _check(data, cid)["reason"]
+    assert any(w["code"] == "no_days_rate" for w in data["warnings"])
+
+
+def test_a_profile_without_hour_rules_judges_nothing(run, wenzhou):
+    data = _json(run, wenzhou, "--policy", "quangang-2022", *DONE, code=0)
+    assert data["checks"] and all(c["status"] == "not_applicable" and "training-hour" in c["reason"]
+                                  for c in data["checks"])
+    assert data["figures"]["teachers"] == 3
+
+
+# A running cycle: wenzhou 2012–2016 at 2015-06-30 is judged on 2012–2014.
+#  戊: 24 校本 + 90 集中 a year 2012–2014, 10 校本 in 2015 -> 352 so far; 校本 82 (38 to go),
+#      so 38 more hours are still needed (the school-based gap is the larger one); nothing failed.
+#  己: 48, 47, 48 -> 2013 one hour short: a real failure even though the cycle is running.
+def _running_rows(with_ji: bool):
+    rows = [HEAD]
+    for y in (2012, 2013, 2014):
+        rows += [["一小", "戊", pid(41), "校本研修", "校本", y, 24, None],
+                 ["一小", "戊", pid(41), f"{y}年集中培训", "集中", y, 90, None]]
+    rows.append(["一小", "戊", pid(41), "校本研修", "校本", 2015, 10, None])
+    if with_ji:
+        for y, online in ((2012, 24), (2013, 23), (2014, 24)):
+            rows += _year_rows("一小", "己", pid(42), y, online=online)
+    return rows
+
+
+def test_running_cycle_shows_what_remains_not_failures(run, xlsx):
+    data = _json(run, xlsx("r.xlsx", {"s": _running_rows(False)}), "--as-of", "2015-06-30", code=0)
+    assert data["figures"]["cycle_running"] is True and data["figures"]["years_judged"] == "2012-2014"
+    wu = _person(data, "戊")
+    assert wu["cycle_total"] == "352" and wu["failed"] == []
+    assert wu["still_needed"] == {"hours": "38", "school_based": "38"}
+    total = _check(data, "hours.cycle_total")
+    assert total["status"] == "not_applicable" and "runs to 2016-12-31" in total["reason"]
+    assert total["details"][0]["still_needed"] == "8"
+    assert _check(data, "hours.school_based")["details"][0]["still_needed"] == "38"
+    assert _check(data, "hours.annual_min")["status"] == "pass"
+    # the same ledger judged after the cycle ends: the gaps are failures
+    after = _json(run, xlsx("r2.xlsx", {"s": _running_rows(False)}), "--cycle", "2012-2016", "--as-of", "2017-01-01",
+                  code=1)
+    assert sorted(_person(after, "戊")["failed"]) == ["hours.annual_min", "hours.annual_school_based",
+                                                       "hours.cycle_total", "hours.school_based"]
+
+
+def test_running_cycle_still_fails_a_completed_year(run, xlsx):
+    data = _json(run, xlsx("r.xlsx", {"s": _running_rows(True)}), "--as-of", "2015-06-30", code=1)
+    annual = _check(data, "hours.annual_min")
+    assert annual["status"] == "fail"
+    assert [(d["name"], d["year"], d["short"]) for d in annual["details"]] == [("己", 2013, "1")]
+    assert _check(data, "hours.school_concentrated_share")["status"] == "pass"  # 戊 is 1 of 2 each year
+
+
+def test_advisory_yearly_minimum_does_not_fail_the_run(run, xlsx, tmp_path):
+    custom = tmp_path / "wz.toml"
+    custom.write_text('[profile]\nid = "wz-advisory"\nextends = "wenzhou-2012"\n\n'
+                      '[overrides."hours.annual_min"]\nvalue = 48\nadvisory = true\n'
+                      'reason = "一般不少于: reported, not enforced"\n', encoding="utf-8")
+    data = _json(run, xlsx("r.xlsx", {"s": _running_rows(True)}), "--policy", custom, "--as-of", "2015-06-30",
+                 code=0)
+    annual = _check(data, "hours.annual_min")
+    assert annual["status"] == "fail" and annual["advisory"] is True
+    assert data["figures"]["teachers_compliant"] == 2
+
+
+def test_explicit_cycle_and_bad_cycle(run, wenzhou):
+    data = _json(run, wenzhou, "--cycle", "2013-2017", "--as-of", "2019-01-01")
+    assert (data["figures"]["cycle_start"], data["figures"]["cycle_end"]) == (2013, 2017)
+    assert _person(data, "甲")["cycle_total"] == "192"  # 2012's 168 falls outside
+    out = run("hours", wenzhou, "--cycle", "2017-2013")
+    assert out.code == 2 and "--cycle" in out.stderr and out.stdout == ""
+
+
+# The school rule: 20% of a unit's teachers each year on one course of ≥ 90 hours.
+#   一小: 1 of 5 = 0.2 exactly -> pass;  二中: 1 of 6 = 0.1667 -> fail, 1 more needed (2/6).
+def test_school_share_twenty_percent(run, xlsx):
+    rows = [HEAD]
+    for unit, n in (("一小", 5), ("二中", 6)):
+        for k in range(n):
+            id_ = pid(100 + k + (10 if unit == "二中" else 0))
+            rows.append([unit, f"{unit}{k}", id_, "校本研修", "校本", 2015, 48, None])
+            if k == 0:
+                rows.append([unit, f"{unit}{k}", id_, "市级集中培训", "集中", 2015, 90, None])
+    data = _json(run, xlsx("u.xlsx", {"s": rows}), "--cycle", "2015-2019", "--as-of", "2016-03-01")
+    share = _check(data, "hours.school_concentrated_share")
+    assert share["status"] == "fail" and share["citation"] == "温教师〔2012〕33号 一、4"
+    got = {(d["unit"], d["year"]): (d["sent"], d["teachers"], d["share"], d["status"], d["more_needed"])
+           for d in share["details"]}
+    assert got == {("一小", 2015): (1, 5, "0.2000", "pass", 0), ("二中", 2015): (1, 6, "0.1667", "fail", 1)}
+    assert "二中 2015: 1 more teachers needed (1/6)" in share["remedy"]
+
+
+# Roles from a roster, wenzhou 2012–2016 judged at 2017-06-30 (新 started 2016-02-01: 教龄 1, probation over).
+ROSTER = [["姓名", "身份证号", "单位", "职务", "荣誉称号", "参加工作时间"],
+          ["新", pid(51), "一小", "教师", None, "2016-02-01"],
+          ["校", pid(52), "一小", "校长", None, "1995-08-01"],
+          ["班", pid(53), "一小", "班主任", None, "2005-08-01"],
+          ["骨", pid(54), "一小", "教师", "县级骨干教师", "2001-08-01"],
+          ["新校", pid(55), "一小", "新任校长", None, "2000-08-01"],
+          ["晚", pid(56), "一小", "教师", None, "2014-09-01"]]
+ROLE_LEDGER = [HEAD,
+               ["一小", "新", pid(51), "新教师岗前培训", "新教师培训", 2016, 150, None],
+               ["一小", "新", pid(51), "新教师跟岗实践", "实践", 2016, 40, None],
+               ["一小", "校", pid(52), "学校管理高级研修班", "集中培训", 2014, 100, None],
+               ["一小", "班", pid(53), "班主任专题培训", "网络", 2015, 30, None],
+               ["一小", "骨", pid(54), "骨干教师集中培训", "集中培训", 2014, None, 15],
+               ["一小", "新校", pid(55), "新任校长任职资格培训（集中）", "集中培训", 2015, 80, None],
+               ["一小", "新校", pid(55), "新任校长任职资格培训（网络）", "网络", 2015, 220, None],
+               ["一小", "新校", pid(55), "校本研修", "校本", 2015, 24, None],
+               ["一小", "晚", pid(56), "校本研修", "校本", 2015, 48, None],
+               ["一小", "晚", pid(56), "校本研修", "校本", 2016, 48, None]]
+
+
+def test_roles_from_the_roster(run, xlsx):
+    ledger = xlsx("l.xlsx", {"s": ROLE_LEDGER})
+    without = _json(run, ledger, *DONE)
+    for cid in ("hours.new_teacher", "hours.homeroom", "hours.principal", "hours.backbone_concentrated"):
+        assert _check(without, cid)["status"] == "not_applicable" and "--roster" in _check(without, cid)["reason"]
+    data = _json(run, ledger, "--roster", xlsx("roster.xlsx", {"r": ROSTER}), *DONE)
+    assert _check(data, "hours.new_teacher")["status"] == "pass"  # 150 + 40 = 190
+    practice = _check(data, "hours.new_teacher_practice")
+    assert practice["status"] == "fail" and [(d["name"], d["short"]) for d in practice["details"]] == [("新", "20")]
+    principal = _check(data, "hours.principal")
+    assert principal["status"] == "fail" and [(d["name"], d["short"]) for d in principal["details"]] == [("校", "20")]
+    assert _check(data, "hours.homeroom")["status"] == "pass"  # exactly 30
+    assert _check(data, "hours.backbone_concentrated")["status"] == "pass"  # 15 days × 8 = 120
+    assert _check(data, "hours.new_principal")["status"] == "pass"  # 80 + 220 = 300
+    np_conc = _check(data, "hours.new_principal_concentrated")
+    assert np_conc["details"][0]["name"] == "新校" and np_conc["details"][0]["still_needed"] == "10"
+    xin, xinxiao = _person(data, "新"), _person(data, "新校")
+    assert xin["cycle_total"] == "0" and xin["excluded_hours"] == "190"  # probation does not count
+    assert xinxiao["cycle_total"] == "24" and xinxiao["excluded_hours"] == "300"
+    assert "new_teacher" in xin["roles"] and "new_principal" in xinxiao["roles"]
+    # 晚 started work in 2014-09: 2012–2014 are not judged with the roster, and are without it
+    assert "晚" not in {d["name"] for d in _check(data, "hours.annual_min")["details"]}
+    assert {d["year"] for d in _check(without, "hours.annual_min")["details"] if d["name"] == "晚"} == {2012, 2013, 2014}
+
+
+def test_course_types_and_year_fallbacks(run, xlsx):
+    assert classify("校本研修", None)[0] == "school_based"
+    assert classify(None, "网络研修：师德师风")[0] == "online"
+    assert classify("集中培训", "市级骨干教师集中培训")[:2] == ("concentrated", {"backbone"})
+    assert classify("任职资格培训", "新任校长任职资格培训")[1] == {"new_principal"}  # not also 校长 management
+    assert classify("班级管理", None)[1] == {"homeroom"}
+    assert classify("专题讲座", "读书会") == (None, set(), False)
+    rows = [["姓名", "身份证号", "培训项目", "培训日期", "学时"],
+            ["甲", JIA, "校本研修", "2014-03-05", 10], ["甲", JIA, "校本研修", None, 7],
+            ["甲", None, "校本研修", "2015-01-02", "5学时"]]  # a name-only row joins the one 甲 with an ID
+    data = _json(run, xlsx("y.xlsx", {"2013年度": rows}), *DONE)
+    years = _person(data, "甲")["years"]
+    assert years["2014"] == "10" and years["2013"] == "7" and years["2015"] == "5"
+    assert len(data["by_person"]) == 1
+
+
+def test_sample_lists_who_is_short_with_clauses(run):
+    out = run("hours", SAMPLES / "hours.xlsx", "--as-of", "2026-11-21")
+    assert out.code == 1, out.stderr
+    assert "hours.annual_min" in out.stdout and "温教师〔2012〕33号 一、4" in out.stdout
+    data = _json(run, SAMPLES / "hours.xlsx", "--as-of", "2026-11-21")
+    short = {d["name"] for d in _check(data, "hours.annual_min")["details"]}
+    assert len(short) == 2 and all(name in out.stdout for name in short)
+
+
+def _workbook(run, wenzhou, tmp_path):
+    target = tmp_path / "hours-annotated.xlsx"
+    data = _json(run, wenzhou, *DONE, "--output", target)
+    return target, data
+
+
+def test_annotated_workbook(run, wenzhou, tmp_path):
+    import openpyxl
+
+    target, data = _workbook(run, wenzhou, tmp_path)
+    wb = openpyxl.load_workbook(target)
+    assert wb.sheetnames[:2] == ["教师 Teachers", "台账 Ledger"] and "检查 Checks" in wb.sheetnames
+    ws = wb["教师 Teachers"]
+    rows = {r[1].value: r for r in ws.iter_rows(min_row=3) if r[1].value}
+    assert set(rows) == {"甲", "乙", "丙"}
+    assert rows["甲"][4].value.startswith("=SUMIFS('台账 Ledger'!$N$2:$N$")
+    assert rows["丙"][1].fill.fgColor.rgb.endswith("FFC7CE") and not rows["甲"][1].fill.fgColor.rgb.endswith("FFC7CE")
+    ledger = list(wb["台账 Ledger"].iter_rows(min_row=2, values_only=True))
+    probation = next(r for r in ledger if r[7] == "新教师岗前培训")
+    assert probation[13] == 100 and probation[14] == 0 and "not counted toward the cycle" in probation[15]
+    days = next(r for r in ledger if r[7] == "市级骨干教师集中培训")
+    assert days[12] == "12 天" and days[13] == 96 and days[14] == 1
+    assert any(r[4] == "合计" and r[14] == 0 for r in ledger)
+    out = run("hours", wenzhou, "--output", wenzhou, "--overwrite")
+    assert out.code == 2 and "input" in out.stderr
+
+
+@pytest.mark.libreoffice
+def test_annotated_workbook_recalculates(run, wenzhou, tmp_path, soffice):
+    import openpyxl
+
+    target, data = _workbook(run, wenzhou, tmp_path)
+    ws = openpyxl.load_workbook(soffice(target, "xlsx"), data_only=True)["教师 Teachers"]
+    for r in ws.iter_rows(min_row=3, values_only=True):
+        if not r[1]:
+            continue
+        p = _person(data, r[1])
+        assert f"{r[4]:g}" == p["cycle_total"] and f"{r[5]:g}" == p["school_based"]
+        assert [f"{v:g}" for v in r[7:12]] == list(p["years"].values())
