@@ -151,11 +151,13 @@ def _excel_grids(path: Path, wanted: list[str] | None) -> Iterator[Grid]:
         try:
             sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string",
                                        whitespace_as_null=True)
-            table = sheet.to_arrow()
+            table = _as_table(sheet.to_arrow())
             hidden = sheet.visible != "visible"
+            del sheet  # free calamine's cell range before the grid is processed
         except Exception as exc:
             raise InputError(f"{path} [{name}]: cannot be read ({_reason(exc)})") from None
-        yield Grid(path, name, _as_table(table), hidden)
+        yield Grid(path, name, table, hidden)
+        del table
 
 
 def _as_table(batch):
