@@ -259,6 +259,41 @@ def hours(files: Files, policy: PolicyOpt = "wenzhou-2012", as_of: AsOf = None, 
     _guard(debug, body)
 
 
+@app.command()
+def check(payroll: Annotated[Optional[list[str]], typer.Option("--payroll", help="Payroll workbook(s), folder or glob.")] = None,
+          roster: Annotated[Optional[list[str]], typer.Option("--roster", help="Roster workbook(s).")] = None,
+          hours: Annotated[Optional[list[str]], typer.Option("--hours", help="Training-hour ledger(s).")] = None,
+          policy: PolicyOpt = "quangang-2022",
+          hours_policy: Annotated[Optional[str], typer.Option("--hours-policy", help="Profile for the hours rules (default: --policy).")] = None,
+          as_of: AsOf = None,
+          budgeted: Annotated[Optional[str], typer.Option("--budgeted", help="The training fund in the budget (yuan).")] = None,
+          to_school: Annotated[Optional[str], typer.Option("--to-school", help="The part allocated to the training school (yuan).")] = None,
+          output_dir: Annotated[Optional[Path], typer.Option("--output-dir", help="Write the JSON report and annotated workbooks here, with dated names.")] = None,
+          overwrite: Overwrite = False, format: FmtOpt = Fmt.json, lang: LangOpt = None,
+          quiet: Quiet = False, debug: Debug = False, redact: Redact = False) -> None:
+    """Everything in one run for cron: one report, one exit code, a log line on stderr."""
+    started = time.monotonic()
+
+    def body() -> None:
+        from . import check as check_mod
+        from .render.report import to_json
+        from .safeio import write_text
+
+        report, paths = check_mod.run(payroll, roster, hours, policy=policy, hours_policy=hours_policy,
+                                      as_of=_date(as_of), budgeted=budgeted, to_school=to_school,
+                                      output_dir=output_dir, overwrite=overwrite, lang=_lang(lang),
+                                      progress=_progress(quiet, len(payroll or [])))
+        if "report" in paths:
+            if redact:
+                from .redact import redact_report
+
+                redact_report(report)
+            write_text(paths["report"], to_json(report.as_dict()), overwrite)
+        _emit(report, format, lang, quiet, started, redact)
+
+    _guard(debug, body)
+
+
 policies_app = typer.Typer(help="The built-in policy profiles and their cited rules.", invoke_without_command=True,
                            rich_markup_mode=None)
 app.add_typer(policies_app, name="policies")

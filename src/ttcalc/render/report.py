@@ -80,20 +80,27 @@ def _title(data: dict, lang: str) -> str:
 
 
 def _input_lines(data: dict, lang: str) -> list[str]:
-    lines = []
+    """One line per file: sheets used, rows used and skipped (by reason), sheets skipped."""
+    files: dict[str, list[dict]] = {}
     for i in data.get("inputs", []):
-        if i["status"] == "used":
-            skipped = i.get("rows_skipped", [])
-            reasons: dict[str, int] = {}
-            for s in skipped:
-                reasons[s["reason"]] = reasons.get(s["reason"], 0) + 1
-            extra = "; ".join(f"{n} × {r}" for r, n in reasons.items())
-            lines.append(f"{i['file']} [{i['sheet']}]: {word('rows_used', lang)} {i['rows_used']}"
-                         + (f", {word('rows_skipped', lang)} {len(skipped)} ({extra})" if skipped else ""))
-        else:
-            lines.append(f"{i['file']} [{i['sheet']}]: {word('sheet_skipped', lang)} — {i.get('reason')}")
-    if len(lines) > 12:
-        lines = lines[:10] + [f"… {len(lines) - 10} {word('more', lang)}"]
+        files.setdefault(i["file"], []).append(i)
+    lines = []
+    for name, items in files.items():
+        used = [i for i in items if i["status"] == "used"]
+        reasons: dict[str, int] = {}
+        for i in used:
+            for skip in i.get("rows_skipped", []):
+                reasons[skip["reason"]] = reasons.get(skip["reason"], 0) + 1
+        sheets = ", ".join(i["sheet"] for i in used) if len(used) <= 3 else \
+            f"{used[0]['sheet']} … {used[-1]['sheet']}"
+        line = f"{name}: {len(used)} sheet(s) [{sheets}], {word('rows_used', lang)} {sum(i['rows_used'] for i in used)}"
+        if reasons:
+            line += f"; {word('rows_skipped', lang)} {sum(reasons.values())} (" + \
+                    ", ".join(f"{n} × {r}" for r, n in reasons.items()) + ")"
+        lines.append(line)
+        for i in items:
+            if i["status"] != "used":
+                lines.append(f"  {word('sheet_skipped', lang)} [{i['sheet']}]: {str(i.get('reason')).split(';')[0]}")
     return lines
 
 
@@ -111,15 +118,17 @@ def _fmt(value) -> str:
     return str(value)
 
 
-def _check_rows(data: dict, lang: str) -> list[list[str]]:
+def _check_rows(data: dict, lang: str, labels: bool = False, width: int = 48) -> list[list[str]]:
     rows = []
     for c in data["checks"]:
-        label = c.get("label") or c["id"]
-        if c.get("advisory"):
-            label += word("advisory", lang)
         actual = c["actual"] if c["status"] != "not_applicable" else (c.get("reason") or "")
-        rows.append([MARK.get(c["status"], "?"), c["id"], label, _fmt(actual), c["required"] or "",
-                     c["citation"] or ""])
+        actual = _fmt(actual)
+        if len(actual) > width:
+            actual = actual[: width - 1] + "…"
+        row = [MARK.get(c["status"], "?"), c["id"] + (word("advisory", lang) if c.get("advisory") else "")]
+        if labels:
+            row.append(c.get("label") or "")
+        rows.append(row + [actual, c["required"] or "", c["citation"] or ""])
     return rows
 
 
@@ -131,7 +140,8 @@ def to_table(data: dict, lang: str) -> str:
     if inputs:
         out += [word("inputs", lang) + ":"] + ["  " + line for line in inputs] + [""]
     if data["figures"]:
-        out.append(tabulate(_figure_rows(data, lang), tablefmt="plain", colalign=("left", "left", "right")))
+        out.append(tabulate(_figure_rows(data, lang), tablefmt="plain", colalign=("left", "left", "right"),
+                            disable_numparse=True))
         out.append("")
     if data.get("by_unit"):
         keys = list(data["by_unit"][0].keys())
@@ -142,7 +152,7 @@ def to_table(data: dict, lang: str) -> str:
         out.append("")
     if data["checks"]:
         out.append(word("checks", lang) + ":")
-        out.append(tabulate(_check_rows(data, lang), headers=["", "id", "", word("actual", lang),
+        out.append(tabulate(_check_rows(data, lang), headers=["", "check", word("actual", lang),
                             word("required", lang), word("clause", lang)], tablefmt="simple", disable_numparse=True))
         remedies = [f"  {MARK['fail']} {c['id']}: {c['remedy']}" for c in data["checks"] if c.get("remedy")]
         if remedies:
@@ -180,7 +190,7 @@ def to_markdown(data: dict, lang: str) -> str:
                          disable_numparse=True), ""]
     if data["checks"]:
         out += [f"## {word('checks', lang)}", "",
-                tabulate(_check_rows(data, lang), headers=["", "id", "", word("actual", lang),
+                tabulate(_check_rows(data, lang, labels=True, width=200), headers=["", "id", "", word("actual", lang),
                          word("required", lang), word("clause", lang)], tablefmt="github", disable_numparse=True), ""]
         for c in data["checks"]:
             if c.get("remedy"):

@@ -1,0 +1,99 @@
+"""`ttcalc check`: budget, staffing and hours in one run, one report and one exit code — for
+monthly cron jobs.  A missing input makes its checks not_applicable, never a failure."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from .errors import InputError
+from .report import Report
+from .rules import not_applicable
+
+# The checks each part would emit, listed as not_applicable when its input is not given.
+PARTS = {
+    "budget": ("--payroll", ["fund.rate", "fund.school_share"]),
+    "staffing": ("--roster", ["staff.fulltime_share", "title.mid_senior_share", "title.senior_share",
+                              "staff.parttime_ratio", "staff.renewal_5y", "hire.eligibility"]),
+    "hours": ("--hours", ["hours.cycle_total", "hours.annual_min", "hours.school_based", "hours.concentrated"]),
+}
+
+
+def output_paths(output_dir: Path, as_of: date, parts: list[str]) -> dict[str, Path]:
+    """Dated names, so a month's files never replace another month's."""
+    stamp = as_of.isoformat()
+    paths = {"report": output_dir / f"ttcalc-check-{stamp}.json"}
+    for part in parts:
+        paths[part] = output_dir / f"ttcalc-{part}-{stamp}.xlsx"
+    return paths
+
+
+def run(payroll: list[str] | None = None, roster: list[str] | None = None, hours: list[str] | None = None,
+        policy: str = "quangang-2022", hours_policy: str | None = None, as_of: date | None = None,
+        budgeted: str | None = None, to_school: str | None = None, output_dir: Path | None = None,
+        overwrite: bool = False, lang: str = "en", progress=None) -> tuple[Report, dict[str, Path]]:
+    as_of = as_of or date.today()
+    given = {"budget": payroll, "staffing": roster, "hours": hours}
+    parts = [p for p, files in given.items() if files]
+    if not parts:
+        raise InputError("ttcalc check: give at least one of --payroll, --roster, --hours")
+    paths: dict[str, Path] = {}
+    if output_dir is not None:
+        if not output_dir.is_dir():
+            raise InputError(f"--output-dir {output_dir}: no such folder")
+        paths = output_paths(output_dir, as_of, parts)
+        for p in paths.values():
+            if p.exists() and not overwrite:
+                raise InputError(f"{p}: already exists; add --overwrite to replace it")
+    report = Report("check", as_of)
+    for part in PARTS:
+        files = given[part]
+        if not files:
+            option, ids = PARTS[part]
+            report.checks += [not_applicable(i, f"no {option} input given", lang=lang) for i in ids]
+            continue
+        sub = _run_part(part, files, policy, hours_policy, as_of, budgeted, to_school, paths.get(part),
+                        overwrite, lang, progress, roster)
+        _merge(report, sub, part)
+    return report, paths
+
+
+def _run_part(part, files, policy, hours_policy, as_of, budgeted, to_school, output, overwrite, lang, progress,
+              roster):
+    if part == "budget":
+        from . import budget
+
+        return budget.run(files, policy=policy, as_of=as_of, budgeted=budgeted, to_school=to_school,
+                          output=output, overwrite=overwrite, lang=lang, progress=progress)
+    if part == "staffing":
+        from . import staffing
+
+        return staffing.run(files, policy=policy, as_of=as_of, output=output, overwrite=overwrite, lang=lang)
+    from . import hours
+
+    return hours.run(files, policy=hours_policy or policy, as_of=as_of, roster=roster, output=output,
+                     overwrite=overwrite, lang=lang)
+
+
+def _merge(report: Report, sub: Report, part: str) -> None:
+    if report.policy is None or part != "hours":
+        report.policy = report.policy or sub.policy
+    if part == "hours" and sub.policy and report.policy and sub.policy.get("id") != report.policy.get("id"):
+        report.extra["hours_policy"] = sub.policy
+    report.inputs += [dict(i, role=part) for i in sub.inputs]
+    report.figures.update(sub.figures)
+    if sub.by_unit is not None:
+        report.by_unit = sub.by_unit
+    if sub.by_person is not None:
+        report.by_person = sub.by_person
+    report.checks += sub.checks
+    key = ("code", "file", "sheet", "row", "message")
+    seen = {tuple(w.get(k) for k in key) for w in report.warnings}
+    for w in sub.warnings:  # the roster read again for the hours roles warns again: once is enough
+        if tuple(w.get(k) for k in key) not in seen:
+            seen.add(tuple(w.get(k) for k in key))
+            report.warnings.append(w)
+    for key, value in sub.definitions.items():
+        report.definitions.setdefault(key, value)
+    for key, value in sub.extra.items():
+        report.extra.setdefault(key, value)
