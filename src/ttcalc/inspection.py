@@ -41,21 +41,29 @@ def run(paths: list[str], kind: str = "auto", maps: dict | None = None, sheet_na
     report.inputs = inputs_block(dataset)
     report.warnings = [w.as_dict() for w in dataset.warnings]
     sheets_out = []
-    rows = []
+    groups: dict[tuple, list[str]] = {}  # sheets with the same mapping are listed once
     for s in dataset.sheets:
         item = {"file": str(s.file), "sheet": s.sheet, "status": s.status, "reason": s.reason}
         if s.header:
             item["header_rows"] = [s.header.first_row, s.header.last_row]
             item["columns"] = [{"column": c.index + 1, "header": c.header, "field": c.field,
                                 "how": c.how or None, "scale": c.scale} for c in s.header.columns if c.header]
-            for c in s.header.columns:
-                if c.header:
-                    rows.append([s.sheet, c.header, c.field or "–", c.how or "unmapped",
-                                 "" if c.scale == 1 else f"× {c.scale}"])
+            if s.used:
+                key = (f"header rows {s.header.first_row}–{s.header.last_row}",) + \
+                    tuple((c.header, c.field, c.how, c.scale) for c in s.header.columns if c.header)
+                groups.setdefault(key, []).append(s.sheet)
         sheets_out.append(item)
+    rows = []
+    for key, names in groups.items():
+        where = names[0] if len(names) == 1 else f"{names[0]} … {names[-1]} ({len(names)})"
+        rows.append([where, key[0], "", "", ""])
+        where = ""
+        for header, field, how, scale in key[1:]:
+            rows.append([where, header, field or "–", how or "unmapped", "" if scale == 1 else f"× {scale}"])
+            where = ""
     report.figures = {"kind": kind, "files": len({s.file for s in dataset.sheets}),
                       "sheets_used": len(dataset.used), "sheets_skipped": len(dataset.sheets) - len(dataset.used),
                       "rows_used": sum(s.rows_used() for s in dataset.used)}
     report.extra = {"sheets": sheets_out}
-    report.tables = {"columns": {"headers": ["sheet", "header", "field", "how", "unit"], "rows": rows}}
+    report.tables = {"columns": {"headers": ["sheets", "header", "field", "how", "unit"], "rows": rows}}
     return report
