@@ -3,6 +3,7 @@
     python bench/bench.py                  # budget on 1,000,000 rows + start-up
     python bench/bench.py --rows 200000    # a quicker look
     python bench/bench.py --only startup
+    python bench/bench.py --only folder,province   # issue 7: 200 workbooks; CSV/Parquet 1M and 5M
 
 Each measurement is a fresh process; time is the median of --repeat runs (wall clock), peak
 memory is the child's max RSS (os.wait4).  Inputs are generated into bench/out/ (not committed).
@@ -125,6 +126,98 @@ def bench_startup(repeat: int) -> None:
         print(f"startup: 300-row roster: not measured ({str(exc).splitlines()[-1]})")
 
 
+def school_folder(schools: int, rows: int) -> Path:
+    """A city payroll: one workbook per school."""
+    folder = OUT / f"schools-{schools}x{rows}"
+    if folder.exists():
+        return folder
+    import xlsxwriter
+
+    from ttcalc.idcard import check_char
+
+    tmp = folder.with_name(folder.name + ".tmp")
+    tmp.mkdir(parents=True, exist_ok=True)
+    for s in range(schools):
+        wb = xlsxwriter.Workbook(str(tmp / f"school-{s:03d}.xlsx"), {"constant_memory": True})
+        ws = wb.add_worksheet("工资表")
+        ws.write(0, 0, f"第{s + 1}学校 2025年工资发放表")
+        ws.write_row(1, 0, ["序号", "姓名", "身份证号", "岗位工资", "薪级工资", "绩效工资", "应发合计", "实发合计"])
+        for i in range(rows):
+            g = 4000 + (i * 7 + s) % 3000 + (i % 100) / 100
+            ws.write_row(2 + i, 0, [i + 1, f"教师{s}-{i}", _id(f"3505211985{s % 12 + 1:02d}01{i % 1000:03d}", check_char),
+                                    round(g * 0.4, 2), round(g * 0.2, 2), round(g - round(g * 0.4, 2) - round(g * 0.2, 2), 2),
+                                    g, round(g * 0.8, 2)])
+        ws.write_row(2 + rows, 0, ["合计"])
+        wb.close()
+    tmp.rename(folder)
+    return folder
+
+
+def big_csv(rows: int) -> Path:
+    path = OUT / f"payroll-{rows}.csv"
+    if path.exists():
+        return path
+    import csv
+
+    from ttcalc.idcard import check_char
+
+    OUT.mkdir(exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow([f"全省教职工工资（{rows}行）"])
+        w.writerow(["序号", "单位", "姓名", "身份证号", "岗位工资", "薪级工资", "绩效工资", "津贴补贴", "应发合计",
+                    "公积金", "养老保险", "医保", "个税", "实发合计"])
+        for i in range(rows):
+            g = 4000 + (i * 7) % 3000 + (i % 100) / 100
+            a, b, d = round(g * 0.4, 2), round(g * 0.2, 2), 386
+            c = round(g - a - b - d, 2)
+            w.writerow([i + 1, f"第{i % 9000}学校", f"教师{i}", _id(f"3505211985{i % 12 + 1:02d}01{i % 1000:03d}", check_char),
+                        a, b, c, d, f"{g:.2f}", round(g * 0.12, 2), round(g * 0.08, 2), round(g * 0.02, 2), 15.5,
+                        round(g * 0.78 - 15.5, 2)])
+        w.writerow(["合计"])
+    tmp.rename(path)
+    return path
+
+
+def big_parquet(rows: int) -> Path:
+    path = OUT / f"payroll-{rows}.parquet"
+    if path.exists():
+        return path
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    table = pacsv.read_csv(big_csv(rows), read_options=pacsv.ReadOptions(skip_rows=1),  # no total row
+                           parse_options=pacsv.ParseOptions(invalid_row_handler=lambda row: "skip"))
+    pq.write_table(table, path)
+    return path
+
+
+def bench_folder(schools: int, rows: int, repeat: int) -> None:
+    folder = school_folder(schools, rows)
+    files = sorted(str(p) for p in folder.iterdir())
+    code = ("import fastexcel, sys\nfor p in sys.argv[1:]:\n"
+            "    fastexcel.read_excel(p).load_sheet(0, header_row=None).to_arrow()")
+    bt, bm = measure([PY, "-c", code, *files], repeat)
+    t, m = measure(TTCALC + ["budget", str(folder), "--format", "json", "--quiet"], repeat)
+    print(ratio_line(f"budget on a folder of {schools} workbooks × {rows:,} rows", t, m, bt, bm, 1.3, 1.5))
+
+
+def bench_province(repeat: int, sizes: list[int]) -> None:
+    for rows in sizes:
+        csv_path, pq_path = big_csv(rows), big_parquet(rows)
+        base_csv = [PY, "-c", f"import pyarrow.csv as c; c.read_csv({str(csv_path)!r}, "
+                              "read_options=c.ReadOptions(skip_rows=1), "
+                              "parse_options=c.ParseOptions(invalid_row_handler=lambda r: 'skip'))"]
+        bt, bm = measure(base_csv, repeat)
+        t, m = measure(TTCALC + ["budget", str(csv_path), "--format", "json", "--quiet"], repeat)
+        print(ratio_line(f"budget CSV {rows:,} rows (baseline: pyarrow.csv bare read)", t, m, bt, bm, 1.3, 1.5))
+        base_pq = [PY, "-c", f"import pyarrow.parquet as q; q.read_table({str(pq_path)!r})"]
+        bt, bm = measure(base_pq, repeat)
+        t, m = measure(TTCALC + ["budget", str(pq_path), "--format", "json", "--quiet"], repeat)
+        print(ratio_line(f"budget Parquet {rows:,} rows (baseline: pyarrow.parquet bare read)", t, m, bt, bm, 1.3, 1.5))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=1_000_000)
@@ -136,6 +229,10 @@ def main() -> None:
         bench_budget(args.rows, args.repeat)
     if "startup" in parts:
         bench_startup(args.repeat)
+    if "folder" in parts:
+        bench_folder(200, 5000, args.repeat)
+    if "province" in parts:
+        bench_province(args.repeat, [1_000_000, 5_000_000])
 
 
 if __name__ == "__main__":

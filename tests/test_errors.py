@@ -109,3 +109,10 @@ def test_every_format_renders(run, xlsx, fmt):
     path = xlsx("ok.xlsx", {"S": [["姓名", "应发"], ["甲", 100]]})
     out = run("budget", path, "--format", fmt, "--lang", "zh")
     assert out.code == 0 and out.stdout.strip(), out.stderr
+
+
+def test_redact_with_output_is_refused(run, xlsx, tmp_path):
+    path = xlsx("ok.xlsx", {"S": [["姓名", "应发"], ["甲", 100]]})
+    target = tmp_path / "out.xlsx"
+    _one_line_error(run("budget", path, "--redact", "--output", target), "--redact")
+    assert not target.exists()

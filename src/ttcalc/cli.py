@@ -97,6 +97,12 @@ def _progress(quiet: bool, total: int):
     return tick
 
 
+def _no_redacted_workbook(redact: bool, output) -> None:
+    if redact and output:
+        raise InputError("--redact with --output: the annotated workbook holds every person's row and is not "
+                         "masked; share the redacted report (--format json/markdown) instead")
+
+
 def _emit(report, fmt: Fmt, lang: Lang | None, quiet: bool, started: float, redact: bool = False) -> None:
     from .render.report import render
 
@@ -130,7 +136,9 @@ def _guard(debug: bool, fn) -> None:
             import traceback
 
             traceback.print_exc()
-        sys.stderr.write(f"ttcalc: {exc}\n")
+        from .redact import clean_message
+
+        sys.stderr.write(f"ttcalc: {clean_message(exc)}\n")
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         sys.stderr.write("ttcalc: interrupted\n")
@@ -147,7 +155,9 @@ def _guard(debug: bool, fn) -> None:
             where = f"details in {log}; "
         except OSError:
             where = ""
-        sys.stderr.write(f"ttcalc: internal error: {type(exc).__name__}: {str(exc)[:200]} "
+        from .redact import clean_message
+
+        sys.stderr.write(f"ttcalc: internal error: {type(exc).__name__}: {clean_message(exc)[:200]} "
                          f"({where}rerun with --debug to see the traceback)\n")
         raise typer.Exit(3) from None
 
@@ -210,6 +220,7 @@ def budget(files: Files, policy: PolicyOpt = "quangang-2022", as_of: AsOf = None
     def body() -> None:
         from . import budget as budget_mod
 
+        _no_redacted_workbook(redact, output)
         report = budget_mod.run(files, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
                                 budgeted=budgeted, to_school=to_school, public_funds=public_funds,
                                 output=output, overwrite=overwrite, lang=_lang(lang),
@@ -231,6 +242,7 @@ def staffing(files: Files, policy: PolicyOpt = "quangang-2022", as_of: AsOf = No
     def body() -> None:
         from . import staffing as staffing_mod
 
+        _no_redacted_workbook(redact, output)
         report = staffing_mod.run(files, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
                                   hired_since=_date(hired_since) if hired_since else None,
                                   output=output, overwrite=overwrite, lang=_lang(lang))
@@ -252,6 +264,7 @@ def hours(files: Files, policy: PolicyOpt = "wenzhou-2012", as_of: AsOf = None, 
     def body() -> None:
         from . import hours as hours_mod
 
+        _no_redacted_workbook(redact, output)
         report = hours_mod.run(files, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
                                cycle=cycle, roster=roster, output=output, overwrite=overwrite, lang=_lang(lang))
         _emit(report, format, lang, quiet, started, redact)
@@ -279,6 +292,7 @@ def check(payroll: Annotated[Optional[list[str]], typer.Option("--payroll", help
         from .render.report import to_json
         from .safeio import write_text
 
+        _no_redacted_workbook(redact, output_dir)
         report, paths = check_mod.run(payroll, roster, hours, policy=policy, hours_policy=hours_policy,
                                       as_of=_date(as_of), budgeted=budgeted, to_school=to_school,
                                       output_dir=output_dir, overwrite=overwrite, lang=_lang(lang),

@@ -125,8 +125,8 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
     if not files:
         raise InputError("no input file given")
     out: list[SheetRead] = []
-    for path in files:
-        file_sheets = [_read_sheet(g, sch, maps, bool(sheet_names)) for g in sheets(path, sheet_names)]
+    for path, grids in _load_all(files, sheet_names):
+        file_sheets = [_read_sheet(g, sch, maps, bool(sheet_names)) for g in grids]
         if not file_sheets:
             raise InputError(f"{path}: the workbook has no sheets")
         if not any(s.used for s in file_sheets):
@@ -135,6 +135,28 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
         if progress:
             progress(path)
     return DataSet(kind, out)
+
+
+PARALLEL_MAX_BYTES = 16 * 2**20  # small files are parsed two at a time; big ones one by one (memory)
+
+
+def _load_all(files: list[Path], sheet_names):
+    """(path, [Grid…]) in the order given.  A folder of school workbooks is parsed on every
+    core (the Rust reader releases the GIL); a big file is read alone to keep memory flat."""
+    import os
+
+    small = len(files) > 1 and all(f.exists() and f.stat().st_size <= PARALLEL_MAX_BYTES for f in files)
+    workers = min(os.cpu_count() or 1, 4)
+    if not small or workers < 2:
+        for path in files:
+            yield path, sheets(path, sheet_names)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(workers) as pool:
+        futures = [pool.submit(lambda p: list(sheets(p, sheet_names)), path) for path in files]
+        for path, future in zip(files, futures):
+            yield path, future.result()
 
 
 def _why_unusable(path: Path, reads: list[SheetRead], sch) -> str:
@@ -162,7 +184,9 @@ def _read_sheet(grid: Grid, sch, maps: dict[str, str], named: bool) -> SheetRead
     head_rows = [list(r.values()) for r in table.slice(0, 40).to_pylist()]
     header = detect(head_rows, sch)
     if header is None:
-        seen = [str(v) for r in head_rows for v in r if v][:6]
+        from .redact import mask_seen
+
+        seen = mask_seen([str(v) for r in head_rows for v in r if v][:6])
         read.status = "skipped"
         read.reason = ("no table header found in the first 40 rows (a notes or explanation sheet?); "
                        f"expected headers such as {_examples(sch)}"

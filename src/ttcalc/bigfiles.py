@@ -1,0 +1,94 @@
+"""Province-scale inputs: CSV past Excel's 1,048,576-row limit, and Parquet.
+
+Both are read columnar by pyarrow, and only the columns ttcalc can use are kept (those whose
+header matches a known field, plus the leading columns where totals and notes are written),
+so memory grows with the columns used, not with the width of the sheet.  The result is a grid
+like every other: string columns c0…, row i = line i + 1, the header rows included.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+BIG_CSV_BYTES = 32 * 2**20  # below this the csv module reads the whole file (ragged rows and all)
+HEAD_LINES = 64
+LEADING = 4  # leading columns always kept: "合计" and "注：" sit there
+
+
+def useful(names: list[str]) -> list[int]:
+    """Indexes of the columns worth reading: any known field of any kind, and the first few."""
+    from .fields import match, schema
+
+    kinds = [schema(k) for k in ("payroll", "roster", "hours", "public_funds")]
+    keep = []
+    for i, name in enumerate(names):
+        if i < LEADING or (name and any(match(str(name), k)[0] for k in kinds)):
+            keep.append(i)
+    return keep
+
+
+def _header_guess(rows: list[list[str]]) -> list[str]:
+    """The widest row among the first lines, joined with the row below it: enough to tell which
+    columns carry a known header (two-row headers included)."""
+    width = max((len(r) for r in rows), default=0)
+    best = max(range(len(rows)), key=lambda i: sum(1 for c in rows[i] if c), default=0)
+    names = []
+    for i in range(width):
+        parts = [rows[j][i] for j in (best - 1, best, best + 1) if 0 <= j < len(rows) and i < len(rows[j])]
+        names.append(" ".join(p for p in parts if p))
+    return names
+
+
+def csv_table(path: Path, encoding: str, dialect) -> object:
+    """A big CSV: the first lines through the csv module (title lines, merged headers), the
+    rest through pyarrow, only the useful columns, as strings."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    with path.open("r", encoding=encoding, newline="") as fh:
+        head_text = "".join(fh.readline() for _ in range(HEAD_LINES))
+    head = list(csv.reader(io.StringIO(head_text, newline=""), dialect))
+    width = max((len(r) for r in head), default=0)
+    keep = useful(_header_guess(head)) or list(range(width))
+    names = [f"c{i}" for i in range(width)]
+    skipped: list[int] = []
+    body = pacsv.read_csv(
+        path,
+        read_options=pacsv.ReadOptions(skip_rows=len(head), column_names=names, encoding=encoding,
+                                       block_size=1 << 24),
+        parse_options=pacsv.ParseOptions(delimiter=dialect.delimiter, quote_char=dialect.quotechar or '"',
+                                         newlines_in_values=False,
+                                         invalid_row_handler=lambda row: skipped.append(row.number) or "skip"),
+        convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                             include_columns=[names[i] for i in keep],
+                                             strings_can_be_null=True, null_values=[""]),
+    )
+    head_cols = [pa.array([(r[i] if i < len(r) and r[i] != "" else None) for r in head], pa.string()) for i in keep]
+    head_table = pa.table(head_cols, names=[names[i] for i in keep])
+    table = pa.concat_tables([head_table, body.select([names[i] for i in keep])])
+    return _renumber(table, keep)
+
+
+def _renumber(table, keep: list[int]):
+    """Columns keep their sheet position in their names (c7 stays c7) — downstream only needs
+    distinct names, so the kept columns are simply renamed c0… in order."""
+    return table.rename_columns([f"c{j}" for j in range(len(keep))])
+
+
+def parquet_table(path: Path):
+    """A Parquet payroll: its column names are the header (row 1); only useful columns are read."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    names = pq.read_schema(path).names
+    keep = useful(names)
+    table = pq.read_table(path, columns=[names[i] for i in keep])
+    columns = []
+    for i, col in enumerate(table.columns):
+        text = col if pa.types.is_string(col.type) or pa.types.is_large_string(col.type) else pc.cast(col, pa.string())
+        header = pa.chunked_array([pa.array([names[keep[i]]], pa.string())])
+        columns.append(pa.chunked_array(header.chunks + text.chunks, pa.string()))
+    return pa.table(columns, names=[f"c{j}" for j in range(len(keep))])
