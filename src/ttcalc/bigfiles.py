@@ -53,22 +53,63 @@ def csv_table(path: Path, encoding: str, dialect) -> object:
     width = max((len(r) for r in head), default=0)
     keep = useful(_header_guess(head)) or list(range(width))
     names = [f"c{i}" for i in range(width)]
-    skipped: list[int] = []
+    ragged: list[str] = []  # lines with another number of fields: totals, notes (kept, see below)
     body = pacsv.read_csv(
         path,
         read_options=pacsv.ReadOptions(skip_rows=len(head), column_names=names, encoding=encoding,
                                        block_size=1 << 24),
         parse_options=pacsv.ParseOptions(delimiter=dialect.delimiter, quote_char=dialect.quotechar or '"',
                                          newlines_in_values=False,
-                                         invalid_row_handler=lambda row: skipped.append(row.number) or "skip"),
+                                         invalid_row_handler=lambda row: ragged.append(row.text) or "skip"),
         convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                              include_columns=[names[i] for i in keep],
                                              strings_can_be_null=True, null_values=[""]),
     )
-    head_cols = [pa.array([(r[i] if i < len(r) and r[i] != "" else None) for r in head], pa.string()) for i in keep]
-    head_table = pa.table(head_cols, names=[names[i] for i in keep])
-    table = pa.concat_tables([head_table, body.select([names[i] for i in keep])])
-    return _renumber(table, keep)
+    kept = [names[i] for i in keep]
+    pieces = [_rows_table(head, keep, kept)]
+    body = body.select(kept)
+    if ragged:  # put each short line back where it stood, so row numbers stay true
+        at = 0
+        for line_no, text in _locate(path, encoding, ragged, len(head)):
+            index = line_no - len(head) - 1 - (len(pieces) - 1) // 2  # body rows before it
+            pieces.append(body.slice(at, index - at))
+            pieces.append(_rows_table(list(csv.reader([text], dialect)), keep, kept))
+            at = index
+        pieces.append(body.slice(at))
+    else:
+        pieces.append(body)
+    return _renumber(pa.concat_tables(pieces), keep)
+
+
+def _rows_table(rows: list[list[str]], keep: list[int], kept: list[str]):
+    import pyarrow as pa
+
+    cols = [pa.array([(r[i] if i < len(r) and r[i] != "" else None) for r in rows], pa.string()) for i in keep]
+    return pa.table(cols, names=kept)
+
+
+def _locate(path: Path, encoding: str, texts: list[str], head_lines: int) -> list[tuple[int, str]]:
+    """The 1-based line numbers of the ragged lines pyarrow skipped (it does not number them
+    when it reads in parallel), found in the file through a memory map."""
+    import mmap
+
+    out = []
+    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        offset, line = 0, 1
+        for _ in range(head_lines):  # skip the head
+            offset = mm.find(b"\n", offset) + 1
+            line += 1
+        for text in texts:
+            needle = text.encode(encoding)
+            found = mm.find(needle, offset)
+            while found > 0 and mm[found - 1] not in (10,):  # must start a line
+                found = mm.find(needle, found + 1)
+            if found < 0:
+                continue
+            line += mm[offset:found].count(b"\n")
+            out.append((line, text))
+            offset = found
+    return out
 
 
 def _renumber(table, keep: list[int]):

@@ -32,7 +32,8 @@ from .errors import InputError
 
 EXCEL = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 TEXT = {".csv", ".tsv", ".txt"}
-SUPPORTED = EXCEL | TEXT
+COLUMNAR = {".parquet"}
+SUPPORTED = EXCEL | TEXT | COLUMNAR
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
 _ZIP_EMPTY = b"PK\x05\x06"
@@ -216,6 +217,9 @@ def _check_zip(path: Path) -> None:
 
 def sheets(path: Path, wanted: list[str] | None = None) -> Iterator[Grid]:
     """Every sheet of a file as a Grid (a CSV file has one sheet, named after the file)."""
+    if path.suffix.lower() in COLUMNAR and path.is_file():
+        yield Grid(path, path.stem, _parquet_table(path))
+        return
     how = sniff(path)
     if how == "csv":
         yield Grid(path, path.stem, _csv_table(path))
@@ -524,10 +528,55 @@ _SNIFF_CHARS = 8192  # csv.Sniffer is quadratic in places: a bounded sample keep
 _MAX_COLUMNS = 16_384  # as many as an .xlsx sheet holds
 
 
+def _parquet_table(path: Path):
+    from .bigfiles import parquet_table
+
+    try:
+        with path.open("rb") as fh:
+            magic = fh.read(4)
+        if magic != b"PAR1":
+            raise InputError(f"{path}: not a Parquet file (it does not start with PAR1)")
+        return parquet_table(path)
+    except InputError:
+        raise
+    except Exception as exc:  # pyarrow says why: truncated footer, unknown codec …
+        raise InputError(f"{path}: cannot be read as Parquet ({str(exc).splitlines()[0][:160]})") from None
+
+
+def _big_csv(path: Path):
+    """A CSV too big for the csv module: encoding and dialect from its first 256 KB, the rest
+    read columnar (bigfiles)."""
+    from .bigfiles import csv_table
+
+    with path.open("rb") as fh:
+        head = fh.read(256 * 1024)
+    for cut in range(4):  # a multi-byte character may straddle the cut
+        try:
+            text, encoding = decode(head[: len(head) - cut])
+            break
+        except (ValueError, LookupError):
+            continue
+    else:
+        raise InputError(f"{path}: not a readable CSV (unknown text encoding; save it as UTF-8)")
+    encoding = "utf-8" if encoding == "utf-8-sig" and not head.startswith(b"\xef\xbb\xbf") else encoding
+    try:
+        dialect = csv.Sniffer().sniff(text[:_SNIFF_CHARS], delimiters=",\t;|")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        return csv_table(path, encoding, dialect)
+    except Exception as exc:  # pyarrow's parse errors name the line
+        raise InputError(f"{path}: not a readable CSV ({str(exc).splitlines()[0][:160]})") from None
+
+
 def _csv_table(path: Path):
     import pyarrow as pa
 
+    from .bigfiles import BIG_CSV_BYTES
+
     limits.check_csv(path)
+    if path.stat().st_size > BIG_CSV_BYTES:
+        return _big_csv(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
