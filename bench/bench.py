@@ -65,7 +65,7 @@ def payroll_xlsx(rows: int) -> Path:
         parts = [round(base * 0.32, 2), round(base * 0.18, 2), round(base * 0.28, 2), round(base * 0.07, 2), 386.0]
         gross = round(sum(parts), 2)
         ded = [round(gross * x, 2) for x in (0.12, 0.08, 0.04, 0.02, 0.015)]
-        ws.write_row(3 + i, 0, [i + 1, f"第{i % 400 + 1}学校", f"教师{i}", _id(f"35052119{80 + i % 20:02d}0101{i % 1000:03d}", check_char),
+        ws.write_row(3 + i, 0, [i + 1, f"第{i % 400 + 1}学校", f"教师{i}", _id(f"35{i // 1000 % 10000:04d}19{80 + i % 20:02d}0101{i % 1000:03d}", check_char),
                                 *parts, gross, *ded, round(gross - sum(ded), 2)])
     ws.write_row(3 + rows, 0, ["合计", "", "", "", "", "", "", "", "", 0])
     wb.close()
@@ -144,7 +144,7 @@ def school_folder(schools: int, rows: int) -> Path:
         ws.write_row(1, 0, ["序号", "姓名", "身份证号", "岗位工资", "薪级工资", "绩效工资", "应发合计", "实发合计"])
         for i in range(rows):
             g = 4000 + (i * 7 + s) % 3000 + (i % 100) / 100
-            ws.write_row(2 + i, 0, [i + 1, f"教师{s}-{i}", _id(f"3505211985{s % 12 + 1:02d}01{i % 1000:03d}", check_char),
+            ws.write_row(2 + i, 0, [i + 1, f"教师{s}-{i}", _id(f"35{s % 100:02d}{i // 1000:02d}1985{s % 12 + 1:02d}01{i % 1000:03d}", check_char),
                                     round(g * 0.4, 2), round(g * 0.2, 2), round(g - round(g * 0.4, 2) - round(g * 0.2, 2), 2),
                                     g, round(g * 0.8, 2)])
         ws.write_row(2 + rows, 0, ["合计"])
@@ -172,7 +172,7 @@ def big_csv(rows: int) -> Path:
             g = 4000 + (i * 7) % 3000 + (i % 100) / 100
             a, b, d = round(g * 0.4, 2), round(g * 0.2, 2), 386
             c = round(g - a - b - d, 2)
-            w.writerow([i + 1, f"第{i % 9000}学校", f"教师{i}", _id(f"3505211985{i % 12 + 1:02d}01{i % 1000:03d}", check_char),
+            w.writerow([i + 1, f"第{i % 9000}学校", f"教师{i}", _id(f"35{i // 1000 % 10000:04d}1985{i % 12 + 1:02d}01{i % 1000:03d}", check_char),
                         a, b, c, d, f"{g:.2f}", round(g * 0.12, 2), round(g * 0.08, 2), round(g * 0.02, 2), 15.5,
                         round(g * 0.78 - 15.5, 2)])
         w.writerow(["合计"])

@@ -91,48 +91,53 @@ def validate_array(values):
 
     Returns (normalised, problems): two pyarrow string arrays; `problems` is null where the
     ID is valid or empty, else a code of `parse_id`.  15-digit IDs come back upgraded to 18.
+    The common case — 18 ASCII characters — is checked on the Arrow buffer itself; anything
+    else (full-width digits, spaces, 15 digits, "…X.0") goes through parse_id one by one.
     """
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    # the common case (18 ASCII characters) is checked in bulk; anything else — full-width
-    # digits, spaces, 15-digit IDs, "…X.0" — goes through parse_id one by one
-    text = pc.replace_substring(values, "x", "X")
-    shaped = pc.fill_null(pc.match_substring_regex(text, r"^\d{17}[\dX]$"), False)
+    values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    text = pc.replace_substring(values.cast(pa.string()), "x", "X")
     n = len(text)
-    problems = np.full(n, None, dtype=object)
-    normalised = text.to_numpy(zero_copy_only=False).astype(object)
-    idx = np.flatnonzero(shaped.to_numpy(zero_copy_only=False))
+    shaped = pc.fill_null(pc.match_substring_regex(text, r"^\d{17}[\dX]$"), False).to_numpy(zero_copy_only=False)
+    idx = np.flatnonzero(shaped)
+    fixes: dict[int, str | None] = {}
+    problems: dict[int, str] = {}
     if len(idx):
-        raw = np.array(normalised[idx], dtype="S18").view(np.uint8).reshape(-1, 18)
+        offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset: text.offset + n + 1]
+        data = np.frombuffer(text.buffers()[2], dtype=np.uint8)
+        raw = data[offsets[idx][:, None] + np.arange(18)]
         digits = raw[:, :17].astype(np.int64) - 48
         total = digits @ np.array(_WEIGHTS, dtype=np.int64)
         expected = np.frombuffer(_CHECK.encode(), dtype=np.uint8)[total % 11]
-        bad = idx[expected != raw[:, 17]]
-    else:
-        bad = np.array([], dtype=np.int64)
-    problems[bad] = "checksum"
-    if len(bad):  # an all-digit ID exactly representable as a float went through a number
-        digits_only = np.array([normalised[i][17] != "X" for i in bad], dtype=bool)
-        for i in bad[digits_only]:
-            if _looks_numeric_stored(normalised[i]):
-                problems[i] = "numeric"
-    others = np.flatnonzero(~shaped.to_numpy(zero_copy_only=False) & pc.is_valid(text).to_numpy(zero_copy_only=False))
-    for i in others:
-        info = parse_id(normalised[i])
-        if info is None:
-            normalised[i] = None
-        elif info.valid:
-            normalised[i] = info.text
-        else:
-            problems[i] = info.problem
-    if len(idx):  # a valid check digit on an impossible birth date (month 13, day 0, year 1850)
         ok = expected == raw[:, 17]
-        year = digits[:, 6:10] @ np.array([1000, 100, 10, 1])
         month = digits[:, 10:12] @ np.array([10, 1])
         day = digits[:, 12:14] @ np.array([10, 1])
-        odd = idx[ok & ((month < 1) | (month > 12) | (day < 1) | (day > 31) | (year < 1900))]
-        for i in odd:
-            problems[i] = parse_id(normalised[i]).problem
-    return pa.array(normalised, pa.string()), pa.array(problems, pa.string())
+        year = digits[:, 6:10] @ np.array([1000, 100, 10, 1])
+        odd = ok & ((month < 1) | (month > 12) | (day < 1) | (day > 31) | (year < 1900))
+        for i in np.concatenate([idx[~ok], idx[odd]]):
+            problems[int(i)] = parse_id(text[int(i)].as_py()).problem  # checksum / numeric / birth_date
+    others = np.flatnonzero(~shaped & pc.is_valid(text).to_numpy(zero_copy_only=False))
+    for i in others:
+        info = parse_id(text[int(i)].as_py())
+        if info is None:
+            fixes[int(i)] = None
+        elif info.valid:
+            fixes[int(i)] = info.text
+        else:
+            fixes[int(i)] = info.text
+            problems[int(i)] = info.problem
+    if fixes:
+        mask = np.zeros(n, dtype=bool)
+        mask[list(fixes)] = True
+        text = pc.replace_with_mask(text, pa.array(mask), pa.array([fixes[i] for i in sorted(fixes)], pa.string()))
+    if problems:
+        mask = np.zeros(n, dtype=bool)
+        mask[list(problems)] = True
+        out = pc.replace_with_mask(pa.nulls(n, pa.string()), pa.array(mask),
+                                   pa.array([problems[i] for i in sorted(problems)], pa.string()))
+    else:
+        out = pa.nulls(n, pa.string())
+    return text, out
