@@ -268,24 +268,23 @@ def education_level(raw: object) -> Match:
 
 # ------------------------------------------------------------------------------- category, employment
 
-def category_of(raw: object) -> Match:
-    """岗位类别 → 专任教师 / 管理 / 教辅 / 工勤."""
+def _lookup(table: str, raw: object) -> Match:
     text = "" if raw is None else str(raw)
     s = normalise(text)
     if not s:
         return Match(None, "blank", text)
-    level, status, alias = _tables()["category"].match(s)
+    level, status, alias = _tables()[table].match(s)
     return Match(level, status, text, alias)
+
+
+def category_of(raw: object) -> Match:
+    """岗位类别 → 专任教师 / 管理 / 教辅 / 工勤."""
+    return _lookup("category", raw)
 
 
 def employment_of(raw: object) -> Match:
     """专职 / 兼职 from an employment (or category) cell; status unknown when neither."""
-    text = "" if raw is None else str(raw)
-    s = normalise(text)
-    if not s:
-        return Match(None, "blank", text)
-    level, status, alias = _tables()["employment"].match(s)
-    return Match(level, status, text, alias)
+    return _lookup("employment", raw)
 
 
 def is_parttime_sheet(name: str) -> bool:
