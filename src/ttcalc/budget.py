@@ -36,8 +36,9 @@ class Payroll:
     """The payroll base, summed exactly."""
     total_fen: int = 0
     rows: int = 0
-    units: dict = field(default_factory=dict)  # unit -> [fen, rows, set of person keys]
-    persons: set = field(default_factory=set)
+    units: dict = field(default_factory=dict)  # unit -> [fen, rows, people]
+    people: int = 0
+    parts: list = field(default_factory=list)  # per sheet: (unit, fen, person key) of the rows used
     per_sheet: list = field(default_factory=list)  # (SheetRead, numpy fen array, used mask, source label)
     warnings: list = field(default_factory=list)
 
@@ -102,6 +103,7 @@ def sum_payroll(dataset) -> Payroll:
         pay.total_fen += int(fen.sum())
         pay.rows += int(used.sum())
         _by_unit(pay, s, data, fen, used)
+    _tally(pay)
     return pay
 
 
@@ -135,15 +137,24 @@ def _by_unit(pay: Payroll, s, data, fen, used) -> None:
             pc.fill_null(data[s.column("name")] if s.column("name") else pa.nulls(n, pa.string()), ""), units, "|"))
     else:
         key = pc.binary_join_element_wise(pc.fill_null(data["name"], ""), units, "|")
-    table = pa.table({"unit": units, "fen": pa.array(fen), "key": key}).filter(pa.array(used))
-    grouped = table.group_by("unit").aggregate([("fen", "sum"), ("fen", "count"), ("key", "distinct")])
-    for unit, total, count, keys in zip(grouped["unit"].to_pylist(), grouped["fen_sum"].to_pylist(),
-                                        grouped["fen_count"].to_pylist(), grouped["key_distinct"].to_pylist()):
-        entry = pay.units.setdefault(unit, [0, 0, set()])
-        entry[0] += int(total)
-        entry[1] += int(count)
-        entry[2].update(keys)
-        pay.persons.update(keys)
+    pay.parts.append(pa.table([units, pa.array(fen), key], names=["unit", "fen", "key"]).filter(pa.array(used)))
+
+
+def _tally(pay: Payroll) -> None:
+    """Per unit and overall, over every sheet and file at once: a person paid in twelve
+    monthly sheets, or by two schools, is one person."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not pay.parts:
+        return
+    table = pa.concat_tables(pay.parts)
+    pay.parts = []
+    pay.people = pc.count_distinct(table["key"]).as_py()
+    grouped = table.group_by("unit").aggregate([("fen", "sum"), ("fen", "count"), ("key", "count_distinct")])
+    for unit, total, count, people in zip(grouped["unit"].to_pylist(), grouped["fen_sum"].to_pylist(),
+                                          grouped["fen_count"].to_pylist(), grouped["key_count_distinct"].to_pylist()):
+        pay.units[unit] = [int(total), int(count), int(people)]
 
 
 def run(files: list[str], policy: str = "quangang-2022", as_of: date | None = None, sheets=None, maps=None,
@@ -202,7 +213,7 @@ def compute(profile, pay: Payroll, budgeted_fen: int | None, to_school_fen: int 
     _, share_min = _rule_value(profile, "fund.school_share_min")
     _, passdown = _rule_value(profile, "fund.passdown_share")
     total = pay.total_fen
-    people = len(pay.persons)
+    people = pay.people
     f: dict = {"payroll_total": money_of(total), "payroll_rows": pay.rows, "people": people, "units": len(pay.units),
                "fund_rate_min": str(rate_min) if rate_min is not None else None,
                "fund_rate_max": str(rate_max) if rate_max is not None else None,
@@ -225,13 +236,13 @@ def compute(profile, pay: Payroll, budgeted_fen: int | None, to_school_fen: int 
         f["passdown_per_teacher"] = money_of(per_teacher_fen) if per_teacher_fen is not None else None
     by_unit = []
     for unit in sorted(pay.units):
-        fen, rows, keys = pay.units[unit]
-        item = {"unit": unit, "payroll_total": money_of(fen), "payroll_rows": rows, "people": len(keys)}
+        fen, rows, unit_people = pay.units[unit]
+        item = {"unit": unit, "payroll_total": money_of(fen), "payroll_rows": rows, "people": unit_people}
         if rate_min is not None:
             item["fund_min"] = money_of(derive(fen, rate_min))
             item["share_of_payroll"] = ratio_str(Fraction(fen, total)) if total else None
         if per_teacher_fen is not None:
-            item["passdown"] = money_of(per_teacher_fen * len(keys))
+            item["passdown"] = money_of(per_teacher_fen * unit_people)
         by_unit.append(item)
     return {"figures": f, "by_unit": by_unit}
 

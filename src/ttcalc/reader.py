@@ -222,15 +222,35 @@ def _read_sheet(grid: Grid, sch, maps: dict[str, str], named: bool) -> SheetRead
     rows = pa.array(range(header.last_row + 1, header.last_row + 1 + n), pa.int32())
     mapped_idx = {c.index for c in header.columns if c.field}
     scan = [body.column(i) for i in range(min(4, body.num_columns)) if i not in mapped_idx]
+    ids = _start_id_check(names, arrays)  # on the other core while the rows are classified
     skip = _classify(scan, dict(zip(names, arrays)), sch)
+    problems = None
+    if ids is not None:
+        normalised, problems = ids.result()
+        arrays[names.index("id")] = normalised
     read.blank_rows = pc.sum(pc.equal(skip, "blank")).as_py() or 0
-    data = pa.table([rows, skip] + arrays, names=["_row", "_skip"] + names)
+    columns = [rows, skip] + arrays + ([problems] if problems is not None else [])
+    data = pa.table(columns, names=["_row", "_skip"] + names + (["_id_problem"] if problems is not None else []))
     if read.blank_rows:
         data = data.filter(pc.invert(pc.fill_null(pc.equal(skip, "blank"), False)))
     read.data = data
-    _check_ids(read, grid)
+    _check_ids(read)
     _check_duplicates(read, grid, sch.kind)
     return read
+
+
+def _start_id_check(names: list[str], arrays: list):
+    """validate_array of the ID column in a worker thread (Arrow and numpy release the GIL)."""
+    if "id" not in names:
+        return None
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .idcard import validate_array
+
+    pool = ThreadPoolExecutor(1)
+    future = pool.submit(validate_array, arrays[names.index("id")])
+    pool.shutdown(wait=False)
+    return future
 
 
 def _label(field: str) -> str:
@@ -291,21 +311,24 @@ def _warn(read: SheetRead, code: str, rows: list[int], message: str) -> None:
                                       f"{len(rows) - WARN_CAP} more rows: {message}"))
 
 
-def _check_ids(read: SheetRead, grid: Grid) -> None:
+def _check_ids(read: SheetRead) -> None:
+    """Warn about the IDs validate_array found wrong (on person rows only)."""
     import pyarrow.compute as pc
 
-    from .idcard import validate_array
-
-    if "id" not in read.data.column_names:
+    if "_id_problem" not in read.data.column_names:
         return
-    used = pc.is_null(read.data["_skip"])
-    ids, problems = validate_array(read.data["id"].combine_chunks())
-    read.data = read.data.set_column(read.data.column_names.index("id"), "id", ids)
+    problems = read.data["_id_problem"]
+    read.data = read.data.drop_columns(["_id_problem"])
+    if problems.null_count == len(problems):
+        return
+    flagged = read.data.select(["_row", "_skip"]).append_column("problem", problems).filter(
+        pc.and_(pc.is_valid(problems), pc.is_null(read.data["_skip"])))
+    by_code: dict[str, list[int]] = {}
+    for row, code in zip(flagged["_row"].to_pylist(), flagged["problem"].to_pylist()):
+        by_code.setdefault(code, []).append(row)
     for code, message in _ID_MESSAGES.items():
-        mask = pc.and_(used, pc.fill_null(pc.equal(problems, code), False))
-        rows = read.data["_row"].filter(mask).to_pylist()
-        if rows:
-            _warn(read, f"id_{code}", rows, message)
+        if by_code.get(code):
+            _warn(read, f"id_{code}", by_code[code], message)
 
 
 def _check_duplicates(read: SheetRead, grid: Grid, kind: str) -> None:
@@ -314,18 +337,29 @@ def _check_duplicates(read: SheetRead, grid: Grid, kind: str) -> None:
 
     if kind == "hours":
         return
-    data = read.data.filter(pc.is_null(read.data["_skip"]))
-    key_cols = [c for c in ("id",) if c in data.column_names] or \
-               [c for c in ("name", "unit") if c in data.column_names]
-    if kind == "payroll" and "month" in data.column_names:
+    names = read.data.column_names
+    key_cols = [c for c in ("id",) if c in names] or [c for c in ("name", "unit") if c in names]
+    if kind == "payroll" and "month" in names:
         key_cols.append("month")
-    if not key_cols or data.num_rows == 0:
+    if not key_cols or read.data.num_rows == 0:
         return
-    keyed = data.select(key_cols + ["_row"]).filter(pc.is_valid(data[key_cols[0]]))
-    counts = keyed.group_by(key_cols).aggregate([("_row", "count"), ("_row", "list")])
-    dup = counts.filter(pc.greater(counts["_row_count"], 1))
-    rows = sorted(r for lst in dup["_row_list"].to_pylist() for r in lst[1:])
-    if rows:
-        what = "in the same month" if kind == "payroll" else "on the roster"
-        _warn(read, "duplicate_person", rows, f"same person appears twice {what} (by {'+'.join(key_cols)})")
-    del pa
+    data = read.data.select(key_cols + ["_row", "_skip"])  # filter only what is needed: a copy
+    data = data.filter(pc.is_null(data["_skip"]))
+    keyed = data.filter(pc.is_valid(data[key_cols[0]]))
+    key = keyed[key_cols[0]] if len(key_cols) == 1 else pc.binary_join_element_wise(
+        *[pc.fill_null(keyed[c], "") for c in key_cols], "\x1f")
+    key = key.combine_chunks() if isinstance(key, pa.ChunkedArray) else key
+    counts = pc.value_counts(key)
+    repeated = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
+    if len(repeated) == 0:
+        return
+    hit = keyed.filter(pc.is_in(key, value_set=repeated)).select(["_row"]).to_pydict()["_row"]
+    hit_keys = key.filter(pc.is_in(key, value_set=repeated)).to_pylist()
+    seen: set = set()
+    rows = []
+    for r, k in sorted(zip(hit, hit_keys)):  # the first appearance is not the duplicate
+        if k in seen:
+            rows.append(r)
+        seen.add(k)
+    what = "in the same month" if kind == "payroll" else "on the roster"
+    _warn(read, "duplicate_person", rows, f"same person appears twice {what} (by {'+'.join(key_cols)})")
