@@ -26,19 +26,31 @@ PY = sys.executable
 TTCALC = [PY, "-m", "ttcalc"]
 
 
+def _once(cmd: list[str]) -> tuple[float, float]:
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    _, status, usage = os.wait4(proc.pid, 0)
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{err}")
+    return time.perf_counter() - start, usage.ru_maxrss / 1024
+
+
 def measure(cmd: list[str], repeat: int) -> tuple[float, float]:
     """(median seconds, max peak RSS in MB) of running cmd `repeat` times."""
-    times, peaks = [], []
+    runs = [_once(cmd) for _ in range(repeat)]
+    return statistics.median(t for t, _ in runs), max(m for _, m in runs)
+
+
+def compare(ours: list[str], base: list[str], repeat: int) -> tuple[float, float, float, float]:
+    """Runs ours and the baseline alternately (this machine's speed drifts), and returns
+    (our median time, our peak MB, baseline median time, baseline peak MB)."""
+    a, b = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(proc.pid, 0)
-        times.append(time.perf_counter() - start)
-        peaks.append(usage.ru_maxrss / 1024)
-        err = proc.stderr.read().decode() if proc.stderr else ""
-        if os.waitstatus_to_exitcode(status) not in (0, 1):
-            raise SystemExit(f"failed: {' '.join(cmd)}\n{err}")
-    return statistics.median(times), max(peaks)
+        b.append(_once(base))
+        a.append(_once(ours))
+    return (statistics.median(t for t, _ in a), max(m for _, m in a),
+            statistics.median(t for t, _ in b), max(m for _, m in b))
 
 
 def payroll_xlsx(rows: int) -> Path:
@@ -110,8 +122,7 @@ def bench_budget(rows: int, repeat: int) -> None:
     t0 = time.perf_counter()
     path = payroll_xlsx(rows)
     print(f"input: {path.name} ({path.stat().st_size / 2**20:.1f} MB; generated/cached in {time.perf_counter() - t0:.0f} s)")
-    bt, bm = measure(bare_load(path), repeat)
-    t, m = measure(TTCALC + ["budget", str(path), "--format", "json", "--quiet"], repeat)
+    t, m, bt, bm = compare(TTCALC + ["budget", str(path), "--format", "json", "--quiet"], bare_load(path), repeat)
     print(ratio_line(f"budget {rows:,} rows", t, m, bt, bm, 1.3, 1.5))
 
 
@@ -198,8 +209,8 @@ def bench_folder(schools: int, rows: int, repeat: int) -> None:
     files = sorted(str(p) for p in folder.iterdir())
     code = ("import fastexcel, sys\nfor p in sys.argv[1:]:\n"
             "    fastexcel.read_excel(p).load_sheet(0, header_row=None).to_arrow()")
-    bt, bm = measure([PY, "-c", code, *files], repeat)
-    t, m = measure(TTCALC + ["budget", str(folder), "--format", "json", "--quiet"], repeat)
+    t, m, bt, bm = compare(TTCALC + ["budget", str(folder), "--format", "json", "--quiet"],
+                           [PY, "-c", code, *files], repeat)
     print(ratio_line(f"budget on a folder of {schools} workbooks × {rows:,} rows", t, m, bt, bm, 1.3, 1.5))
 
 
@@ -209,12 +220,10 @@ def bench_province(repeat: int, sizes: list[int]) -> None:
         base_csv = [PY, "-c", f"import pyarrow.csv as c; c.read_csv({str(csv_path)!r}, "
                               "read_options=c.ReadOptions(skip_rows=1), "
                               "parse_options=c.ParseOptions(invalid_row_handler=lambda r: 'skip'))"]
-        bt, bm = measure(base_csv, repeat)
-        t, m = measure(TTCALC + ["budget", str(csv_path), "--format", "json", "--quiet"], repeat)
+        t, m, bt, bm = compare(TTCALC + ["budget", str(csv_path), "--format", "json", "--quiet"], base_csv, repeat)
         print(ratio_line(f"budget CSV {rows:,} rows (baseline: pyarrow.csv bare read)", t, m, bt, bm, 1.3, 1.5))
         base_pq = [PY, "-c", f"import pyarrow.parquet as q; q.read_table({str(pq_path)!r})"]
-        bt, bm = measure(base_pq, repeat)
-        t, m = measure(TTCALC + ["budget", str(pq_path), "--format", "json", "--quiet"], repeat)
+        t, m, bt, bm = compare(TTCALC + ["budget", str(pq_path), "--format", "json", "--quiet"], base_pq, repeat)
         print(ratio_line(f"budget Parquet {rows:,} rows (baseline: pyarrow.parquet bare read)", t, m, bt, bm, 1.3, 1.5))
 
 
