@@ -147,3 +147,13 @@ def test_sample_command_writes_what_is_bundled(run, tmp_path):
         for ws in mine.worksheets:
             assert [list(r) for r in ws.iter_rows(values_only=True)] == \
                    [list(r) for r in bundled[ws.title].iter_rows(values_only=True)], (name, ws.title)
+
+
+def test_inspect_roster_warns_unknown_titles(run, xlsx):
+    rows = [["姓名", "专业技术职务", "最高学历"], ["甲", "小学高级教师", "本科"], ["乙", "宇宙级教师", "本科"],
+            ["丙", "高级教师", "火星大学"]]
+    data = run("inspect", xlsx("r.xlsx", {"花名册": rows}), "--format", "json").json()
+    assert data["figures"]["kind"] == "roster"
+    codes = {(w["code"], w["row"]) for w in data["warnings"]}
+    assert ("unknown_title", 3) in codes and ("unknown_education", 4) in codes
+    assert not [w for w in data["warnings"] if w["row"] == 2]

@@ -40,6 +40,8 @@ def run(paths: list[str], kind: str = "auto", maps: dict | None = None, sheet_na
     report = Report("inspect", as_of or date.today())
     report.inputs = inputs_block(dataset)
     report.warnings = [w.as_dict() for w in dataset.warnings]
+    if kind == "roster":
+        report.warnings += _title_warnings(dataset)
     sheets_out = []
     groups: dict[tuple, list[str]] = {}  # sheets with the same mapping are listed once
     for s in dataset.sheets:
@@ -67,3 +69,25 @@ def run(paths: list[str], kind: str = "auto", maps: dict | None = None, sheet_na
     report.extra = {"sheets": sheets_out}
     report.tables = {"columns": {"headers": ["sheets", "header", "field", "how", "unit"], "rows": rows}}
     return report
+
+
+def _title_warnings(dataset) -> list[dict]:
+    """Title and 学历 strings ttcalc does not know, by row: they would count as "none"."""
+    import pyarrow.compute as pc
+
+    from .titles import education_level, title_level
+
+    out = []
+    for s in dataset.used:
+        rows = s.data["_row"].to_pylist()
+        used = pc.is_null(s.data["_skip"]).to_pylist()
+        for column, read, code in (("title", title_level, "unknown_title"),
+                                   ("education", education_level, "unknown_education")):
+            if not s.column(column):
+                continue
+            for row, ok, raw in zip(rows, used, s.data[column].to_pylist()):
+                if ok and raw and read(raw).status in ("unknown", "ambiguous"):
+                    out.append({"code": code, "file": str(s.file), "sheet": s.sheet, "row": row,
+                                "message": f"{s.header_of(column)} {raw!r} is not a known "
+                                           f"{'title' if column == 'title' else '学历'}: it counts as none"})
+    return out
