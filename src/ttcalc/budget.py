@@ -31,6 +31,9 @@ DEFINITIONS = {
 }
 
 
+KEEP = {"unit", "name", "id", "month", "gross", "component"}  # what the fund needs of a payroll row
+
+
 @dataclass
 class Payroll:
     """The payroll base, summed exactly."""
@@ -171,7 +174,7 @@ def run(files: list[str], policy: str = "quangang-2022", as_of: date | None = No
         refuse_inputs(Path(output), expand(files))
         if Path(output).exists() and not overwrite:
             raise InputError(f"{output}: already exists; add --overwrite to replace it")
-    dataset = reader.read(files, "payroll", maps, sheets, progress)
+    dataset = reader.read(files, "payroll", maps, sheets, progress, keep=KEEP)
     pay = sum_payroll(dataset)
     report = Report("budget", as_of)
     report.policy, pol_warnings = policy_block(profile, as_of)

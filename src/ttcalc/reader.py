@@ -113,9 +113,10 @@ def _data_name(col) -> str:
 
 
 def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
-         sheet_names: list[str] | None = None, progress=None) -> DataSet:
+         sheet_names: list[str] | None = None, progress=None, keep: set[str] | None = None) -> DataSet:
     """Read every file and sheet named into one DataSet of the given kind
-    ("payroll", "roster" or "hours")."""
+    ("payroll", "roster" or "hours").  `keep`: the fields a command needs; other columns are
+    dropped once rows are classified, so a city's folder of workbooks stays small in memory."""
     sch = fieldmap.schema(kind)
     maps = maps or {}
     unknown = [f for f in maps if f not in sch.fields]
@@ -126,7 +127,7 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
         raise InputError("no input file given")
     out: list[SheetRead] = []
     for path, grids in _load_all(files, sheet_names):
-        file_sheets = [_read_sheet(g, sch, maps, bool(sheet_names)) for g in grids]
+        file_sheets = [_read_sheet(g, sch, maps, bool(sheet_names), keep) for g in grids]
         if not file_sheets:
             raise InputError(f"{path}: the workbook has no sheets")
         if not any(s.used for s in file_sheets):
@@ -169,7 +170,7 @@ def _why_unusable(path: Path, reads: list[SheetRead], sch) -> str:
     return f"{path} [{first.sheet}]: {first.reason}"
 
 
-def _read_sheet(grid: Grid, sch, maps: dict[str, str], named: bool) -> SheetRead:
+def _read_sheet(grid: Grid, sch, maps: dict[str, str], named: bool, keep: set[str] | None = None) -> SheetRead:
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -236,6 +237,8 @@ def _read_sheet(grid: Grid, sch, maps: dict[str, str], named: bool) -> SheetRead
     read.data = data
     _check_ids(read)
     _check_duplicates(read, grid, sch.kind)
+    if keep is not None:
+        read.data = read.data.select([c for c in read.data.column_names if c.startswith("_") or c.split(":")[0] in keep])
     return read
 
 
