@@ -66,24 +66,59 @@ def split_unit(header: str) -> tuple[str, int]:
     return text, 1
 
 
-def match(header: str, sch: Schema) -> tuple[str | None, int]:
-    """The field a header names, or None; plus a score (higher = more certain)."""
-    key = _key(split_unit(header)[0])
-    if not key:
-        return None, 0
-    for f in sch.fields.values():
-        if f.dominant and any(a in key for a in f.aliases if not a.isascii()):
-            return f.name, 3
-    for f in sch.fields.values():
-        if key in f.aliases:
-            return f.name, 3
-    best: tuple[int, str | None] = (0, None)
+@dataclass(frozen=True)
+class _Matcher:
+    exact: dict  # alias -> field
+    dominant: object  # compiled regex of the dominant fields' Chinese aliases, or None
+    dominant_field: dict
+    contained: object  # compiled alternation of Chinese aliases, longest first
+    contained_field: dict
+
+
+@cache
+def _matcher(kind: str) -> _Matcher:
+    sch = schema(kind)
+    exact: dict = {}
+    dominant: dict = {}
+    contained: dict = {}
     for f in sch.fields.values():
         for alias in f.aliases:
-            # contained match only for Chinese aliases: "id" must not match "paid"
-            if not alias.isascii() and len(alias) >= 2 and alias in key and len(alias) > best[0]:
-                best = (len(alias), f.name)
-    return best[1], (2 if best[1] else 0)
+            exact.setdefault(alias, f.name)
+            if not alias.isascii() and len(alias) >= 2:
+                (dominant if f.dominant else contained).setdefault(alias, f.name)
+
+    def alternation(words: dict):
+        order = sorted(words, key=lambda w: -len(w))  # stable: file order among equal lengths
+        return re.compile("|".join(re.escape(w) for w in order)) if order else None
+
+    return _Matcher(exact, alternation(dominant), dominant, alternation(contained), contained)
+
+
+@cache
+def _match_key(key: str, kind: str) -> tuple[str | None, int]:
+    m = _matcher(kind)
+    if m.dominant is not None:
+        hit = m.dominant.search(key)
+        if hit:
+            return m.dominant_field[hit.group()], 3
+    if key in m.exact:
+        return m.exact[key], 3
+    best = ""
+    if m.contained is not None:
+        for i in range(len(key)):  # the longest alias contained anywhere in the header
+            hit = m.contained.match(key, i)
+            if hit and len(hit.group()) > len(best):
+                best = hit.group()
+    return (m.contained_field[best], 2) if best else (None, 0)
+
+
+def match(header: str, sch: Schema) -> tuple[str | None, int]:
+    """The field a header names, or None; plus a score (3 exact, 2 contained, 0 none).
+    Contained matches use Chinese aliases only: "id" must not match "paid"."""
+    key = _key(split_unit(header)[0])
+    if not key or len(key) > 40:  # a sentence is not a header
+        return None, 0
+    return _match_key(key, sch.kind)
 
 
 def group_kind(label: str, sch: Schema) -> str | None:
