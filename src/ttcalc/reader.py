@@ -154,9 +154,21 @@ def _load_all(files: list[Path], sheet_names):
         return
     from concurrent.futures import ThreadPoolExecutor
 
+    from collections import deque
+
+    load = lambda p: list(sheets(p, sheet_names))  # noqa: E731
     with ThreadPoolExecutor(workers) as pool:
-        futures = [pool.submit(lambda p: list(sheets(p, sheet_names)), path) for path in files]
-        for path, future in zip(files, futures):
+        ahead: deque = deque()
+        pending = iter(files)
+        for path in pending:  # keep only a few files in flight: memory stays flat
+            ahead.append((path, pool.submit(load, path)))
+            if len(ahead) >= workers * 2:
+                break
+        while ahead:
+            path, future = ahead.popleft()
+            nxt = next(pending, None)
+            if nxt is not None:
+                ahead.append((nxt, pool.submit(load, nxt)))
             yield path, future.result()
 
 
