@@ -153,7 +153,7 @@ def _tally(pay: Payroll) -> None:
         return
     table = pa.concat_tables(pay.parts)
     pay.parts = []
-    pay.people = pc.count_distinct(table["key"]).as_py()
+    pay.people = len(pc.unique(table["key"].combine_chunks()))
     grouped = table.group_by("unit").aggregate([("fen", "sum"), ("fen", "count"), ("key", "count_distinct")])
     for unit, total, count, people in zip(grouped["unit"].to_pylist(), grouped["fen_sum"].to_pylist(),
                                           grouped["fen_count"].to_pylist(), grouped["key_count_distinct"].to_pylist()):
@@ -162,7 +162,7 @@ def _tally(pay: Payroll) -> None:
 
 def run(files: list[str], policy: str = "quangang-2022", as_of: date | None = None, sheets=None, maps=None,
         budgeted: str | None = None, to_school: str | None = None, public_funds=None, output: Path | None = None,
-        overwrite: bool = False, lang: str = "en", progress=None) -> Report:
+        overwrite: bool = False, lang: str = "en", progress=None, redact: bool = False) -> Report:
     as_of = as_of or date.today()
     profile = load_profile(policy)
     budgeted_fen = _amount("--budgeted", budgeted)
@@ -189,7 +189,7 @@ def run(files: list[str], policy: str = "quangang-2022", as_of: date | None = No
     if output is not None:
         from .workbook import budget as budget_book
 
-        budget_book.write(Path(output), report, pay, profile, lang, overwrite)
+        budget_book.write(Path(output), report, pay, profile, lang, overwrite, redact)
     return report
 
 

@@ -66,8 +66,9 @@ _FOREIGN = {
 class Grid:
     file: Path
     sheet: str
-    table: object  # pyarrow.Table of strings
+    table: object  # pyarrow.Table of strings (Parquet: typed columns, see `names`)
     hidden: bool = False
+    names: list | None = None  # a Parquet file's column names: its header row, not in `table`
 
     @property
     def height(self) -> int:
@@ -218,7 +219,8 @@ def _check_zip(path: Path) -> None:
 def sheets(path: Path, wanted: list[str] | None = None) -> Iterator[Grid]:
     """Every sheet of a file as a Grid (a CSV file has one sheet, named after the file)."""
     if path.suffix.lower() in COLUMNAR and path.is_file():
-        yield Grid(path, path.stem, _parquet_table(path))
+        names, table = _parquet_table(path)
+        yield Grid(path, path.stem, table, names=names)
         return
     how = sniff(path)
     if how == "csv":

@@ -194,7 +194,9 @@ def _read_sheet(grid: Grid, sch, maps: dict[str, str], named: bool, keep: set[st
     if grid.hidden and not named:
         read.status, read.reason = "skipped", "hidden sheet (name it with --sheet to read it)"
         return read
-    head_rows = [list(r.values()) for r in table.slice(0, 40).to_pylist()]
+    offset = 1 if grid.names is not None else 0  # Parquet: the header is the column names
+    head_rows = ([list(grid.names)] if offset else []) + \
+        [list(r.values()) for r in table.slice(0, 40 - offset).to_pylist()]
     header = detect(head_rows, sch)
     if header is None:
         from .redact import mask_seen
@@ -225,16 +227,16 @@ def _read_sheet(grid: Grid, sch, maps: dict[str, str], named: bool, keep: set[st
                            f"headers are: {', '.join(header.headers)}"
                            + (f"; closest header seen: {near!r}" if near else ""))
             return read
-    body = table.slice(header.last_row)
+    body = table.slice(header.last_row - offset)
     names, arrays = [], []
     for col in header.columns:
         if col.field:
             names.append(_data_name(col))
-            arrays.append(body.column(col.index))
+            arrays.append(_as_text(body.column(col.index), sch.fields[col.field].type == "money"))
     n = body.num_rows
     rows = pa.array(range(header.last_row + 1, header.last_row + 1 + n), pa.int32())
     mapped_idx = {c.index for c in header.columns if c.field}
-    scan = [body.column(i) for i in range(min(4, body.num_columns)) if i not in mapped_idx]
+    scan = [_as_text(body.column(i)) for i in range(min(4, body.num_columns)) if i not in mapped_idx]
     ids = _start_id_check(names, arrays)  # on the other core while the rows are classified
     skip = _classify(scan, dict(zip(names, arrays)), sch)
     problems = None
@@ -252,6 +254,18 @@ def _read_sheet(grid: Grid, sch, maps: dict[str, str], named: bool, keep: set[st
     if keep is not None:
         read.data = read.data.select([c for c in read.data.column_names if c.startswith("_") or c.split(":")[0] in keep])
     return read
+
+
+def _as_text(column, money: bool = False):
+    """Grids are text; a typed (Parquet) column becomes text too, except amounts stored as
+    numbers, which money.column_fen sums exactly as they are."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_string(column.type) or (money and (pa.types.is_floating(column.type)
+                                                      or pa.types.is_integer(column.type))):
+        return column
+    return pc.cast(column, pa.string())
 
 
 def _start_id_check(names: list[str], arrays: list):
@@ -289,8 +303,12 @@ def _classify(scan: list, cols: dict, sch):
     columns = scan + list(cols.values())
     if len(columns[0]) == 0:
         return pa.array([], pa.string())
-    first = pc.coalesce(*columns) if len(columns) > 1 else columns[0]
+    texts = [c for c in columns if pa.types.is_string(c.type)]
+    numbers = [c for c in columns if not pa.types.is_string(c.type)]  # Parquet amounts
+    first = pc.coalesce(*texts) if len(texts) > 1 else texts[0] if texts else pa.nulls(len(columns[0]), pa.string())
     blank = pc.is_null(first)  # the grid reads whitespace-only cells as empty
+    for c in numbers:
+        blank = pc.and_(blank, pc.is_null(c))
     # CJK words have no full-width forms, so no normalisation is needed: "合  计" is matched by
     # allowing spaces between the characters
     total_re = "(?i)" + "|".join(_spaced(w) for w in sch.total_words)
@@ -364,17 +382,14 @@ def _check_duplicates(read: SheetRead, grid: Grid, kind: str) -> None:
     key = keyed[key_cols[0]] if len(key_cols) == 1 else pc.binary_join_element_wise(
         *[pc.fill_null(keyed[c], "") for c in key_cols], "\x1f")
     key = key.combine_chunks() if isinstance(key, pa.ChunkedArray) else key
-    counts = pc.value_counts(key)
-    repeated = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
-    if len(repeated) == 0:
+    import numpy as np
+
+    codes = pc.dictionary_encode(key).indices.to_numpy(zero_copy_only=False)
+    _, first = np.unique(codes, return_index=True)
+    if len(first) == len(codes):  # the common case: nobody twice
         return
-    hit = keyed.filter(pc.is_in(key, value_set=repeated)).select(["_row"]).to_pydict()["_row"]
-    hit_keys = key.filter(pc.is_in(key, value_set=repeated)).to_pylist()
-    seen: set = set()
-    rows = []
-    for r, k in sorted(zip(hit, hit_keys)):  # the first appearance is not the duplicate
-        if k in seen:
-            rows.append(r)
-        seen.add(k)
+    again = np.ones(len(codes), dtype=bool)
+    again[first] = False  # rows are in sheet order, so the first appearance is not the duplicate
+    rows = keyed["_row"].to_numpy()[again].tolist()
     what = "in the same month" if kind == "payroll" else "on the roster"
     _warn(read, "duplicate_person", rows, f"same person appears twice {what} (by {'+'.join(key_cols)})")

@@ -13,21 +13,22 @@ ROWS = "明细 Rows"
 UNITS = "分单位 By unit"
 
 
-def write(target: Path, report, pay, profile, lang: str = "en", overwrite: bool = False) -> None:
+def write(target: Path, report, pay, profile, lang: str = "en", overwrite: bool = False,
+          redact: bool = False) -> None:
     total_rows = sum(s.data.num_rows for s, _fen, _used in pay.per_sheet)
     if total_rows > MAX_ROWS:
         raise InputError(f"{target}: {total_rows:,} payroll rows do not fit in one .xlsx sheet "
                          f"(limit {MAX_ROWS:,}); run without --output, or give fewer files")
     with open_workbook(target, overwrite, big=total_rows > 50_000) as (wb, fmt):
         summary = wb.add_worksheet("汇总 Summary")  # first tab
-        last = _rows_sheet(wb, fmt, pay)
+        last = _rows_sheet(wb, fmt, pay, redact)
         unit_rows = _units_sheet(wb, fmt, report, last)
         _summary_sheet(wb, summary, fmt, report, profile, last, unit_rows, lang)
         checks_sheet(wb, fmt, report, lang)
         notes_sheet(wb, fmt, report)
 
 
-def _rows_sheet(wb, fmt, pay) -> int:
+def _rows_sheet(wb, fmt, pay, redact: bool = False) -> int:
     ws = wb.add_worksheet(ROWS)
     header_row(ws, 0, ["file", "sheet", "row", "单位 unit", "姓名 name", "身份证号 ID", "应发 gross used",
                        "计入 counted", "原因 reason"], fmt, [18, 10, 7, 22, 10, 21, 14, 8, 34])
@@ -35,6 +36,11 @@ def _rows_sheet(wb, fmt, pay) -> int:
     for s, fen, used in pay.per_sheet:
         data = s.data
         cols = {k: data[k].to_pylist() if k in data.column_names else None for k in ("unit", "name", "id")}
+        if redact:  # --redact: the workbook is for sharing; names and IDs are masked
+            from ..redact import mask_id, mask_name
+
+            cols["name"] = [mask_name(v) for v in cols["name"]] if cols["name"] else None
+            cols["id"] = [mask_id(v) for v in cols["id"]] if cols["id"] else None
         rows = data["_row"].to_pylist()
         skips = data["_skip"].to_pylist()
         fname, sname = Path(s.file).name, s.sheet
