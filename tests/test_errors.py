@@ -111,8 +111,15 @@ def test_every_format_renders(run, xlsx, fmt):
     assert out.code == 0 and out.stdout.strip(), out.stderr
 
 
-def test_redact_with_output_is_refused(run, xlsx, tmp_path):
-    path = xlsx("ok.xlsx", {"S": [["姓名", "应发"], ["甲", 100]]})
-    target = tmp_path / "out.xlsx"
-    _one_line_error(run("budget", path, "--redact", "--output", target), "--redact")
-    assert not target.exists()
+def test_redacted_budget_workbook_masks_names_and_ids(run, xlsx, tmp_path):
+    import openpyxl
+
+    path = xlsx("ok.xlsx", {"S": [["姓名", "身份证号", "应发"], ["欧阳修", "11010519491231002X", 100]]})
+    for redact in (False, True):
+        target = tmp_path / f"out-{redact}.xlsx"
+        out = run("budget", path, "--output", target, *(["--redact"] if redact else []))
+        assert out.code == 0, out.stderr
+        cells = {str(c.value) for ws in openpyxl.load_workbook(target).worksheets
+                 for row in ws.iter_rows() for c in row if c.value is not None}
+        assert ("欧阳修" in cells and "11010519491231002X" in cells) is not redact
+        assert not any("欧阳修" in c or "11010519491231002X" in c for c in cells) is redact

@@ -220,11 +220,10 @@ def budget(files: Files, policy: PolicyOpt = "quangang-2022", as_of: AsOf = None
     def body() -> None:
         from . import budget as budget_mod
 
-        _no_redacted_workbook(redact, output)
         report = budget_mod.run(files, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
                                 budgeted=budgeted, to_school=to_school, public_funds=public_funds,
                                 output=output, overwrite=overwrite, lang=_lang(lang),
-                                progress=_progress(quiet, len(files)))
+                                progress=_progress(quiet, len(files)), redact=redact)
         _emit(report, format, lang, quiet, started, redact)
 
     _guard(debug, body)
