@@ -145,3 +145,15 @@ def test_output_refuses_inputs_and_existing_files(run, payroll, tmp_path):
     assert out.code == 2 and "--overwrite" in out.stderr and target.read_bytes() == b"old"
     assert run("budget", payroll, "--output", target, "--overwrite").code == 0
     assert target.read_bytes()[:2] == b"PK"
+
+
+def test_budget_sheet_instead_of_amounts(run, payroll, xlsx):
+    sheet = xlsx("预算.xlsx", {"2026年预算": [["2026年教师培训经费预算表"], ["项目", "金额（元）"],
+                                              ["教师培训专项经费", "20.00"], ["其中：拨付进修学校", 11.99]]})
+    data = run("budget", payroll, "--budgeted", sheet, "--format", "json").json()
+    assert data["figures"]["budgeted"] == "20.00" and data["figures"]["to_school"] == "11.99"
+    checks = {c["id"]: c["status"] for c in data["checks"]}
+    assert checks == {"fund.rate": "pass", "fund.school_share": "fail"}
+    bad = xlsx("空.xlsx", {"S": [["说明"], ["无"]]})
+    out = run("budget", payroll, "--budgeted", bad)
+    assert out.code == 2 and "training-fund amount" in out.stderr

@@ -165,8 +165,7 @@ def run(files: list[str], policy: str = "quangang-2022", as_of: date | None = No
         overwrite: bool = False, lang: str = "en", progress=None, redact: bool = False) -> Report:
     as_of = as_of or date.today()
     profile = load_profile(policy)
-    budgeted_fen = _amount("--budgeted", budgeted)
-    to_school_fen = _amount("--to-school", to_school)
+    budgeted_fen, to_school_fen = _budget_inputs(budgeted, to_school)
     if output is not None:
         from .safeio import refuse_inputs
         from .grid import expand
@@ -191,6 +190,47 @@ def run(files: list[str], policy: str = "quangang-2022", as_of: date | None = No
 
         budget_book.write(Path(output), report, pay, profile, lang, overwrite, redact)
     return report
+
+
+def _budget_inputs(budgeted: str | None, to_school: str | None) -> tuple[int | None, int | None]:
+    """--budgeted is an amount, or a small budget sheet holding the fund (and the training
+    school's part) beside their labels; --to-school, when given, wins over the sheet."""
+    if budgeted is not None and Path(budgeted).suffix and Path(budgeted).exists():
+        sheet_budgeted, sheet_to_school = _budget_sheet(Path(budgeted))
+        return sheet_budgeted, _amount("--to-school", to_school) if to_school is not None else sheet_to_school
+    return _amount("--budgeted", budgeted), _amount("--to-school", to_school)
+
+
+def _budget_sheet(path: Path) -> tuple[int, int | None]:
+    import tomllib
+    from importlib.resources import files as package_files
+
+    from .clean import squash
+    from .grid import sheets as grid_sheets
+
+    words = tomllib.loads((package_files("ttcalc") / "data" / "fields.toml").read_text(encoding="utf-8"))["budget_sheet"]
+    found: dict[str, int] = {}
+    for grid in grid_sheets(path):
+        for row in grid.table.slice(0, 200).to_pylist():
+            cells = [v for v in row.values() if v is not None]
+            for i, cell in enumerate(cells):
+                label = squash(cell).lower()
+                kind = next((k for k in ("to_school", "budgeted") if any(w.lower() in label for w in words[k])), None)
+                if kind is None or kind in found:
+                    continue
+                for value in cells[i + 1:]:
+                    try:
+                        amount = parse_decimal(value)
+                    except ValueError:
+                        continue
+                    if amount is not None:
+                        found[kind] = to_fen(amount * (10000 if "万元" in label else 1))
+                        break
+                break
+    if "budgeted" not in found:
+        raise InputError(f"{path}: no training-fund amount found: expected a row such as "
+                         "'教师培训专项经费 | 185185.19' (and optionally '拨付进修学校 | 111111.11')")
+    return found["budgeted"], found.get("to_school")
 
 
 def _amount(option: str, text: str | None) -> int | None:

@@ -209,7 +209,7 @@ def sample(directory: Annotated[Path, typer.Argument(help="Folder to write the s
 @app.command()
 def budget(files: Files, policy: PolicyOpt = "quangang-2022", as_of: AsOf = None, sheet: SheetOpt = None,
            map: MapOpt = None,
-           budgeted: Annotated[Optional[str], typer.Option("--budgeted", help="The training fund in the budget (yuan).")] = None,
+           budgeted: Annotated[Optional[str], typer.Option("--budgeted", help="The training fund in the budget (yuan), or a small budget sheet (.xlsx/.csv) with it.")] = None,
            to_school: Annotated[Optional[str], typer.Option("--to-school", help="The part allocated to the training school (yuan).")] = None,
            public_funds: Annotated[Optional[list[str]], typer.Option("--public-funds", help="Per-unit public-funds (公用经费) budget sheet.")] = None,
            format: FmtOpt = Fmt.table, lang: LangOpt = None, output: Output = None, overwrite: Overwrite = False,
@@ -278,7 +278,7 @@ def check(payroll: Annotated[Optional[list[str]], typer.Option("--payroll", help
           policy: PolicyOpt = "quangang-2022",
           hours_policy: Annotated[Optional[str], typer.Option("--hours-policy", help="Profile for the hours rules (default: --policy).")] = None,
           as_of: AsOf = None,
-          budgeted: Annotated[Optional[str], typer.Option("--budgeted", help="The training fund in the budget (yuan).")] = None,
+          budgeted: Annotated[Optional[str], typer.Option("--budgeted", help="The training fund in the budget (yuan), or a small budget sheet (.xlsx/.csv) with it.")] = None,
           to_school: Annotated[Optional[str], typer.Option("--to-school", help="The part allocated to the training school (yuan).")] = None,
           output_dir: Annotated[Optional[Path], typer.Option("--output-dir", help="Write the JSON report and annotated workbooks here, with dated names.")] = None,
           overwrite: Overwrite = False, format: FmtOpt = Fmt.json, lang: LangOpt = None,
