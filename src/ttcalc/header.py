@@ -3,6 +3,7 @@ cells, and decide which column holds which field."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .clean import parse_decimal, squash
@@ -55,10 +56,26 @@ def _is_numberish(text: str) -> bool:
         return False
 
 
-def _score(cells: list[str], sch: Schema) -> int:
-    hits = {match(c, sch)[0] for c in cells if c}
+def _is_data(text: str) -> bool:
+    """A cell that only a data row holds: a number, a date, an ID."""
+    if _is_numberish(text):
+        return True
+    if len(text) in (15, 18) and text[:14].isdigit():
+        return True
+    try:
+        from .clean import parse_date
+
+        value, _ = parse_date(text)
+        return value is not None
+    except ValueError:
+        return False
+
+
+def _fields(cells: list[str], sch: Schema) -> set:
+    # "单位：泉港一小" and "金额单位：元" are notes (label: value), never headers
+    hits = {match(c, sch)[0] for c in cells if c and ":" not in c}
     hits.discard(None)
-    return len(hits)
+    return hits
 
 
 def detect(rows: list[list], sch: Schema) -> Header | None:
@@ -66,32 +83,36 @@ def detect(rows: list[list], sch: Schema) -> Header | None:
     texts = [_cells(r) for r in rows[:SCAN_ROWS]]
     if not texts:
         return None
-    scores = [_score(t, sch) for t in texts]
-    best = max(range(len(texts)), key=lambda i: (scores[i], -i))
-    if scores[best] < 2:
+    fields = [_fields(t, sch) for t in texts]
+    # a header may spread its fields over two rows (姓名 above, the pay items below a group)
+    pair = [fields[i] | (fields[i + 1] if i + 1 < len(texts) and not any(_is_data(c) for c in texts[i + 1] if c)
+                         else set()) for i in range(len(texts))]
+    best = max(range(len(texts)), key=lambda i: (len(pair[i]), len(fields[i]), -i))
+    if len(pair[best]) < 2 or not fields[best]:
         return None
     first, last = best, best
-    # rows above: group labels ("工资项目") or headers merged vertically ("姓名" over two rows)
+    # rows above: group labels ("工资项目") or headers merged vertically ("姓名" over two rows);
+    # a "单位：…  金额单位：元" line is a subtitle, not a header
     while first > 0 and first > best - 2:
         above = texts[first - 1]
         filled = [c for c in above if c]
-        if len(filled) < 2 or any(_is_numberish(c) for c in filled):
+        if len(filled) < 2 or any(_is_data(c) for c in filled) or any(":" in c or "：" in c for c in filled):
             break
         first -= 1
-    # rows below: sub-headers under merged group cells
+    # rows below: sub-headers under merged group cells (up to two more rows)
     while last + 1 < len(texts) and last < best + 2:
         below = texts[last + 1]
+        upper = texts[last]
         filled = [c for c in below if c]
-        if not filled or any(_is_numberish(c) for c in filled):
+        if not filled or any(_is_data(c) for c in filled):
             break
         matched = sum(1 for c in filled if match(c, sch)[0])
-        if matched * 2 < len(filled):
-            break
-        # a sub-header row leaves blank the columns merged down from the row above
-        if not any(not texts[last][i] for i, c in enumerate(below) if c and i < len(texts[last])) \
-                and matched < len(filled):
-            break
-        last += 1
+        # a sub-header sits under the blank continuation of a merged group cell
+        continued = sum(1 for i, c in enumerate(below) if c and (i >= len(upper) or not upper[i]))
+        if matched == len(filled) or (continued and (matched * 2 >= len(filled) or continued * 2 >= len(filled))):
+            last += 1
+            continue
+        break
     block = texts[first : last + 1]
     width = max(len(r) for r in block)
     block = [r + [""] * (width - len(r)) for r in block]
@@ -101,7 +122,24 @@ def detect(rows: list[list], sch: Schema) -> Header | None:
         labels = [r[i] for r in block if r[i]]
         labels = [l for j, l in enumerate(labels) if j == 0 or l != labels[j - 1]]
         columns.append(_column(i, labels, sch))
+    _unit_from_title(texts[:first], columns, sch)
     return Header(first + 1, last + 1, columns)
+
+
+_UNIT_NOTE = re.compile(r"(?:金额)?单位[:：]\s*(万元|千元|元)")
+
+
+def _unit_from_title(title_rows: list[list[str]], columns: list[Column], sch: Schema) -> None:
+    """"金额单位：万元" in a title line applies to every amount column that states no unit."""
+    for row in title_rows:
+        for cell in row:
+            m = _UNIT_NOTE.search(cell)
+            if m and m.group(1) != "元":
+                scale = 10000 if m.group(1) == "万元" else 1000
+                for c in columns:
+                    if c.field and sch.fields[c.field].type == "money" and c.scale == 1:
+                        c.scale = scale
+                return
 
 
 def _fill_groups(block: list[list[str]]) -> None:
@@ -119,18 +157,28 @@ def _fill_groups(block: list[list[str]]) -> None:
                 carry = ""
 
 
+_TOTAL_LEAVES = ("合计", "小计", "总计", "共计", "合计数", "小计数")
+
+
 def _column(index: int, labels: list[str], sch: Schema) -> Column:
     if not labels:
         return Column(index, "", None)
     leaf = labels[-1]
     header = " / ".join(labels)
-    _, scale = split_unit(leaf)
+    scale = next((sc for sc in (split_unit(label)[1] for label in reversed(labels)) if sc != 1), 1)
+    if len(labels) > 1 and split_unit(leaf)[0] in _TOTAL_LEAVES:
+        # "应发" over "合计" is the gross; "基本工资" over "小计" is a subtotal of components:
+        # summing it with them would count that money twice
+        name, score = match("".join(split_unit(x)[0] for x in labels[-2:]), sch)
+        if name and score >= 3:
+            return Column(index, header, name, scale, "alias")
+        return Column(index, header, None, scale, "subtotal of a group: not counted")
     name, score = match(leaf, sch)
     if name:
         return Column(index, header, name, scale, "alias" if score >= 3 else "contains")
     if len(labels) > 1:
-        name, score = match("".join(labels[-2:]), sch)  # "应发" over "合计"
-        if name:
+        name, score = match("".join(split_unit(x)[0] for x in labels[-2:]), sch)  # exact only
+        if name and score >= 3:
             return Column(index, header, name, scale, "alias")
         for label in reversed(labels[:-1]):
             kind = group_kind(label, sch)
