@@ -55,3 +55,35 @@ def test_subtitle_unit_does_not_become_a_unit_column(run, xlsx):
     sheets, _, _ = CASES["subtitle_line"]
     data = run("budget", xlsx("s.xlsx", sheets), "--format", "json").json()
     assert [u["unit"] for u in data["by_unit"]] == ["s"]
+
+
+def test_totals_and_signatures_anywhere_are_not_counted(run, xlsx):
+    rows = [["序号", "姓名", "身份证号", "应发合计", "备注"],
+            [1, "甲", "11010519491231002X", 1000, None], [2, "乙", "110105195001010037", 1000, None],
+            [None, "共2人", None, 2000, "合计"], [None, "汇总", None, 2000, None],
+            ["单位负责人：", None, "制表人：王五", None, "审核：李六"], [None, "制表人：王五", None, None, None]]
+    out = run("budget", xlsx("t.xlsx", {"S": rows}), "--format", "json")
+    assert out.code == 0, out.stderr
+    data = out.json()
+    assert data["figures"]["payroll_total"] == "2000.00" and data["figures"]["payroll_rows"] == 2
+    assert [s["row"] for s in data["inputs"][0]["rows_skipped"]] == [4, 5, 6, 7]
+
+
+def test_year_total_sheet_beside_monthly_sheets_is_not_counted(run, xlsx):
+    month = [["姓名", "身份证号", "应发合计"], ["甲", "11010519491231002X", 1000], ["乙", "110105195001010037", 1000]]
+    year = [["姓名", "身份证号", "应发合计"], ["甲", "11010519491231002X", 2000], ["乙", "110105195001010037", 2000]]
+    path = xlsx("y.xlsx", {"1月": month, "2月": month, "全年合计": year})
+    data = run("budget", path, "--format", "json").json()
+    assert data["figures"]["payroll_total"] == "4000.00"
+    assert {i["sheet"]: i["status"] for i in data["inputs"]}["全年合计"] == "skipped"
+    alone = run("budget", path, "--sheet", "全年合计", "--format", "json").json()
+    assert alone["figures"]["payroll_total"] == "4000.00"
+
+
+def test_map_applies_where_the_header_exists(run, xlsx):
+    a = xlsx("a.xlsx", {"S": [["姓名", "税前工资（元）"], ["甲", 100]], "汇总": [["单位", "人数"], ["一小", 1]]})
+    b = xlsx("b.xlsx", {"S": [["姓名", "应发合计"], ["乙", 50]]})
+    data = run("budget", a, b, "--map", "gross=税前工资", "--format", "json").json()
+    assert data["figures"]["payroll_total"] == "150.00"
+    out = run("budget", b, "--map", "gross=没有这列")
+    assert out.code == 2 and "没有这列" in out.stderr

@@ -5,10 +5,13 @@ years, the school's 20% rule, roles from a roster, and the annotated workbook.""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from conftest import SAMPLES
-from ttcalc.hours import classify
+from ttcalc.hours import run as hours_run
+from ttcalc.hours.courses import classify
 from ttcalc.idcard import check_char
 
 
@@ -365,6 +368,38 @@ def test_annotated_workbook(run, wenzhou, tmp_path):
     assert any(r[4] == "合计" and r[14] == 0 for r in ledger)
     out = run("hours", wenzhou, "--output", wenzhou, "--overwrite")
     assert out.code == 2 and "input" in out.stderr
+
+
+def _workbook_texts(path) -> list[str]:
+    """Every text of a workbook: cell values (formulas too) and comments, on every sheet."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    return [v for ws in wb for row in ws.iter_rows() for c in row
+            for v in (c.value, c.comment.text if c.comment else None) if isinstance(v, str)]
+
+
+def test_redacted_workbook_masks_names_and_ids(xlsx, tmp_path):
+    import openpyxl
+
+    real = {"甲": "张伟", "乙": "欧阳娜娜", "丙": "李秀英"}  # whole names, so a substring test means something
+    ledger = xlsx("ledger.xlsx", {"学时": [[real.get(c, c) for c in row] for row in WENZHOU]})
+    roster = xlsx("roster.xlsx", {"r": [["姓名", "身份证号", "单位", "职务"], ["张伟", JIA, "一小", "班主任"],
+                                        ["王小明", pid(77), "一小", "教师"]]})  # no hours: named in a warning
+    secrets = list(real.values()) + ["王小明", JIA, YI, BING]
+    plain, masked = tmp_path / "plain.xlsx", tmp_path / "masked.xlsx"
+    args = dict(cycle="2012-2016", as_of=date(2017, 6, 30), roster=[str(roster)])
+    report = hours_run([str(ledger)], output=plain, **args)
+    redacted = hours_run([str(ledger)], output=masked, redact=True, **args)
+    seen = "\n".join(_workbook_texts(plain))
+    assert all(x in seen for x in secrets)
+    shown = "\n".join(_workbook_texts(masked))
+    assert not [x for x in secrets if x in shown]
+    assert "欧阳**" in shown and "350505********" in shown and "王*" in shown
+    teachers = [openpyxl.load_workbook(p)["教师 Teachers"] for p in (plain, masked)]
+    assert [[c.value for c in r if str(c.value).startswith(("=", "P0"))] for r in teachers[0].iter_rows()] == \
+        [[c.value for c in r if str(c.value).startswith(("=", "P0"))] for r in teachers[1].iter_rows()]
+    assert [p["name"] for p in redacted.by_person] == [p["name"] for p in report.by_person]  # the caller masks it
 
 
 @pytest.mark.libreoffice

@@ -9,9 +9,12 @@ from fractions import Fraction
 
 import pytest
 
-from ttcalc import staffing
 from ttcalc.idcard import check_char
 from ttcalc.policy import load_profile
+from ttcalc.staffing import run as staffing_run
+from ttcalc.staffing.hires import _condition
+from ttcalc.staffing.people import Person, _birth, minus_years, whole_years
+from ttcalc.staffing.remedies import share_remedy
 
 AS_OF = date(2024, 12, 31)
 HEAD = ["序号", "姓名", "身份证号", "出生年月", "参加工作时间", "调入本校时间", "调出时间", "最高学历", "专业技术职务",
@@ -206,8 +209,8 @@ def test_birth_from_column_or_id():
     seen = []
 
     def run_birth(birth, id_):
-        p = staffing.Person("f", "s", 3)
-        staffing._birth(p, {"birth": birth, "id": id_}, {}, lambda *a: seen.append(a[0]))
+        p = Person("f", "s", 3)
+        _birth(p, {"birth": birth, "id": id_}, {}, lambda *a: seen.append(a[0]))
         return p.birth, p.birth_precision, p.birth_source
 
     born = date(1978, 9, 15)
@@ -245,16 +248,16 @@ def test_missing_columns_are_not_applicable(staff):
 @pytest.mark.parametrize("born,age,ok", [(date(1979, 9, 1), 45, True), (date(1978, 9, 2), 45, True),
                                          (date(1978, 9, 1), 46, False)])
 def test_whole_years_and_age_limit_inclusive(born, age, ok):
-    assert staffing.whole_years(born, "day", date(2024, 9, 1)) == (age, age)
+    assert whole_years(born, "day", date(2024, 9, 1)) == (age, age)
     rule = load_profile("quangang-2022").get("hire.age_max")
-    p = staffing.Person("f", "s", 3, birth=born, birth_precision="day", join=date(2024, 9, 1))
-    assert staffing._condition(p, "hire.age_max", rule)[0] == ("pass" if ok else "fail")
+    p = Person("f", "s", 3, birth=born, birth_precision="day", join=date(2024, 9, 1))
+    assert _condition(p, "hire.age_max", rule)[0] == ("pass" if ok else "fail")
 
 
 def test_month_only_birth_is_a_range():
-    assert staffing.whole_years(date(1978, 9, 1), "month", date(2024, 9, 15)) == (45, 46)
-    assert staffing.whole_years(date(1978, 1, 1), "year", date(2024, 12, 31)) == (46, 46)
-    assert staffing.minus_years(date(2024, 2, 29), 5) == date(2019, 2, 28)
+    assert whole_years(date(1978, 9, 1), "month", date(2024, 9, 15)) == (45, 46)
+    assert whole_years(date(1978, 1, 1), "year", date(2024, 12, 31)) == (46, 46)
+    assert minus_years(date(2024, 2, 29), 5) == date(2019, 2, 28)
 
 
 HIRED = date(2024, 9, 1)
@@ -415,8 +418,8 @@ def test_graduate_count_remedy_applied(staff):
 
 def test_share_remedy_arithmetic_is_exact():
     rule = load_profile("quangang-2022").get("title.mid_senior_share_min")
-    assert staffing.share_remedy(54, 60, rule) == {"promote": 0, "remove": 0, "hire": 0}
-    assert staffing.share_remedy(53, 60, rule) == {"promote": 1, "remove": 2, "hire": 10}
+    assert share_remedy(54, 60, rule) == {"promote": 0, "remove": 0, "hire": 0}
+    assert share_remedy(53, 60, rule) == {"promote": 1, "remove": 2, "hire": 10}
 
 
 # ============================================================================ end to end
@@ -484,6 +487,49 @@ def test_workbook_flags_and_comments(run, tmp_path):
     formulas = [c.value for row in summary.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=")]
     assert any("COUNTIFS" in f for f in formulas)
     assert summary._charts
+
+
+def _workbook_texts(path) -> list[str]:
+    """Every text of a workbook: cell values (formulas too) and comments, on every sheet."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    return [v for ws in wb for row in ws.iter_rows() for c in row
+            for v in (c.value, c.comment.text if c.comment else None) if isinstance(v, str)]
+
+
+def _formulas(path, sheet) -> list[str]:
+    from openpyxl import load_workbook
+
+    return [c.value for row in load_workbook(path)[sheet].iter_rows() for c in row
+            if isinstance(c.value, str) and c.value.startswith("=")]
+
+
+REAL_NAMES = ["张伟", "欧阳娜娜", "李秀英", "王小明", "司马相如", "陈静", "刘洋", "黄志强"]
+
+
+def test_redacted_workbook_masks_every_name(tmp_path):
+    from openpyxl import load_workbook
+
+    people = [hire(edu="大专"), person(title="资深老师"), hire(born=date(1960, 1, 1))] + teachers(4)
+    path = write_roster(tmp_path / "r.xlsx", people, pt=1)
+    wb = load_workbook(path)  # real names, compound surnames too, instead of 教师001 …
+    for r, name in enumerate(REAL_NAMES[:len(people)], start=FIRST_ROW):
+        wb["在职教职工"].cell(r, HEAD.index("姓名") + 1, name)
+    wb["兼职教师名单"].cell(3, PT_HEAD.index("姓名") + 1, REAL_NAMES[-1])
+    wb.save(path)
+    ids = [pid(p["born"], i) for i, p in enumerate(people, start=1)]
+    plain, masked = tmp_path / "plain.xlsx", tmp_path / "masked.xlsx"
+    report = staffing_run([str(path)], as_of=AS_OF, output=plain)
+    redacted = staffing_run([str(path)], as_of=AS_OF, output=masked, redact=True)
+    seen = "\n".join(_workbook_texts(plain))
+    assert all(name in seen for name in REAL_NAMES)  # the workbook has no ID column: IDs are never in it
+    assert not [x for x in REAL_NAMES + ids if x in "\n".join(_workbook_texts(masked))]
+    shown = "\n".join(_workbook_texts(masked))
+    assert "张*" in shown and "欧阳**" in shown and "司马**" in shown
+    assert _formulas(masked, "汇总 Summary") == _formulas(plain, "汇总 Summary")
+    hires = next(c for c in redacted.checks if c.id == "hire.eligibility")  # the Report itself is the caller's
+    assert REAL_NAMES[0] in {d["name"] for d in hires.details} and redacted.figures == report.figures
 
 
 def test_libreoffice_recalculates_the_summary_like_the_json(run, tmp_path, soffice):

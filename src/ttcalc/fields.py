@@ -33,6 +33,8 @@ class Schema:
     required: tuple[tuple[str, ...], ...]
     total_words: tuple[str, ...]
     note_words: tuple[str, ...]
+    total_patterns: tuple[str, ...] = ()
+    year_sheets: tuple[str, ...] = ()
 
 
 @cache
@@ -50,7 +52,8 @@ def schema(kind: str) -> Schema:
     }
     groups = {k: tuple(_key(a) for a in v) for k, v in data["groups"].items() if k in fields}
     return Schema(kind, fields, groups, tuple(tuple(r) for r in data["required"][kind]),
-                  tuple(data["skip_words"]["total"]), tuple(data["skip_words"]["note"]))
+                  tuple(data["skip_words"]["total"]), tuple(data["skip_words"]["note"]),
+                  tuple(data["skip_words"]["total_patterns"]), tuple(data["skip_words"]["year_sheets"]))
 
 
 def _key(text: str) -> str:

@@ -71,19 +71,21 @@ def _is_data(text: str) -> bool:
         return False
 
 
-def _fields(cells: list[str], sch: Schema) -> set:
+def _fields(cells: list[str], sch: Schema, mapped: dict | None = None) -> set:
     # "单位：泉港一小" and "金额单位：元" are notes (label: value), never headers
-    hits = {match(c, sch)[0] for c in cells if c and ":" not in c}
+    hits = {(mapped or {}).get(split_unit(c)[0].lower()) or match(c, sch)[0] for c in cells if c and ":" not in c}
     hits.discard(None)
     return hits
 
 
-def detect(rows: list[list], sch: Schema) -> Header | None:
-    """rows: the first rows of a grid (lists of cell text).  None when no header is found."""
+def detect(rows: list[list], sch: Schema, maps: dict[str, str] | None = None) -> Header | None:
+    """rows: the first rows of a grid (lists of cell text).  None when no header is found.
+    maps: --map FIELD=HEADER, so a header only the user can name still finds the header row."""
+    mapped = {split_unit(h)[0].lower(): f for f, h in (maps or {}).items()}
     texts = [_cells(r) for r in rows[:SCAN_ROWS]]
     if not texts:
         return None
-    fields = [_fields(t, sch) for t in texts]
+    fields = [_fields(t, sch, mapped) for t in texts]
     # a header may spread its fields over two rows (姓名 above, the pay items below a group)
     pair = [fields[i] | (fields[i + 1] if i + 1 < len(texts) and not any(_is_data(c) for c in texts[i + 1] if c)
                          else set()) for i in range(len(texts))]
@@ -191,9 +193,9 @@ def apply_map(header: Header, overrides: dict[str, str], sch: Schema) -> list[st
     """Apply --map FIELD=HEADER.  Returns the overrides that named no column here."""
     unmatched = []
     for fname, wanted in overrides.items():
-        key = squash(wanted).lower()
-        hit = [c for c in header.columns if c.header and (squash(c.header).lower() == key
-               or squash(c.header.split(" / ")[-1]).lower() == key)]
+        key = split_unit(wanted)[0].lower()
+        hit = [c for c in header.columns if c.header and key in (
+               split_unit(c.header.replace(" / ", ""))[0].lower(), split_unit(c.header.split(" / ")[-1])[0].lower())]
         if not hit:
             unmatched.append(fname)
             continue

@@ -49,6 +49,7 @@ class SheetRead:
     reason: str | None = None
     blank_rows: int = 0
     warnings: list[Warning_] = field(default_factory=list)
+    map_misses: list[str] = field(default_factory=list)
 
     @property
     def used(self) -> bool:
@@ -132,10 +133,31 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
             raise InputError(f"{path}: the workbook has no sheets")
         if not any(s.used for s in file_sheets):
             raise InputError(_why_unusable(path, file_sheets, sch))
+        if not sheet_names:
+            _skip_year_sheets(file_sheets, sch)
         out.extend(file_sheets)
         if progress:
             progress(path)
+    for fname, wanted in maps.items():
+        headed = [s for s in out if s.header is not None]
+        if headed and all(fname in s.map_misses for s in headed):
+            raise InputError(f"--map {fname}={wanted}: no sheet has a column with that header; headers of "
+                             f"{headed[0].file} [{headed[0].sheet}] are: {', '.join(headed[0].header.headers)}")
     return DataSet(kind, out)
+
+
+def _skip_year_sheets(file_sheets: list, sch) -> None:
+    """A workbook of monthly sheets often adds a 全年合计 sheet of the same persons: counting it
+    too would double the year.  It is skipped when other person sheets exist (name it with
+    --sheet to read it alone)."""
+    used = [s for s in file_sheets if s.used]
+    if len(used) < 2:
+        return
+    for s in used:
+        if any(w in s.sheet for w in sch.year_sheets) and len(used) > 1:
+            s.status = "skipped"
+            s.reason = "a total sheet (合计/汇总/全年) beside the monthly sheets: its rows repeat theirs; not counted"
+            used = [u for u in used if u is not s]
 
 
 PARALLEL_MAX_BYTES = 16 * 2**20  # small files are parsed two at a time; big ones one by one (memory)
@@ -197,7 +219,7 @@ def _read_sheet(grid: Grid, sch, maps: dict[str, str], named: bool, keep: set[st
     offset = 1 if grid.names is not None else 0  # Parquet: the header is the column names
     head_rows = ([list(grid.names)] if offset else []) + \
         [list(r.values()) for r in table.slice(0, 40 - offset).to_pylist()]
-    header = detect(head_rows, sch)
+    header = detect(head_rows, sch, maps)
     if header is None:
         from .redact import mask_seen
 
@@ -207,11 +229,7 @@ def _read_sheet(grid: Grid, sch, maps: dict[str, str], named: bool, keep: set[st
                        f"expected headers such as {_examples(sch)}"
                        + (f"; text seen: {', '.join(seen)}" if seen else ""))
         return read
-    missing_map = apply_map(header, maps, sch)
-    if missing_map:
-        f = missing_map[0]
-        raise InputError(f"{grid.file} [{grid.sheet}]: --map {f}={maps[f]}: no column has that header; "
-                         f"headers are: {', '.join(header.headers)}")
+    read.map_misses = apply_map(header, maps, sch)  # an error only if no sheet at all has it
     dedupe(header, sch)
     read.header = header
     mapped = header.mapped
@@ -236,7 +254,7 @@ def _read_sheet(grid: Grid, sch, maps: dict[str, str], named: bool, keep: set[st
     n = body.num_rows
     rows = pa.array(range(header.last_row + 1, header.last_row + 1 + n), pa.int32())
     mapped_idx = {c.index for c in header.columns if c.field}
-    scan = [_as_text(body.column(i)) for i in range(min(4, body.num_columns)) if i not in mapped_idx]
+    scan = [_as_text(body.column(i)) for i in range(body.num_columns) if i not in mapped_idx][:12]
     ids = _start_id_check(names, arrays)  # on the other core while the rows are classified
     skip = _classify(scan, dict(zip(names, arrays)), sch)
     problems = None
@@ -311,15 +329,18 @@ def _classify(scan: list, cols: dict, sch):
         blank = pc.and_(blank, pc.is_null(c))
     # CJK words have no full-width forms, so no normalisation is needed: "合  计" is matched by
     # allowing spaces between the characters
-    total_re = "(?i)" + "|".join(_spaced(w) for w in sch.total_words)
+    total_re = "(?i)" + "|".join([_spaced(w) for w in sch.total_words] + list(sch.total_patterns))
     note_re = "^\\s*(?i)(" + "|".join(_spaced(w) for w in sch.note_words) + ")"
+    # totals and signature lines ("制表人：…", "审核：…") may stand in any label column
+    labels = [c for c in scan if pa.types.is_string(c.type)] + \
+        [cols[k] for k in ("seq", "unit", "name", "id") if k in cols and pa.types.is_string(cols[k].type)]
     total = pc.fill_null(pc.match_substring_regex(first, total_re), False)
-    for k in ("seq", "unit", "name", "id"):
-        if k in cols:
-            total = pc.or_(total, pc.fill_null(pc.match_substring_regex(cols[k], total_re), False))
+    note = pc.fill_null(pc.match_substring_regex(first, note_re), False)
+    for c in labels:
+        total = pc.or_(total, pc.fill_null(pc.match_substring_regex(c, total_re), False))
+        note = pc.or_(note, pc.fill_null(pc.match_substring_regex(c, note_re), False))
     person_cols = [cols[k] for k in sch.required[0] if k in cols]
     has_person = pc.is_valid(pc.coalesce(*person_cols)) if len(person_cols) > 1 else pc.is_valid(person_cols[0])
-    note = pc.and_(pc.invert(has_person), pc.fill_null(pc.match_substring_regex(first, note_re), False))
     none = pa.scalar(None, pa.string())
     reason = pc.if_else(blank, "blank",
              pc.if_else(note, "note row (注/说明)",

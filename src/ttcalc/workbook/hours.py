@@ -1,13 +1,21 @@
 """The hours command's annotated workbook: a per-teacher sheet whose totals are live SUMIFS
 over the ledger sheet, the ledger rows as read (counted or not, and why), the school share
-per unit and year, the checks with their clauses, and the definitions."""
+per unit and year, the checks with their clauses, and the definitions.
+
+With `redact` (--redact), every name and ID number in it is masked (张* / 350521********123X):
+the name and ID columns, and every name of the ledger wherever else it appears — the checks'
+remedies, the warnings, any other text.  The SUMIFS key on generated person ids (P00001), never
+on a name or an ID number, so the formulas are the same either way."""
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal
+from itertools import chain
 from pathlib import Path
 
 from ..errors import InputError
+from ..redact import ID_KEYS, NAME_KEYS, mask_id, mask_name, scrub
 from .common import MAX_ROWS, checks_sheet, header_row, notes_sheet, open_workbook, text
 
 TEACHERS = "教师 Teachers"
@@ -17,28 +25,94 @@ UNITS = "学校 Schools"
 L_KEY, L_YEAR, L_HOURS, L_COUNTED, L_FORM = "A", "L", "N", "O", "J"
 
 
-def write(target: Path, report, rows, teachers, profile, cycle, lang: str = "en", overwrite: bool = False) -> None:
+class _Shown:
+    """What the workbook shows of a person: everything as read, or with `redact` names and ID
+    numbers masked — in their own columns (张*, 350521********123X), and wherever one of the
+    input's names or ID numbers appears in other text (any other ID number too, as in
+    redact.scrub).  Repeated texts (units, courses, reasons) are masked once."""
+
+    def __init__(self, redact: bool, people=()):
+        """`people`: (name, ID number) pairs of everyone in the input."""
+        self.redact = redact
+        people = list(people) if redact else []
+        self.names = {n.strip() for n, _i in people if isinstance(n, str) and len(n.strip()) >= 2}
+        self.ids = {i.strip() for _n, i in people if isinstance(i, str) and len(i.strip()) >= 6}
+        self.lengths = sorted({len(w) for w in self.names | self.ids})
+        self.seen: dict[str, str] = {}
+
+    def name(self, value):
+        return mask_name(value) if self.redact else value
+
+    def id(self, value):
+        return mask_id(value) if self.redact else value
+
+    def text(self, value):
+        if not self.redact or not isinstance(value, str) or not value:
+            return value
+        if value not in self.seen:
+            parts = {value[i:i + n] for n in self.lengths for i in range(len(value) - n + 1)}
+            out = value
+            for found in sorted(parts & self.ids, key=len, reverse=True):
+                out = out.replace(found, mask_id(found))
+            self.seen[value] = scrub(out, sorted(parts & self.names, key=len, reverse=True))
+        return self.seen[value]
+
+    def value(self, value, key=None):
+        """A name, an ID number or text, by its key, inside dicts and lists (details, warnings)."""
+        if isinstance(value, dict):
+            return {k: self.value(v, k) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return type(value)(self.value(v, key) for v in value)
+        if isinstance(value, str):
+            k = str(key).lower() if key is not None else ""
+            return self.name(value) if k in NAME_KEYS else self.id(value) if k in ID_KEYS else self.text(value)
+        return value
+
+    def report(self, report):
+        """The report as the checks and notes sheets show it: masked in a copy, the caller's as it is."""
+        if not self.redact:
+            return report
+        shown = copy.copy(report)
+        shown.warnings = self.value(report.warnings)
+        shown.checks = []
+        for check in report.checks:
+            c = copy.copy(check)
+            for attr in ("label", "actual", "required", "remedy", "reason", "quote", "formula", "qualifier",
+                         "inputs", "details"):
+                if hasattr(c, attr):
+                    setattr(c, attr, self.value(getattr(c, attr), attr))
+            shown.checks.append(c)
+        return shown
+
+
+def write(target: Path, report, rows, teachers, profile, cycle, lang: str = "en", overwrite: bool = False,
+          redact: bool = False, others=()) -> None:
+    """`others`: (name, ID number) pairs of persons named outside the ledger (the roster's), for
+    `redact` to mask wherever they appear."""
     if len(rows) > MAX_ROWS:
         raise InputError(f"{target}: {len(rows):,} ledger rows do not fit in one .xlsx sheet "
                          f"(limit {MAX_ROWS:,}); run without --output, or give fewer files")
     keys = {p.key: f"P{i:05d}" for i, p in enumerate(teachers, start=1)}
+    people = chain(((r.name, r.id) for r in rows if not r.skipped), ((p.name, p.id) for p in teachers), others)
+    shown = _Shown(redact, people)  # the name and ID columns are masked on every row, skipped or not
     with open_workbook(target, overwrite, big=len(rows) > 50_000) as (wb, fmt):
         fmt["hours"] = wb.add_format({"num_format": "0.##"})
         fmt["required"] = wb.add_format({"num_format": "0.##", "italic": True, "bg_color": "#F2F2F2"})
         teachers_ws = wb.add_worksheet(TEACHERS)  # first tab
-        last = _ledger(wb, fmt, rows, keys, lang)
-        _teachers(teachers_ws, fmt, teachers, keys, profile, cycle, last)
-        _units(wb, fmt, report)
-        checks_sheet(wb, fmt, report, lang)
-        notes_sheet(wb, fmt, report)
+        last = _ledger(wb, fmt, rows, keys, lang, shown)
+        _teachers(teachers_ws, fmt, teachers, keys, profile, cycle, last, shown)
+        masked = shown.report(report)
+        _units(wb, fmt, masked)
+        checks_sheet(wb, fmt, masked, lang)
+        notes_sheet(wb, fmt, masked)
 
 
 def _num(value) -> float:
     return float(Decimal(value)) if value is not None else 0.0
 
 
-def _ledger(wb, fmt, rows, keys: dict, lang: str) -> int:
-    from ..hours import type_label
+def _ledger(wb, fmt, rows, keys: dict, lang: str, shown: _Shown) -> int:
+    from ..hours.courses import type_label
 
     ws = wb.add_worksheet(LEDGER)
     header_row(ws, 0, ["person", "file", "sheet", "row", "姓名 name", "身份证号 ID", "单位 unit", "培训项目 course",
@@ -47,26 +121,26 @@ def _ledger(wb, fmt, rows, keys: dict, lang: str) -> int:
                [8, 16, 10, 6, 10, 21, 18, 28, 14, 14, 16, 7, 12, 10, 9, 46])
     for r, row in enumerate(rows, start=1):
         text(ws, r, 0, keys.get(row.key))
-        ws.write_string(r, 1, Path(row.file).name)
-        ws.write_string(r, 2, row.sheet)
+        ws.write_string(r, 1, shown.text(Path(row.file).name))
+        ws.write_string(r, 2, shown.text(row.sheet))
         ws.write_number(r, 3, row.row)
-        text(ws, r, 4, row.name)
-        text(ws, r, 5, row.id)
-        text(ws, r, 6, row.unit)
-        text(ws, r, 7, row.course)
-        text(ws, r, 8, row.type_text)
+        text(ws, r, 4, shown.name(row.name))
+        text(ws, r, 5, shown.id(row.id))
+        text(ws, r, 6, shown.text(row.unit))
+        text(ws, r, 7, shown.text(row.course))
+        text(ws, r, 8, shown.text(row.type_text))
         text(ws, r, 9, row.form if not row.skipped else None)
         text(ws, r, 10, ", ".join(type_label(t, lang) for t in sorted(row.topics)) or None)
         ws.write_number(r, 11, row.year) if row.year is not None else ws.write_blank(r, 11, None)
         text(ws, r, 12, row.raw)
         ws.write_number(r, 13, _num(row.hours), fmt["hours"]) if row.hours is not None else ws.write_blank(r, 13, None)
         ws.write_number(r, 14, 1 if row.counted else 0, None if row.counted else fmt["muted"])
-        text(ws, r, 15, row.reason, None if row.counted else fmt["muted"])
+        text(ws, r, 15, shown.text(row.reason), None if row.counted else fmt["muted"])
     ws.autofilter(0, 0, max(len(rows), 1), 15)
     return len(rows) + 1  # the last Excel row number
 
 
-def _teachers(ws, fmt, teachers, keys: dict, profile, cycle, last: int) -> None:
+def _teachers(ws, fmt, teachers, keys: dict, profile, cycle, last: int, shown: _Shown) -> None:
     years = cycle.years
     rules = {k: profile.get(k) for k in ("hours.cycle_total_min", "hours.school_based_min",
                                          "hours.concentrated_course_min", "hours.annual_min")}
@@ -96,9 +170,9 @@ def _teachers(ws, fmt, teachers, keys: dict, profile, cycle, last: int) -> None:
         s = p.summary
         bad = bool(p.failed)
         ws.write_string(i, 0, keys[p.key])
-        text(ws, i, 1, p.name, fmt["fail"] if bad else None)
-        text(ws, i, 2, p.id)
-        text(ws, i, 3, p.unit)
+        text(ws, i, 1, shown.name(p.name), fmt["fail"] if bad else None)
+        text(ws, i, 2, shown.id(p.id))
+        text(ws, i, 3, shown.text(p.unit))
         ws.write_formula(i, 4, f"=SUMIFS({rng(L_HOURS)},{counted.format(r=r)})", fmt["hours"], _num(s["total"]))
         ws.write_formula(i, 5, f"=SUMIFS({rng(L_HOURS)},{counted.format(r=r)},{rng(L_FORM)},\"school_based\")",
                          fmt["hours"], _num(s["school_based"]))

@@ -1,0 +1,258 @@
+"""The hours checks: cycle totals, each completed year, the school's concentrated-training
+share and the roles of the roster, each against the profile's rule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+
+from ..rules import FAIL, NA, PASS, from_rule, meets, not_applicable, ratio_str
+from .ledger import Cycle, _dec, hstr
+from .people import Person
+from .remedies import _annual_line, _count_text, _line, _remedy
+
+STILL = {"total": "hours", "concentrated_max_course": "concentrated_course"}  # by_person still_needed keys
+
+
+@dataclass
+class Ctx:
+    profile: object
+    cycle: Cycle
+    lang: str
+    teachers: list  # Person, sorted
+    roster: bool
+
+
+def _tr(lang: str, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en
+
+
+def _person_ref(p: Person) -> dict:
+    return {"name": p.name, "id": p.id, "unit": p.unit}
+
+
+def _no_rule(check_id: str, ctx: Ctx, rule_id: str) -> object:
+    if not any(r.topic == "hours" for r in ctx.profile.rules.values()):
+        return not_applicable(check_id, _tr(ctx.lang, f"{ctx.profile.document}（{ctx.profile.id}）未规定培训学时；"
+                                                      "可用 --policy wenzhou-2012 或 shanxi-2023",
+                                            f"policy {ctx.profile.id} ({ctx.profile.document}) sets no training-hour "
+                                            "rules; try --policy wenzhou-2012 or shanxi-2023"), lang=ctx.lang)
+    return not_applicable(check_id, _tr(ctx.lang, f"{ctx.profile.id} 无此项规定（{rule_id}）",
+                                        f"policy {ctx.profile.id} sets no such rule ({rule_id})"), lang=ctx.lang)
+
+
+def _cycle_check(check_id: str, rule_id: str, measure: str, ctx: Ctx, people: list | None = None,
+                 what: str = "teachers") -> object:
+    """A per-teacher requirement over the whole cycle: fails only once the cycle is over."""
+    rule = ctx.profile.get(rule_id)
+    if rule is None:
+        return _no_rule(check_id, ctx, rule_id)
+    people = ctx.teachers if people is None else people
+    if ctx.cycle.start is None:
+        return not_applicable(check_id, "no cycle: the profile sets no hours.cycle_years; give --cycle START-END",
+                              rule, ctx.lang)
+    if not people:
+        return not_applicable(check_id, f"no {what} for the cycle {ctx.cycle.text()}", rule, ctx.lang)
+    check = from_rule(check_id, rule, ctx.lang)
+    bound = _dec(rule)
+    short = [(p, p.summary[measure]) for p in people if not meets(Fraction(p.summary[measure]), rule)]
+    running = ctx.cycle.running
+    check.inputs = {"cycle": ctx.cycle.text(), "teachers": len(people), "short": len(short)}
+    check.formula = f"per teacher: {measure} in the cycle {rule.bound_text('en')}"
+    for p, value in short:
+        need = bound - value if measure != "concentrated_max_course" else bound
+        check.details.append({**_person_ref(p), "actual": hstr(value), "required": rule.bound_text("en"),
+                              "still_needed" if running else "short": hstr(need)})
+        p.still[STILL.get(measure, measure)] = hstr(need)
+        if not running:
+            p.failed.append(check_id)
+    check.actual = _count_text(len(short), len(people), ctx.lang, running and bool(short))
+    if not short:
+        check.status = PASS
+    elif running:
+        check.status, check.reason = NA, _tr(
+            ctx.lang, f"周期 {ctx.cycle.text()} 至 {ctx.cycle.end}-12-31 结束：{len(people)} 人中 {len(short)} 人尚需完成",
+            f"cycle {ctx.cycle.text()} runs to {ctx.cycle.end}-12-31: {len(short)} of {len(people)} still to "
+            "complete (details)")
+    else:
+        check.status = FAIL
+        check.remedy = _remedy([_line(p, measure, v, bound, ctx) for p, v in short], ctx.lang)
+    return check
+
+
+def _annual_check(check_id: str, rule_id: str, measure: str, ctx: Ctx, people: list) -> object:
+    """Each completed year of the cycle, per teacher ("一般": advisory where the profile says so)."""
+    rule = ctx.profile.get(rule_id)
+    if rule is None:
+        return _no_rule(check_id, ctx, rule_id)
+    done = ctx.cycle.done
+    if ctx.cycle.start is None:
+        return not_applicable(check_id, "no cycle: the profile sets no hours.cycle_years; give --cycle START-END",
+                              rule, ctx.lang)
+    if not people:
+        what = "vocational teachers (unit or roster naming 职业/中职/职专 …)" if "vocational" in check_id else "teachers"
+        return not_applicable(check_id, f"no {what} in the ledger for the cycle {ctx.cycle.text()}", rule, ctx.lang)
+    if not done:
+        return not_applicable(check_id, f"no year of the cycle {ctx.cycle.text()} is complete at "
+                                        f"{ctx.cycle.as_of.isoformat()}", rule, ctx.lang)
+    check = from_rule(check_id, rule, ctx.lang)
+    bound = _dec(rule)
+    lines, short_people = [], 0
+    for p in people:
+        missed = []
+        for y in done:
+            if p.work_start is not None and y <= p.work_start.year:
+                continue  # not yet working (or started during that year), by the roster
+            value = p.summary[measure][y]
+            if not meets(Fraction(value), rule):
+                missed.append(y)
+                check.details.append({**_person_ref(p), "year": y, "actual": hstr(value),
+                                      "required": rule.bound_text("en"), "short": hstr(bound - value)})
+                p.years_short.setdefault(str(y), {})["school_based" if measure == "school_years" else "hours"] = \
+                    hstr(bound - value)
+        if missed:
+            short_people += 1
+            p.failed.append(check_id)
+            lines.append(_annual_line(p, measure, missed, bound, ctx.lang))
+    years = ctx.cycle.judged()
+    check.inputs = {"years_judged": years, "teachers": len(people), "short": short_people}
+    check.formula = f"per teacher and completed year {years}: {measure.replace('years', 'hours')} {rule.bound_text('en')}"
+    check.actual = _count_text(short_people, len(people), ctx.lang)
+    check.status = FAIL if short_people else PASS
+    check.remedy = _remedy(lines, ctx.lang)
+    return check
+
+
+def _share_check(ctx: Ctx) -> object:
+    rule = ctx.profile.get("hours.school_concentrated_share_min")
+    course = ctx.profile.get("hours.concentrated_course_min")
+    if rule is None or course is None:
+        return _no_rule("hours.school_concentrated_share", ctx, "hours.school_concentrated_share_min")
+    if ctx.cycle.start is None or not ctx.cycle.done:
+        return not_applicable("hours.school_concentrated_share", "no completed year in the cycle "
+                              f"{ctx.cycle.text()} at {ctx.cycle.as_of.isoformat()}", rule, ctx.lang)
+    check = from_rule("hours.school_concentrated_share", rule, ctx.lang)
+    check.formula = (f"per unit and completed year: teachers with one concentrated course "
+                     f"{course.bound_text('en')} hours ÷ the unit's teachers")
+    lines, fails, worst = [], 0, None
+    for unit in sorted({p.unit for p in ctx.teachers}, key=str):
+        members = [p for p in ctx.teachers if p.unit == unit]
+        for y in ctx.cycle.done:
+            sent = sum(1 for p in members if meets(Fraction(p.summary["courses_by_year"][y]), course))
+            share = Fraction(sent, len(members))
+            ok = meets(share, rule)
+            need = next(k for k in range(sent, len(members) + 1) if meets(Fraction(k, len(members)), rule)) - sent \
+                if not ok else 0
+            check.details.append({"unit": unit, "year": y, "teachers": len(members), "sent": sent,
+                                  "share": ratio_str(share), "status": PASS if ok else FAIL,
+                                  "more_needed": need})
+            worst = share if worst is None or share < worst else worst
+            if not ok:
+                fails += 1
+                lines.append(f"{unit} {y}年 还需安排 {need} 名教师（{sent}/{len(members)}）" if ctx.lang == "zh"
+                             else f"{unit} {y}: {need} more teachers needed ({sent}/{len(members)})")
+    check.actual = ratio_str(worst)
+    check.inputs = {"unit_years": len(check.details), "failing": fails, "lowest_share": ratio_str(worst)}
+    check.status = FAIL if fails else PASS
+    check.remedy = _remedy(lines, ctx.lang)
+    return check
+
+
+ROLE_CHECKS = [  # check id, rule id, role, measure, period
+    ("hours.backbone_concentrated", "hours.backbone_concentrated_min", "backbone", "concentrated", "cycle"),
+    ("hours.homeroom", "hours.homeroom_min", "homeroom", "homeroom", "cycle"),
+    ("hours.principal", "hours.principal_min", "principal", "management", "cycle"),
+    ("hours.new_teacher", "hours.new_teacher_min", "new_teacher", "probation", "probation"),
+    ("hours.new_teacher_practice", "hours.new_teacher_practice_min", "new_teacher", "probation_practice", "probation"),
+    ("hours.new_principal", "hours.new_principal_min", "new_principal", "new_principal", "first_year"),
+    ("hours.new_principal_concentrated", "hours.new_principal_concentrated_min", "new_principal",
+     "new_principal_concentrated", "first_year"),
+]
+ROLE_WORDS = {"backbone": "backbone teachers (荣誉称号 骨干)", "homeroom": "homeroom teachers (职务 班主任)",
+              "principal": "principals (职务 校长/园长)", "new_teacher": "new teachers (教龄 within the profile's limit)",
+              "new_principal": "new principals (职务 新任校长)"}
+
+
+def _role_check(check_id, rule_id, role, measure, period, ctx: Ctx):
+    rule = ctx.profile.get(rule_id)
+    if rule is None:
+        return None
+    if not ctx.roster:
+        return not_applicable(check_id, _tr(ctx.lang, "未提供 --roster：岗位（新任教师、骨干、班主任、校长）取自花名册",
+                                            f"no --roster given: {ROLE_WORDS[role]} come from the roster"),
+                              rule, ctx.lang)
+    people = [p for p in ctx.teachers if role in p.roles]
+    if role == "principal":  # a new principal's first year is the qualification training instead
+        people = [p for p in people if "new_principal" not in p.roles]
+    if period == "cycle":
+        return _cycle_check(check_id, rule_id, measure, ctx, people, ROLE_WORDS[role])
+    if not people:
+        return not_applicable(check_id, f"no {ROLE_WORDS[role]} on the roster", rule, ctx.lang)
+    check = from_rule(check_id, rule, ctx.lang)
+    bound = _dec(rule)
+    window = ctx.profile.get("hours.new_teacher_max_years" if period == "probation"
+                             else "hours.new_principal_within_years")
+    short, lines = 0, []
+    for p in people:
+        value = p.summary[measure]
+        if meets(Fraction(value), rule):
+            continue
+        start = p.work_start if period == "probation" else p.join
+        due = _add_years(start, int(window.value)) if start and window is not None else None
+        over = due is not None and due <= ctx.cycle.as_of
+        check.details.append({**_person_ref(p), "actual": hstr(value), "required": rule.bound_text("en"),
+                              ("short" if over else "still_needed"): hstr(bound - value),
+                              "due": due.isoformat() if due else None})
+        p.still[STILL.get(measure, measure)] = hstr(bound - value)
+        if over:
+            short += 1
+            p.failed.append(check_id)
+            lines.append(_line(p, measure, value, bound, ctx))
+    pending = len(check.details) - short
+    check.inputs = {"people": len(people), "short": short, "still_to_complete": pending}
+    check.formula = f"per person: {measure} hours {rule.bound_text('en')}"
+    check.actual = _count_text(short, len(people), ctx.lang)
+    if short:
+        check.status, check.remedy = FAIL, _remedy(lines, ctx.lang)
+    elif pending:
+        check.status = NA
+        check.reason = (f"{pending} of {len(people)} still within their period (or without a start date on the "
+                        "roster): shown as still needed")
+    else:
+        check.status = PASS
+    return check
+
+
+def _add_years(d: date, n: int) -> date:
+    try:
+        return d.replace(year=d.year + n)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + n, day=28)
+
+
+def all_checks(ctx: Ctx) -> list:
+    voc_rule = ctx.profile.get("hours.annual_min_vocational")
+    basic = [p for p in ctx.teachers if p.in_cycle and not (p.vocational and voc_rule is not None)]
+    vocational = [p for p in ctx.teachers if p.in_cycle and p.vocational and voc_rule is not None]
+    ledger = [p for p in ctx.teachers if p.in_cycle]
+    full = Ctx(ctx.profile, ctx.cycle, ctx.lang, ledger, ctx.roster)
+    veterans = [p for p in ledger if "new_teacher" not in p.roles]  # new teachers: probation rules instead
+    out = [_cycle_check("hours.cycle_total", "hours.cycle_total_min", "total", full, veterans),
+           _cycle_check("hours.school_based", "hours.school_based_min", "school_based", full, veterans),
+           _cycle_check("hours.concentrated", "hours.concentrated_course_min", "concentrated_max_course", full,
+                        veterans),
+           _annual_check("hours.annual_min", "hours.annual_min", "years", full, basic)]
+    if ctx.profile.get("hours.annual_school_based_min") is not None:
+        out.append(_annual_check("hours.annual_school_based", "hours.annual_school_based_min", "school_years",
+                                 full, ledger))
+    if voc_rule is not None:
+        out.append(_annual_check("hours.annual_min_vocational", "hours.annual_min_vocational", "years", full,
+                                 vocational))
+    if ctx.profile.get("hours.school_concentrated_share_min") is not None:
+        out.append(_share_check(full))
+    for spec in ROLE_CHECKS:
+        check = _role_check(*spec, ctx)
+        if check is not None:
+            out.append(check)
+    return out

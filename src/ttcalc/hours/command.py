@@ -1,0 +1,88 @@
+"""`ttcalc hours`: read the ledger (and roster), total each teacher, judge the checks, and
+write the annotated workbook when asked.  Nothing here prints."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from .. import reader
+from ..errors import InputError
+from ..policy import load_profile
+from ..report import Report, inputs_block, policy_block
+from .checks import Ctx, all_checks
+from .courses import _has, _types
+from .ledger import _Warn, cycle_for, hstr, read_ledger
+from .output import DEFINITIONS, _notes, _person_out, _tables
+from .people import apply_roster, people_of, roster_people, summarise
+
+
+def run(files: list[str], policy: str = "wenzhou-2012", as_of: date | None = None, sheets=None, maps=None,
+        cycle: str | None = None, roster=None, output: Path | None = None, overwrite: bool = False,
+        lang: str = "en", redact: bool = False) -> Report:
+    """The hours report; with `output`, the annotated workbook too (names and ID numbers masked
+    in it when `redact` is set — the Report itself is masked by the caller, as for every command)."""
+    as_of = as_of or date.today()
+    profile = load_profile(policy)
+    cyc = cycle_for(profile, as_of, cycle)
+    if output is not None:
+        from ..grid import expand
+        from ..safeio import refuse_inputs
+
+        refuse_inputs(Path(output), expand(files) + (expand(list(roster)) if roster else []))
+        if Path(output).exists() and not overwrite:
+            raise InputError(f"{output}: already exists; add --overwrite to replace it")
+    dataset = reader.read(files, "hours", maps, sheets)
+    warn = _Warn()
+    rows = read_ledger(dataset, profile, cyc, warn)
+    people = people_of(rows, cyc)
+    roster_data = apply_roster(roster, people, profile, as_of, warn) if roster else None
+    vocational = _types()["roles"]["vocational"]
+    for p in people.values():
+        if p.unit is None:
+            p.unit = Path(p.rows[0].file).stem if p.rows else None
+        p.vocational = p.vocational or _has(p.unit, vocational)
+        p.summary = summarise(p, cyc)
+    listed = [p for p in people.values()
+              if p.in_cycle or p.roles or any(r.excluded and cyc.has(r.year) for r in p.rows)]
+    teachers = sorted(listed, key=lambda p: (str(p.unit), p.name or "", p.key))
+    ctx = Ctx(profile, cyc, lang, teachers, roster is not None)
+
+    report = Report("hours", as_of)
+    report.policy, pol_warnings = policy_block(profile, as_of)
+    report.inputs = inputs_block(dataset) + (inputs_block(roster_data) if roster_data else [])
+    report.checks = all_checks(ctx)
+    report.warnings = pol_warnings + [w.as_dict() for w in dataset.warnings] + \
+        ([w.as_dict() for w in roster_data.warnings] if roster_data else []) + warn.finish()
+    if cycle and profile.get("hours.cycle_years") is not None and \
+            cyc.end - cyc.start + 1 != int(profile.get("hours.cycle_years").value):
+        report.warnings.append({"code": "cycle_length", "file": None, "sheet": None, "row": None,
+                                "message": f"--cycle {cyc.text()} is {cyc.end - cyc.start + 1} years; the profile's "
+                                           f"cycle is {profile.get('hours.cycle_years').value} years"})
+    report.definitions = dict(DEFINITIONS)
+    advisory = {c.id for c in report.checks if c.advisory}
+    ledger = [p for p in teachers if p.in_cycle]
+    report.figures = {
+        "teachers": len(ledger),
+        "teachers_compliant": sum(1 for p in ledger if not [f for f in p.failed if f not in advisory]),
+        "hours_total": hstr(sum((p.summary["total"] for p in ledger), Decimal(0))),
+        "hours_excluded": hstr(sum((p.summary["excluded"] for p in ledger), Decimal(0))),
+        "cycle_start": cyc.start, "cycle_end": cyc.end,
+        "cycle_running": cyc.running,
+        "years_judged": cyc.judged(),
+        "rows_counted": sum(1 for r in rows if r.counted),
+        "rows_not_counted": sum(1 for r in rows if not r.counted and r.key is not None),
+    }
+    for p in teachers:  # school-based hours count toward the total too: the larger need is what it takes
+        if "school_based" in p.still:
+            p.still["hours"] = hstr(max(Decimal(p.still.get("hours", "0")), Decimal(p.still["school_based"])))
+    report.by_person = [_person_out(p) for p in teachers]
+    report.tables = _tables(teachers, cyc, lang)
+    report.notes = _notes(profile, cyc, lang)
+    if output is not None:
+        from ..workbook.hours import write
+
+        others = roster_people(roster_data) if redact and roster_data else ()  # roster names in warnings
+        write(Path(output), report, rows, teachers, profile, cyc, lang, overwrite, redact=redact, others=others)
+    return report

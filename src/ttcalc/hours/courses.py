@@ -1,0 +1,66 @@
+"""Course types of the hours ledger: the 培训类型 and course-name spellings of
+data/training_types.toml, read into a form (集中, 校本, 网络 …) and topics."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib.resources import files
+
+from ..clean import squash
+
+
+@cache
+def _types() -> dict:
+    return tomllib.loads((files("ttcalc") / "data" / "training_types.toml").read_text(encoding="utf-8"))
+
+
+@cache
+def _words(which: str) -> tuple[tuple[str, str], ...]:
+    """(word, type) pairs, longest word first, of "spellings" or "course_words"."""
+    pairs = [(squash(w).lower(), name) for name, t in _types()["types"].items() for w in t[which]]
+    return tuple(sorted(set(pairs), key=lambda p: -len(p[0])))
+
+
+def _match(text: str | None, which: str) -> list[str]:
+    """Types named in a text, longest match first; a matched stretch is used up."""
+    text = squash(text).lower() if text else ""
+    if not text:
+        return []
+    exact = [t for w, t in _words(which) if w == text]
+    if exact:
+        return exact[:1]
+    found = []
+    for word, name in _words(which):
+        if word and word in text:
+            text = text.replace(word, "\x00")
+            if name not in found:
+                found.append(name)
+    return found
+
+
+@cache
+def _kinds() -> dict:
+    return {name: t["kind"] for name, t in _types()["types"].items()}
+
+
+def classify(type_text: str | None, course: str | None) -> tuple[str | None, set[str], bool]:
+    """(form, topics, type_known) of a ledger row."""
+    kinds = _kinds()
+    by_type = _match(type_text, "spellings")
+    by_course = _match(course, "course_words")
+    forms = [t for t in by_type if kinds[t] == "form"] or [t for t in by_course if kinds[t] == "form"]
+    topics = {t for t in by_type + by_course if kinds[t] == "topic"}
+    return (forms[0] if forms else None), topics, bool(by_type)
+
+
+def type_label(name: str | None, lang: str) -> str:
+    if name is None:
+        return "其他" if lang == "zh" else "other"
+    t = _types()["types"][name]
+    return t["label_zh"] if lang == "zh" else t["label_en"]
+
+
+def _has(text: str | None, words: list[str]) -> bool:
+    text = squash(text) if text else ""
+    return bool(text) and any(squash(w) in text for w in words)

@@ -1,0 +1,240 @@
+"""The hours ledger: every person row of every hours sheet read — hours exact (Decimal), days
+and 学分 converted only at the profile's own rates, the year from the year column, else the
+date, else a year in the sheet or file name — and the cycle it is judged in."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from .. import reader
+from ..clean import parse_date, parse_decimal, squash
+from ..errors import InputError
+from .courses import classify, type_label
+
+_UNIT_WORD = re.compile(r"(学时|课时|小时|天|学分|hours?|days?|credits?)$", re.IGNORECASE)  # "12学时" -> 12
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def hstr(value: Decimal | int | None) -> str | None:
+    """Hours as a plain decimal string: Decimal("360.0") -> "360"."""
+    if value is None:
+        return None
+    text = format(Decimal(value), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _dec(rule) -> Decimal:
+    return Decimal(str(rule.value))
+
+
+@dataclass
+class Row:
+    file: str
+    sheet: str
+    row: int
+    name: str | None = None
+    id: str | None = None
+    unit: str | None = None
+    course: str | None = None
+    type_text: str | None = None
+    year: int | None = None
+    raw: str | None = None  # the amount as written, with its unit ("12 天")
+    hours: Decimal | None = None  # hours used (after conversion)
+    practice: Decimal | None = None
+    form: str | None = None
+    topics: set = field(default_factory=set)
+    key: str | None = None
+    skipped: bool = False  # not a person row (the reader's reason is in `reason`)
+    usable: bool = False  # hours and year read
+    counted: bool = False
+    excluded: str | None = None  # "probation" | "new_principal"
+    reason: str | None = None  # why not counted toward the cycle
+
+
+@dataclass
+class Cycle:
+    start: int | None
+    end: int | None
+    as_of: date
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start, self.end + 1)) if self.start is not None else []
+
+    @property
+    def done(self) -> list[int]:
+        """Completed calendar years of the cycle at as-of."""
+        return [y for y in self.years if date(y, 12, 31) <= self.as_of]
+
+    @property
+    def running(self) -> bool:
+        return self.end is not None and self.as_of < date(self.end, 12, 31)
+
+    def text(self) -> str:
+        return f"{self.start}–{self.end}" if self.start is not None else "(all years)"
+
+    def judged(self) -> str | None:
+        """The completed years as "2022-2025" (or "2022"), None when there are none."""
+        done = self.done
+        return (f"{done[0]}-{done[-1]}" if len(done) > 1 else str(done[0])) if done else None
+
+    def has(self, year: int | None) -> bool:
+        return year is not None and (self.start is None or self.start <= year <= self.end)
+
+
+def cycle_for(profile, as_of: date, text: str | None) -> Cycle:
+    if text:
+        m = re.fullmatch(r"\s*(\d{4})\s*[-–—~～至到/]\s*(\d{4})\s*", text)
+        if not m or int(m.group(1)) > int(m.group(2)):
+            raise InputError(f"--cycle {text}: expected START-END years, e.g. 2022-2026")
+        return Cycle(int(m.group(1)), int(m.group(2)), as_of)
+    rule = profile.get("hours.cycle_years")
+    if rule is None:
+        return Cycle(None, None, as_of)
+    length, anchor = int(rule.value), profile.effective.year
+    start = anchor + (as_of.year - anchor) // length * length
+    return Cycle(start, start + length - 1, as_of)
+
+
+class _Warn:
+    """Row warnings, capped per code and sheet like the reader's."""
+
+    def __init__(self):
+        self.items: list[dict] = []
+        self.counts: Counter = Counter()
+
+    def add(self, code: str, row: Row | None, message: str, file=None, sheet=None) -> None:
+        where = (row.file, row.sheet) if row else (file, sheet)
+        self.counts[(code,) + where] += 1
+        n = self.counts[(code,) + where]
+        if n <= reader.WARN_CAP:
+            self.items.append({"code": code, "file": where[0], "sheet": where[1], "row": row.row if row else None,
+                               "message": message})
+
+    def finish(self) -> list[dict]:
+        extra = [{"code": k[0], "file": k[1], "sheet": k[2], "row": None,
+                  "message": f"{n - reader.WARN_CAP} more rows with the same warning"}
+                 for k, n in self.counts.items() if n > reader.WARN_CAP]
+        return self.items + extra
+
+
+def _year_in(text: str | None) -> tuple[int | None, bool]:
+    """The first year written in a text, and whether another, different one is written too."""
+    years = [int(y) for y in _YEAR.findall(squash(text) if text else "")]
+    return (years[0], len(set(years)) > 1) if years else (None, False)
+
+
+def _row_year(year_text, date_text, sheet: str, file: Path, warn: _Warn, row: Row) -> int | None:
+    if year_text:
+        y, more = _year_in(year_text)
+        if y is not None:
+            if more:
+                warn.add("year_ambiguous", row, f"年度 {year_text!r} names more than one year: counted in {y}")
+            return y
+    if date_text:
+        try:
+            d, _note = parse_date(date_text)
+        except ValueError:
+            d = None
+        if d is not None:
+            return d.year
+        y, _more = _year_in(date_text)
+        if y is not None:
+            return y
+    for text in (sheet, file.stem):
+        y, more = _year_in(text)
+        if y is not None and not more:
+            return y
+    return None
+
+
+def _amount(row: Row, values: dict, rates: dict, warn: _Warn) -> str | None:
+    """Fill row.hours from hours, days or credits; return why it cannot be counted, or None."""
+    for col, unit_zh in (("hours", "学时"), ("days", "天"), ("credits", "学分")):
+        text = values.get(col)
+        if text is None or not str(text).strip():
+            continue
+        try:
+            value = parse_decimal(_UNIT_WORD.sub("", squash(text)))
+        except ValueError:
+            warn.add("hours_not_a_number", row, f"{unit_zh} {str(text)[:30]!r} is not a number: row not counted")
+            return f"{unit_zh} is not a number"
+        if value is None:
+            continue
+        row.raw = f"{hstr(value)} {unit_zh}"
+        if value < 0:
+            warn.add("hours_negative", row, f"negative {unit_zh} {hstr(value)}: row not counted")
+            return f"negative {unit_zh}"
+        if col == "hours":
+            row.hours = value
+            return None
+        rule = rates.get(col)
+        if rule is None:
+            rid = "hours.day_hours" if col == "days" else "hours.credit_hours"
+            warn.add(f"no_{col}_rate", row, f"logged in {unit_zh} but the profile has no {rid} rate: row not counted")
+            return f"in {unit_zh}: the profile has no {rid}"
+        row.hours = value * _dec(rule)
+        return None
+    warn.add("hours_missing", row, "no 学时, 天数 or 学分: row not counted")
+    return "no hours"
+
+
+def read_ledger(dataset, profile, cycle: Cycle, warn: _Warn) -> list[Row]:
+    rates = {"days": profile.get("hours.day_hours"), "credits": profile.get("hours.credit_hours")}
+    excluded = {"probation": profile.get("hours.new_teacher_excluded"),
+                "new_principal": profile.get("hours.new_principal_excluded")}
+    unknown: dict[tuple, str] = {}
+    rows: list[Row] = []
+    for s in dataset.used:
+        data = s.data
+        cols = {c: data[c].to_pylist() for c in data.column_names}
+        n = data.num_rows
+        for i in range(n):
+            get = {c: v[i] for c, v in cols.items()}
+            row = Row(str(s.file), s.sheet, int(get["_row"]))
+            rows.append(row)
+            row.name = (get.get("name") or "").strip() or None
+            row.id = get.get("id") or None
+            row.unit = (get.get("unit") or "").strip() or None
+            row.course = (get.get("course") or "").strip() or None
+            row.type_text = (get.get("type") or "").strip() or None
+            if get["_skip"] is not None:
+                row.reason, row.skipped = get["_skip"], True
+                continue
+            row.form, row.topics, known = classify(row.type_text, row.course)
+            if row.type_text and not known and (s.sheet, row.type_text) not in unknown:
+                unknown[(s.sheet, row.type_text)] = row.file
+                warn.add("type_unknown", row, f"training type {row.type_text!r} is not one ttcalc knows; "
+                                              f"read from the course name as {type_label(row.form, 'en')}")
+            why = _amount(row, get, rates, warn)
+            if get.get("practice"):
+                try:
+                    row.practice = parse_decimal(get["practice"])
+                except ValueError:
+                    warn.add("hours_not_a_number", row, f"实践学时 {get['practice']!r} is not a number: ignored")
+            row.year = _row_year(get.get("year"), get.get("date"), s.sheet, Path(s.file), warn, row)
+            if why:
+                row.reason = why
+            elif row.year is None:
+                warn.add("year_missing", row, "no year (年度, date, or a year in the sheet or file name): "
+                                              "row not counted")
+                row.reason = "no year"
+            else:
+                row.usable = True
+                for topic, rule in excluded.items():
+                    if topic in row.topics and rule is not None and rule.value is True:
+                        row.excluded = topic
+                        row.reason = (f"{type_label(topic, 'en')}: not counted toward the cycle "
+                                      f"({rule.citation()})")
+                        break
+                else:
+                    if cycle.start is not None and not cycle.start <= row.year <= cycle.end:
+                        row.reason = f"outside the cycle {cycle.text()}"
+                    else:
+                        row.counted = True
+    return rows

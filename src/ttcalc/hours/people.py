@@ -1,0 +1,210 @@
+"""Teachers of the hours ledger: rows grouped by person, roles from the roster (--roster),
+and each teacher's totals over the cycle."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+from .. import reader
+from ..clean import parse_date, parse_decimal, squash, years_between
+from ..rules import meets
+from .courses import _has, _types
+from .ledger import Cycle, Row, _Warn
+
+
+@dataclass
+class Person:
+    key: str
+    name: str | None
+    id: str | None
+    unit: str | None = None
+    rows: list = field(default_factory=list)
+    roles: set = field(default_factory=set)
+    vocational: bool = False
+    work_start: date | None = None
+    join: date | None = None
+    on_ledger: bool = True
+    in_cycle: bool = False  # a teacher of the cycle: some row dated in it that is not excluded
+    summary: dict = field(default_factory=dict)
+    failed: list = field(default_factory=list)
+    still: dict = field(default_factory=dict)  # still needed in a running cycle, or short in a finished one
+    years_short: dict = field(default_factory=dict)
+
+
+def _valid_id(text: str | None) -> str | None:
+    from ..idcard import parse_id
+
+    info = parse_id(text) if text else None
+    return info.text if info is not None and info.valid else None
+
+
+def people_of(rows: list[Row], cycle: Cycle) -> dict[str, Person]:
+    """Group rows by person; a teacher of the cycle has a row dated in it that is not excluded."""
+    people: dict[str, Person] = {}
+    by_name: dict[str, set] = {}
+    units: dict[str, set] = {}
+    later = []
+    for r in rows:
+        if r.skipped:
+            continue
+        vid = _valid_id(r.id)
+        if vid:
+            r.key = vid
+            p = people.setdefault(vid, Person(vid, r.name, vid))
+            p.name = p.name or r.name
+            if r.name:
+                by_name.setdefault(r.name, set()).add(vid)
+            if r.unit:
+                units.setdefault(vid, set()).add(r.unit)
+        elif r.name:
+            later.append(r)
+    for r in later:
+        ids = [k for k in by_name.get(r.name, ()) if r.unit is None or r.unit in units.get(k, {r.unit})]
+        r.key = ids[0] if len(ids) == 1 else f"{r.name}|{r.unit or ''}"
+        people.setdefault(r.key, Person(r.key, r.name, None))
+    for r in rows:
+        if r.key:
+            people[r.key].rows.append(r)
+    for p in people.values():
+        seen = Counter(r.unit for r in p.rows if r.unit)
+        p.unit = seen.most_common(1)[0][0] if seen else None
+    for p in people.values():
+        p.in_cycle = any(cycle.has(r.year) for r in p.rows if not r.excluded)
+    return people
+
+
+# ------------------------------------------------------------------ roster roles
+
+def apply_roster(paths, people: dict[str, Person], profile, as_of: date, warn: _Warn) -> list:
+    """Mark roles on the ledger's teachers; roster people in a role without ledger rows join
+    the role checks with no hours.  Returns the roster DataSet."""
+    roles = _types()["roles"]
+    data = reader.read(list(paths), "roster")
+    by_name: dict[str, list[Person]] = {}
+    for p in people.values():
+        if p.name:
+            by_name.setdefault(p.name, []).append(p)
+    missing = []
+    for s in data.used:
+        cols = {c: s.data[c].to_pylist() for c in s.data.column_names}
+        for i in range(s.data.num_rows):
+            get = {c: v[i] for c, v in cols.items()}
+            if get["_skip"] is not None:
+                continue
+            vid = _valid_id(get.get("id"))
+            name = (get.get("name") or "").strip() or None
+            unit = (get.get("unit") or "").strip() or None
+            person = people.get(vid) if vid else None
+            if person is None and name:  # by name only where one side has no valid ID
+                same = [p for p in by_name.get(name, [])
+                        if (not unit or p.unit in (None, unit)) and (vid is None or p.id is None)]
+                person = same[0] if len(same) == 1 else None
+            found = person is not None
+            if person is None:
+                person = Person(vid or f"{name}|{unit or ''}", name, vid, unit, on_ledger=False)
+            person.unit = person.unit or unit
+            role, honour, category = get.get("role"), get.get("honour"), get.get("category")
+            if _has(role, roles["principal"]):
+                person.roles.add("principal")
+                if _has(role, roles["new_principal"]):
+                    person.roles.add("new_principal")
+            if _has(role, roles["homeroom"]):
+                person.roles.add("homeroom")
+            if _has(honour, roles["backbone"]) or _has(role, roles["backbone"]):
+                person.roles.add("backbone")
+            person.work_start = person.work_start or _date(get.get("work_start"))
+            person.join = person.join or _date(get.get("join"))
+            if _is_new_teacher(person, get, profile, as_of, roles):
+                person.roles.add("new_teacher")
+            if _has(unit or person.unit, roles["vocational"]) or _has(category, roles["vocational"]):
+                person.vocational = True
+            if not found and person.roles:
+                people.setdefault(person.key, person)
+            elif not found:
+                missing.append(name or vid)
+    if missing:
+        warn.add("roster_no_hours", None, f"{len(missing)} roster persons have no row in the hours ledger "
+                                          f"(e.g. {', '.join(str(m) for m in missing[:5])}): not judged",
+                 file=str(paths[0]), sheet=None)
+    return data
+
+
+
+def roster_people(data) -> list[tuple[str | None, str | None]]:
+    """(name, ID number) of every person row of the roster DataSet, for --redact to mask."""
+    out = []
+    for s in data.used:
+        cols = s.data.column_names
+        names = s.data["name"].to_pylist() if "name" in cols else [None] * s.data.num_rows
+        ids = s.data["id"].to_pylist() if "id" in cols else [None] * s.data.num_rows
+        out += [(n, i) for n, i, skip in zip(names, ids, s.data["_skip"].to_pylist()) if skip is None]
+    return out
+
+
+def _date(text) -> date | None:
+    try:
+        return parse_date(text)[0] if text else None
+    except ValueError:
+        return None
+
+
+def _is_new_teacher(person: Person, get: dict, profile, as_of: date, roles: dict) -> bool:
+    if _has(get.get("role"), roles["new_teacher"]) or _has(get.get("category"), roles["new_teacher"]):
+        return True
+    rule = profile.get("hours.new_teacher_max_years")
+    if rule is None:
+        return False
+    if person.work_start is not None:
+        return person.work_start <= as_of and meets(Fraction(years_between(person.work_start, as_of)), rule)
+    years = get.get("teaching_years")
+    try:
+        value = parse_decimal(years) if years else None
+    except ValueError:
+        value = None
+    return value is not None and meets(Fraction(value), rule)
+
+
+# ------------------------------------------------------------------ per-teacher figures
+
+def _courses(rows: list[Row]) -> dict:
+    """Concentrated courses: (year, course name or the row itself) -> hours."""
+    out: dict = {}
+    for r in rows:
+        if r.form == "concentrated":
+            key = (r.year, squash(r.course)) if r.course else (r.year, f"{r.file}|{r.sheet}|{r.row}")
+            out[key] = out.get(key, Decimal(0)) + r.hours
+    return out
+
+
+def summarise(p: Person, cycle: Cycle) -> dict:
+    counted = [r for r in p.rows if r.counted]
+    zero = Decimal(0)
+    years = {y: sum((r.hours for r in counted if r.year == y), zero) for y in cycle.years} if cycle.years else {}
+    school = {y: sum((r.hours for r in counted if r.year == y and r.form == "school_based"), zero)
+              for y in cycle.years}
+    courses = _courses(counted)
+    probation = [r for r in p.rows if r.usable and "probation" in r.topics]
+    principal_q = [r for r in p.rows if r.usable and "new_principal" in r.topics]
+    return {
+        "total": sum((r.hours for r in counted), zero),
+        "school_based": sum((r.hours for r in counted if r.form == "school_based"), zero),
+        "concentrated": sum((r.hours for r in counted if r.form == "concentrated"), zero),
+        "concentrated_max_course": max(courses.values(), default=zero),
+        "courses_by_year": {y: max((h for (cy, _), h in courses.items() if cy == y), default=zero)
+                            for y in cycle.years},
+        "years": years,
+        "school_years": school,
+        "excluded": sum((r.hours for r in p.rows if r.excluded and cycle.has(r.year)), zero),
+        "probation": sum((r.hours for r in probation), zero),
+        "probation_practice": sum(((r.practice if r.practice is not None else
+                                    (r.hours if r.form == "practice" else zero)) for r in probation), zero),
+        "management": sum((r.hours for r in counted if "management" in r.topics
+                           and r.form not in ("school_based", "online")), zero),
+        "homeroom": sum((r.hours for r in counted if "homeroom" in r.topics), zero),
+        "new_principal": sum((r.hours for r in principal_q), zero),
+        "new_principal_concentrated": sum((r.hours for r in principal_q if r.form == "concentrated"), zero),
+    }

@@ -1,0 +1,93 @@
+"""`ttcalc staffing`: read the roster, compute the figures, judge the checks, and write the
+annotated workbook when asked.  Nothing here prints."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from .. import reader
+from .. import titles as T
+from ..errors import InputError
+from ..policy import load_profile
+from ..report import Report, inputs_block, policy_block
+from ..rules import FAIL
+from .checks import graduate_check, ratio_checks
+from .figures import DEFINITIONS, compute
+from .hires import hire_check
+from .people import TEACHER, Roster, read_roster
+
+
+def _flag_blockers(roster: Roster, checks: list) -> None:
+    failed = {c.id: c for c in checks if c.status == FAIL}
+    lines = (("title.senior_share", "副高", "title below 副高"), ("title.mid_senior_share", "中级", "title below 中级"))
+    for check_id, level, text in lines:
+        if check_id in failed:
+            c = failed[check_id]
+            for p in roster.persons:
+                if p.ft_teacher and T.level_rank(p.level) < T.level_rank(level):
+                    p.flags.append((text, c.rule, c.citation))
+    if "staff.fulltime_share" in failed:
+        c = failed["staff.fulltime_share"]
+        for p in roster.persons:
+            if not p.parttime and p.in_post and p.category != TEACHER:
+                p.flags.append(("not 专任教师", c.rule, c.citation))
+
+
+def _tables(report: Report, lang: str) -> dict:
+    zh = lang == "zh"
+    f = report.figures
+    out = {("职称等级（专任教师）" if zh else "title levels (full-time teachers)"):
+           {"headers": list(f["title_levels"]), "rows": [list(f["title_levels"].values())]},
+           ("学历（专任教师）" if zh else "education (full-time teachers)"):
+           {"headers": list(f["education_levels"]), "rows": [list(f["education_levels"].values())]}}
+    hire = next((c for c in report.checks if c.id == "hire.eligibility"), None)
+    if hire is not None and hire.details:
+        rows = [[d["row"], d["name"] or "", d["join"] or "", d["status"] + (f" by {d['exempt_by']}" if d["exempt_by"]
+                 else ""), "; ".join(f"{c['condition']} {c['status']} ({c['value'] or '?'}; {c['required']})"
+                                     for c in d["conditions"])] for d in hire.details]
+        out["hire.eligibility"] = {"headers": ["row", "name", "join", "status", "conditions"], "rows": rows}
+    return out
+
+
+def run(files: list[str], policy: str = "quangang-2022", as_of: date | None = None, sheets=None, maps=None,
+        hired_since: date | None = None, output: Path | None = None, overwrite: bool = False,
+        lang: str = "en", redact: bool = False) -> Report:
+    """The staffing report; with `output`, the annotated workbook too (names and ID numbers
+    masked in it when `redact` is set — the Report itself is masked by the caller, as for every
+    command)."""
+    as_of = as_of or date.today()
+    profile = load_profile(policy)
+    if output is not None:
+        from ..grid import expand
+        from ..safeio import refuse_inputs
+
+        refuse_inputs(Path(output), expand(files))
+        if Path(output).exists() and not overwrite:
+            raise InputError(f"{output}: already exists; add --overwrite to replace it")
+    if hired_since is not None and hired_since > as_of:
+        raise InputError(f"--hired-since {hired_since.isoformat()} is after --as-of {as_of.isoformat()}")
+    dataset = reader.read(files, "roster", maps, sheets)
+    roster = read_roster(dataset, as_of)
+    calc = compute(roster, as_of)
+    report = Report("staffing", as_of)
+    report.policy, pol_warnings = policy_block(profile, as_of)
+    report.inputs = inputs_block(dataset)
+    report.warnings = pol_warnings + [w.as_dict() for w in dataset.warnings] + roster.warnings
+    report.definitions = dict(DEFINITIONS)
+    report.figures = calc["figures"]
+    remedies: dict = {}
+    checks = ratio_checks(profile, calc, roster, lang, remedies)
+    checks.append(hire_check(profile, roster, hired_since, as_of, lang))
+    graduate = graduate_check(profile, calc, lang, remedies)
+    if graduate is not None:
+        checks.append(graduate)
+    report.checks = checks
+    report.extra["remedies"] = remedies
+    _flag_blockers(roster, checks)
+    report.tables = _tables(report, lang)
+    if output is not None:
+        from ..workbook.staffing import write
+
+        write(Path(output), report, roster, profile, lang, overwrite, redact=redact)
+    return report
