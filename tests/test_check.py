@@ -104,3 +104,18 @@ def test_readme_crontab_line_works_as_written(tmp_path):
                          timeout=180)
     assert out.returncode in (0, 1), out.stderr
     assert any(p.name.startswith("ttcalc-check-") for p in tmp_path.iterdir())
+
+
+def test_redacted_check_writes_masked_outputs(run, tmp_path):
+    import openpyxl
+
+    out = run("check", "--payroll", INPUTS["--payroll"], "--roster", INPUTS["--roster"], "--as-of", "2026-11-21",
+              "--output-dir", tmp_path, "--redact")
+    assert out.code in (0, 1), out.stderr
+    plain = run("check", "--payroll", INPUTS["--payroll"], "--format", "json", "--as-of", "2026-11-21").json()
+    names = {str(c.value) for c in openpyxl.load_workbook(INPUTS["--payroll"])["1月"]["C"][4:10]}
+    assert names and plain
+    texts = out.stdout + (tmp_path / "ttcalc-check-2026-11-21.json").read_text(encoding="utf-8")
+    for ws in openpyxl.load_workbook(tmp_path / "ttcalc-budget-2026-11-21.xlsx").worksheets:
+        texts += "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
+    assert not [n for n in names if n in texts]

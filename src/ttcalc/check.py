@@ -29,9 +29,9 @@ def output_paths(output_dir: Path, as_of: date, parts: list[str]) -> dict[str, P
 
 
 def run(payroll: list[str] | None = None, roster: list[str] | None = None, hours: list[str] | None = None,
-        policy: str = "quangang-2022", hours_policy: str | None = None, as_of: date | None = None,
+        policy: str = "quangang-2022", hours_policy: str = "wenzhou-2012", as_of: date | None = None,
         budgeted: str | None = None, to_school: str | None = None, output_dir: Path | None = None,
-        overwrite: bool = False, lang: str = "en", progress=None) -> tuple[Report, dict[str, Path]]:
+        overwrite: bool = False, lang: str = "en", progress=None, redact: bool = False) -> tuple[Report, dict[str, Path]]:
     as_of = as_of or date.today()
     given = {"budget": payroll, "staffing": roster, "hours": hours}
     parts = [p for p, files in given.items() if files]
@@ -53,26 +53,27 @@ def run(payroll: list[str] | None = None, roster: list[str] | None = None, hours
             report.checks += [not_applicable(i, f"no {option} input given", lang=lang) for i in ids]
             continue
         sub = _run_part(part, files, policy, hours_policy, as_of, budgeted, to_school, paths.get(part),
-                        overwrite, lang, progress, roster)
+                        overwrite, lang, progress, roster, redact)
         _merge(report, sub, part)
     return report, paths
 
 
 def _run_part(part, files, policy, hours_policy, as_of, budgeted, to_school, output, overwrite, lang, progress,
-              roster):
+              roster, redact):
     if part == "budget":
         from . import budget
 
         return budget.run(files, policy=policy, as_of=as_of, budgeted=budgeted, to_school=to_school,
-                          output=output, overwrite=overwrite, lang=lang, progress=progress)
+                          output=output, overwrite=overwrite, lang=lang, progress=progress, redact=redact)
     if part == "staffing":
         from . import staffing
 
-        return staffing.run(files, policy=policy, as_of=as_of, output=output, overwrite=overwrite, lang=lang)
+        return staffing.run(files, policy=policy, as_of=as_of, output=output, overwrite=overwrite, lang=lang,
+                            redact=redact)
     from . import hours
 
-    return hours.run(files, policy=hours_policy or policy, as_of=as_of, roster=roster, output=output,
-                     overwrite=overwrite, lang=lang)
+    return hours.run(files, policy=hours_policy, as_of=as_of, roster=roster, output=output,
+                     overwrite=overwrite, lang=lang, redact=redact)
 
 
 def _merge(report: Report, sub: Report, part: str) -> None:

@@ -97,12 +97,6 @@ def _progress(quiet: bool, total: int):
     return tick
 
 
-def _no_redacted_workbook(redact: bool, output) -> None:
-    if redact and output:
-        raise InputError("--redact with --output: the annotated workbook holds every person's row and is not "
-                         "masked; share the redacted report (--format json/markdown) instead")
-
-
 def _emit(report, fmt: Fmt, lang: Lang | None, quiet: bool, started: float, redact: bool = False) -> None:
     from .render.report import render
 
@@ -241,10 +235,9 @@ def staffing(files: Files, policy: PolicyOpt = "quangang-2022", as_of: AsOf = No
     def body() -> None:
         from . import staffing as staffing_mod
 
-        _no_redacted_workbook(redact, output)
         report = staffing_mod.run(files, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
                                   hired_since=_date(hired_since) if hired_since else None,
-                                  output=output, overwrite=overwrite, lang=_lang(lang))
+                                  output=output, overwrite=overwrite, lang=_lang(lang), redact=redact)
         _emit(report, format, lang, quiet, started, redact)
 
     _guard(debug, body)
@@ -263,9 +256,9 @@ def hours(files: Files, policy: PolicyOpt = "wenzhou-2012", as_of: AsOf = None, 
     def body() -> None:
         from . import hours as hours_mod
 
-        _no_redacted_workbook(redact, output)
         report = hours_mod.run(files, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
-                               cycle=cycle, roster=roster, output=output, overwrite=overwrite, lang=_lang(lang))
+                               cycle=cycle, roster=roster, output=output, overwrite=overwrite, lang=_lang(lang),
+                               redact=redact)
         _emit(report, format, lang, quiet, started, redact)
 
     _guard(debug, body)
@@ -276,7 +269,7 @@ def check(payroll: Annotated[Optional[list[str]], typer.Option("--payroll", help
           roster: Annotated[Optional[list[str]], typer.Option("--roster", help="Roster workbook(s).")] = None,
           hours: Annotated[Optional[list[str]], typer.Option("--hours", help="Training-hour ledger(s).")] = None,
           policy: PolicyOpt = "quangang-2022",
-          hours_policy: Annotated[Optional[str], typer.Option("--hours-policy", help="Profile for the hours rules (default: --policy).")] = None,
+          hours_policy: Annotated[str, typer.Option("--hours-policy", help="Profile for the hours rules (quangang-2022 has none).")] = "wenzhou-2012",
           as_of: AsOf = None,
           budgeted: Annotated[Optional[str], typer.Option("--budgeted", help="The training fund in the budget (yuan), or a small budget sheet (.xlsx/.csv) with it.")] = None,
           to_school: Annotated[Optional[str], typer.Option("--to-school", help="The part allocated to the training school (yuan).")] = None,
@@ -291,11 +284,10 @@ def check(payroll: Annotated[Optional[list[str]], typer.Option("--payroll", help
         from .render.report import to_json
         from .safeio import write_text
 
-        _no_redacted_workbook(redact, output_dir)
         report, paths = check_mod.run(payroll, roster, hours, policy=policy, hours_policy=hours_policy,
                                       as_of=_date(as_of), budgeted=budgeted, to_school=to_school,
                                       output_dir=output_dir, overwrite=overwrite, lang=_lang(lang),
-                                      progress=_progress(quiet, len(payroll or [])))
+                                      progress=_progress(quiet, len(payroll or [])), redact=redact)
         if "report" in paths:
             if redact:
                 from .redact import redact_report

@@ -127,8 +127,8 @@ def apply_roster(paths, people: dict[str, Person], profile, as_of: date, warn: _
             elif not found:
                 missing.append(name or vid)
     if missing:
-        warn.add("roster_no_hours", None, f"{len(missing)} roster persons have no row in the hours ledger "
-                                          f"(e.g. {', '.join(str(m) for m in missing[:5])}): not judged",
+        warn.add("roster_no_hours", None, f"{len(missing)} roster persons have no row in the hours ledger: "
+                                          "not judged (names are not repeated in messages)",
                  file=str(paths[0]), sheet=None)
     return data
 

@@ -6,10 +6,12 @@ Text that came from an input workbook is always written as a string, never as a 
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..redact import ID_KEYS, NAME_KEYS, mask_id, mask_name, scrub
 from ..safeio import atomic_path
 
 MAX_ROWS = 1_048_575  # an .xlsx sheet holds 1,048,576 rows, one of them the header
@@ -111,3 +113,63 @@ def notes_sheet(wb, fmt: dict, report, name: str = "说明 Notes") -> None:
 
 
 Writer = Callable[..., None]
+
+
+class Shown:
+    """What the workbook shows of a person: everything as read, or with `redact` names and ID
+    numbers masked — in their own columns (张*, 350521********123X), and wherever one of the
+    input's names or ID numbers appears in other text (any other ID number too, as in
+    redact.scrub).  Repeated texts (units, courses, reasons) are masked once."""
+
+    def __init__(self, redact: bool, people=()):
+        """`people`: (name, ID number) pairs of everyone in the input."""
+        self.redact = redact
+        people = list(people) if redact else []
+        self.names = {n.strip() for n, _i in people if isinstance(n, str) and len(n.strip()) >= 2}
+        self.ids = {i.strip() for _n, i in people if isinstance(i, str) and len(i.strip()) >= 6}
+        self.lengths = sorted({len(w) for w in self.names | self.ids})
+        self.seen: dict[str, str] = {}
+
+    def name(self, value):
+        return mask_name(value) if self.redact else value
+
+    def id(self, value):
+        return mask_id(value) if self.redact else value
+
+    def text(self, value):
+        if not self.redact or not isinstance(value, str) or not value:
+            return value
+        if value not in self.seen:
+            parts = {value[i:i + n] for n in self.lengths for i in range(len(value) - n + 1)}
+            out = value
+            for found in sorted(parts & self.ids, key=len, reverse=True):
+                out = out.replace(found, mask_id(found))
+            self.seen[value] = scrub(out, sorted(parts & self.names, key=len, reverse=True))
+        return self.seen[value]
+
+    def value(self, value, key=None):
+        """A name, an ID number or text, by its key, inside dicts and lists (details, warnings)."""
+        if isinstance(value, dict):
+            return {k: self.value(v, k) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return type(value)(self.value(v, key) for v in value)
+        if isinstance(value, str):
+            k = str(key).lower() if key is not None else ""
+            return self.name(value) if k in NAME_KEYS else self.id(value) if k in ID_KEYS else self.text(value)
+        return value
+
+    def report(self, report):
+        """The report as the checks and notes sheets show it: masked in a copy, the caller's as it is."""
+        if not self.redact:
+            return report
+        shown = copy.copy(report)
+        shown.warnings = self.value(report.warnings)
+        shown.checks = []
+        for check in report.checks:
+            c = copy.copy(check)
+            for attr in ("label", "actual", "required", "remedy", "reason", "quote", "formula", "qualifier",
+                         "inputs", "details"):
+                if hasattr(c, attr):
+                    setattr(c, attr, self.value(getattr(c, attr), attr))
+            shown.checks.append(c)
+        return shown

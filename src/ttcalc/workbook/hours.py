@@ -9,80 +9,18 @@ on a name or an ID number, so the formulas are the same either way."""
 
 from __future__ import annotations
 
-import copy
 from decimal import Decimal
 from itertools import chain
 from pathlib import Path
 
 from ..errors import InputError
-from ..redact import ID_KEYS, NAME_KEYS, mask_id, mask_name, scrub
-from .common import MAX_ROWS, checks_sheet, header_row, notes_sheet, open_workbook, text
+from .common import MAX_ROWS, Shown, checks_sheet, header_row, notes_sheet, open_workbook, text
 
 TEACHERS = "教师 Teachers"
 LEDGER = "台账 Ledger"
 UNITS = "学校 Schools"
 # ledger columns (0-based): the per-teacher formulas refer to these letters
 L_KEY, L_YEAR, L_HOURS, L_COUNTED, L_FORM = "A", "L", "N", "O", "J"
-
-
-class _Shown:
-    """What the workbook shows of a person: everything as read, or with `redact` names and ID
-    numbers masked — in their own columns (张*, 350521********123X), and wherever one of the
-    input's names or ID numbers appears in other text (any other ID number too, as in
-    redact.scrub).  Repeated texts (units, courses, reasons) are masked once."""
-
-    def __init__(self, redact: bool, people=()):
-        """`people`: (name, ID number) pairs of everyone in the input."""
-        self.redact = redact
-        people = list(people) if redact else []
-        self.names = {n.strip() for n, _i in people if isinstance(n, str) and len(n.strip()) >= 2}
-        self.ids = {i.strip() for _n, i in people if isinstance(i, str) and len(i.strip()) >= 6}
-        self.lengths = sorted({len(w) for w in self.names | self.ids})
-        self.seen: dict[str, str] = {}
-
-    def name(self, value):
-        return mask_name(value) if self.redact else value
-
-    def id(self, value):
-        return mask_id(value) if self.redact else value
-
-    def text(self, value):
-        if not self.redact or not isinstance(value, str) or not value:
-            return value
-        if value not in self.seen:
-            parts = {value[i:i + n] for n in self.lengths for i in range(len(value) - n + 1)}
-            out = value
-            for found in sorted(parts & self.ids, key=len, reverse=True):
-                out = out.replace(found, mask_id(found))
-            self.seen[value] = scrub(out, sorted(parts & self.names, key=len, reverse=True))
-        return self.seen[value]
-
-    def value(self, value, key=None):
-        """A name, an ID number or text, by its key, inside dicts and lists (details, warnings)."""
-        if isinstance(value, dict):
-            return {k: self.value(v, k) for k, v in value.items()}
-        if isinstance(value, (list, tuple)):
-            return type(value)(self.value(v, key) for v in value)
-        if isinstance(value, str):
-            k = str(key).lower() if key is not None else ""
-            return self.name(value) if k in NAME_KEYS else self.id(value) if k in ID_KEYS else self.text(value)
-        return value
-
-    def report(self, report):
-        """The report as the checks and notes sheets show it: masked in a copy, the caller's as it is."""
-        if not self.redact:
-            return report
-        shown = copy.copy(report)
-        shown.warnings = self.value(report.warnings)
-        shown.checks = []
-        for check in report.checks:
-            c = copy.copy(check)
-            for attr in ("label", "actual", "required", "remedy", "reason", "quote", "formula", "qualifier",
-                         "inputs", "details"):
-                if hasattr(c, attr):
-                    setattr(c, attr, self.value(getattr(c, attr), attr))
-            shown.checks.append(c)
-        return shown
 
 
 def write(target: Path, report, rows, teachers, profile, cycle, lang: str = "en", overwrite: bool = False,
@@ -94,7 +32,7 @@ def write(target: Path, report, rows, teachers, profile, cycle, lang: str = "en"
                          f"(limit {MAX_ROWS:,}); run without --output, or give fewer files")
     keys = {p.key: f"P{i:05d}" for i, p in enumerate(teachers, start=1)}
     people = chain(((r.name, r.id) for r in rows if not r.skipped), ((p.name, p.id) for p in teachers), others)
-    shown = _Shown(redact, people)  # the name and ID columns are masked on every row, skipped or not
+    shown = Shown(redact, people)  # the name and ID columns are masked on every row, skipped or not
     with open_workbook(target, overwrite, big=len(rows) > 50_000) as (wb, fmt):
         fmt["hours"] = wb.add_format({"num_format": "0.##"})
         fmt["required"] = wb.add_format({"num_format": "0.##", "italic": True, "bg_color": "#F2F2F2"})
@@ -111,7 +49,7 @@ def _num(value) -> float:
     return float(Decimal(value)) if value is not None else 0.0
 
 
-def _ledger(wb, fmt, rows, keys: dict, lang: str, shown: _Shown) -> int:
+def _ledger(wb, fmt, rows, keys: dict, lang: str, shown: Shown) -> int:
     from ..hours.courses import type_label
 
     ws = wb.add_worksheet(LEDGER)
@@ -140,7 +78,7 @@ def _ledger(wb, fmt, rows, keys: dict, lang: str, shown: _Shown) -> int:
     return len(rows) + 1  # the last Excel row number
 
 
-def _teachers(ws, fmt, teachers, keys: dict, profile, cycle, last: int, shown: _Shown) -> None:
+def _teachers(ws, fmt, teachers, keys: dict, profile, cycle, last: int, shown: Shown) -> None:
     years = cycle.years
     rules = {k: profile.get(k) for k in ("hours.cycle_total_min", "hours.school_based_min",
                                          "hours.concentrated_course_min", "hours.annual_min")}
