@@ -131,3 +131,11 @@ def test_id_stored_as_number_is_reported():
     as_float = str(int(float(good)))
     assert parse_id(as_float).problem in ("numeric", "checksum")
     assert parse_id("3.50521E+17").problem == "numeric"
+
+
+def test_commas_must_group_thousands_or_be_a_decimal_comma():
+    assert parse_decimal("1,234,567.89") == Decimal("1234567.89")
+    assert parse_decimal("1000,50") == Decimal("1000.50")
+    assert parse_decimal("−30") == Decimal("-30")
+    with pytest.raises(ValueError):
+        parse_decimal("1,00,000")

@@ -27,7 +27,8 @@ DEFINITIONS = {
     "people": "distinct persons: by valid 身份证号, else by name and unit",
     "rounding": "each derived money figure is computed from the exact payroll total and rounded once, "
                 "half-up (四舍五入), to the fen",
-    "unit": "the 单位/学校 column; where a file has none, the file name (one school per file)",
+    "unit": "the 单位/学校 column; where a file has none, the file name (one school per file), unless the "
+            "name is a month or date (then 未注明单位)",
 }
 
 
@@ -132,15 +133,24 @@ def _by_unit(pay: Payroll, s, data, fen, used) -> None:
 
     n = data.num_rows
     if s.column("unit"):
-        units = pc.fill_null(pc.utf8_trim_whitespace(data["unit"]), Path(s.file).stem)
+        units = pc.fill_null(pc.utf8_trim_whitespace(data["unit"]), unit_of_file(s.file))
     else:
-        units = pa.array([Path(s.file).stem] * n) if n < 1_000 else pa.repeat(pa.scalar(Path(s.file).stem), n)
+        units = pa.array([unit_of_file(s.file)] * n, pa.string())
     if s.column("id"):
         key = pc.coalesce(data["id"], pc.binary_join_element_wise(
             pc.fill_null(data[s.column("name")] if s.column("name") else pa.nulls(n, pa.string()), ""), units, "|"))
     else:
         key = pc.binary_join_element_wise(pc.fill_null(data["name"], ""), units, "|")
     pay.parts.append(pa.table([units, pa.array(fen), key], names=["unit", "fen", "key"]).filter(pa.array(used)))
+
+
+def unit_of_file(path) -> str:
+    """The unit of a sheet without a 单位 column: the file's name (one school per file) —
+    unless the name is a month or a date ("2024-01.xlsx"), which names no school."""
+    import re
+
+    stem = Path(path).stem
+    return "（未注明单位）" if re.fullmatch(r"[\d\s._\-年月日份]*", stem) or re.search(r"\d{1,2}月", stem) else stem
 
 
 def _tally(pay: Payroll) -> None:
@@ -250,6 +260,10 @@ def _rule_value(profile, rule_id):
     return (rule, Decimal(str(rule.value))) if rule is not None else (None, None)
 
 
+def _ratio(value: Decimal | None) -> str | None:
+    return ratio_str(Fraction(value)) if value is not None else None
+
+
 def compute(profile, pay: Payroll, budgeted_fen: int | None, to_school_fen: int | None) -> dict:
     _, rate_min = _rule_value(profile, "fund.rate_min")
     _, rate_max = _rule_value(profile, "fund.rate_max")
@@ -258,11 +272,10 @@ def compute(profile, pay: Payroll, budgeted_fen: int | None, to_school_fen: int 
     total = pay.total_fen
     people = pay.people
     f: dict = {"payroll_total": money_of(total), "payroll_rows": pay.rows, "people": people, "units": len(pay.units),
-               "fund_rate_min": str(rate_min) if rate_min is not None else None,
-               "fund_rate_max": str(rate_max) if rate_max is not None else None,
+               "fund_rate_min": _ratio(rate_min), "fund_rate_max": _ratio(rate_max),
                "fund_min": money_of(derive(total, rate_min)) if rate_min is not None else None,
                "fund_max": money_of(derive(total, rate_max)) if rate_max is not None else None,
-               "school_share_min": str(share_min) if share_min is not None else None,
+               "school_share_min": _ratio(share_min),
                "school_allocation_min": money_of(derive(total, rate_min, share_min))
                if rate_min is not None and share_min is not None else None}
     if budgeted_fen is not None:
@@ -272,7 +285,7 @@ def compute(profile, pay: Payroll, budgeted_fen: int | None, to_school_fen: int 
         f["to_school"] = money_of(to_school_fen)
     per_teacher_fen = None
     if passdown is not None and rate_min is not None:
-        f["passdown_share"] = str(passdown)
+        f["passdown_share"] = _ratio(passdown)
         f["passdown_total"] = money_of(derive(total, rate_min, passdown))
         per_teacher_fen = _fraction_fen(Fraction(total) * Fraction(rate_min) * Fraction(passdown) / people) \
             if people else None
@@ -285,7 +298,9 @@ def compute(profile, pay: Payroll, budgeted_fen: int | None, to_school_fen: int 
             item["fund_min"] = money_of(derive(fen, rate_min))
             item["share_of_payroll"] = ratio_str(Fraction(fen, total)) if total else None
         if per_teacher_fen is not None:
-            item["passdown"] = money_of(per_teacher_fen * unit_people)
+            # the unit's teachers × the per-teacher standard, computed exactly and rounded once
+            item["passdown"] = money_of(_fraction_fen(Fraction(total) * Fraction(rate_min) * Fraction(passdown)
+                                                      * unit_people / people))
         by_unit.append(item)
     return {"figures": f, "by_unit": by_unit}
 

@@ -15,6 +15,8 @@ FEN = Decimal("0.01")
 _EXCEL_EPOCH = date(1899, 12, 30)
 _SPACES = re.compile(r"\s+")
 _CURRENCY = re.compile(r"^(?:[¥￥]|RMB|CNY)|元$", re.IGNORECASE)
+_GROUPED = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_DECIMAL_COMMA = re.compile(r"-?\d+,\d{1,2}")
 _TIME = re.compile(r"[T ]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 _DASHES = {"-", "—", "－", "–", "/", "无"}
 
@@ -44,8 +46,15 @@ def parse_decimal(raw: object) -> Decimal | None:
     negative = text.startswith("(") and text.endswith(")")
     if negative:
         text = text[1:-1]
-    text = _CURRENCY.sub("", text).replace(",", "")
+    text = _CURRENCY.sub("", text).replace("−", "-")  # U+2212, the typographic minus
     text = _CURRENCY.sub("", text)
+    if "," in text:
+        if _GROUPED.fullmatch(text):  # 1,234,567.89: thousands separators
+            text = text.replace(",", "")
+        elif _DECIMAL_COMMA.fullmatch(text):  # 1000,50 from a ';' CSV: a decimal comma
+            text = text.replace(",", ".")
+        else:
+            raise ValueError(f"not a number: {str(raw)[:40]!r} (commas that are neither thousands nor decimals)")
     try:
         value = Decimal(text)
     except InvalidOperation:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..budget import unit_of_file
 from ..errors import InputError
 from .common import MAX_ROWS, checks_sheet, header_row, notes_sheet, open_workbook, text
 
@@ -44,7 +45,7 @@ def _rows_sheet(wb, fmt, pay, redact: bool = False) -> int:
         rows = data["_row"].to_pylist()
         skips = data["_skip"].to_pylist()
         fname, sname = Path(s.file).name, s.sheet
-        unit_default = Path(s.file).stem
+        unit_default = unit_of_file(s.file)
         for i in range(data.num_rows):
             ws.write_string(r, 0, fname)
             ws.write_string(r, 1, sname)
@@ -78,7 +79,8 @@ def _units_sheet(wb, fmt, report, last: int) -> dict:
         ws.write_formula(r, 2, f"=COUNTIFS({rows_ref}!$D$2:$D${last},A{r + 1},{rows_ref}!$H$2:$H${last},\"是\")",
                          fmt["int"], unit["payroll_rows"])
         ws.write_number(r, 3, unit["people"], fmt["int"])
-        ws.write_formula(r, 4, f"=IF(SUM($B$2:$B${n + 1})=0,0,B{r + 1}/SUM($B$2:$B${n + 1}))", fmt["ratio"])
+        ws.write_formula(r, 4, f"=IF(SUM($B$2:$B${n + 1})=0,0,B{r + 1}/SUM($B$2:$B${n + 1}))", fmt["ratio"],
+                         float(unit.get("share_of_payroll") or 0))
         ws.write_formula(r, 5, f"=ROUND(B{r + 1}*'汇总 Summary'!$C$7,2)", fmt["money"],
                          float(unit.get("fund_min") or 0))
         out[unit["unit"]] = r + 1
