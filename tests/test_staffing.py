@@ -569,3 +569,13 @@ def test_libreoffice_recalculates_the_summary_like_the_json(run, tmp_path, soffi
     assert verdicts["renewal_5y"] == ("✔" if checks["staff.renewal_5y"] == "pass" else "✘")
     levels = {row[0]: row[2] for row in ws.iter_rows(min_row=5, values_only=True) if row[0] in data["figures"]["title_levels"]}
     assert levels == data["figures"]["title_levels"]
+
+
+def test_a_payroll_is_not_a_roster(tmp_path):
+    from typer.testing import CliRunner
+
+    from conftest import SAMPLES
+    from ttcalc.cli import app
+
+    out = CliRunner().invoke(app, ["staffing", str(SAMPLES / "payroll.xlsx")])
+    assert out.exit_code == 2 and "not a roster" in out.stderr and out.stdout == ""

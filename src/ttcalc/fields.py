@@ -23,6 +23,7 @@ class Field:
     aliases: tuple[str, ...]
     many: bool = False
     dominant: bool = False
+    exact: tuple[str, ...] = ()  # aliases matched only as the whole header
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,9 @@ def _data() -> dict:
 def schema(kind: str) -> Schema:
     data = _data()
     fields = {
-        name: Field(name, spec["type"], tuple(_key(a) for a in spec["aliases"]),
-                    spec.get("many", False), spec.get("dominant", False))
+        name: Field(name, spec["type"], tuple(_key(a) for a in spec["aliases"] + spec.get("exact", [])),
+                    spec.get("many", False), spec.get("dominant", False),
+                    tuple(_key(a) for a in spec.get("exact", [])))
         for name, spec in data[kind].items()
     }
     groups = {k: tuple(_key(a) for a in v) for k, v in data["groups"].items() if k in fields}
@@ -87,7 +89,7 @@ def _matcher(kind: str) -> _Matcher:
     for f in sch.fields.values():
         for alias in f.aliases:
             exact.setdefault(alias, f.name)
-            if not alias.isascii() and len(alias) >= 2:
+            if not alias.isascii() and len(alias) >= 2 and alias not in f.exact:
                 (dominant if f.dominant else contained).setdefault(alias, f.name)
 
     def alternation(words: dict):

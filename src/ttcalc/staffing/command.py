@@ -50,6 +50,20 @@ def _tables(report: Report, lang: str) -> dict:
     return out
 
 
+ROSTER_COLUMNS = ("title", "category", "education", "employment", "join", "post_grade")
+
+
+def _require_roster_columns(dataset) -> None:
+    """A payroll or a ledger has names too: without a single roster column (职称, 岗位类别,
+    学历, 专职/兼职, 调入时间 …) the figures would be meaningless."""
+    for s in dataset.used:
+        if any(s.column(c) for c in ROSTER_COLUMNS):
+            return
+    first = dataset.used[0]
+    raise InputError(f"{first.file} [{first.sheet}]: not a roster: no 专业技术职务, 岗位类别, 最高学历, 专职/兼职 or "
+                     f"调入时间 column; headers are: {', '.join(first.header.headers)}")
+
+
 def run(files: list[str], policy: str = "quangang-2022", as_of: date | None = None, sheets=None, maps=None,
         hired_since: date | None = None, output: Path | None = None, overwrite: bool = False,
         lang: str = "en", redact: bool = False) -> Report:
@@ -68,6 +82,7 @@ def run(files: list[str], policy: str = "quangang-2022", as_of: date | None = No
     if hired_since is not None and hired_since > as_of:
         raise InputError(f"--hired-since {hired_since.isoformat()} is after --as-of {as_of.isoformat()}")
     dataset = reader.read(files, "roster", maps, sheets)
+    _require_roster_columns(dataset)
     roster = read_roster(dataset, as_of)
     calc = compute(roster, as_of)
     report = Report("staffing", as_of)
