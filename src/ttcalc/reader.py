@@ -138,12 +138,43 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
         out.extend(file_sheets)
         if progress:
             progress(path)
+    if kind == "payroll":
+        _duplicates_across(out)
     for fname, wanted in maps.items():
         headed = [s for s in out if s.header is not None]
         if headed and all(fname in s.map_misses for s in headed):
             raise InputError(f"--map {fname}={wanted}: no sheet has a column with that header; headers of "
                              f"{headed[0].file} [{headed[0].sheet}] are: {', '.join(headed[0].header.headers)}")
     return DataSet(kind, out)
+
+
+def _duplicates_across(reads: list) -> None:
+    """The same 身份证号 paid for the same month in two sheets or files (a school's file sent
+    twice, a month copied into another): warned, with where the first one is."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    parts, origin = [], []
+    for n, s in enumerate(reads):
+        if s.used and s.column("id") and s.column("month"):
+            d = s.data.filter(pc.and_(pc.is_null(s.data["_skip"]), pc.is_valid(s.data["id"])))
+            key = pc.binary_join_element_wise(d["id"], pc.fill_null(d["month"], ""), "\x1f")
+            parts.append(key.combine_chunks() if isinstance(key, pa.ChunkedArray) else key)
+            origin.append((n, d["_row"].to_numpy()))
+    if len(parts) < 2:
+        return
+    codes = pc.dictionary_encode(pa.concat_arrays(parts)).indices.to_numpy(zero_copy_only=False)
+    sheet_of = np.concatenate([np.full(len(rows), n) for n, rows in origin])
+    row_of = np.concatenate([rows for _, rows in origin])
+    _, first = np.unique(codes, return_index=True)
+    first_of = first[np.unique(codes, return_inverse=True)[1]]
+    again = np.flatnonzero((np.arange(len(codes)) != first_of) & (sheet_of != sheet_of[first_of]))
+    for i in again[:WARN_CAP]:
+        s, f = reads[sheet_of[i]], reads[sheet_of[first_of[i]]]
+        s.warnings.append(Warning_("duplicate_person", str(s.file), s.sheet, int(row_of[i]),
+                                   f"same 身份证号 and month as {f.file} [{f.sheet}] row {int(row_of[first_of[i]])}: "
+                                   "paid twice, or the same file given twice?"))
 
 
 def _skip_year_sheets(file_sheets: list, sch) -> None:
