@@ -85,7 +85,7 @@ def detect(rows: list[list], sch: Schema, maps: dict[str, str] | None = None) ->
     texts = [_cells(r) for r in rows[:SCAN_ROWS]]
     if not texts:
         return None
-    fields = [_fields(t, sch, mapped) for t in texts]
+    fields = [_fields(t, sch, mapped) if sum(1 for c in t if c) >= 2 else set() for t in texts]  # not a title
     # a header may spread its fields over two rows (姓名 above, the pay items below a group)
     pair = [fields[i] | (fields[i + 1] if i + 1 < len(texts) and not any(_is_data(c) for c in texts[i + 1] if c)
                          else set()) for i in range(len(texts))]

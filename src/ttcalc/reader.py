@@ -301,8 +301,25 @@ def _read_sheet(grid: Grid, sch, maps: dict[str, str], named: bool, keep: set[st
     _check_ids(read)
     _check_duplicates(read, grid, sch.kind)
     if keep is not None:
-        read.data = read.data.select([c for c in read.data.column_names if c.startswith("_") or c.split(":")[0] in keep])
+        read.data = _own(read.data.select([c for c in read.data.column_names
+                                           if c.startswith("_") or c.split(":")[0] in keep]))
     return read
+
+
+OWN_MAX_ROWS = 250_000
+
+
+def _own(table):
+    """Copy the columns kept into memory of their own: a column sliced from the reader's batch
+    keeps the whole batch — every column of the sheet — alive.  Worth it for a folder of school
+    workbooks; a single huge sheet is left as it is (the copy would cost more than it saves)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if table.num_rows > OWN_MAX_ROWS:
+        return table
+    index = pa.array(range(table.num_rows), pa.int32())
+    return pa.table([pc.take(table.column(i), index) for i in range(table.num_columns)], names=table.column_names)
 
 
 def _as_text(column, money: bool = False):
