@@ -87,3 +87,11 @@ def test_map_applies_where_the_header_exists(run, xlsx):
     assert data["figures"]["payroll_total"] == "150.00"
     out = run("budget", b, "--map", "gross=没有这列")
     assert out.code == 2 and "没有这列" in out.stderr
+
+
+def test_a_title_naming_a_school_is_not_the_header(run, xlsx):
+    rows = [["第1学校2025年工资发放表"], ["序号", "姓名", "岗位工资", "应发合计"], [1, "甲", 500, 1000]]
+    data = run("inspect", xlsx("t.xlsx", {"S": rows}), "--format", "json").json()
+    sheet = data["sheets"][0]
+    assert sheet["header_rows"] == [2, 2]
+    assert [c["header"] for c in sheet["columns"]] == ["序号", "姓名", "岗位工资", "应发合计"]
