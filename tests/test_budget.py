@@ -157,3 +157,10 @@ def test_budget_sheet_instead_of_amounts(run, payroll, xlsx):
     bad = xlsx("空.xlsx", {"S": [["说明"], ["无"]]})
     out = run("budget", payroll, "--budgeted", bad)
     assert out.code == 2 and "training-fund amount" in out.stderr
+
+
+def test_people_counts_a_blank_id_once(run, xlsx):
+    jan = [["单位", "姓名", "身份证号", "应发合计"], ["一小", "甲", "11010519491231002X", 100], ["一小", "乙", None, 100]]
+    feb = [["单位", "姓名", "身份证号", "应发合计"], ["一小", "甲", None, 100], ["一小", "乙", None, 100]]
+    data = run("budget", xlsx("p.xlsx", {"1月": jan, "2月": feb}), "--format", "json").json()
+    assert data["figures"]["people"] == 2 and data["by_unit"][0]["people"] == 2

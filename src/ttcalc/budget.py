@@ -24,7 +24,8 @@ DEFINITIONS = {
     "payroll_total": "sum of the gross pay (应发) of every person row of every sheet and file read; where a sheet "
                      "has no gross column, the sum of its pay components; never net pay (实发), deductions, "
                      "employer contributions, or subtotal/total rows",
-    "people": "distinct persons: by valid 身份证号, else by name and unit",
+    "people": "distinct persons: by 身份证号; a row without one takes the ID its name and unit carry on "
+              "another row, else name and unit stand for the person",
     "rounding": "each derived money figure is computed from the exact payroll total and rounded once, "
                 "half-up (四舍五入), to the fen",
     "unit": "the 单位/学校 column; where a file has none, the file name (one school per file), unless the "
@@ -136,12 +137,11 @@ def _by_unit(pay: Payroll, s, data, fen, used) -> None:
         units = pc.fill_null(pc.utf8_trim_whitespace(data["unit"]), unit_of_file(s.file))
     else:
         units = pa.array([unit_of_file(s.file)] * n, pa.string())
-    if s.column("id"):
-        key = pc.coalesce(data["id"], pc.binary_join_element_wise(
-            pc.fill_null(data[s.column("name")] if s.column("name") else pa.nulls(n, pa.string()), ""), units, "|"))
-    else:
-        key = pc.binary_join_element_wise(pc.fill_null(data["name"], ""), units, "|")
-    pay.parts.append(pa.table([units, pa.array(fen), key], names=["unit", "fen", "key"]).filter(pa.array(used)))
+    names = pc.fill_null(data["name"], "") if s.column("name") else pa.nulls(n, pa.string()).fill_null("")
+    ids = data["id"] if s.column("id") else pa.nulls(n, pa.string())
+    who = pc.binary_join_element_wise(names, units, "|")
+    pay.parts.append(pa.table([units, pa.array(fen), ids, who], names=["unit", "fen", "id", "who"])
+                     .filter(pa.array(used)))
 
 
 def unit_of_file(path) -> str:
@@ -163,6 +163,14 @@ def _tally(pay: Payroll) -> None:
         return
     table = pa.concat_tables(pay.parts)
     pay.parts = []
+    # a person is their ID; a row without one (blank on one sheet) takes the ID its name and
+    # unit carry elsewhere, else name and unit stand for the person
+    ids = table["id"]
+    if ids.null_count and ids.null_count < len(ids):
+        known = table.filter(pc.is_valid(ids)).select(["who", "id"]).group_by("who").aggregate([("id", "min")])
+        table = table.join(known, keys="who", join_type="left outer")
+        ids = pc.coalesce(table["id"], table["id_min"])
+    table = table.select(["unit", "fen"]).append_column("key", pc.coalesce(ids, table["who"]))
     pay.people = len(pc.unique(table["key"].combine_chunks()))
     grouped = table.group_by("unit").aggregate([("fen", "sum"), ("fen", "count"), ("key", "count_distinct")])
     for unit, total, count, people in zip(grouped["unit"].to_pylist(), grouped["fen_sum"].to_pylist(),
