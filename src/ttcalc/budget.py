@@ -137,10 +137,9 @@ def _by_unit(pay: Payroll, s, data, fen, used) -> None:
         units = pc.fill_null(pc.utf8_trim_whitespace(data["unit"]), unit_of_file(s.file))
     else:
         units = pa.array([unit_of_file(s.file)] * n, pa.string())
-    names = pc.fill_null(data["name"], "") if s.column("name") else pa.nulls(n, pa.string()).fill_null("")
+    names = data["name"] if s.column("name") else pa.nulls(n, pa.string())
     ids = data["id"] if s.column("id") else pa.nulls(n, pa.string())
-    who = pc.binary_join_element_wise(names, units, "|")
-    pay.parts.append(pa.table([units, pa.array(fen), ids, who], names=["unit", "fen", "id", "who"])
+    pay.parts.append(pa.table([units, pa.array(fen), ids, names], names=["unit", "fen", "id", "name"])
                      .filter(pa.array(used)))
 
 
@@ -166,11 +165,15 @@ def _tally(pay: Payroll) -> None:
     # a person is their ID; a row without one (blank on one sheet) takes the ID its name and
     # unit carry elsewhere, else name and unit stand for the person
     ids = table["id"]
-    if ids.null_count and ids.null_count < len(ids):
-        known = table.filter(pc.is_valid(ids)).select(["who", "id"]).group_by("who").aggregate([("id", "min")])
-        table = table.join(known, keys="who", join_type="left outer")
-        ids = pc.coalesce(table["id"], table["id_min"])
-    table = table.select(["unit", "fen"]).append_column("key", pc.coalesce(ids, table["who"]))
+    if ids.null_count:  # only then is a name and unit needed to stand for a person
+        table = table.append_column("who", pc.binary_join_element_wise(pc.fill_null(table["name"], ""),
+                                                                        table["unit"], "|"))
+        if ids.null_count < len(ids):
+            known = table.filter(pc.is_valid(ids)).select(["who", "id"]).group_by("who").aggregate([("id", "min")])
+            table = table.join(known, keys="who", join_type="left outer")
+            ids = pc.coalesce(table["id"], table["id_min"])
+        ids = pc.coalesce(ids, table["who"])
+    table = table.select(["unit", "fen"]).append_column("key", ids)
     pay.people = len(pc.unique(table["key"].combine_chunks()))
     grouped = table.group_by("unit").aggregate([("fen", "sum"), ("fen", "count"), ("key", "count_distinct")])
     for unit, total, count, people in zip(grouped["unit"].to_pylist(), grouped["fen_sum"].to_pylist(),

@@ -283,7 +283,9 @@ def _read_sheet(grid: Grid, sch, maps: dict[str, str], named: bool, keep: set[st
             names.append(_data_name(col))
             arrays.append(_as_text(body.column(col.index), sch.fields[col.field].type == "money"))
     n = body.num_rows
-    rows = pa.array(range(header.last_row + 1, header.last_row + 1 + n), pa.int32())
+    import numpy as np
+
+    rows = pa.array(np.arange(header.last_row + 1, header.last_row + 1 + n, dtype=np.int32))
     mapped_idx = {c.index for c in header.columns if c.field}
     scan = [_as_text(body.column(i)) for i in range(body.num_columns) if i not in mapped_idx][:12]
     ids = _start_id_check(names, arrays)  # on the other core while the rows are classified
@@ -366,7 +368,11 @@ def _classify(scan: list, cols: dict, sch):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    columns = scan + list(cols.values())
+    # enough columns to tell a blank row: the label columns, the leading unmapped ones and a
+    # few more (a row with data only further right is "no name or ID", skipped all the same)
+    key_cols = [cols[k] for k in ("seq", "unit", "name", "id") if k in cols]
+    others = [c for k, c in cols.items() if k not in ("seq", "unit", "name", "id")][:3]
+    columns = scan + key_cols + others
     if len(columns[0]) == 0:
         return pa.array([], pa.string())
     texts = [c for c in columns if pa.types.is_string(c.type)]
@@ -377,15 +383,15 @@ def _classify(scan: list, cols: dict, sch):
         blank = pc.and_(blank, pc.is_null(c))
     # CJK words have no full-width forms, so no normalisation is needed: "合  计" is matched by
     # allowing spaces between the characters
-    total_re = "(?i)" + "|".join([_spaced(w) for w in sch.total_words] + list(sch.total_patterns))
-    note_re = "^\\s*(?i)(" + "|".join(_spaced(w) for w in sch.note_words) + ")"
     # totals and signature lines ("制表人：…", "审核：…") may stand in any label column
-    labels = [c for c in scan if pa.types.is_string(c.type)] + \
-        [cols[k] for k in ("seq", "unit", "name", "id") if k in cols and pa.types.is_string(cols[k].type)]
+    total_re = "(?i)" + "|".join([_spaced(w) for w in sch.total_words] + list(sch.total_patterns))
+    note_re = "(?i)(?:^|\x1f)\\s*(?:" + "|".join(_spaced(w) for w in sch.note_words) + ")"
+    strings = [c for c in scan if pa.types.is_string(c.type)]
     total = pc.fill_null(pc.match_substring_regex(first, total_re), False)
     note = pc.fill_null(pc.match_substring_regex(first, note_re), False)
-    for c in labels:
+    for c in strings[1:] + [cols[k] for k in ("seq", "unit", "name") if k in cols and pa.types.is_string(cols[k].type)]:
         total = pc.or_(total, pc.fill_null(pc.match_substring_regex(c, total_re), False))
+    for c in strings[1:] + [cols[k] for k in ("name", "id") if k in cols and pa.types.is_string(cols[k].type)]:
         note = pc.or_(note, pc.fill_null(pc.match_substring_regex(c, note_re), False))
     person_cols = [cols[k] for k in sch.required[0] if k in cols]
     has_person = pc.is_valid(pc.coalesce(*person_cols)) if len(person_cols) > 1 else pc.is_valid(person_cols[0])
