@@ -6,37 +6,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from . import fields as fieldmap
 from . import reader
 from .errors import InputError
-from .grid import expand, sheets
-from .header import detect
 from .report import Report, inputs_block
 
-KINDS = ("payroll", "roster", "hours")
-
-
-def guess_kind(paths: list[str]) -> str:
-    """The kind of table whose headers the first readable file matches best."""
-    best, best_score = "payroll", 0
-    for path in expand(paths)[:1]:
-        for grid in sheets(path):
-            rows = [list(r.values()) for r in grid.table.slice(0, 40).to_pylist()]
-            for kind in KINDS:
-                header = detect(rows, fieldmap.schema(kind))
-                score = len(header.mapped) if header else 0
-                if score > best_score:
-                    best, best_score = kind, score
-    return best
 
 
 def run(paths: list[str], kind: str = "auto", maps: dict | None = None, sheet_names: list[str] | None = None,
         as_of: date | None = None) -> Report:
-    if kind == "auto":
-        kind = guess_kind(paths)
-    elif kind not in KINDS:
-        raise InputError(f"--kind {kind}: expected one of {', '.join(KINDS)}")
+    if kind != "auto" and kind not in reader.KINDS:
+        raise InputError(f"--kind {kind}: expected one of {', '.join(reader.KINDS)}")
     dataset = reader.read(paths, kind, maps, sheet_names)
+    kind = dataset.kind
     report = Report("inspect", as_of or date.today())
     report.inputs = inputs_block(dataset)
     report.warnings = [w.as_dict() for w in dataset.warnings]

@@ -118,16 +118,20 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
     """Read every file and sheet named into one DataSet of the given kind
     ("payroll", "roster" or "hours").  `keep`: the fields a command needs; other columns are
     dropped once rows are classified, so a city's folder of workbooks stays small in memory."""
-    sch = fieldmap.schema(kind)
-    maps = maps or {}
-    unknown = [f for f in maps if f not in sch.fields]
-    if unknown:
-        raise InputError(f"--map {unknown[0]}=…: no such {kind} field; fields are: {', '.join(sch.fields)}")
     files = expand(paths)
     if not files:
         raise InputError("no input file given")
+    maps = maps or {}
     out: list[SheetRead] = []
+    sch = None if kind == "auto" else fieldmap.schema(kind)
     for path, grids in _load_all(files, sheet_names):
+        if sch is None:  # "auto" (inspect): the kind whose headers the first file matches best
+            grids = list(grids)
+            kind = guess_kind(grids)
+            sch = fieldmap.schema(kind)
+        unknown = [f for f in maps if f not in sch.fields]
+        if unknown:
+            raise InputError(f"--map {unknown[0]}=…: no such {kind} field; fields are: {', '.join(sch.fields)}")
         file_sheets = [_read_sheet(g, sch, maps, bool(sheet_names), keep) for g in grids]
         if not file_sheets:
             raise InputError(f"{path}: the workbook has no sheets")
@@ -189,6 +193,23 @@ def _skip_year_sheets(file_sheets: list, sch) -> None:
             s.status = "skipped"
             s.reason = "a total sheet (合计/汇总/全年) beside the monthly sheets: its rows repeat theirs; not counted"
             used = [u for u in used if u is not s]
+
+
+KINDS = ("payroll", "roster", "hours")
+
+
+def guess_kind(grids: list[Grid]) -> str:
+    """The kind of table whose headers these sheets match best (payroll when none does)."""
+    best, best_score = "payroll", 0
+    for grid in grids:
+        rows = ([list(grid.names)] if grid.names is not None else []) + \
+            [list(r.values()) for r in grid.table.slice(0, 40).to_pylist()]
+        for kind in KINDS:
+            header = detect(rows, fieldmap.schema(kind))
+            score = len(header.mapped) if header else 0
+            if score > best_score:
+                best, best_score = kind, score
+    return best
 
 
 PARALLEL_MAX_BYTES = 16 * 2**20  # small files are parsed two at a time; big ones one by one (memory)
