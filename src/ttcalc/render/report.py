@@ -183,7 +183,8 @@ def to_markdown(data: dict, lang: str) -> str:
     out = [f"# {_title(data, lang)}", ""]
     inputs = _input_lines(data, lang)
     if inputs:
-        out += [f"## {word('inputs', lang)}", ""] + [f"- {line}" for line in inputs] + [""]
+        out += [f"## {word('inputs', lang)}", ""] + \
+            [f"  - {line.strip()}" if line.startswith("  ") else f"- {line}" for line in inputs] + [""]
     if data["figures"]:
         out += [f"## {word('figures', lang)}", "",
                 tabulate(_figure_rows(data, lang), headers=["", "key", "value"], tablefmt="github",
