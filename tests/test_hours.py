@@ -191,7 +191,10 @@ def test_a_profile_without_hour_rules_judges_nothing(run, wenzhou):
     assert data["figures"]["teachers"] == 3
 
 
-# A running cycle: wenzhou 2012–2016 at 2015-06-30 is judged on 2012–2014.
+# A running cycle: wenzhou 2012–2016 at 2015-06-30 is judged on 2012–2014.  The cycle is given:
+# wenzhou's own cycles are anchored at 2011 (十二五, hours.cycle_start_year), so the default at
+# 2015-06-30 would be 2011–2015; these ledgers were written for 2012–2016.
+RUNNING = ("--cycle", "2012-2016", "--as-of", "2015-06-30")
 #  戊: 24 校本 + 90 集中 a year 2012–2014, 10 校本 in 2015 -> 352 so far; 校本 82 (38 to go),
 #      so 38 more hours are still needed (the school-based gap is the larger one); nothing failed.
 #  己: 48, 47, 48 -> 2013 one hour short: a real failure even though the cycle is running.
@@ -208,7 +211,7 @@ def _running_rows(with_ji: bool):
 
 
 def test_running_cycle_shows_what_remains_not_failures(run, xlsx):
-    data = _json(run, xlsx("r.xlsx", {"s": _running_rows(False)}), "--as-of", "2015-06-30", code=0)
+    data = _json(run, xlsx("r.xlsx", {"s": _running_rows(False)}), *RUNNING, code=0)
     assert data["figures"]["cycle_running"] is True and data["figures"]["years_judged"] == "2012-2014"
     wu = _person(data, "戊")
     assert wu["cycle_total"] == "352" and wu["failed"] == []
@@ -226,7 +229,7 @@ def test_running_cycle_shows_what_remains_not_failures(run, xlsx):
 
 
 def test_running_cycle_still_fails_a_completed_year(run, xlsx):
-    data = _json(run, xlsx("r.xlsx", {"s": _running_rows(True)}), "--as-of", "2015-06-30", code=1)
+    data = _json(run, xlsx("r.xlsx", {"s": _running_rows(True)}), *RUNNING, code=1)
     annual = _check(data, "hours.annual_min")
     assert annual["status"] == "fail"
     assert [(d["name"], d["year"], d["short"]) for d in annual["details"]] == [("己", 2013, "1")]
@@ -238,7 +241,7 @@ def test_advisory_yearly_minimum_does_not_fail_the_run(run, xlsx, tmp_path):
     custom.write_text('[profile]\nid = "wz-advisory"\nextends = "wenzhou-2012"\n\n'
                       '[overrides."hours.annual_min"]\nvalue = 48\nadvisory = true\n'
                       'reason = "一般不少于: reported, not enforced"\n', encoding="utf-8")
-    data = _json(run, xlsx("r.xlsx", {"s": _running_rows(True)}), "--policy", custom, "--as-of", "2015-06-30",
+    data = _json(run, xlsx("r.xlsx", {"s": _running_rows(True)}), "--policy", custom, *RUNNING,
                  code=0)
     annual = _check(data, "hours.annual_min")
     assert annual["status"] == "fail" and annual["advisory"] is True
@@ -335,10 +338,14 @@ def test_course_types_and_year_fallbacks(run, xlsx):
 
 
 def test_sample_lists_who_is_short_with_clauses(run):
-    out = run("hours", SAMPLES / "hours.xlsx", "--as-of", "2026-11-21")
+    # The sample ledger covers 2022–2026 (it was built when cycles were anchored at the profile's
+    # effective year); wenzhou's cycles are now anchored at 2011 (十二五, hours.cycle_start_year),
+    # so the default at 2026-11-21 would be 2026–2030 with no completed year: the cycle is given.
+    sample = ("--cycle", "2022-2026", "--as-of", "2026-11-21")
+    out = run("hours", SAMPLES / "hours.xlsx", *sample)
     assert out.code == 1, out.stderr
     assert "hours.annual_min" in out.stdout and "温教师〔2012〕33号 一、4" in out.stdout
-    data = _json(run, SAMPLES / "hours.xlsx", "--as-of", "2026-11-21")
+    data = _json(run, SAMPLES / "hours.xlsx", *sample)
     short = {d["name"] for d in _check(data, "hours.annual_min")["details"]}
     assert len(short) == 2 and all(name in out.stdout for name in short)
 
@@ -414,3 +421,110 @@ def test_annotated_workbook_recalculates(run, wenzhou, tmp_path, soffice):
         p = _person(data, r[1])
         assert f"{r[4]:g}" == p["cycle_total"] and f"{r[5]:g}" == p["school_based"]
         assert [f"{v:g}" for v in r[7:12]] == list(p["years"].values())
+
+
+# ------------------------------------------------------------------ reviewer's findings
+
+def test_a_unit_written_in_the_cell_decides_how_it_is_read(run, xlsx):
+    # wenzhou: 1 day = 8 hours.  "12天" in 学时 is 96 hours, "96学时" in 天数 is 96 hours (not 768);
+    # "3周" is no unit ttcalc can convert: refused, with a warning.
+    rows = [HEAD, ["一小", "甲", pid(61), "集中研修", "集中", 2013, "12天", None],
+            ["一小", "乙", pid(62), "集中研修", "集中", 2013, None, "96学时"],
+            ["一小", "丙", pid(63), "集中研修", "集中", 2013, "90", None],
+            ["一小", "丁", pid(64), "集中研修", "集中", 2013, "3周", None]]
+    data = _json(run, xlsx("units.xlsx", {"s": rows}), *DONE)
+    got = {p["name"]: (p["cycle_total"], p["concentrated_max_course"]) for p in data["by_person"]}
+    assert got == {"甲": ("96", "96"), "乙": ("96", "96"), "丙": ("90", "90"), "丁": ("0", "0")}
+    assert sorted(w["row"] for w in data["warnings"] if w["code"] == "unit_in_cell") == [2, 3]
+    assert any(w["code"] == "hours_not_a_number" and w["row"] == 5 for w in data["warnings"])
+
+
+DATED = ["单位", "姓名", "身份证号", "培训项目", "培训类型", "学时", "培训日期"]
+
+
+def test_same_named_courses_on_different_dates_are_two_courses(run, xlsx):
+    # 一次不少于90学时 is one course: two 45-hour courses on different dates are not one, nor are two
+    # rows named only by the type word (集中培训); the same name on the same date is one course.
+    rows = [DATED, ["一小", "甲", pid(65), "集中培训", "集中", 45, "2013-03-10"],
+            ["一小", "甲", pid(65), "集中培训", "集中", 45, "2013-10-10"],
+            ["一小", "乙", pid(66), "暑期学科研修班", "集中", 45, "2013-03-10"],
+            ["一小", "乙", pid(66), "暑期学科研修班", "集中", 45, "2013-10-10"],
+            ["一小", "丙", pid(67), "暑期学科研修班", "集中", 45, "2013-07-10"],
+            ["一小", "丙", pid(67), "暑期学科研修班", "集中", 45, "2013-07-10"],
+            ["一小", "丁", pid(68), "集中培训", "集中", 45, "2013-07-10"],
+            ["一小", "丁", pid(68), "集中培训", "集中", 45, "2013-07-10"]]
+    data = _json(run, xlsx("dates.xlsx", {"s": rows}), *DONE)
+    got = {p["name"]: p["concentrated_max_course"] for p in data["by_person"]}
+    assert got == {"甲": "45", "乙": "45", "丙": "90", "丁": "45"}
+
+
+def test_rows_after_as_of_are_not_counted(run, xlsx, tmp_path):
+    import openpyxl
+
+    # cycle 2012–2016 at 2015-06-30: a row dated 2015-09-01 and a row of 年度 2016 have not happened yet
+    rows = [["单位", "姓名", "身份证号", "培训项目", "培训类型", "学时", "培训日期", "年度"],
+            ["一小", "甲", pid(69), "校本研修", "校本", 24, "2015-03-01", None],
+            ["一小", "甲", pid(69), "校本研修", "校本", 24, "2015-09-01", None],
+            ["一小", "甲", pid(69), "网络研修", "网络", 100, None, 2016],
+            ["一小", "甲", pid(69), "网络研修", "网络", 10, None, 2015]]
+    target = tmp_path / "future-annotated.xlsx"
+    data = _json(run, xlsx("future.xlsx", {"s": rows}), *RUNNING, "--output", target)
+    jia = _person(data, "甲")
+    assert jia["cycle_total"] == "34" and jia["school_based"] == "24"
+    assert jia["years"]["2015"] == "34" and jia["years"]["2016"] == "0"
+    assert data["figures"]["hours_total"] == "34" and data["figures"]["rows_not_counted"] == 2
+    assert sorted(w["row"] for w in data["warnings"] if w["code"] == "after_as_of") == [3, 4]
+    ledger = list(openpyxl.load_workbook(target)["台账 Ledger"].iter_rows(min_row=2, values_only=True))
+    later = [r for r in ledger if r[14] == 0]
+    assert len(later) == 2 and all("after as-of 2015-06-30" in r[15] for r in later)
+
+
+def test_default_cycle_is_anchored_at_the_twelfth_five_year_plan(run, xlsx):
+    # wenzhou-2012 一、3 puts the 5-year, 360-hour cycle in 十二五 (2011–2015): 2011–15, 2016–20, 2021–25 …
+    rows = [HEAD, ["一小", "甲", JIA, "校本研修", "校本", 2021, 48, None]]
+    ledger = xlsx("anchor.xlsx", {"s": rows})
+    for as_of, cycle in (("2015-06-30", (2011, 2015)), ("2016-03-01", (2016, 2020)), ("2024-06-30", (2021, 2025))):
+        data = _json(run, ledger, "--as-of", as_of)
+        assert (data["figures"]["cycle_start"], data["figures"]["cycle_end"]) == cycle
+    assert "hours.cycle_start_year = 2011" in data["definitions"]["cycle"]
+    assert "一、3" in data["definitions"]["cycle"]
+    shanxi = _json(run, ledger, "--policy", "shanxi-2023", "--as-of", "2024-06-30")
+    assert (shanxi["figures"]["cycle_start"], shanxi["figures"]["cycle_end"]) == (2023, 2027)
+    assert "ttcalc's choice" in shanxi["definitions"]["cycle"] and "2023-05-04" in shanxi["definitions"]["cycle"]
+
+
+def test_new_teacher_within_one_year_by_exact_dates(run, xlsx):
+    # cycle 2017–2021 judged at 2021-12-31: 教龄在一年以内 by exact dates, not whole years.
+    #  甲 started 2020-01-15: 1 year 11 months -> not a new teacher (whole years said 1, within the limit)
+    #  乙 started 2020-12-31: exactly one year on 2021-12-31 -> within ("以内" includes the bound)
+    #  丙 started 2021-03-01 -> a new teacher
+    rows = [HEAD] + [["一中", n, pid(70 + k), "网络研修", "网络", 2021, 10, None] for k, n in enumerate("甲乙丙")]
+    roster = [["姓名", "身份证号", "单位", "参加工作时间"], ["甲", pid(70), "一中", "2020-01-15"],
+              ["乙", pid(71), "一中", "2020-12-31"], ["丙", pid(72), "一中", "2021-03-01"]]
+    data = _json(run, xlsx("nt.xlsx", {"s": rows}), "--roster", xlsx("ntr.xlsx", {"r": roster}),
+                 "--cycle", "2017-2021", "--as-of", "2021-12-31")
+    roles = {p["name"]: p.get("roles", []) for p in data["by_person"]}
+    assert roles == {"甲": [], "乙": ["new_teacher"], "丙": ["new_teacher"]}
+    assert {d["name"] for d in _check(data, "hours.cycle_total")["details"]} == {"甲"}
+
+
+def test_courses_for_mentors_and_trainers_of_new_teachers_are_not_probation(run, xlsx):
+    assert classify("集中培训", "新教师导师培训")[1] == set()
+    assert classify(None, "新任教师培训者研修班")[:2] == ("concentrated", set())
+    assert classify("集中培训", "见习教师指导教师培训")[1] == set()
+    assert classify("新教师培训", "新教师岗前培训")[1] == {"probation"}
+    # with a roster, a course read as probation is excluded only for a new teacher: 老 (working
+    # since 2000) did a 新教师岗前培训-named course in 2013, which counts; 外 is not on the roster: excluded.
+    rows = [HEAD, ["一小", "老", pid(81), "新教师导师培训", "集中培训", 2013, 90, None],
+            ["一小", "老", pid(81), "新教师岗前培训（带教）", "新教师培训", 2014, 20, None],
+            ["一小", "老", pid(81), "新教师岗前培训", "新教师培训", 2015, 30, None],
+            ["一小", "外", pid(82), "新教师岗前培训", "新教师培训", 2015, 30, None],
+            ["一小", "外", pid(82), "校本研修", "校本", 2015, 24, None]]
+    roster = [["姓名", "身份证号", "单位", "参加工作时间"], ["老", pid(81), "一小", "2000-08-01"]]
+    data = _json(run, xlsx("mentor.xlsx", {"s": rows}), "--roster", xlsx("mr.xlsx", {"r": roster}), *DONE)
+    lao, wai = _person(data, "老"), _person(data, "外")
+    assert lao["cycle_total"] == "140" and lao["concentrated_max_course"] == "90" and "excluded_hours" not in lao
+    assert wai["cycle_total"] == "24" and wai["excluded_hours"] == "30"
+    assert [w["row"] for w in data["warnings"] if w["code"] == "probation_counted"] == [4]
+    without = _json(run, xlsx("mentor2.xlsx", {"s": rows}), *DONE)  # no roster: the course name decides
+    assert _person(without, "老")["cycle_total"] == "110" and _person(without, "老")["excluded_hours"] == "30"

@@ -4,12 +4,11 @@ share and the roles of the roster, each against the profile's rule."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from fractions import Fraction
 
 from ..rules import FAIL, NA, PASS, from_rule, meets, not_applicable, ratio_str
 from .ledger import Cycle, _dec, hstr
-from .people import Person
+from .people import Person, add_years
 from .remedies import _annual_line, _count_text, _line, _remedy
 
 STILL = {"total": "hours", "concentrated_max_course": "concentrated_course"}  # by_person still_needed keys
@@ -199,7 +198,7 @@ def _role_check(check_id, rule_id, role, measure, period, ctx: Ctx):
         if meets(Fraction(value), rule):
             continue
         start = p.work_start if period == "probation" else p.join
-        due = _add_years(start, int(window.value)) if start and window is not None else None
+        due = add_years(start, int(window.value)) if start and window is not None else None
         over = due is not None and due <= ctx.cycle.as_of
         check.details.append({**_person_ref(p), "actual": hstr(value), "required": rule.bound_text("en"),
                               ("short" if over else "still_needed"): hstr(bound - value),
@@ -222,13 +221,6 @@ def _role_check(check_id, rule_id, role, measure, period, ctx: Ctx):
     else:
         check.status = PASS
     return check
-
-
-def _add_years(d: date, n: int) -> date:
-    try:
-        return d.replace(year=d.year + n)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year + n, day=28)
 
 
 def all_checks(ctx: Ctx) -> list:

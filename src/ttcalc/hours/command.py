@@ -13,9 +13,9 @@ from ..policy import load_profile
 from ..report import Report, inputs_block, policy_block
 from .checks import Ctx, all_checks
 from .courses import _has, _types
-from .ledger import _Warn, cycle_for, hstr, read_ledger
+from .ledger import _Warn, cycle_anchor, cycle_for, hstr, read_ledger
 from .output import DEFINITIONS, _notes, _person_out, _tables
-from .people import apply_roster, people_of, roster_people, summarise
+from .people import apply_roster, people_of, recount_probation, roster_people, summarise
 
 
 def run(files: list[str], policy: str = "wenzhou-2012", as_of: date | None = None, sheets=None, maps=None,
@@ -37,7 +37,9 @@ def run(files: list[str], policy: str = "wenzhou-2012", as_of: date | None = Non
     warn = _Warn()
     rows = read_ledger(dataset, profile, cyc, warn)
     people = people_of(rows, cyc)
-    roster_data = apply_roster(roster, people, profile, as_of, warn) if roster else None
+    roster_data = apply_roster(roster, people, profile, as_of, warn, cyc) if roster else None
+    if roster:
+        recount_probation(people, profile, cyc, warn)
     vocational = _types()["roles"]["vocational"]
     for p in people.values():
         if p.unit is None:
@@ -61,6 +63,7 @@ def run(files: list[str], policy: str = "wenzhou-2012", as_of: date | None = Non
                                 "message": f"--cycle {cyc.text()} is {cyc.end - cyc.start + 1} years; the profile's "
                                            f"cycle is {profile.get('hours.cycle_years').value} years"})
     report.definitions = dict(DEFINITIONS)
+    report.definitions["cycle"] = _cycle_definition(profile, cycle)
     advisory = {c.id for c in report.checks if c.advisory}
     ledger = [p for p in teachers if p.in_cycle]
     report.figures = {
@@ -86,3 +89,22 @@ def run(files: list[str], policy: str = "wenzhou-2012", as_of: date | None = Non
         others = roster_people(roster_data) if redact and roster_data else ()  # roster names in warnings
         write(Path(output), report, rows, teachers, profile, cyc, lang, overwrite, redact=redact, others=others)
     return report
+
+
+def _cycle_definition(profile, given: str | None) -> str:
+    """The cycle ttcalc judges, and why: a ttcalc choice where the document names no period."""
+    if given:
+        return f"--cycle {given}: the years given"
+    length = profile.get("hours.cycle_years")
+    if length is None:
+        return f"policy {profile.id} sets no hours.cycle_years: all years, unless --cycle START-END is given"
+    n, anchor = int(length.value), cycle_anchor(profile)
+    start = profile.get("hours.cycle_start_year")
+    if start is not None:
+        why = f"hours.cycle_start_year = {anchor} ({start.citation()})"
+    else:
+        why = (f"the year {profile.id} took effect ({profile.effective.isoformat()}): the document names no "
+               "period, so this anchor is ttcalc's choice")
+    cycles = ", ".join(f"{anchor + k * n}–{anchor + k * n + n - 1}" for k in range(3))
+    return (f"without --cycle: the {n}-year cycle (hours.cycle_years) that holds as-of, cycles anchored at {why} "
+            f"and following every {n} years ({cycles}, …); ttcalc's choice — give --cycle START-END for another")

@@ -51,7 +51,19 @@ def classify(type_text: str | None, course: str | None) -> tuple[str | None, set
     by_course = _match(course, "course_words")
     forms = [t for t in by_type if kinds[t] == "form"] or [t for t in by_course if kinds[t] == "form"]
     topics = {t for t in by_type + by_course if kinds[t] == "topic"}
+    both = " ".join(x for x in (type_text, course) if x)
+    topics = {t for t in topics if not _has(both, _types()["types"][t].get("not_with", []))}
     return (forms[0] if forms else None), topics, bool(by_type)
+
+
+@cache
+def _generic_words() -> frozenset[str]:
+    return frozenset(w for w, _t in _words("spellings") + _words("course_words"))
+
+
+def _generic(course: str | None) -> bool:
+    """A course name that is only a type word (集中培训, 面授): it names no particular course."""
+    return bool(course) and squash(course).lower() in _generic_words()
 
 
 def type_label(name: str | None, lang: str) -> str:

@@ -16,7 +16,12 @@ from ..clean import parse_date, parse_decimal, squash
 from ..errors import InputError
 from .courses import classify, type_label
 
-_UNIT_WORD = re.compile(r"(学时|课时|小时|天|学分|hours?|days?|credits?)$", re.IGNORECASE)  # "12学时" -> 12
+_UNIT_WORD = re.compile(r"(学时|课时|小时|天|日|学分|hours?|days?|credits?)$", re.IGNORECASE)  # "12学时" -> 12
+# the unit written in a cell decides how it is read, whatever the column: "12天" in 学时 is 12 days
+_UNIT_KIND = {"学时": "hours", "课时": "hours", "小时": "hours", "hour": "hours", "hours": "hours",
+              "天": "days", "日": "days", "day": "days", "days": "days",
+              "学分": "credits", "credit": "credits", "credits": "credits"}
+_KIND_ZH = {"hours": "学时", "days": "天", "credits": "学分"}
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
@@ -43,6 +48,9 @@ class Row:
     course: str | None = None
     type_text: str | None = None
     year: int | None = None
+    date: date | None = None  # the training date, where the ledger gives one
+    date_note: str | None = None  # parse_date's note: "year_only" / "month_only" when the day was not given
+    future: bool = False  # dated after as-of: not counted
     raw: str | None = None  # the amount as written, with its unit ("12 天")
     hours: Decimal | None = None  # hours used (after conversion)
     practice: Decimal | None = None
@@ -96,9 +104,46 @@ def cycle_for(profile, as_of: date, text: str | None) -> Cycle:
     rule = profile.get("hours.cycle_years")
     if rule is None:
         return Cycle(None, None, as_of)
-    length, anchor = int(rule.value), profile.effective.year
+    length, anchor = int(rule.value), cycle_anchor(profile)
     start = anchor + (as_of.year - anchor) // length * length
     return Cycle(start, start + length - 1, as_of)
+
+
+def cycle_anchor(profile) -> int:
+    """The first year of a cycle: the profile's hours.cycle_start_year where it sets one
+    (wenzhou-2012: 2011, 十二五), else the year the profile took effect — ttcalc's choice; later
+    cycles follow every hours.cycle_years years."""
+    start = profile.get("hours.cycle_start_year")
+    return int(start.value) if start is not None else profile.effective.year
+
+
+def is_future(row: "Row", as_of: date) -> bool:
+    """Dated after as-of: by the date where the ledger gives a day, else its month, else its year."""
+    if row.date is not None and row.date_note == "year_only" or row.date is None and row.year is not None:
+        year = row.date.year if row.date is not None else row.year
+        return year > as_of.year
+    if row.date is None:
+        return False
+    if row.date_note == "month_only":
+        return (row.date.year, row.date.month) > (as_of.year, as_of.month)
+    return row.date > as_of
+
+
+def decide(row: "Row", profile, cycle: "Cycle", keep_probation: bool = False) -> None:
+    """Whether a usable row counts toward the cycle: excluded topics, the cycle's years."""
+    row.counted, row.excluded, row.reason = False, None, None
+    for topic, rid in (("probation", "hours.new_teacher_excluded"), ("new_principal", "hours.new_principal_excluded")):
+        rule = profile.get(rid)
+        if topic == "probation" and keep_probation:
+            continue
+        if topic in row.topics and rule is not None and rule.value is True:
+            row.excluded = topic
+            row.reason = f"{type_label(topic, 'en')}: not counted toward the cycle ({rule.citation()})"
+            return
+    if cycle.start is not None and not cycle.start <= row.year <= cycle.end:
+        row.reason = f"outside the cycle {cycle.text()}"
+    else:
+        row.counted = True
 
 
 class _Warn:
@@ -130,6 +175,11 @@ def _year_in(text: str | None) -> tuple[int | None, bool]:
 
 
 def _row_year(year_text, date_text, sheet: str, file: Path, warn: _Warn, row: Row) -> int | None:
+    if date_text:
+        try:
+            row.date, row.date_note = parse_date(date_text)
+        except ValueError:
+            row.date = None
     if year_text:
         y, more = _year_in(year_text)
         if y is not None:
@@ -154,18 +204,28 @@ def _row_year(year_text, date_text, sheet: str, file: Path, warn: _Warn, row: Ro
 
 
 def _amount(row: Row, values: dict, rates: dict, warn: _Warn) -> str | None:
-    """Fill row.hours from hours, days or credits; return why it cannot be counted, or None."""
-    for col, unit_zh in (("hours", "学时"), ("days", "天"), ("credits", "学分")):
-        text = values.get(col)
+    """Fill row.hours from hours, days or credits; return why it cannot be counted, or None.
+
+    A unit written in the cell ("12天", "96学时") decides how it is read, whatever its column."""
+    for column, column_zh in (("hours", "学时"), ("days", "天数"), ("credits", "学分")):
+        text = values.get(column)
         if text is None or not str(text).strip():
             continue
+        cell = squash(text)
+        unit = _UNIT_WORD.search(cell)
+        col = _UNIT_KIND[unit.group(1).lower()] if unit else column
+        unit_zh = _KIND_ZH[col]
         try:
-            value = parse_decimal(_UNIT_WORD.sub("", squash(text)))
+            value = parse_decimal(cell[:unit.start()] if unit else cell)
         except ValueError:
-            warn.add("hours_not_a_number", row, f"{unit_zh} {str(text)[:30]!r} is not a number: row not counted")
-            return f"{unit_zh} is not a number"
+            warn.add("hours_not_a_number", row, f"{column_zh} {str(text)[:30]!r} is not a number of 学时, 天 or 学分: "
+                                                "row not counted")
+            return f"{column_zh} {str(text)[:30]!r} is not a number"
         if value is None:
             continue
+        if col != column:
+            warn.add("unit_in_cell", row, f"{column_zh} {str(text)[:30]!r} is written in {unit.group(1)}: "
+                                          f"read as {hstr(value)} {unit_zh}, not {column_zh}")
         row.raw = f"{hstr(value)} {unit_zh}"
         if value < 0:
             warn.add("hours_negative", row, f"negative {unit_zh} {hstr(value)}: row not counted")
@@ -186,8 +246,6 @@ def _amount(row: Row, values: dict, rates: dict, warn: _Warn) -> str | None:
 
 def read_ledger(dataset, profile, cycle: Cycle, warn: _Warn) -> list[Row]:
     rates = {"days": profile.get("hours.day_hours"), "credits": profile.get("hours.credit_hours")}
-    excluded = {"probation": profile.get("hours.new_teacher_excluded"),
-                "new_principal": profile.get("hours.new_principal_excluded")}
     unknown: dict[tuple, str] = {}
     rows: list[Row] = []
     for s in dataset.used:
@@ -224,17 +282,13 @@ def read_ledger(dataset, profile, cycle: Cycle, warn: _Warn) -> list[Row]:
                 warn.add("year_missing", row, "no year (年度, date, or a year in the sheet or file name): "
                                               "row not counted")
                 row.reason = "no year"
+            elif is_future(row, cycle.as_of):
+                row.future = True
+                when = row.date.isoformat() if row.date is not None and row.date_note is None else str(row.year)
+                row.reason = f"dated {when}, after as-of {cycle.as_of.isoformat()}: not counted (not yet done)"
+                warn.add("after_as_of", row, f"training dated {when} is after as-of {cycle.as_of.isoformat()}: "
+                                             "row not counted")
             else:
                 row.usable = True
-                for topic, rule in excluded.items():
-                    if topic in row.topics and rule is not None and rule.value is True:
-                        row.excluded = topic
-                        row.reason = (f"{type_label(topic, 'en')}: not counted toward the cycle "
-                                      f"({rule.citation()})")
-                        break
-                else:
-                    if cycle.start is not None and not cycle.start <= row.year <= cycle.end:
-                        row.reason = f"outside the cycle {cycle.text()}"
-                    else:
-                        row.counted = True
+                decide(row, profile, cycle)
     return rows

@@ -14,12 +14,21 @@ DEFINITIONS = {
     "hours": "学时 summed exactly; 天数 × the profile's hours per day (hours.day_hours) and 学分 × its hours per "
              "credit (hours.credit_hours) only where the profile gives that rate, else the row is not counted",
     "year": "the 年度 column, else the 日期 column, else a year in the sheet name, else in the file name",
+    "after_as_of": "a row dated after as-of (by its date; by its year where only a year is given and it is after "
+                   "as-of's year) is training not yet done: not counted, with a warning and the reason in the ledger",
+    "units": "a unit written in the cell decides how it is read, whatever the column: 天/日 × hours.day_hours, "
+             "学时/课时/小时 as hours, 学分 × hours.credit_hours; a cell that is not a number of one of these is "
+             "not counted, with a warning",
     "type": "the 培训类型 column read with data/training_types.toml; where it names no form, the course name",
     "concentrated_course": "one course = a teacher's concentrated-training rows with the same course name in the "
-                           "same year (a row without a course name is a course of its own); separate courses "
-                           "never add up to one",
+                           "same year and the same date (or no date on any of them); a row without a course name, "
+                           "or whose name is only a type word (集中培训), is a course of its own; separate courses "
+                           "never add up to one (一次不少于90学时 is one course)",
     "excluded": "new-teacher probation (新任教师试用期) and new-principal qualification (任职资格) rows do not count "
-                "toward the cycle where the profile says so (hours.new_teacher_excluded, hours.new_principal_excluded)",
+                "toward the cycle where the profile says so (hours.new_teacher_excluded, hours.new_principal_excluded); "
+                "courses for those who guide or train new teachers (导师, 培训者, 指导 …) are not probation; with "
+                "--roster, a probation course is excluded only for a new teacher on the roster or when it falls in "
+                "the person's first year of work, else it counts (warning probation_counted)",
     "running_cycle": "a cycle whose last day is after as-of is judged on its completed calendar years only; the "
                      "cycle-level shortfalls are shown as still needed, not as failures",
     "teachers_compliant": "teachers with no failing check other than advisory ones",
@@ -27,7 +36,8 @@ DEFINITIONS = {
     "school_share": "per unit and completed year: teachers with a concentrated course of at least "
                     "hours.concentrated_course_min hours that year ÷ the unit's teachers in the ledger",
     "roles": "from --roster: 职务 (校长/园长, 班主任, 新任), 荣誉称号 (骨干), 参加工作时间 or 教龄 "
-             "(new teachers); role hours are counted within the cycle, probation and new-principal hours "
+             "(new teachers: work started no more than hours.new_teacher_max_years before the cycle's last day, "
+             "or as-of if earlier, by exact dates — 1 year 364 days is not within one year); role hours are counted within the cycle, probation and new-principal hours "
              "over the whole ledger; new principals are judged on the qualification training, not on the "
              "principals' in-service rule; new teachers are judged on the probation rules, not on the cycle "
              "rules, and nobody on a year before the year they started work (参加工作时间); a probation or new-principal period still open at as-of (or without a "

@@ -12,8 +12,8 @@ from fractions import Fraction
 from .. import reader
 from ..clean import parse_date, parse_decimal, squash, years_between
 from ..rules import meets
-from .courses import _has, _types
-from .ledger import Cycle, Row, _Warn
+from .courses import _generic, _has, _types
+from .ledger import Cycle, Row, _Warn, decide
 
 
 @dataclass
@@ -28,6 +28,7 @@ class Person:
     work_start: date | None = None
     join: date | None = None
     on_ledger: bool = True
+    on_roster: bool = False
     in_cycle: bool = False  # a teacher of the cycle: some row dated in it that is not excluded
     summary: dict = field(default_factory=dict)
     failed: list = field(default_factory=list)
@@ -73,15 +74,23 @@ def people_of(rows: list[Row], cycle: Cycle) -> dict[str, Person]:
         seen = Counter(r.unit for r in p.rows if r.unit)
         p.unit = seen.most_common(1)[0][0] if seen else None
     for p in people.values():
-        p.in_cycle = any(cycle.has(r.year) for r in p.rows if not r.excluded)
+        mark_in_cycle(p, cycle)
     return people
+
+
+def mark_in_cycle(p: Person, cycle: Cycle) -> None:
+    p.in_cycle = any(cycle.has(r.year) for r in p.rows if not r.excluded and not r.future)
 
 
 # ------------------------------------------------------------------ roster roles
 
-def apply_roster(paths, people: dict[str, Person], profile, as_of: date, warn: _Warn) -> list:
+def apply_roster(paths, people: dict[str, Person], profile, as_of: date, warn: _Warn,
+                 cycle: Cycle | None = None) -> list:
     """Mark roles on the ledger's teachers; roster people in a role without ledger rows join
-    the role checks with no hours.  Returns the roster DataSet."""
+    the role checks with no hours.  Returns the roster DataSet.
+
+    Whether a teacher is new is judged on the cycle's last day, or as-of if that is earlier."""
+    on = min(as_of, date(cycle.end, 12, 31)) if cycle is not None and cycle.end is not None else as_of
     roles = _types()["roles"]
     data = reader.read(list(paths), "roster")
     by_name: dict[str, list[Person]] = {}
@@ -107,6 +116,7 @@ def apply_roster(paths, people: dict[str, Person], profile, as_of: date, warn: _
             if person is None:
                 person = Person(vid or f"{name}|{unit or ''}", name, vid, unit, on_ledger=False)
             person.unit = person.unit or unit
+            person.on_roster = True
             role, honour, category = get.get("role"), get.get("honour"), get.get("category")
             if _has(role, roles["principal"]):
                 person.roles.add("principal")
@@ -118,7 +128,7 @@ def apply_roster(paths, people: dict[str, Person], profile, as_of: date, warn: _
                 person.roles.add("backbone")
             person.work_start = person.work_start or _date(get.get("work_start"))
             person.join = person.join or _date(get.get("join"))
-            if _is_new_teacher(person, get, profile, as_of, roles):
+            if _is_new_teacher(person, get, profile, on, roles):
                 person.roles.add("new_teacher")
             if _has(unit or person.unit, roles["vocational"]) or _has(category, roles["vocational"]):
                 person.vocational = True
@@ -159,7 +169,13 @@ def _is_new_teacher(person: Person, get: dict, profile, as_of: date, roles: dict
     if rule is None:
         return False
     if person.work_start is not None:
-        return person.work_start <= as_of and meets(Fraction(years_between(person.work_start, as_of)), rule)
+        if person.work_start > as_of:
+            return False
+        if rule.op in ("<=", "<") and Fraction(rule.value).denominator == 1:
+            # 教龄在一年以内: exact dates, not whole years (1 year 364 days is not within one year)
+            due = add_years(person.work_start, int(rule.value))
+            return as_of <= due if rule.op == "<=" else as_of < due
+        return meets(Fraction(years_between(person.work_start, as_of)), rule)
     years = get.get("teaching_years")
     try:
         value = parse_decimal(years) if years else None
@@ -168,14 +184,52 @@ def _is_new_teacher(person: Person, get: dict, profile, as_of: date, roles: dict
     return value is not None and meets(Fraction(value), rule)
 
 
+def add_years(d: date, n: int) -> date:
+    try:
+        return d.replace(year=d.year + n)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + n, day=28)
+
+
+def in_probation(row: Row, p: Person, profile) -> bool:
+    """The row falls in the person's first year(s) of work (the roster's 参加工作时间)."""
+    window = profile.get("hours.new_teacher_max_years")
+    if p.work_start is None or window is None:
+        return False
+    due = add_years(p.work_start, int(Fraction(window.value)))
+    if row.date is not None and row.date_note is None:
+        return p.work_start <= row.date <= due
+    return row.year is not None and p.work_start.year <= row.year <= due.year
+
+
+def recount_probation(people: dict[str, Person], profile, cycle: Cycle, warn: _Warn) -> None:
+    """With a roster, a course read as probation training is excluded only for a new teacher (or
+    when it falls in the person's probation year); a veteran's 新教师… course counts, and is said."""
+    for p in people.values():
+        if not p.on_roster or "new_teacher" in p.roles:
+            continue
+        for r in p.rows:
+            if r.excluded == "probation" and not in_probation(r, p, profile):
+                decide(r, profile, cycle, keep_probation=True)
+                r.topics = r.topics - {"probation"}
+                warn.add("probation_counted", r, f"course {str(r.course or r.type_text)[:30]!r} reads as new-teacher "
+                                                 "probation training, but the roster does not make this person a new "
+                                                 "teacher: counted as ordinary training")
+        mark_in_cycle(p, cycle)
+
+
 # ------------------------------------------------------------------ per-teacher figures
 
 def _courses(rows: list[Row]) -> dict:
-    """Concentrated courses: (year, course name or the row itself) -> hours."""
+    """Concentrated courses: (year, course name, date) or the row itself -> hours.
+
+    Rows are one course only with the same name and the same date (or no date on either); a
+    name that is just a type word (集中培训) names no course: each such row is a course of its own."""
     out: dict = {}
     for r in rows:
         if r.form == "concentrated":
-            key = (r.year, squash(r.course)) if r.course else (r.year, f"{r.file}|{r.sheet}|{r.row}")
+            named = r.course and not _generic(r.course)
+            key = (r.year, squash(r.course), r.date) if named else (r.year, f"{r.file}|{r.sheet}|{r.row}", None)
             out[key] = out.get(key, Decimal(0)) + r.hours
     return out
 
@@ -194,7 +248,7 @@ def summarise(p: Person, cycle: Cycle) -> dict:
         "school_based": sum((r.hours for r in counted if r.form == "school_based"), zero),
         "concentrated": sum((r.hours for r in counted if r.form == "concentrated"), zero),
         "concentrated_max_course": max(courses.values(), default=zero),
-        "courses_by_year": {y: max((h for (cy, _), h in courses.items() if cy == y), default=zero)
+        "courses_by_year": {y: max((h for (cy, _, _d), h in courses.items() if cy == y), default=zero)
                             for y in cycle.years},
         "years": years,
         "school_years": school,
