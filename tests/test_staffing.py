@@ -579,3 +579,121 @@ def test_a_payroll_is_not_a_roster(tmp_path):
 
     out = CliRunner().invoke(app, ["staffing", str(SAMPLES / "payroll.xlsx")])
     assert out.exit_code == 2 and "not a roster" in out.stderr and out.stdout == ""
+
+
+# ============================================================================ review fixes
+
+def test_zhongxiaoxue_short_titles_in_figures_and_hire_screening(staff):
+    """中小学高级 is 副高 and 中小学一级 中级 — not the old 小学 levels one lower — in the shares and in
+    the title condition of hire.eligibility."""
+    recent = dict(joined=date(2023, 9, 1), work=date(2010, 8, 1), born=date(1988, 1, 1))
+    people = teachers(4, title="中小学高级") + teachers(3, title="中小学一级") + teachers(2, title="中小学教师高级") \
+        + teachers(1, title="中小学高级职称") + [person(title="中小学一级", **recent),
+                                              person(title="中小学二级", **recent)]
+    _, data, checks = staff(people, 12)
+    f = data["figures"]
+    assert f["title_levels"] == {"正高": 0, "副高": 7, "中级": 4, "初级": 1, "员级": 0, "none": 0}
+    assert f["title_senior_share"] == "0.5833" and f["title_mid_senior_share"] == "0.9167"
+    assert not [w for w in data["warnings"] if w["code"].endswith("_title")]
+    hire = checks["hire.eligibility"]
+    assert hire["inputs"]["hires"] == 2 and hire["inputs"]["fail"] == 1
+    (bad,) = hire["details"]
+    assert [(c["condition"], c["value"]) for c in bad["conditions"]] == [("title", "初级")]
+
+
+def test_parttime_list_as_its_own_file_named_so(run, tmp_path):
+    from openpyxl import Workbook
+
+    roster = write_roster(tmp_path / "roster.xlsx", teachers(5))
+    wb = Workbook()
+    ws = wb.active  # sheet "Sheet": only the file name says these are part-time teachers
+    ws.append(PT_HEAD)
+    for k in range(5):
+        ws.append([k + 1, f"兼职{k}", "某校", "一级教师"])
+    wb.save(tmp_path / "兼职教师名单.xlsx")
+    ran = run("staffing", roster, tmp_path / "兼职教师名单.xlsx", "--as-of", AS_OF.isoformat(), "--format", "json")
+    data = ran.json()
+    f = data["figures"]
+    assert (f["staff_total"], f["fulltime_teachers"], f["parttime_teachers"]) == (5, 5, 5)
+    assert {c["id"]: c["status"] for c in data["checks"]}["staff.parttime_ratio"] == "pass"
+    (w,) = [w for w in data["warnings"] if w["code"] == "sheet_groups"]
+    assert "[Sheet] → part-time teachers (file name)" in w["message"]
+
+
+def test_sheets_named_by_category_without_a_category_column(run, tmp_path):
+    from conftest import make_xlsx
+
+    head = ["姓名", "身份证号", "专业技术职务", "最高学历", "调入本校时间"]
+    born = date(1980, 1, 1)
+    path = make_xlsx(tmp_path / "r.xlsx", {
+        "专任教师": [head] + [[f"T{i}", pid(born, i), "高级教师", "本科", date(2010, 1, 1)] for i in range(9)],
+        "行政工勤人员": [head] + [[f"A{i}", pid(born, 100 + i), "无", "大专", date(2010, 1, 1)] for i in range(3)],
+        "兼职教师名单": [["姓名", "工作单位"]] + [[f"P{i}", "x"] for i in range(12)]})
+    data = run("staffing", path, "--as-of", AS_OF.isoformat(), "--format", "json").json()
+    f = data["figures"]
+    assert (f["staff_total"], f["fulltime_teachers"], f["parttime_teachers"]) == (12, 9, 12)
+    assert f["fulltime_teacher_share"] == "0.7500"
+    assert {c["id"]: c["status"] for c in data["checks"]}["staff.fulltime_share"] == "fail"
+    assert not [w for w in data["warnings"] if w["code"] == "no_category"]
+    groups = [w for w in data["warnings"] if w["code"] == "sheet_groups"]
+    assert len(groups) == 1
+    for part in ("[专任教师] → 专任教师 (sheet name)", "[行政工勤人员] → 管理/工勤, not 专任教师 (sheet name)",
+                 "[兼职教师名单] → part-time teachers (sheet name)"):
+        assert part in groups[0]["message"]
+
+
+def test_a_single_sheet_named_teachers_cannot_tell_the_fulltime_share(run, tmp_path):
+    from conftest import make_xlsx
+
+    head = ["姓名", "专业技术职务", "最高学历"]
+    path = make_xlsx(tmp_path / "r.xlsx", {"专任教师": [head] + [[f"T{i}", "高级教师", "本科"] for i in range(5)]})
+    data = run("staffing", path, "--as-of", AS_OF.isoformat(), "--format", "json").json()
+    assert {c["id"]: c["status"] for c in data["checks"]}["staff.fulltime_share"] == "not_applicable"
+
+
+def test_prize_exemption_of_district_2021(staff):
+    young = dict(joined=date(2023, 9, 1), work=date(2020, 8, 1), born=date(1995, 1, 1), title="二级教师")
+    people = teachers(20) + [person(honour="省中小学教师技能大赛二等奖", **young),
+                             person(honour="省中小学教师技能大赛一等奖", **young),
+                             person(honour="省中小学教师技能大赛三等奖", **young)]
+    _, _, checks = staff(people, 30, "--policy", "district-2021", "--hired-since", "2023-01-01")
+    hire = checks["hire.eligibility"]
+    assert (hire["inputs"]["exempt"], hire["inputs"]["fail"]) == (2, 1)
+    exempt = sorted(d["exempt_by"] for d in hire["details"] if d["status"] == "exempt")
+    assert exempt == ["省中小学教师技能大赛一等奖", "省中小学教师技能大赛二等奖"]
+
+
+def test_public_institution_post_categories_and_the_stated_choice(staff):
+    people = teachers(17, category="专业技术岗位") + [person(category="管理岗位"), person(category="工勤技能岗位"),
+                                                   person(category="管理岗位")]
+    _, data, checks = staff(people, 20)
+    f = data["figures"]
+    assert (f["staff_total"], f["fulltime_teachers"]) == (20, 17)
+    assert not [w for w in data["warnings"] if w["code"] == "unknown_category"]
+    assert checks["staff.fulltime_share"]["status"] == "pass"
+    assert "专业技术岗位 is read as 专任教师" in data["definitions"]["post_category"]
+
+
+def test_new_hire_remedy_names_the_ratios_it_would_break(staff):
+    """17 of 20 at 中级+ fails 0.90; the remedy's 10 new hires meet it but take the part-time
+    ratio (20 : 20) and the renewal (4 of 20) out of their rules — the remedy says so, and
+    applying it shows it is true."""
+    recent = dict(joined=date(2023, 9, 1), work=date(2010, 8, 1), born=date(1988, 1, 1), title="一级教师")
+    base = teachers(13, title="一级教师") + teachers(4, **recent) + teachers(3, title="二级教师")
+    _, data, checks = staff(base, 20)
+    assert {k: checks[k]["status"] for k in ("title.mid_senior_share", "staff.parttime_ratio", "staff.renewal_5y")} \
+        == {"title.mid_senior_share": "fail", "staff.parttime_ratio": "pass", "staff.renewal_5y": "pass"}
+    r = data["remedies"]["title.mid_senior_share"]
+    assert r["hire"] == 10
+    assert r["hire_breaks"] == ["staff.parttime_ratio", "staff.renewal_5y"]
+    assert checks["title.mid_senior_share"]["remedy"].endswith(
+        "; the new-hire option would also make the part-time ratio and the five-year renewal ratio fail")
+    after = staff(base + teachers(10, **recent), 20)[2]
+    assert after["title.mid_senior_share"]["status"] == "pass"
+    assert after["staff.parttime_ratio"]["status"] == "fail" and after["staff.renewal_5y"]["status"] == "fail"
+    zh = staff(base, 20, "--lang", "zh")[2]["title.mid_senior_share"]["remedy"]
+    assert zh.endswith("；但新聘方案会使兼职教师比例、五年更新率不再达标")
+    # nothing passing breaks: no note
+    _, data, checks = staff(teachers(17, title="一级教师") + teachers(3, title="二级教师"), 40)
+    assert data["remedies"]["title.mid_senior_share"]["hire_breaks"] == []
+    assert "new-hire option" not in checks["title.mid_senior_share"]["remedy"]

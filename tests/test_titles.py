@@ -216,3 +216,63 @@ def test_exemptions():
     assert T.exemption_hit("市级及以上学科带头人", ["县级学科带头人"], None) is None
     assert T.exemption_hit("市级及以上名师名校长", ["市级名校长"], None)
     assert T.exemption_hit("市级及以上名师名校长", ["区级名师"], None) is None
+
+
+# ----------------------------------------------------------------------------- review fixes
+
+@pytest.mark.parametrize("text,level", [
+    # the unified 中小学 series written short: 中小学高级 ⊃ 小学高级 but is 副高, not the old 小学 中级
+    ("中小学高级", "副高"), ("中小学一级", "中级"), ("中小学二级", "初级"), ("中小学三级", "员级"),
+    ("中小学正高级", "正高"), ("中小学教师高级", "副高"), ("中小学教师一级", "中级"), ("中小学教师二级", "初级"),
+    ("中小学高级职称", "副高"), ("中小学一级职称", "中级"), ("中小学 高级", "副高"), ("中小学高级（已聘）", "副高"),
+    ("中小学数学高级教师", "副高"), ("中小学语文一级", "中级"), ("中小学教师高级教师", "副高"),
+    # … and the old 小学 names keep their lower level
+    ("小学高级", "中级"), ("小学一级", "初级"), ("小学教师高级", "中级"), ("小学语文一级教师", "初级"),
+])
+def test_zhongxiaoxue_short_forms_keep_their_level(text, level):
+    assert T.title_level(text).level == level
+
+
+def test_xiaoxue_alias_never_matches_inside_zhongxiaoxue():
+    """Even without the 中小学 alias, 中小学高级 is not read as 小学高级 (中级): unknown, never a
+    level lower than it is."""
+    table = T._tables()["titles"]
+    level, status, _ = table.match("中小学高级", drop=frozenset({"中小学高级"}))
+    assert (level, status) == (None, "unknown")
+    assert table.match("某小学高级", drop=frozenset())[0] == "中级"  # a 小学 name after any other character
+
+
+@pytest.mark.parametrize("text,cat", [
+    ("专业技术岗位", "专任教师"), ("专业技术岗", "专任教师"), ("专技岗位", "专任教师"), ("管理岗位", "管理"),
+    ("管理岗", "管理"), ("工勤技能岗位", "工勤"), ("工勤技能岗", "工勤"),
+])
+def test_public_institution_post_categories(text, cat):
+    assert T.category_of(text).level == cat
+
+
+@pytest.mark.parametrize("sheet,file,pt,cat,source", [
+    ("Sheet", "兼职教师名单.xlsx", True, None, "file name"),      # a part-time list as its own file
+    ("Sheet1", "/tmp/x/外聘教师.xlsx", True, None, "file name"),
+    ("兼职教师名单", "花名册.xlsx", True, None, "sheet name"),
+    ("在职教职工", "兼职教师名单.xlsx", False, None, None),           # the sheet name decides when it says something
+    ("专任教师", "r.xlsx", False, "专任教师", "sheet name"),
+    ("行政工勤人员", "r.xlsx", False, "管理/工勤", "sheet name"),
+    ("管理人员", "r.xlsx", False, "管理", "sheet name"),
+    ("Sheet", "专任教师.xlsx", False, "专任教师", "file name"),
+    ("教师及行政人员", "r.xlsx", False, None, None),                 # teachers and others: names no group
+    ("教师花名册", "r.xlsx", False, None, None),
+    ("Sheet1", "2024年教职工花名册.xlsx", False, None, None),
+])
+def test_sheet_group_from_sheet_or_file_name(sheet, file, pt, cat, source):
+    g = T.sheet_group(sheet, file)
+    assert (g.parttime, g.category, g.source) == (pt, cat, source)
+
+
+def test_prize_exemption_with_grade_and_above():
+    term = "省中小学教师技能大赛二等奖及以上"
+    for cell in ("省中小学教师技能大赛二等奖", "省中小学教师技能大赛一等奖", "福建省中小学教师技能大赛特等奖",
+                 "省级中小学教师技能大赛 二等奖", "全国中小学教师技能大赛二等奖"):
+        assert T.exemption_hit(term, [None, cell], None), cell
+    for cell in ("省中小学教师技能大赛三等奖", "省中小学教师技能大赛优秀奖", "市中小学教师技能大赛一等奖",
+                 "中小学教师技能大赛一等奖", "省优质课比赛一等奖"):
+        assert T.exemption_hit(term, [cell], None) is None, cell

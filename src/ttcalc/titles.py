@@ -21,8 +21,10 @@ _SEPARATORS = re.compile(r"[/、,;|+&\\\n]+")
 _SUFFIXES = ("专业技术职务", "专业技术职称", "职称", "职务", "毕业")
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _NUM = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
-# 小学数学高级教师 → 小学高级教师: a subject between the stage and the grade (domain.md §1 trap)
-_STAGE_SUBJECT = re.compile(r"^(中小学|中学|小学|幼儿园|小教|中教|幼教)([^\d正高级一二三]{1,6})(正高级|高级|一级|二级|三级)(教师)?$")
+# 小学数学高级教师 → 小学高级教师: a subject between the stage and the grade (domain.md §1 trap).
+# 中小学 comes first and the match is anchored, so 中小学… is never read as 小学…; a "subject"
+# of 教师 (中小学教师高级) is dropped the same way and the stage is kept: 中小学高级 (副高).
+_STAGE_SUBJECT = re.compile(r"^(中小学|中学|小学|幼儿园|小教|中教|幼教)([^\d正高级一二三中小]{1,6})(正高级|高级|一级|二级|三级)(教师)?$")
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,13 @@ class _Table:
             for a in aliases:
                 self.exact[normalise(a)] = level
         self.contains.sort(key=lambda p: -len(p[0]))
+        # 小学… never inside 中小学… (the unified series is not the old 小学 one)
+        self.not_after: dict[str, tuple[str, ...]] = {normalise(k): tuple(v)
+                                                      for k, v in section.get("not_after", {}).items()}
+
+    def _voided(self, s: str, start: int, alias: str) -> bool:
+        return start > 0 and any(alias.startswith(k) and s[start - 1] in before
+                                 for k, before in self.not_after.items())
 
     def match(self, s: str, drop: frozenset = frozenset()) -> tuple[str | None, str, str | None]:
         """(level, status, alias) for a normalised string."""
@@ -86,7 +95,8 @@ class _Table:
                 continue
             start = s.find(alias)
             while start >= 0:
-                hits.append((start, start + len(alias), alias, level))
+                if not self._voided(s, start, alias):
+                    hits.append((start, start + len(alias), alias, level))
                 start = s.find(alias, start + 1)
         if not hits:
             return None, "unknown", None
@@ -296,6 +306,54 @@ def is_parttime_sheet(name: str) -> bool:
     return any(normalise(h) in s for h in sheets["hints"])
 
 
+@dataclass(frozen=True)
+class SheetGroup:
+    """What a sheet's (or its file's) name says of its rows: part-time teachers, or a post
+    category ("管理/工勤" when it names two non-teaching ones), and which name said so."""
+
+    parttime: bool = False
+    category: str | None = None
+    source: str | None = None  # "sheet name" | "file name" | None: the name says nothing
+
+    def describe(self) -> str:
+        if self.parttime:
+            return "part-time teachers"
+        if self.category:
+            return self.category if self.category == "专任教师" else f"{self.category}, not 专任教师"
+        return "full-time staff"
+
+
+def _named_categories(s: str) -> list[str]:
+    v = vocabulary()["sheet_groups"]
+    return [c for c in categories() if any(normalise(h) in s for h in v.get(c, ()))]
+
+
+def sheet_group(sheet: str, file: object = None) -> SheetGroup:
+    """The group a sheet's rows belong to by name: the sheet name first; the file name only when
+    the sheet name says nothing (a part-time list saved as 兼职教师名单.xlsx, sheet "Sheet")."""
+    from pathlib import PurePath
+
+    names = [("sheet name", sheet)]
+    if file is not None:
+        names.append(("file name", PurePath(str(file)).stem))
+    roster_words = [normalise(w) for w in vocabulary()["sheet_groups"]["roster"]]
+    for source, name in names:
+        s = normalise(name)
+        if not s:
+            continue
+        if is_parttime_sheet(s):
+            return SheetGroup(True, None, source)
+        cats = _named_categories(s)
+        others = [c for c in cats if c != "专任教师"]
+        if cats == ["专任教师"]:
+            return SheetGroup(False, "专任教师", source)
+        if others and "专任教师" not in cats and "教师" not in s:
+            return SheetGroup(False, "/".join(others), source)
+        if cats or any(w in s for w in roster_words):
+            return SheetGroup()  # the roster itself, or a name naming teachers and others
+    return SheetGroup()
+
+
 # ------------------------------------------------------------------------------- exemptions
 
 def _rank_of(s: str) -> int | None:
@@ -304,6 +362,38 @@ def _rank_of(s: str) -> int | None:
         if any(normalise(w) in s for w in words):
             best = i
     return best
+
+
+def _prize_hit(head: str, cells: list[str]) -> str | None:
+    """"省中小学教师技能大赛二等奖" (+ 及以上): a cell naming the same contest with a prize of that
+    grade or higher, at that level or higher (省 → 省, 全国)."""
+    grades = vocabulary()["titles"]["honours"]["prize_ranks"]
+    found = [(i, normalise(w)) for i, words in enumerate(grades) for w in words if head.endswith(normalise(w))]
+    if not found:
+        return None
+    needed, word = max(found, key=lambda f: len(f[1]))
+    contest = head[: -len(word)]
+    levels = sorted((normalise(w) for words in vocabulary()["titles"]["honours"]["ranks"] for w in words),
+                    key=len, reverse=True)
+    region = next((w for w in levels if contest.startswith(w)), "")
+    core = contest[len(region):]
+    region_needed = _rank_of(region) if region else None
+    if not core:
+        return None
+    for cell in cells:
+        at = cell.find(core)
+        if at < 0:
+            continue
+        after = cell[at + len(core):]
+        got = [i for i, words in enumerate(grades) for w in words if after.startswith(normalise(w))]
+        if not got or max(got) < needed:
+            continue
+        if region_needed is not None:
+            rank = _rank_of(cell[:at])
+            if rank is None or rank < region_needed:
+                continue
+        return cell
+    return None
 
 
 def exemption_hit(term: str, texts: list[object], education: str | None) -> str | None:
@@ -320,6 +410,8 @@ def exemption_hit(term: str, texts: list[object], education: str | None) -> str 
     if "及以上" not in t:
         return None
     head, rest = t.split("及以上", 1)
+    if not rest:
+        return _prize_hit(head, cells)
     needed = _rank_of(head)
     if needed is None or not rest:
         return None

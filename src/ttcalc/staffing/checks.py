@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ..rules import FAIL, from_rule, judge, not_applicable
+from ..rules import FAIL, PASS, from_rule, judge, meets, not_applicable
 from .people import Roster
 from .remedies import _remedy, count_remedy
 
@@ -20,7 +20,7 @@ RATIO_CHECKS = (  # check id, rule id, numerator, denominator
 
 def ratio_checks(profile, calc: dict, roster: Roster, lang: str, remedies: dict) -> list:
     c = calc["counts"]
-    out = []
+    out, judged = [], {}
     for check_id, rule_id, num_key, den_key in RATIO_CHECKS:
         rule = profile.get(rule_id)
         if rule is None:
@@ -44,8 +44,61 @@ def ratio_checks(profile, calc: dict, roster: Roster, lang: str, remedies: dict)
                                  "join_date_missing": c["join_missing"]})
         if check.status == FAIL:
             check.remedy, remedies[check_id] = _remedy(check_id, num, den, rule, lang)
+        judged[check_id] = (check, rule, num_key, den_key)
         out.append(check)
+    _hire_side_effects(judged, c, lang, remedies)
     return out
+
+
+# What each new hire of a remedy adds to the counts: a full-time teacher in post (staff_total,
+# fulltime_teachers) who joins now, so within the five-year window (hires_5y), with the title
+# the remedy asks for (a "mid-level or senior" hire is taken at 中级, the least it allows).
+_HIRE_ADDS = {
+    "title.mid_senior_share": ("staff_total", "fulltime_teachers", "hires_5y", "title_mid_senior"),
+    "title.senior_share": ("staff_total", "fulltime_teachers", "hires_5y", "title_mid_senior", "title_senior"),
+    "staff.fulltime_share": ("staff_total", "fulltime_teachers", "hires_5y"),
+    "staff.renewal_5y": ("staff_total", "fulltime_teachers", "hires_5y"),
+}
+# Checks a remedy's hires leave undecided: their title is not said.
+_HIRE_UNSAID = {"staff.fulltime_share": ("title.mid_senior_share", "title.senior_share"),
+                "staff.renewal_5y": ("title.mid_senior_share", "title.senior_share")}
+_NAMES = {  # (zh, en), without digits: a remedy's numbers are its people
+    "staff.fulltime_share": ("专任教师占比", "the full-time teacher share"),
+    "title.mid_senior_share": ("中级及以上职称比例", "the mid-level-or-senior title share"),
+    "title.senior_share": ("高级职称比例", "the senior title share"),
+    "staff.parttime_ratio": ("兼职教师比例", "the part-time ratio"),
+    "staff.renewal_5y": ("五年更新率", "the five-year renewal ratio"),
+}
+
+
+def _hire_side_effects(judged: dict, counts: dict, lang: str, remedies: dict) -> None:
+    """A remedy is computed for its own ratio alone; its "N new hires" option changes the
+    denominators of the others.  Name the ratios that pass now and would fail after those hires
+    (remedies[id]["hire_breaks"]) and say so in the remedy text."""
+    for check_id, adds in _HIRE_ADDS.items():
+        if check_id not in judged or check_id not in remedies:
+            continue
+        check = judged[check_id][0]
+        x = remedies[check_id].get("hire")
+        if check.status != FAIL or not x:
+            continue
+        after = {k: v + x if k in adds and v is not None else v for k, v in counts.items()
+                 if isinstance(v, int) or v is None}
+        breaks = []
+        for other, (oc, rule, num_key, den_key) in judged.items():
+            if other == check_id or oc.status != PASS or other in _HIRE_UNSAID.get(check_id, ()):
+                continue
+            num, den = after.get(num_key), after.get(den_key)
+            if num is None or not den:
+                continue
+            if not meets(Fraction(num, den), rule):
+                breaks.append(other)
+        remedies[check_id]["hire_breaks"] = breaks
+        if breaks and check.remedy:
+            zh = lang == "zh"
+            names = [_NAMES[b][0 if zh else 1] for b in breaks]
+            check.remedy += (f"；但新聘方案会使{'、'.join(names)}不再达标" if zh else
+                             f"; the new-hire option would also make {' and '.join(names)} fail")
 
 
 def graduate_check(profile, calc: dict, lang: str, remedies: dict):

@@ -16,8 +16,15 @@ DEFINITIONS = {
                    "not those with a leave date (调出时间) on or before as-of, not those who join after as-of",
     "fulltime_teachers": "专任教师: staff_total rows whose post category (岗位类别) is 专任教师",
     "parttime_teachers": "兼职教师: part-time teachers in post at as-of — every row of a sheet named like "
-                         "兼职教师名单, or a row whose 专职/兼职 column says 兼职/外聘 (a part-time row counts as a "
-                         "teacher unless its 岗位类别 says otherwise)",
+                         "兼职教师名单 (or, when the sheet's name says nothing, e.g. \"Sheet\", of a file so named), "
+                         "or a row whose 专职/兼职 column says 兼职/外聘 (a part-time row counts as a teacher unless its "
+                         "岗位类别 says otherwise)",
+    "post_category": "岗位类别 from its column: 专任教师, 管理 (管理岗位, 行政), 教辅, 工勤 (工勤技能岗位); "
+                     "ttcalc's choice: the public-institution category 专业技术岗位 is read as 专任教师, since in a "
+                     "school (a teacher-training school included) the 专业技术 posts are the teaching posts — "
+                     "教辅 staff on 专业技术 posts must be marked 教辅 to be counted apart; a sheet with no 岗位类别 "
+                     "column takes the category its sheet name (else its file name) gives (专任教师, 行政工勤人员 "
+                     "…), and a warning lists which sheet was read as which group",
     "fulltime_teacher_share": "fulltime_teachers ÷ staff_total",
     "title_mid_senior_share": "full-time teachers whose title level is 中级 or above ÷ fulltime_teachers",
     "title_senior_share": "full-time teachers whose title level is 副高 or above (高级) ÷ fulltime_teachers",
@@ -44,7 +51,10 @@ DEFINITIONS = {
                         "the join date; missing data makes that condition \"unknown\" (listed, not a pass); a "
                         "holder of an exemption of the profile is reported \"exempt by …\" and does not fail the check",
     "remedy": "the smallest whole number of people that makes the ratio meet its rule, exactly: promote (the "
-              "denominator stays), or fewer of the others, or new hires who count in both",
+              "denominator stays), or fewer of the others, or new hires who count in both; each ratio's remedy is "
+              "computed for that ratio alone, and where its new hires (full-time teachers joining now, at the "
+              "least title the remedy asks for) would make another ratio that passes fail, the remedy says so "
+              "(remedies[…].hire_breaks)",
 }
 
 

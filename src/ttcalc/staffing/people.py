@@ -97,30 +97,42 @@ def read_roster(dataset, as_of: date) -> Roster:
         if counts[code] <= WARN_CAP:
             warnings.append({"code": code, **where, "message": message})
 
-    persons, full_sheets = [], []
+    persons, full_sheets, named, groups = [], [], [], []
     for s in dataset.used:
-        pt_sheet = T.is_parttime_sheet(s.sheet)
+        group = T.sheet_group(s.sheet, s.file)
         cols = set(s.data.column_names)
-        if not pt_sheet:
-            full_sheets.append(cols)
-            if "category" not in cols:
+        if group.source and (group.parttime or "category" not in cols):
+            named.append(f"{s.file} [{s.sheet}] → {group.describe()} ({group.source})")
+        groups.append((s, group))
+        if not group.parttime:
+            full_sheets.append(cols | ({"category_named"} if group.category and "category" not in cols else set()))
+            if "category" not in cols and not group.category:
                 warnings.append({"code": "no_category", "file": str(s.file), "sheet": s.sheet, "row": None,
                                  "message": "no 岗位类别 column: every full-time row is counted as 专任教师"})
         for rec in s.data.to_pylist():
             if rec["_skip"] is not None:
                 continue
-            persons.append(_person(s, rec, pt_sheet, cols, as_of, warn))
+            persons.append(_person(s, rec, group, cols, as_of, warn))
+    if named:  # once: which sheets their (or their file's) name put in which group
+        rest = [f"{s.file} [{s.sheet}] → {g.describe()}" for s, g in groups if not g.source]
+        warnings.append({"code": "sheet_groups", "file": None, "sheet": None, "row": None,
+                         "message": "sheets read as a group by their name (where no 专职/兼职 or 岗位类别 cell says "
+                                    "otherwise): " + "; ".join(named + rest)})
     for code, n in counts.items():
         if n > WARN_CAP:
             warnings.append({"code": code, "file": None, "sheet": None, "row": None,
                              "message": f"{n - WARN_CAP} more rows with the warning {code}"})
-    # a field no full-time sheet has cannot be counted; a sheet without 岗位类别 distorts the share
+    # a field no full-time sheet has cannot be counted; a sheet without 岗位类别 distorts the share;
+    # sheets named 专任教师 with no sheet of other staff and no 岗位类别 column cannot tell the share either
     missing = {f for f in ("join", "leave", "title", "education") if not any(f in c for c in full_sheets)}
-    missing |= {"category"} if any("category" not in c for c in full_sheets) else set()
+    named_only = not any("category" in c for c in full_sheets) and \
+        all(g.category in (None, TEACHER) for _, g in groups if not g.parttime)
+    if any("category" not in c and "category_named" not in c for c in full_sheets) or named_only:
+        missing.add("category")
     return Roster(persons, warnings, missing)
 
 
-def _person(s, rec: dict, pt_sheet: bool, cols: set, as_of: date, sheet_warn) -> Person:
+def _person(s, rec: dict, group: T.SheetGroup, cols: set, as_of: date, sheet_warn) -> Person:
     where = {"file": str(s.file), "sheet": s.sheet, "row": rec["_row"]}
     p = Person(str(s.file), s.sheet, rec["_row"], rec.get("name"), rec.get("unit"))
 
@@ -128,11 +140,13 @@ def _person(s, rec: dict, pt_sheet: bool, cols: set, as_of: date, sheet_warn) ->
         sheet_warn(code, where, message)
         p.flags.append((message, None, None))
 
-    # 专职 / 兼职: the row's employment column, else a 兼职 word in its category, else the sheet
+    # 专职 / 兼职: the row's employment column, else a 兼职 word in its category, else the sheet's
+    # (or its file's) name
+    pt_sheet = group.parttime
     emp = T.employment_of(rec.get("employment"))
     if emp.level is None and emp.status != "blank":
         warn("unknown_employment", where, f"专职/兼职 {emp.text!r} not recognised: "
-             f"taken as {'part-time (sheet name)' if pt_sheet else 'full-time'}")
+             f"taken as {f'part-time ({group.source})' if pt_sheet else 'full-time'}")
     if emp.level is None:
         emp = T.employment_of(rec.get("category"))
     p.parttime = emp.level == "兼职" if emp.level else pt_sheet
@@ -141,7 +155,9 @@ def _person(s, rec: dict, pt_sheet: bool, cols: set, as_of: date, sheet_warn) ->
     cat = T.category_of(p.category_raw)
     if cat.level:
         p.category = cat.level
-    elif "category" not in cols or p.parttime and cat.status == "blank":
+    elif "category" not in cols:
+        p.category = TEACHER if p.parttime else group.category or TEACHER
+    elif p.parttime and cat.status == "blank":
         p.category = TEACHER
     else:
         p.category = TEACHER if p.parttime else None
