@@ -18,6 +18,7 @@ from .clean import fen_str, parse_decimal, to_fen
 from .errors import InputError
 from .policy import load_profile
 from .report import Report, inputs_block, policy_block
+from .safeio import check_output, refuse_existing
 from .rules import FAIL, PASS, from_rule, judge, not_applicable, ratio_str
 
 DEFINITIONS = {
@@ -71,7 +72,7 @@ def sum_payroll(dataset) -> Payroll:
     import numpy as np
     import pyarrow.compute as pc
 
-    from .money import column_fen
+    from .money import column_fen, refuse_bad
 
     pay = Payroll()
     for s in dataset.used:
@@ -83,14 +84,14 @@ def sum_payroll(dataset) -> Payroll:
         have = np.zeros(data.num_rows, dtype=bool)
         if gross_col:
             fen, have, bad, subfen = column_fen(data[gross_col], s.scale(gross_col))
-            _bad_cells(s, data, used, bad, gross_col)
+            refuse_bad(s, used, bad, gross_col)
             _subfen(pay, s, data, used, subfen, gross_col)
         missing = used & ~have
         if comp_cols and missing.any():
             comp_total = np.zeros(data.num_rows, dtype=np.int64)
             for col in comp_cols:
                 cf, _present, bad, subfen = column_fen(data[col], s.scale(col))
-                _bad_cells(s, data, missing, bad, col)
+                refuse_bad(s, missing, bad, col)
                 _subfen(pay, s, data, missing, subfen, col)
                 comp_total += cf
             fen = np.where(missing, comp_total, fen)
@@ -110,14 +111,6 @@ def sum_payroll(dataset) -> Payroll:
         _by_unit(pay, s, data, fen, used)
     _tally(pay)
     return pay
-
-
-def _bad_cells(s, data, mask, bad, col) -> None:
-    rows = data["_row"].to_numpy()
-    for i, text in bad:
-        if mask[i]:
-            raise InputError(f"{s.file} [{s.sheet}] row {int(rows[i])}, column {s.header_of(col)}: "
-                             f"expected an amount in yuan, got {text[:30]!r}")
 
 
 def _subfen(pay, s, data, mask, subfen, col) -> None:
@@ -187,13 +180,8 @@ def run(files: list[str], policy: str = "quangang-2022", as_of: date | None = No
     as_of = as_of or date.today()
     profile = load_profile(policy)
     budgeted_fen, to_school_fen = _budget_inputs(budgeted, to_school)
-    if output is not None:
-        from .safeio import refuse_inputs
-        from .grid import expand
-
-        refuse_inputs(Path(output), expand(files))
-        if Path(output).exists() and not overwrite:
-            raise InputError(f"{output}: already exists; add --overwrite to replace it")
+    check_output(output, files)
+    refuse_existing(output, overwrite)
     dataset = reader.read(files, "payroll", maps, sheets, progress, keep=KEEP)
     pay = sum_payroll(dataset)
     report = Report("budget", as_of)
@@ -223,13 +211,11 @@ def _budget_inputs(budgeted: str | None, to_school: str | None) -> tuple[int | N
 
 
 def _budget_sheet(path: Path) -> tuple[int, int | None]:
-    import tomllib
-    from importlib.resources import files as package_files
-
     from .clean import squash
+    from .fields import data as field_data
     from .grid import sheets as grid_sheets
 
-    words = tomllib.loads((package_files("ttcalc") / "data" / "fields.toml").read_text(encoding="utf-8"))["budget_sheet"]
+    words = field_data()["budget_sheet"]
     found: dict[str, int] = {}
     for grid in grid_sheets(path):
         for row in grid.table.slice(0, 200).to_pylist():

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from .errors import InputError
+from .safeio import refuse_existing
 from .report import Report
 from .rules import not_applicable
 
@@ -43,8 +44,7 @@ def run(payroll: list[str] | None = None, roster: list[str] | None = None, hours
             raise InputError(f"--output-dir {output_dir}: no such folder")
         paths = output_paths(output_dir, as_of, parts)
         for p in paths.values():
-            if p.exists() and not overwrite:
-                raise InputError(f"{p}: already exists; add --overwrite to replace it")
+            refuse_existing(p, overwrite)
     report = Report("check", as_of)
     for part in PARTS:
         files = given[part]

@@ -39,23 +39,24 @@ class Schema:
 
 
 @cache
-def _data() -> dict:
+def data() -> dict:
+    """data/fields.toml, parsed once."""
     return tomllib.loads((files("ttcalc") / "data" / "fields.toml").read_text(encoding="utf-8"))
 
 
 @cache
 def schema(kind: str) -> Schema:
-    data = _data()
+    table = data()
     fields = {
         name: Field(name, spec["type"], tuple(_key(a) for a in spec["aliases"] + spec.get("exact", [])),
                     spec.get("many", False), spec.get("dominant", False),
                     tuple(_key(a) for a in spec.get("exact", [])))
-        for name, spec in data[kind].items()
+        for name, spec in table[kind].items()
     }
-    groups = {k: tuple(_key(a) for a in v) for k, v in data["groups"].items() if k in fields}
-    return Schema(kind, fields, groups, tuple(tuple(r) for r in data["required"][kind]),
-                  tuple(data["skip_words"]["total"]), tuple(data["skip_words"]["note"]),
-                  tuple(data["skip_words"]["total_patterns"]), tuple(data["skip_words"]["year_sheets"]))
+    groups = {k: tuple(_key(a) for a in v) for k, v in table["groups"].items() if k in fields}
+    return Schema(kind, fields, groups, tuple(tuple(r) for r in table["required"][kind]),
+                  tuple(table["skip_words"]["total"]), tuple(table["skip_words"]["note"]),
+                  tuple(table["skip_words"]["total_patterns"]), tuple(table["skip_words"]["year_sheets"]))
 
 
 def _key(text: str) -> str:

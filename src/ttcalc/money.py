@@ -77,3 +77,15 @@ def _numeric_fen(values):
         fen[i] = to_fen(exact)
         subfen.append(int(i))
     return fen, present, [], subfen
+
+
+def refuse_bad(sheet, mask, bad: list[tuple[int, str]], column: str) -> None:
+    """An unreadable amount on a row that counts stops the run: a total must not silently
+    leave it out.  The message names file, sheet, row and column, never the person."""
+    from .errors import InputError
+
+    rows = sheet.data["_row"].to_numpy()
+    for i, text in bad:
+        if mask[i]:
+            raise InputError(f"{sheet.file} [{sheet.sheet}] row {int(rows[i])}, column {sheet.header_of(column)}: "
+                             f"expected an amount in yuan, got {text[:30]!r}")

@@ -11,7 +11,7 @@ import pyarrow.compute as pc
 
 from . import reader
 from .clean import fen_str
-from .money import column_fen
+from .money import column_fen, refuse_bad
 from .rules import FAIL, PASS, from_rule, not_applicable
 
 
@@ -31,12 +31,12 @@ def check_public_funds(files: list[str], rule, lang: str, report) -> list:
     for s in dataset.used:
         used = pc.is_null(s.data["_skip"]).to_numpy(zero_copy_only=False)
         budget, _, bad, _ = column_fen(s.data["budget"], s.scale("budget"))
-        _raise_bad(s, used, bad, "budget")
+        refuse_bad(s, used, bad, "budget")
         spent = None
         if s.column("spent"):
             has_spent = True
             spent, present, bad, _ = column_fen(s.data["spent"], s.scale("spent"))
-            _raise_bad(s, used, bad, "spent")
+            refuse_bad(s, used, bad, "spent")
         names = s.data["unit"].to_pylist()
         for i in np.flatnonzero(used):
             entry = units.setdefault(names[i].strip(), [0, 0])
@@ -69,13 +69,3 @@ def check_public_funds(files: list[str], rule, lang: str, report) -> list:
         check.remedy = (f"{len(short)} 个单位培训支出不足，合计缺口 ¥{total / 100:,.2f}" if lang == "zh"
                         else f"{len(short)} units spend too little on training: ¥{total / 100:,.2f} short in all")
     return [check]
-
-
-def _raise_bad(s, used, bad, col) -> None:
-    from .errors import InputError
-
-    rows = s.data["_row"].to_pylist()
-    for i, text in bad:
-        if used[i]:
-            raise InputError(f"{s.file} [{s.sheet}] row {rows[i]}, column {s.header_of(col)}: "
-                             f"expected an amount in yuan, got {text[:30]!r}")

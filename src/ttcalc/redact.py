@@ -86,11 +86,10 @@ def _header_words() -> frozenset:
     global _HEADERS
     if _HEADERS is None:
         try:
-            import tomllib
-            from importlib.resources import files
+            from .fields import data
 
-            data = tomllib.loads((files("ttcalc") / "data" / "fields.toml").read_text(encoding="utf-8"))
-            _HEADERS = frozenset(a for kind in data.values() for f in kind.values() for a in f.get("aliases", []))
+            _HEADERS = frozenset(a for kind in data().values() for f in kind.values()
+                                 if isinstance(f, dict) for a in f.get("aliases", []))
         except Exception:  # noqa: BLE001 — only a refinement of the guess
             _HEADERS = frozenset()
     return _HEADERS

@@ -23,6 +23,22 @@ def refuse_inputs(output: Path, inputs: list[Path]) -> None:
             continue
 
 
+def check_output(output: Path | None, inputs: list[str]) -> None:
+    """Before any work is done: an output path must not be one of the inputs (folders and
+    globs expanded)."""
+    if output is None:
+        return
+    from .grid import expand
+
+    refuse_inputs(Path(output), expand(list(inputs)))
+
+
+def refuse_existing(output: Path | None, overwrite: bool) -> None:
+    """An existing output is replaced only with --overwrite."""
+    if output is not None and Path(output).exists() and not overwrite:
+        raise InputError(f"{output}: already exists; add --overwrite to replace it")
+
+
 @contextmanager
 def atomic_path(target: Path, overwrite: bool = False) -> Iterator[Path]:
     """Yield a temporary path in the target's folder; rename it onto the target on success."""

@@ -7,8 +7,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from ..safeio import check_output, refuse_existing
 from .. import reader
-from ..errors import InputError
 from ..policy import load_profile
 from ..report import Report, inputs_block, policy_block
 from .checks import Ctx, all_checks
@@ -26,13 +26,8 @@ def run(files: list[str], policy: str = "wenzhou-2012", as_of: date | None = Non
     as_of = as_of or date.today()
     profile = load_profile(policy)
     cyc = cycle_for(profile, as_of, cycle)
-    if output is not None:
-        from ..grid import expand
-        from ..safeio import refuse_inputs
-
-        refuse_inputs(Path(output), expand(files) + (expand(list(roster)) if roster else []))
-        if Path(output).exists() and not overwrite:
-            raise InputError(f"{output}: already exists; add --overwrite to replace it")
+    check_output(output, list(files) + list(roster or []))
+    refuse_existing(output, overwrite)
     dataset = reader.read(files, "hours", maps, sheets)
     warn = _Warn()
     rows = read_ledger(dataset, profile, cyc, warn)

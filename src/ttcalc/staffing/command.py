@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from ..safeio import check_output, refuse_existing
 from .. import reader
 from .. import titles as T
 from ..errors import InputError
@@ -72,13 +73,8 @@ def run(files: list[str], policy: str = "quangang-2022", as_of: date | None = No
     command)."""
     as_of = as_of or date.today()
     profile = load_profile(policy)
-    if output is not None:
-        from ..grid import expand
-        from ..safeio import refuse_inputs
-
-        refuse_inputs(Path(output), expand(files))
-        if Path(output).exists() and not overwrite:
-            raise InputError(f"{output}: already exists; add --overwrite to replace it")
+    check_output(output, files)
+    refuse_existing(output, overwrite)
     if hired_since is not None and hired_since > as_of:
         raise InputError(f"--hired-since {hired_since.isoformat()} is after --as-of {as_of.isoformat()}")
     dataset = reader.read(files, "roster", maps, sheets)
