@@ -60,7 +60,7 @@ def payroll_xlsx(rows: int) -> Path:
         return path
     import xlsxwriter
 
-    from ttcalc.idcard import check_char
+    from ttcalc.cells.idcard import check_char
 
     OUT.mkdir(exist_ok=True)
     tmp = path.with_suffix(".tmp.xlsx")
@@ -148,7 +148,7 @@ def school_folder(schools: int, rows: int) -> Path:
         return folder
     import xlsxwriter
 
-    from ttcalc.idcard import check_char
+    from ttcalc.cells.idcard import check_char
 
     tmp = folder.with_name(folder.name + ".tmp")
     tmp.mkdir(parents=True, exist_ok=True)
@@ -174,7 +174,7 @@ def big_csv(rows: int) -> Path:
         return path
     import csv
 
-    from ttcalc.idcard import check_char
+    from ttcalc.cells.idcard import check_char
 
     OUT.mkdir(exist_ok=True)
     tmp = path.with_suffix(".tmp")

@@ -7,8 +7,8 @@ import csv
 
 import pytest
 
-import ttcalc.bigfiles as bigfiles
-from ttcalc.idcard import check_char
+import ttcalc.read.bigfiles as bigfiles
+from ttcalc.cells.idcard import check_char
 
 
 def _id(i: int) -> str:

@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ttcalc.clean import parse_date, parse_decimal, to_fen, years_between
-from ttcalc.idcard import check_char, parse_id, validate_array
-from ttcalc.money import column_fen
+from ttcalc.cells.dates import parse_date, years_between
+from ttcalc.cells.money import parse_decimal, to_fen
+from ttcalc.cells.idcard import check_char, parse_id, validate_array
+from ttcalc.cells.money import column_fen
 
 FULL = str.maketrans("0123456789.,", "０１２３４５６７８９．，")
 amounts = st.decimals(min_value=Decimal("-99999999.99"), max_value=Decimal("99999999.99"), places=2,

@@ -76,12 +76,12 @@ def test_bad_options(run, xlsx):
 
 
 def test_internal_error_exit_3_without_traceback(run, xlsx, monkeypatch):
-    import ttcalc.budget
+    import ttcalc.budget.command
 
     def boom(*a, **k):
         raise RuntimeError("kaput")
 
-    monkeypatch.setattr(ttcalc.budget, "sum_payroll", boom)
+    monkeypatch.setattr(ttcalc.budget.command, "sum_payroll", boom)
     path = xlsx("ok.xlsx", {"S": [["姓名", "应发"], ["甲", 1]]})
     out = run("budget", path)
     assert out.code == 3 and "Traceback" not in out.stderr

@@ -12,7 +12,7 @@ import pytest
 from conftest import SAMPLES
 from ttcalc.hours import run as hours_run
 from ttcalc.hours.courses import classify
-from ttcalc.idcard import check_char
+from ttcalc.cells.idcard import check_char
 
 
 def pid(n: int, born: str = "19800101") -> str:

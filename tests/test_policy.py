@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from ttcalc.errors import InputError
-from ttcalc.policy import DEFAULT_PROFILE, NUMERIC_UNITS, RULE_ID, builtin_ids, load_profile
-from ttcalc.render.policy import render_list, render_show, requirement
+from ttcalc.core.errors import InputError
+from ttcalc.policy.profile import DEFAULT_PROFILE, NUMERIC_UNITS, RULE_ID, builtin_ids, load_profile
+from ttcalc.output.render.policy import render_list, render_show, requirement
 
 BUILTINS = ["district-2021", "hebei-2013", "quangang-2022", "shanxi-2023", "wenzhou-2012"]
 

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from ttcalc.cli import app
-from ttcalc.idcard import check_char
+from ttcalc.cells.idcard import check_char
 
 RUNNER = CliRunner()
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from ttcalc.idcard import check_char
+from ttcalc.cells.idcard import check_char
 
 # ------------------------------------------------------------------ builders
 
@@ -194,7 +194,7 @@ def test_csv_size_cap(tmp_path, run, monkeypatch):
 
 
 def test_limits_defaults_pass_a_million_rows_by_twenty_columns():
-    from ttcalc import limits
+    from ttcalc.read import limits
 
     lim = limits.current()
     limits.check_cells(Path("big.xlsx"), "工资表", 1_000_000, 20, lim)
@@ -205,9 +205,9 @@ def test_xls_dimension_estimate_applies_the_cell_cap(run, monkeypatch):
     xls = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "robust" / "sheetjs__merge_cells.xls"
     if not xls.exists():
         pytest.skip("needs the robustness corpus for a legacy .xls file")
-    from ttcalc import limits
+    from ttcalc.read import extent
 
-    dims = limits.xls_dimensions(xls)
+    dims = extent.xls_dimensions(xls)
     assert dims and all(r > 0 and c > 0 for r, c in dims.values())
     monkeypatch.setenv("TTCALC_MAX_CELLS", "2")
     r = run("inspect", xls)
@@ -247,7 +247,7 @@ def test_entity_in_the_workbook_part_is_refused_by_the_defused_parser(tmp_path, 
 def test_openpyxl_parses_with_defusedxml(tmp_path):
     from defusedxml import DefusedXmlException
 
-    from ttcalc import limits
+    from ttcalc.read import limits
 
     openpyxl = limits.safe_openpyxl()
     assert openpyxl.DEFUSEDXML or openpyxl.LXML
@@ -304,7 +304,7 @@ def test_existing_output_is_replaced_only_with_overwrite(tmp_path, run):
 
 @pytest.mark.parametrize("error", [KeyboardInterrupt, RuntimeError])
 def test_interrupted_write_leaves_the_old_file_and_no_temp_file(tmp_path, run, monkeypatch, error):
-    import ttcalc.workbook.budget as book_mod
+    import ttcalc.output.workbook.budget as book_mod
 
     book = payroll_xlsx(tmp_path / "in.xlsx")
     out = tmp_path / "out.xlsx"
@@ -321,7 +321,7 @@ def test_interrupted_write_leaves_the_old_file_and_no_temp_file(tmp_path, run, m
 
 
 def test_atomic_path_keeps_the_old_file_on_any_exception(tmp_path):
-    from ttcalc.safeio import atomic_path
+    from ttcalc.output.safeio import atomic_path
 
     target = tmp_path / "report.csv"
     target.write_text("old", encoding="utf-8")
@@ -393,7 +393,7 @@ def test_csv_output_never_starts_a_cell_with_a_formula_character(tmp_path, run):
 
 
 def test_render_csv_prefixes_formula_text():
-    from ttcalc.render.report import safe_cell, to_csv
+    from ttcalc.output.render.report import safe_cell, to_csv
 
     for text in HOSTILE + ["=1+1", "\t=x", "\r=x"]:
         assert safe_cell(text) == "'" + text
@@ -463,9 +463,10 @@ def test_redact_masks_names_and_ids_in_every_format(tmp_path, run, command, book
 def test_redact_report_covers_every_part():
     from datetime import date
 
-    from ttcalc.redact import mask_name, redact_report
-    from ttcalc.report import Report
-    from ttcalc.rules import Check
+    from ttcalc.cells.privacy import mask_name
+    from ttcalc.output.redact import redact_report
+    from ttcalc.core.report import Report
+    from ttcalc.policy.rules import Check
 
     pid = person_id(7)
     report = Report("hours", date(2024, 12, 31))
@@ -555,7 +556,7 @@ def test_stderr_is_restored_after_readers_in_threads(tmp_path):
     read on every core) must leave descriptor 2 as it was."""
     import threading
 
-    from ttcalc.grid import sheets
+    from ttcalc.read.files import sheets
 
     book = payroll_xlsx(tmp_path / "p.xlsx")
     junk = tmp_path / "junk.xls"
@@ -578,7 +579,7 @@ def test_stderr_is_restored_after_readers_in_threads(tmp_path):
 
 
 def test_clean_message_is_one_line_without_ids_or_escapes():
-    from ttcalc.redact import clean_message
+    from ttcalc.cells.privacy import clean_message
 
     pid = PEOPLE[0][1]
     msg = clean_message(f"p.csv row 3, column 应发合计: got '{pid}'\n\x1b[31mred\x00\tend")

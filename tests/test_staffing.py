@@ -9,8 +9,8 @@ from fractions import Fraction
 
 import pytest
 
-from ttcalc.idcard import check_char
-from ttcalc.policy import load_profile
+from ttcalc.cells.idcard import check_char
+from ttcalc.policy.profile import load_profile
 from ttcalc.staffing import run as staffing_run
 from ttcalc.staffing.hires import _condition
 from ttcalc.staffing.people import Person, _birth, minus_years, whole_years

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ttcalc import titles as T
+from ttcalc.cells.exemptions import exemption_hit
+from ttcalc.cells import titles as T
 
 # domain.md §1, every string of the table, by level ("none" = no title level)
 DOMAIN_TABLE = {
@@ -206,16 +207,16 @@ def test_parttime_sheet_names(name, pt):
 # ----------------------------------------------------------------------------- exemptions
 
 def test_exemptions():
-    assert T.exemption_hit("特级教师", ["特级教师"], "本科") == "特级教师"
-    assert T.exemption_hit("特级教师", [None, "高级教师"], "本科") is None
-    assert T.exemption_hit("教学名师", ["省级教学名师"], None) == "教学名师"
-    assert T.exemption_hit("研究生", [], "研究生") == "研究生学历"
-    assert T.exemption_hit("研究生", [], "本科") is None
-    assert T.exemption_hit("市级及以上学科带头人", ["泉州市级学科带头人"], None)
-    assert T.exemption_hit("市级及以上学科带头人", ["省级学科带头人"], None)
-    assert T.exemption_hit("市级及以上学科带头人", ["县级学科带头人"], None) is None
-    assert T.exemption_hit("市级及以上名师名校长", ["市级名校长"], None)
-    assert T.exemption_hit("市级及以上名师名校长", ["区级名师"], None) is None
+    assert exemption_hit("特级教师", ["特级教师"], "本科") == "特级教师"
+    assert exemption_hit("特级教师", [None, "高级教师"], "本科") is None
+    assert exemption_hit("教学名师", ["省级教学名师"], None) == "教学名师"
+    assert exemption_hit("研究生", [], "研究生") == "研究生学历"
+    assert exemption_hit("研究生", [], "本科") is None
+    assert exemption_hit("市级及以上学科带头人", ["泉州市级学科带头人"], None)
+    assert exemption_hit("市级及以上学科带头人", ["省级学科带头人"], None)
+    assert exemption_hit("市级及以上学科带头人", ["县级学科带头人"], None) is None
+    assert exemption_hit("市级及以上名师名校长", ["市级名校长"], None)
+    assert exemption_hit("市级及以上名师名校长", ["区级名师"], None) is None
 
 
 # ----------------------------------------------------------------------------- review fixes
@@ -272,7 +273,7 @@ def test_prize_exemption_with_grade_and_above():
     term = "省中小学教师技能大赛二等奖及以上"
     for cell in ("省中小学教师技能大赛二等奖", "省中小学教师技能大赛一等奖", "福建省中小学教师技能大赛特等奖",
                  "省级中小学教师技能大赛 二等奖", "全国中小学教师技能大赛二等奖"):
-        assert T.exemption_hit(term, [None, cell], None), cell
+        assert exemption_hit(term, [None, cell], None), cell
     for cell in ("省中小学教师技能大赛三等奖", "省中小学教师技能大赛优秀奖", "市中小学教师技能大赛一等奖",
                  "中小学教师技能大赛一等奖", "省优质课比赛一等奖"):
-        assert T.exemption_hit(term, [cell], None) is None, cell
+        assert exemption_hit(term, [cell], None) is None, cell

@@ -1,3 +1,3 @@
-from .cli import main
+from ttcalc.cli import main
 
 main()

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from .errors import InputError
-from .safeio import refuse_existing
-from .report import Report
-from .rules import not_applicable
+from ttcalc.core.errors import InputError
+from ttcalc.output.safeio import refuse_existing
+from ttcalc.core.report import Report
+from ttcalc.policy.rules import not_applicable
 
 # The checks each part would emit, listed as not_applicable when its input is not given.
 PARTS = {
@@ -61,16 +61,16 @@ def run(payroll: list[str] | None = None, roster: list[str] | None = None, hours
 def _run_part(part, files, policy, hours_policy, as_of, budgeted, to_school, output, overwrite, lang, progress,
               roster, redact):
     if part == "budget":
-        from . import budget
+        from ttcalc.budget import command as budget
 
         return budget.run(files, policy=policy, as_of=as_of, budgeted=budgeted, to_school=to_school,
                           output=output, overwrite=overwrite, lang=lang, progress=progress, redact=redact)
     if part == "staffing":
-        from . import staffing
+        from ttcalc import staffing
 
         return staffing.run(files, policy=policy, as_of=as_of, output=output, overwrite=overwrite, lang=lang,
                             redact=redact)
-    from . import hours
+    from ttcalc import hours
 
     return hours.run(files, policy=hours_policy, as_of=as_of, roster=roster, output=output,
                      overwrite=overwrite, lang=lang, redact=redact)

@@ -16,8 +16,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import __version__
-from .errors import InputError, TtcalcError
+from ttcalc import __version__
+from ttcalc.core.errors import InputError, TtcalcError
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
                   no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]},
@@ -60,7 +60,7 @@ def _lang(lang: Lang | None) -> str:
 def _date(text: str | None) -> date:
     if not text:
         return date.today()
-    from .clean import parse_date
+    from ttcalc.cells.dates import parse_date
 
     try:
         value, note = parse_date(text)
@@ -98,10 +98,10 @@ def _progress(quiet: bool, total: int):
 
 
 def _emit(report, fmt: Fmt, lang: Lang | None, quiet: bool, started: float, redact: bool = False) -> None:
-    from .render.report import render
+    from ttcalc.output.render.report import render
 
     if redact:
-        from .redact import redact_report
+        from ttcalc.output.redact import redact_report
 
         redact_report(report)
     sys.stdout.write(render(report, fmt.value, _lang(lang)))
@@ -114,7 +114,7 @@ def _emit(report, fmt: Fmt, lang: Lang | None, quiet: bool, started: float, reda
 
 
 def _write(out) -> None:
-    from .render.report import to_json
+    from ttcalc.output.render.report import to_json
 
     sys.stdout.write(to_json(out) if isinstance(out, dict) else out if out.endswith("\n") else out + "\n")
 
@@ -130,7 +130,7 @@ def _guard(debug: bool, fn) -> None:
             import traceback
 
             traceback.print_exc()
-        from .redact import clean_message
+        from ttcalc.cells.privacy import clean_message
 
         sys.stderr.write(f"ttcalc: {clean_message(exc)}\n")
         raise typer.Exit(exc.exit_code) from None
@@ -149,7 +149,7 @@ def _guard(debug: bool, fn) -> None:
             where = f"details in {log}; "
         except OSError:
             where = ""
-        from .redact import clean_message
+        from ttcalc.cells.privacy import clean_message
 
         sys.stderr.write(f"ttcalc: internal error: {type(exc).__name__}: {clean_message(exc)[:200]} "
                          f"({where}rerun with --debug to see the traceback)\n")
@@ -176,7 +176,7 @@ def inspect(files: Files, kind: Annotated[str, typer.Option("--kind", help="payr
     started = time.monotonic()
 
     def body() -> None:
-        from . import inspection
+        from ttcalc import inspect as inspection
 
         report = inspection.run(files, kind, _maps(map), sheet)
         _emit(report, format, lang, quiet, started, redact)
@@ -190,7 +190,7 @@ def sample(directory: Annotated[Path, typer.Argument(help="Folder to write the s
     """Write sample payroll.xlsx, roster.xlsx and hours.xlsx to try ttcalc on."""
 
     def body() -> None:
-        from . import sample as samples
+        from ttcalc import sample as samples
 
         written = samples.write_all(directory)
         if not quiet:
@@ -212,7 +212,7 @@ def budget(files: Files, policy: PolicyOpt = "quangang-2022", as_of: AsOf = None
     started = time.monotonic()
 
     def body() -> None:
-        from . import budget as budget_mod
+        from ttcalc.budget import command as budget_mod
 
         report = budget_mod.run(files, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
                                 budgeted=budgeted, to_school=to_school, public_funds=public_funds,
@@ -233,7 +233,7 @@ def staffing(files: Files, policy: PolicyOpt = "quangang-2022", as_of: AsOf = No
     started = time.monotonic()
 
     def body() -> None:
-        from . import staffing as staffing_mod
+        from ttcalc import staffing as staffing_mod
 
         report = staffing_mod.run(files, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
                                   hired_since=_date(hired_since) if hired_since else None,
@@ -254,7 +254,7 @@ def hours(files: Files, policy: PolicyOpt = "wenzhou-2012", as_of: AsOf = None, 
     started = time.monotonic()
 
     def body() -> None:
-        from . import hours as hours_mod
+        from ttcalc import hours as hours_mod
 
         report = hours_mod.run(files, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
                                cycle=cycle, roster=roster, output=output, overwrite=overwrite, lang=_lang(lang),
@@ -280,9 +280,9 @@ def check(payroll: Annotated[Optional[list[str]], typer.Option("--payroll", help
     started = time.monotonic()
 
     def body() -> None:
-        from . import check as check_mod
-        from .render.report import to_json
-        from .safeio import write_text
+        from ttcalc import check as check_mod
+        from ttcalc.output.render.report import to_json
+        from ttcalc.output.safeio import write_text
 
         report, paths = check_mod.run(payroll, roster, hours, policy=policy, hours_policy=hours_policy,
                                       as_of=_date(as_of), budgeted=budgeted, to_school=to_school,
@@ -290,7 +290,7 @@ def check(payroll: Annotated[Optional[list[str]], typer.Option("--payroll", help
                                       progress=_progress(quiet, len(payroll or [])), redact=redact)
         if "report" in paths:
             if redact:
-                from .redact import redact_report
+                from ttcalc.output.redact import redact_report
 
                 redact_report(report)
             write_text(paths["report"], to_json(report.as_dict()), overwrite)
@@ -312,8 +312,8 @@ def policies(ctx: typer.Context, format: FmtOpt = Fmt.table, lang: LangOpt = Non
         return
 
     def body() -> None:
-        from .policy import builtin_ids, load_profile
-        from .render import policy as render_policy
+        from ttcalc.policy.profile import builtin_ids, load_profile
+        from ttcalc.output.render import policy as render_policy
 
         profiles = [load_profile(pid) for pid in builtin_ids()]
         _write(render_policy.render_list(profiles, format.value, _lang(lang)))
@@ -327,8 +327,8 @@ def policies_show(ctx: typer.Context, profile: Annotated[str, typer.Argument(hel
     """Every rule of a profile with its value, bound, clause and verbatim quote."""
 
     def body() -> None:
-        from .policy import load_profile
-        from .render import policy as render_policy
+        from ttcalc.policy.profile import load_profile
+        from ttcalc.output.render import policy as render_policy
 
         _write(render_policy.render_show(load_profile(profile), format.value, _lang(lang)))
 

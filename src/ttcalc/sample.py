@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from .idcard import check_char
+from ttcalc.cells.idcard import check_char
 
 UNITS = ["泉港区第一小学", "泉港区第二中学", "泉港区实验幼儿园", "泉港区职业中专学校"]
 SURNAMES = "陈林黄张李王吴刘蔡杨郑许谢洪郭邱曾廖赖徐周叶苏庄吕江何"
@@ -43,7 +43,7 @@ def write_all(directory: Path) -> list[Path]:
 def _save(wb, path: Path) -> Path:
     from datetime import datetime
 
-    from .safeio import atomic_path
+    from ttcalc.output.safeio import atomic_path
 
     stamp = datetime(2026, 1, 1)  # fixed, so the samples are the same bytes every time
     wb.properties.creator = "ttcalc sample"

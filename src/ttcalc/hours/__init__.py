@@ -14,8 +14,8 @@ course-type spellings are data (data/training_types.toml).  Nothing here prints.
     command   run(): the command from files to Report (and annotated workbook)
 """
 
-from .command import run
-from .courses import classify, type_label
-from .ledger import hstr
+from ttcalc.hours.command import run
+from ttcalc.hours.courses import classify, type_label
+from ttcalc.hours.ledger import hstr
 
 __all__ = ["classify", "hstr", "run", "type_label"]

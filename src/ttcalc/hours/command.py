@@ -7,15 +7,17 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from ..safeio import check_output, refuse_existing
-from .. import reader
-from ..policy import load_profile
-from ..report import Report, inputs_block, policy_block
-from .checks import Ctx, all_checks
-from .courses import _has, _types
-from .ledger import _Warn, cycle_anchor, cycle_for, hstr, read_ledger
-from .output import DEFINITIONS, _notes, _person_out, _tables
-from .people import apply_roster, people_of, recount_probation, roster_people, summarise
+from ttcalc.output.safeio import check_output, refuse_existing
+from ttcalc.read import reader
+from ttcalc.policy.profile import load_profile
+from ttcalc.core.report import Report
+from ttcalc.read.reader import inputs_block
+from ttcalc.policy.profile import policy_block
+from ttcalc.hours.checks import Ctx, all_checks
+from ttcalc.hours.courses import _has, _types
+from ttcalc.hours.ledger import _Warn, cycle_anchor, cycle_for, hstr, read_ledger
+from ttcalc.hours.output import DEFINITIONS, _notes, _person_out, _tables
+from ttcalc.hours.people import apply_roster, people_of, recount_probation, roster_people, summarise
 
 
 def run(files: list[str], policy: str = "wenzhou-2012", as_of: date | None = None, sheets=None, maps=None,
@@ -79,7 +81,7 @@ def run(files: list[str], policy: str = "wenzhou-2012", as_of: date | None = Non
     report.tables = _tables(teachers, cyc, lang)
     report.notes = _notes(profile, cyc, lang)
     if output is not None:
-        from ..workbook.hours import write
+        from ttcalc.output.workbook.hours import write
 
         others = roster_people(roster_data) if redact and roster_data else ()  # roster names in warnings
         write(Path(output), report, rows, teachers, profile, cyc, lang, overwrite, redact=redact, others=others)

@@ -7,12 +7,12 @@ import tomllib
 from functools import cache
 from importlib.resources import files
 
-from ..clean import squash
+from ttcalc.cells.text import squash
 
 
 @cache
 def _types() -> dict:
-    return tomllib.loads((files("ttcalc") / "data" / "training_types.toml").read_text(encoding="utf-8"))
+    return tomllib.loads((files("ttcalc.hours") / "training_types.toml").read_text(encoding="utf-8"))
 
 
 @cache

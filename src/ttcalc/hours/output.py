@@ -3,10 +3,10 @@ teacher, the table of who is short or still to complete, and the notes on the cy
 
 from __future__ import annotations
 
-from .courses import _kinds, type_label
-from .ledger import Cycle, hstr
-from .people import Person
-from .remedies import _who
+from ttcalc.hours.courses import _kinds, type_label
+from ttcalc.hours.ledger import Cycle, hstr
+from ttcalc.hours.people import Person
+from ttcalc.hours.remedies import _who
 
 DEFINITIONS = {
     "teachers": "distinct persons with at least one ledger row dated in the cycle: by valid 身份证号, else by "

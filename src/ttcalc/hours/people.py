@@ -9,11 +9,13 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from .. import reader
-from ..clean import parse_date, parse_decimal, squash, years_between
-from ..rules import meets
-from .courses import _generic, _has, _types
-from .ledger import Cycle, Row, _Warn, decide
+from ttcalc.read import reader
+from ttcalc.cells.dates import parse_date, years_between
+from ttcalc.cells.money import parse_decimal
+from ttcalc.cells.text import squash
+from ttcalc.policy.rules import meets
+from ttcalc.hours.courses import _generic, _has, _types
+from ttcalc.hours.ledger import Cycle, Row, _Warn, decide
 
 
 @dataclass
@@ -37,7 +39,7 @@ class Person:
 
 
 def _valid_id(text: str | None) -> str | None:
-    from ..idcard import parse_id
+    from ttcalc.cells.idcard import parse_id
 
     info = parse_id(text) if text else None
     return info.text if info is not None and info.valid else None

@@ -6,11 +6,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from .ledger import _dec, hstr
-from .people import Person
+from ttcalc.hours.ledger import _dec, hstr
+from ttcalc.hours.people import Person
 
 if TYPE_CHECKING:
-    from .checks import Ctx
+    from ttcalc.hours.checks import Ctx
 
 SHOWN = 12  # names spelled out in a remedy line; the rest are in `details` and `by_person`
 

@@ -13,7 +13,7 @@ Nothing here prints.
     command   run(): the command from files to Report (and annotated workbook)
 """
 
-from .command import run
-from .people import TEACHER, Person, whole_years
+from ttcalc.staffing.command import run
+from ttcalc.staffing.people import TEACHER, Person, whole_years
 
 __all__ = ["TEACHER", "Person", "run", "whole_years"]

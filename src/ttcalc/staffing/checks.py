@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ..rules import FAIL, PASS, from_rule, judge, meets, not_applicable
-from .people import Roster
-from .remedies import _remedy, count_remedy
+from ttcalc.policy.rules import FAIL, PASS, from_rule, judge, meets, not_applicable
+from ttcalc.staffing.people import Roster
+from ttcalc.staffing.remedies import _remedy, count_remedy
 
 RATIO_CHECKS = (  # check id, rule id, numerator, denominator
     ("staff.fulltime_share", "staff.fulltime_share_min", "fulltime_teachers", "staff_total"),

@@ -6,17 +6,19 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from ..safeio import check_output, refuse_existing
-from .. import reader
-from .. import titles as T
-from ..errors import InputError
-from ..policy import load_profile
-from ..report import Report, inputs_block, policy_block
-from ..rules import FAIL
-from .checks import graduate_check, ratio_checks
-from .figures import DEFINITIONS, compute
-from .hires import hire_check
-from .people import TEACHER, Roster, read_roster
+from ttcalc.output.safeio import check_output, refuse_existing
+from ttcalc.read import reader
+from ttcalc.cells import titles as T
+from ttcalc.core.errors import InputError
+from ttcalc.policy.profile import load_profile
+from ttcalc.core.report import Report
+from ttcalc.read.reader import inputs_block
+from ttcalc.policy.profile import policy_block
+from ttcalc.policy.rules import FAIL
+from ttcalc.staffing.checks import graduate_check, ratio_checks
+from ttcalc.staffing.figures import DEFINITIONS, compute
+from ttcalc.staffing.hires import hire_check
+from ttcalc.staffing.people import TEACHER, Roster, read_roster
 
 
 def _flag_blockers(roster: Roster, checks: list) -> None:
@@ -98,7 +100,7 @@ def run(files: list[str], policy: str = "quangang-2022", as_of: date | None = No
     _flag_blockers(roster, checks)
     report.tables = _tables(report, lang)
     if output is not None:
-        from ..workbook.staffing import write
+        from ttcalc.output.workbook.staffing import write
 
         write(Path(output), report, roster, profile, lang, overwrite, redact=redact)
     return report

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date
 from fractions import Fraction
 
-from .. import titles as T
-from ..rules import ratio_str
-from .people import TEACHER, Roster, minus_years
+from ttcalc.cells import titles as T
+from ttcalc.policy.rules import ratio_str
+from ttcalc.staffing.people import TEACHER, Roster, minus_years
 
 
 DEFINITIONS = {

@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import date
 from fractions import Fraction
 
-from .. import titles as T
-from ..rules import FAIL, NA, PASS, from_rule, meets, not_applicable
-from .people import TEACHER, Person, Roster, whole_years
+from ttcalc.cells.exemptions import exemption_hit
+from ttcalc.cells import titles as T
+from ttcalc.policy.rules import FAIL, NA, PASS, from_rule, meets, not_applicable
+from ttcalc.staffing.people import TEACHER, Person, Roster, whole_years
 
 HIRE_RULES = ("hire.education_min", "hire.age_max", "hire.title_min", "hire.teaching_years_min")
 
@@ -59,7 +60,7 @@ def screen(p: Person, rules: list, exemptions, lang: str) -> dict:
                       "required": rule.bound_text(lang), "citation": rule.citation()})
     exempt_by = None
     for term in (exemptions.value if exemptions is not None else ()):
-        exempt_by = T.exemption_hit(term, [p.honour, p.title_raw], p.education)
+        exempt_by = exemption_hit(term, [p.honour, p.title_raw], p.education)
         if exempt_by:
             break
     states = {c["status"] for c in conds}

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
 
-from .. import titles as T
-from ..clean import parse_date, years_between
-from ..idcard import parse_id
+from ttcalc.cells import titles as T
+from ttcalc.cells.dates import parse_date, years_between
+from ttcalc.cells.idcard import parse_id
 
 TEACHER = "专任教师"
 WARN_CAP = 200

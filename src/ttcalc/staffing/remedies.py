@@ -6,7 +6,7 @@ from __future__ import annotations
 from fractions import Fraction
 from math import ceil, floor
 
-from ..rules import meets
+from ttcalc.policy.rules import meets
 
 
 def _smallest(ok, estimate: int, limit: int) -> int | None:

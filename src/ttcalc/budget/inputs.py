@@ -1,0 +1,66 @@
+"""`ttcalc budget`: the training fund a budget must hold, from payroll sheets.
+
+payroll_total is the sum of the gross pay (应发) of every person row read, in integer fen;
+every derived money figure is computed from that exact total and rounded once, half-up, to
+the fen (spec §7).  The rates and shares come from the policy profile, never from code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ttcalc.cells.money import parse_decimal, to_fen
+from ttcalc.core.errors import InputError
+
+
+
+def _budget_inputs(budgeted: str | None, to_school: str | None) -> tuple[int | None, int | None]:
+    """--budgeted is an amount, or a small budget sheet holding the fund (and the training
+    school's part) beside their labels; --to-school, when given, wins over the sheet."""
+    if budgeted is not None and Path(budgeted).suffix and Path(budgeted).exists():
+        sheet_budgeted, sheet_to_school = _budget_sheet(Path(budgeted))
+        return sheet_budgeted, _amount("--to-school", to_school) if to_school is not None else sheet_to_school
+    return _amount("--budgeted", budgeted), _amount("--to-school", to_school)
+
+
+def _budget_sheet(path: Path) -> tuple[int, int | None]:
+    from ttcalc.cells.text import squash
+    from ttcalc.read.fields import data as field_data
+    from ttcalc.read.files import sheets as grid_sheets
+
+    words = field_data()["budget_sheet"]
+    found: dict[str, int] = {}
+    for grid in grid_sheets(path):
+        for row in grid.table.slice(0, 200).to_pylist():
+            cells = [v for v in row.values() if v is not None]
+            for i, cell in enumerate(cells):
+                label = squash(cell).lower()
+                kind = next((k for k in ("to_school", "budgeted") if any(w.lower() in label for w in words[k])), None)
+                if kind is None or kind in found:
+                    continue
+                for value in cells[i + 1:]:
+                    try:
+                        amount = parse_decimal(value)
+                    except ValueError:
+                        continue
+                    if amount is not None:
+                        found[kind] = to_fen(amount * (10000 if "万元" in label else 1))
+                        break
+                break
+    if "budgeted" not in found:
+        raise InputError(f"{path}: no training-fund amount found: expected a row such as "
+                         "'教师培训专项经费 | 185185.19' (and optionally '拨付进修学校 | 111111.11')")
+    return found["budgeted"], found.get("to_school")
+
+
+def _amount(option: str, text: str | None) -> int | None:
+    if text is None:
+        return None
+    try:
+        value = parse_decimal(text)
+    except ValueError:
+        value = None
+    if value is None or value < 0:
+        raise InputError(f"{option} {text}: expected an amount in yuan, e.g. 185185.19")
+    return to_fen(value)
+

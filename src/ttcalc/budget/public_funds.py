@@ -1,0 +1,72 @@
+"""School-level training spend from public funds (公用经费): hebei-2013 五（三）, shanxi-2023
+四（二）, wenzhou-2012 五、20.  Needs a per-unit sheet of public-funds budgets
+(`ttcalc budget --public-funds FILE`); with a training-spend column each unit is checked."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pyarrow.compute as pc
+
+from ttcalc.read import reader
+from ttcalc.cells.money import fen_str
+from ttcalc.cells.money import column_fen
+from ttcalc.read.reader import refuse_bad
+from ttcalc.policy.rules import FAIL, PASS, from_rule, not_applicable
+
+
+def _derive(fen: int, rate) -> int:
+    from ttcalc.cells.money import derive
+
+    return derive(fen, rate)
+
+
+def check_public_funds(files: list[str], rule, lang: str, report) -> list:
+    from ttcalc.read.reader import inputs_block
+
+    dataset = reader.read(files, "public_funds")
+    report.inputs += inputs_block(dataset)
+    units: dict[str, list] = {}
+    has_spent = False
+    for s in dataset.used:
+        used = pc.is_null(s.data["_skip"]).to_numpy(zero_copy_only=False)
+        budget, _, bad, _ = column_fen(s.data["budget"], s.scale("budget"))
+        refuse_bad(s, used, bad, "budget")
+        spent = None
+        if s.column("spent"):
+            has_spent = True
+            spent, present, bad, _ = column_fen(s.data["spent"], s.scale("spent"))
+            refuse_bad(s, used, bad, "spent")
+        names = s.data["unit"].to_pylist()
+        for i in np.flatnonzero(used):
+            entry = units.setdefault(names[i].strip(), [0, 0])
+            entry[0] += int(budget[i])
+            entry[1] += int(spent[i]) if spent is not None else 0
+    rows, short = [], []
+    for unit in sorted(units):
+        budget_fen, spent_fen = units[unit]
+        required = _derive(budget_fen, rule.value)
+        item = {"unit": unit, "public_funds": fen_str(budget_fen), "training_spend_required": fen_str(required)}
+        if has_spent:
+            item["training_spend"] = fen_str(spent_fen)
+            ok = budget_fen == 0 or Fraction(spent_fen, budget_fen) >= Fraction(str(rule.value))
+            item["status"] = PASS if ok else FAIL
+            if not ok:
+                short.append((unit, required - spent_fen))
+        rows.append(item)
+    report.extra["public_funds"] = rows
+    if not has_spent:
+        return [not_applicable("fund.public_funds", "the public-funds sheet has no training-spend column: each "
+                               "unit's required training spend is listed in public_funds", rule, lang)]
+    check = from_rule("fund.public_funds", rule, lang)
+    check.status = FAIL if short else PASS
+    check.actual = f"{len(units) - len(short)}/{len(units)} units"
+    check.formula = "per unit: training_spend ÷ public_funds"
+    check.inputs = {"units": len(units)}
+    check.details = [{"unit": u, "shortfall": fen_str(gap)} for u, gap in short]
+    if short:
+        total = sum(g for _, g in short)
+        check.remedy = (f"{len(short)} 个单位培训支出不足，合计缺口 ¥{total / 100:,.2f}" if lang == "zh"
+                        else f"{len(short)} units spend too little on training: ¥{total / 100:,.2f} short in all")
+    return [check]

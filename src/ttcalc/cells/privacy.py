@@ -1,0 +1,147 @@
+"""Mask personal data for sharing a report (`--redact`), and keep it out of messages.
+
+Payrolls and rosters name people and carry their 身份证号.  `redact_report` masks, in place,
+every name (张* / 欧阳**) and ID number (350521********123X) in every part of a Report: the
+per-person lists, the checks' details and remedies, warnings, inputs, notes, the extra JSON
+sections and the tables.  Names are masked where a field holds a name, and wherever else the
+same name appears in free text; ID numbers wherever they appear.
+
+`scrub` and `mask_seen` are for messages: an error message or a log line shows row numbers,
+never a person's name or ID.  Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from ttcalc.cells.idcard import mask as _mask_id
+
+
+
+COMPOUND_SURNAMES = frozenset(
+    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 端木 独孤 南宫 万俟 闻人 轩辕 西门 "
+    "呼延 赫连 澹台 申屠 太史 钟离 百里 东郭 公冶 濮阳 淳于 单于 拓跋 第五 公羊 梁丘 左丘 仲孙 叔孙 巫马 "
+    "乐正 谷梁 宰父 漆雕 壤驷 公良 颛孙 羊舌 微生 段干 司空 司寇".split())
+
+
+SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向"
+    "汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季"
+    "裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚"
+    "岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟"
+    "邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井"
+    "祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆"
+    "茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由")
+
+
+NAME_KEYS = frozenset({"name", "names", "person", "teacher", "full_name", "姓名", "教师姓名", "职工姓名", "人员姓名"})
+
+
+ID_KEYS = frozenset({"id", "id_number", "idno", "idcard", "id_card", "身份证号", "身份证号码", "公民身份号码", "证件号码"})
+
+
+_DATE = r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+
+
+ID_PATTERN = re.compile(rf"(?<![\d.])(?:\d{{6}}(?:18|19|20)\d{{2}}{_DATE}\d{{3}}[\dXx]|\d{{8}}{_DATE}\d{{3}})(?![\dXx]|\.\d)")
+
+
+_DIGIT = re.compile(r"\d")
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _id_like(value: str) -> bool:
+    """An ID number, even a damaged one ("3.50521E+17"), as opposed to a check or policy id."""
+    digits = len(_DIGIT.findall(value))
+    return digits >= 6 or (len(value.strip()) >= 8 and digits >= 0.6 * len(value.strip()))
+
+
+_HAN_NAME = re.compile(r"^[\u3400-\u9fff·•]{2,5}$")
+
+
+def mask_name(text):
+    """张三 -> 张*, 欧阳娜娜 -> 欧阳**, John Smith -> J*** *****; None and "" stay as they are."""
+    if text is None or not isinstance(text, str):
+        return text
+    name = text.strip()
+    if not name:
+        return text
+    keep = 2 if name[:2] in COMPOUND_SURNAMES and len(name) > 2 else 1
+    return name[:keep] + "".join(ch if ch in " ·•.-" else "*" for ch in name[keep:]) if len(name) > 1 else "*"
+
+
+def mask_id(text):
+    """350521199001011234 -> 350521********1234 (idcard.mask); None stays None."""
+    if text is None or not isinstance(text, str) or not text.strip():
+        return text
+    return _mask_id(text.strip())
+
+
+def looks_like_name(text: str) -> bool:
+    """A cell that reads like a Chinese personal name: 2–5 Han characters under a common surname."""
+    t = unicodedata.normalize("NFKC", text or "").strip().replace(" ", "")
+    if not _HAN_NAME.match(t) or t[-1] in _HEADER_ENDINGS or t in _header_words():
+        return False
+    return t[:2] in COMPOUND_SURNAMES or (t[0] in SURNAMES and len(t) <= 4)
+
+
+# last characters of table words (应发合计, 单位, 金额, 高级教师, 身份证号 …), rare at the end of a name
+_HEADER_ENDINGS = frozenset("计资额位号码称级师员门期数率费贴效险税历校别龄务型注序目间表项类况职科段次份点")
+
+
+def _header_words() -> frozenset:
+    global _HEADERS
+    if _HEADERS is None:
+        try:
+            from ttcalc.read.fields import data
+
+            _HEADERS = frozenset(a for kind in data().values() for f in kind.values()
+                                 if isinstance(f, dict) for a in f.get("aliases", []))
+        except Exception:  # noqa: BLE001 — only a refinement of the guess
+            _HEADERS = frozenset()
+    return _HEADERS
+
+
+_HEADERS: frozenset | None = None
+
+
+def scrub(text, names: Iterable[str] = ()):
+    """Free text with every ID number masked, and every one of `names` (when given)."""
+    if not isinstance(text, str) or not text:
+        return text
+    out = ID_PATTERN.sub(lambda m: _mask_id(m.group(0)), text)
+    for name in names:
+        if name in out:
+            out = out.replace(name, mask_name(name))
+    return out
+
+
+def one_line(text: str, limit: int = 60) -> str:
+    """Cell text fit for a one-line message: line breaks, tabs and control characters become
+    single spaces; long text is cut with an ellipsis."""
+    flat = " ".join(_CONTROL.sub(" ", str(text).replace("\x00", "")).split())
+    return flat if len(flat) <= limit else flat[:limit - 1] + "…"
+
+
+def clean_message(text) -> str:
+    """An error message fit for stderr and logs: one line (line breaks, tabs and control
+    characters — a terminal escape included — become spaces) and every ID number masked."""
+    flat = " ".join(_CONTROL.sub(" ", str(text).replace("\x00", "")).split())
+    return scrub(flat)
+
+
+def mask_seen(values: Iterable[str]) -> list[str]:
+    """Cell texts quoted back in a message ("text seen: …"): on one line each, with ID numbers
+    and what reads like a personal name masked; the rest (header words, titles) is left to
+    help the user find the table."""
+    out = []
+    for v in values:
+        s = one_line(v)
+        out.append(mask_name(s) if looks_like_name(s) else scrub(s))
+    return out
+

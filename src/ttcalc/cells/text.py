@@ -1,0 +1,30 @@
+"""Cleaning of single cell values: text, money, numbers, dates.
+
+Pure functions; the vectorised money path used for large payrolls is in `payroll.py`.
+Every parser returns a value or raises `ValueError` with a short reason.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+
+_SPACES = re.compile(r"\s+")
+
+
+DASHES = {"-", "—", "－", "–", "/", "无"}
+
+
+def norm(text: object) -> str:
+    """NFKC (full-width to half-width) and strip; None becomes ""."""
+    if text is None:
+        return ""
+    return unicodedata.normalize("NFKC", str(text)).strip()
+
+
+def squash(text: object) -> str:
+    """norm() and remove every whitespace character: "姓  名" -> "姓名"."""
+    return _SPACES.sub("", norm(text))
+

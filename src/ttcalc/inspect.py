@@ -1,0 +1,75 @@
+"""`ttcalc inspect`: how ttcalc reads a workbook — sheets, header rows, which column became
+which field, rows used and skipped with reasons, warnings.  The first thing to run on a
+new file."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ttcalc.read import reader
+from ttcalc.core.errors import InputError
+from ttcalc.core.report import Report
+from ttcalc.read.reader import inputs_block
+
+
+
+def run(paths: list[str], kind: str = "auto", maps: dict | None = None, sheet_names: list[str] | None = None,
+        as_of: date | None = None) -> Report:
+    if kind != "auto" and kind not in reader.KINDS:
+        raise InputError(f"--kind {kind}: expected one of {', '.join(reader.KINDS)}")
+    dataset = reader.read(paths, kind, maps, sheet_names)
+    kind = dataset.kind
+    report = Report("inspect", as_of or date.today())
+    report.inputs = inputs_block(dataset)
+    report.warnings = [w.as_dict() for w in dataset.warnings]
+    if kind == "roster":
+        report.warnings += _title_warnings(dataset)
+    sheets_out = []
+    groups: dict[tuple, list[str]] = {}  # sheets with the same mapping are listed once
+    for s in dataset.sheets:
+        item = {"file": str(s.file), "sheet": s.sheet, "status": s.status, "reason": s.reason}
+        if s.header:
+            item["header_rows"] = [s.header.first_row, s.header.last_row]
+            item["columns"] = [{"column": c.index + 1, "header": c.header, "field": c.field,
+                                "how": c.how or None, "scale": c.scale} for c in s.header.columns if c.header]
+            if s.used:
+                key = (f"header rows {s.header.first_row}–{s.header.last_row}",) + \
+                    tuple((c.header, c.field, c.how, c.scale) for c in s.header.columns if c.header)
+                groups.setdefault(key, []).append(s.sheet)
+        sheets_out.append(item)
+    rows = []
+    for key, names in groups.items():
+        where = names[0] if len(names) == 1 else f"{names[0]} … {names[-1]} ({len(names)})"
+        rows.append([where, key[0], "", "", ""])
+        where = ""
+        for header, field, how, scale in key[1:]:
+            rows.append([where, header, field or "–", how or "unmapped", "" if scale == 1 else f"× {scale}"])
+            where = ""
+    report.figures = {"kind": kind, "files": len({s.file for s in dataset.sheets}),
+                      "sheets_used": len(dataset.used), "sheets_skipped": len(dataset.sheets) - len(dataset.used),
+                      "rows_used": sum(s.rows_used() for s in dataset.used)}
+    report.extra = {"sheets": sheets_out}
+    report.tables = {"columns": {"headers": ["sheets", "header", "field", "how", "unit"], "rows": rows}}
+    return report
+
+
+def _title_warnings(dataset) -> list[dict]:
+    """Title and 学历 strings ttcalc does not know, by row: they would count as "none"."""
+    import pyarrow.compute as pc
+
+    from ttcalc.cells.titles import education_level, title_level
+
+    out = []
+    for s in dataset.used:
+        rows = s.data["_row"].to_pylist()
+        used = pc.is_null(s.data["_skip"]).to_pylist()
+        for column, read, code in (("title", title_level, "unknown_title"),
+                                   ("education", education_level, "unknown_education")):
+            if not s.column(column):
+                continue
+            for row, ok, raw in zip(rows, used, s.data[column].to_pylist()):
+                if ok and raw and read(raw).status in ("unknown", "ambiguous"):
+                    out.append({"code": code, "file": str(s.file), "sheet": s.sheet, "row": row,
+                                "message": f"{s.header_of(column)} {raw!r} is not a known "
+                                           f"{'title' if column == 'title' else '学历'}: it counts as none"})
+    return out

@@ -1,0 +1,309 @@
+"""Rendering of `ttcalc policies` and `ttcalc policies show ID` (no printing here).
+
+Formats: ``table`` (tabulate text), ``json`` (a dict for the caller to dump), ``csv``
+(text, one row per rule) and ``markdown`` (a document an official can check clause by
+clause against the original). ``lang`` ("zh" | "en") selects the labels; quotes are
+always the verbatim Chinese.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from typing import Sequence
+
+from tabulate import tabulate
+
+from ttcalc.core.errors import InputError
+from ttcalc.policy.profile import DEFAULT_PROFILE, Profile, Rule, format_value
+
+FORMATS = ("table", "json", "csv", "markdown")
+TOPIC_ORDER = ("fund", "staffing", "hire", "duty", "hours", "institution")
+
+_L = {
+    "zh": {
+        "fund": "经费", "staffing": "教师进修学校队伍", "hire": "新进人员条件",
+        "duty": "领导班子与组织职责", "hours": "培训学时", "institution": "机构建设",
+        "id": "配置标识", "title": "文件标题", "document": "文号", "issuer": "发文机关",
+        "issued": "成文日期", "effective": "生效日期", "source": "来源文本", "scope": "适用范围",
+        "file": "配置文件", "extends": "继承自", "rules": "规则数", "default": "默认",
+        "not_stated": "未载明", "rule": "规则", "label": "名称", "bound": "取值",
+        "clause": "条款", "citation": "出处", "qualifier": "限定语", "basis": "计算基数",
+        "computable": "ttcalc 计算", "yes": "是", "no": "否（仅列出）", "advisory": "提示性",
+        "advisory_yes": "是：不满足时只提示，不计为不达标", "inclusive": "含本数",
+        "exclusive": "不含本数", "tolerance_note": "容差说明", "note": "说明",
+        "rule_effective": "本条生效日期", "overrides": "本配置改动的规则", "old": "原值",
+        "new": "新值", "reason": "理由或依据", "added": "（新增）", "quote": "原文",
+        "profile_note": "说明", "overridden": "本配置覆盖", "field": "项目", "content": "内容",
+        "quote_help": "引文照录来源文本（仅空白可能与原文不同）；“…”表示略去的分页标记、识别噪声或与本条无关的文字，各段均为原文。",
+        "table_help": "原文引文见 --format markdown 或 json。",
+    },
+    "en": {
+        "fund": "Training fund", "staffing": "Staffing of the training school",
+        "hire": "Conditions for new staff", "duty": "Duties of leaders and authorities",
+        "hours": "Training hours", "institution": "Institutions",
+        "id": "Profile", "title": "Title", "document": "Document", "issuer": "Issuer",
+        "issued": "Issued", "effective": "Effective", "source": "Source text", "scope": "Scope",
+        "file": "File", "extends": "Extends", "rules": "Rules", "default": "Default",
+        "not_stated": "not stated", "rule": "Rule", "label": "Label", "bound": "Value",
+        "clause": "Clause", "citation": "Citation", "qualifier": "Qualifier", "basis": "Basis",
+        "computable": "Computed by ttcalc", "yes": "yes", "no": "no (listed only)",
+        "advisory": "Advisory", "advisory_yes": "yes: a miss is reported, not counted as a failure",
+        "inclusive": "inclusive", "exclusive": "exclusive", "tolerance_note": "Tolerance",
+        "note": "Note", "rule_effective": "Rule effective", "overrides": "Rules changed by this profile",
+        "old": "Old value", "new": "New value", "reason": "Reason or citation", "added": "(added)",
+        "quote": "Quote", "profile_note": "Note", "overridden": "Overridden in", "field": "Field", "content": "Value",
+        "quote_help": "Quotes are copied verbatim from the source text (only whitespace may differ); "
+                      "\"…\" marks a skipped page-break marker, OCR noise or words not needed for the rule; "
+                      "each segment is verbatim.",
+        "table_help": "For the verbatim quotes use --format markdown or json.",
+    },
+}
+_UNIT = {
+    "zh": {"hours": "学时", "days": "天", "years": "年", "age": "周岁", "yuan": "元",
+           "hours_per_day": "学时/天"},
+    "en": {"hours": "h", "days": "days", "years": "years", "age": "years of age", "yuan": "yuan",
+           "hours_per_day": "h/day"},
+}
+
+
+def _labels(lang: str) -> dict:
+    return _L["zh" if lang == "zh" else "en"]
+
+
+def _json_value(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _pct(value) -> str:
+    text = format(Decimal(value) * 100, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text + "%"
+
+
+def requirement(rule: Rule, lang: str = "en") -> str:
+    """The bound with its unit, e.g. ">= 0.015 (1.5%)", "约 0.20 ± 0.05（20% ± 5%）", ">= 360 学时"."""
+    zh = lang == "zh"
+    if rule.op == "in":
+        return ("以下之一：" + "、".join(rule.value)) if zh else "one of: " + "; ".join(rule.value)
+    if rule.unit == "bool":
+        return ("是" if rule.value else "否") if zh else ("yes" if rule.value else "no")
+    text = rule.bound_text(lang)
+    open_, close = ("（", "）") if lang == "zh" else (" (", ")")
+    if rule.unit == "ratio":
+        extra = _pct(rule.value)
+        if rule.op == "about":
+            extra += f" ± {_pct(rule.tolerance)}"
+        return f"{text}{open_}{extra}{close}"
+    if rule.unit == "ratio_any":
+        return f"{text}{open_}{format_value(rule.value)}:1{close}"
+    unit = _UNIT["zh" if lang == "zh" else "en"].get(rule.unit)
+    return f"{text} {unit}" if unit else text
+
+
+def _date(value, lang: str) -> str:
+    return value.isoformat() if value else _labels(lang)["not_stated"]
+
+
+def _ordered(profile: Profile) -> list[tuple[str, list[Rule]]]:
+    groups: dict[str, list[Rule]] = {}
+    for rule in profile.rules.values():
+        groups.setdefault(rule.topic, []).append(rule)
+    order = list(TOPIC_ORDER) + sorted(t for t in groups if t not in TOPIC_ORDER)
+    return [(t, groups[t]) for t in order if t in groups]
+
+
+# ------------------------------------------------------------------ dicts (json)
+
+def rule_to_dict(rule: Rule) -> dict:
+    return {
+        "id": rule.id, "topic": rule.topic, "label_zh": rule.label_zh, "label_en": rule.label_en,
+        "op": rule.op, "value": _json_value(rule.value), "unit": rule.unit,
+        "inclusive": rule.inclusive, "tolerance": _json_value(rule.tolerance),
+        "tolerance_note": rule.tolerance_note, "bound": rule.bound_text("en"),
+        "basis": rule.basis, "qualifier": rule.qualifier, "advisory": rule.advisory,
+        "computable": rule.computable, "document": rule.source_document, "clause": rule.clause,
+        "citation": rule.citation(), "quote": rule.quote, "effective": rule.effective.isoformat(),
+        "note": rule.note, "overridden_by": rule.overridden_by,
+    }
+
+
+def profile_to_dict(profile: Profile) -> dict:
+    return {
+        "id": profile.id, "title": profile.title, "document": profile.document,
+        "issuer": profile.issuer, "issued": profile.issued.isoformat() if profile.issued else None,
+        "effective": profile.effective.isoformat(), "effective_note": profile.effective_note,
+        "source": profile.source, "scope": profile.scope, "note": profile.note,
+        "builtin": profile.builtin, "file": None if profile.builtin else profile.path,
+        "extends": profile.extends,
+        "overrides": [{"rule": o.rule_id, "old": _json_value(o.old_value),
+                       "new": _json_value(o.new_value), "reason": o.reason, "fields": list(o.fields)}
+                      for o in profile.overrides],
+        "rules": [rule_to_dict(r) for r in profile.rules.values()],
+    }
+
+
+def list_to_dict(profiles: Sequence[Profile]) -> dict:
+    return {
+        "default": DEFAULT_PROFILE,
+        "profiles": [{"id": p.id, "document": p.document, "title": p.title, "issuer": p.issuer,
+                      "issued": p.issued.isoformat() if p.issued else None,
+                      "effective": p.effective.isoformat(), "rules": len(p.rules),
+                      "default": p.id == DEFAULT_PROFILE} for p in profiles],
+    }
+
+
+# ------------------------------------------------------------------ table / csv
+
+def list_table(profiles: Sequence[Profile], lang: str = "en") -> str:
+    L = _labels(lang)
+    rows = [[p.id + (" *" if p.id == DEFAULT_PROFILE else ""), p.document, p.title,
+             _date(p.issued, lang), _date(p.effective, lang), len(p.rules)] for p in profiles]
+    head = [L["id"], L["document"], L["title"], L["issued"], L["effective"], L["rules"]]
+    return tabulate(rows, head) + f"\n* {L['default']}"
+
+
+def profile_table(profile: Profile, lang: str = "en") -> str:
+    L = _labels(lang)
+    lines = [f"{profile.id}: {profile.document} {profile.title}",
+             f"{L['issuer']}: {profile.issuer}",
+             f"{L['issued']}: {_date(profile.issued, lang)}  {L['effective']}: {_date(profile.effective, lang)}"]
+    if profile.effective_note:
+        lines.append(f"  ({profile.effective_note})")
+    if not profile.builtin:
+        lines.append(f"{L['file']}: {profile.path}" + (f"  {L['extends']}: {profile.extends}" if profile.extends else ""))
+    for o in profile.overrides:
+        old = L["added"] if o.old_value is None else format_value(o.old_value)
+        lines.append(f"  {o.rule_id}: {old} -> {format_value(o.new_value)}  ({o.reason})")
+    rows = [[r.id, r.label(lang), requirement(r, lang), r.qualifier or "", r.citation(),
+             "✔" if r.computable else "–"] for r in profile.rules.values()]
+    head = [L["rule"], L["label"], L["bound"], L["qualifier"], L["citation"], L["computable"]]
+    return "\n".join(lines) + "\n\n" + tabulate(rows, head) + "\n" + L["table_help"]
+
+
+def profile_csv(profile: Profile, lang: str = "en") -> str:
+    buf = io.StringIO()
+    cols = ["id", "topic", "label", "op", "value", "unit", "inclusive", "tolerance", "qualifier",
+            "advisory", "computable", "document", "clause", "effective", "quote", "note"]
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(cols)
+    for r in profile.rules.values():
+        writer.writerow([r.id, r.topic, r.label(lang), r.op, format_value(r.value), r.unit,
+                         str(r.inclusive).lower(), format_value(r.tolerance) if r.tolerance is not None else "",
+                         r.qualifier or "", str(r.advisory).lower(), str(r.computable).lower(),
+                         r.source_document, r.clause, r.effective.isoformat(), r.quote, r.note or ""])
+    return buf.getvalue()
+
+
+def list_csv(profiles: Sequence[Profile], lang: str = "en") -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["id", "document", "title", "issuer", "issued", "effective", "rules", "default"])
+    for p in profiles:
+        writer.writerow([p.id, p.document, p.title, p.issuer, p.issued.isoformat() if p.issued else "",
+                         p.effective.isoformat(), len(p.rules), str(p.id == DEFAULT_PROFILE).lower()])
+    return buf.getvalue()
+
+
+# ------------------------------------------------------------------ markdown
+
+def _md(text: str) -> str:
+    """Escape only what could change the rendering, so the raw text stays copyable."""
+    text = text.replace("\\", "\\\\").replace("|", "\\|")
+    for ch in "`*_~":
+        if text.count(ch) > 1:
+            text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def profile_markdown(profile: Profile, lang: str = "en") -> str:
+    L = _labels(lang)
+    out = [f"# {_md(profile.title)}", "", f"| {L['field']} | {L['content']} |", "|---|---|"]
+    head = [("document", profile.document), ("issuer", profile.issuer),
+            ("issued", _date(profile.issued, lang)),
+            ("effective", _date(profile.effective, lang)
+             + (f" — {profile.effective_note}" if profile.effective_note else "")),
+            ("source", f"`{profile.source}`" if profile.source else L["not_stated"]), ("scope", profile.scope),
+            ("id", f"`{profile.id}`")]
+    if not profile.builtin:
+        head.append(("file", f"`{profile.path}`"))
+    if profile.extends:
+        head.append(("extends", f"`{profile.extends}`"))
+    out += [f"| {L[k]} | {v if k in ('id', 'file', 'extends', 'source') else _md(v)} |" for k, v in head]
+    if profile.note:
+        out += ["", f"{L['profile_note']}: {_md(profile.note)}"]
+    out += ["", f"_{_md(L['quote_help'])}_"]
+    if profile.overrides:
+        out += ["", f"## {L['overrides']}", "", f"| {L['rule']} | {L['old']} | {L['new']} | {L['reason']} |",
+                "|---|---|---|---|"]
+        for o in profile.overrides:
+            old = L["added"] if o.old_value is None else format_value(o.old_value)
+            out.append(f"| `{o.rule_id}` | {_md(old)} | {_md(format_value(o.new_value))} | {_md(o.reason)} |")
+    old = {o.rule_id: o.old_value for o in profile.overrides}
+    for topic, rules in _ordered(profile):
+        out += ["", f"## {L.get(topic, topic)}"]
+        for r in rules:
+            out += ["", f"### {_md(r.label(lang))} (`{r.id}`)", ""]
+            bound = requirement(r, lang)
+            if r.op not in ("==", "in"):
+                bound += ("，" if lang == "zh" else ", ") + L["inclusive" if r.inclusive else "exclusive"]
+            items = [(L["bound"], bound)]
+            if r.basis:
+                items.append((L["basis"], r.basis))
+            items.append((L["citation"], f"{r.source_document} {r.clause}"))
+            if r.overridden_by:
+                was = old.get(r.id)
+                items.append((L["overridden"], r.overridden_by
+                              + (f" ({L['old']}: {format_value(was)})" if was is not None else "")))
+            if r.qualifier:
+                items.append((L["qualifier"], r.qualifier))
+            if r.effective != profile.effective:
+                items.append((L["rule_effective"], r.effective.isoformat()))
+            items.append((L["computable"], L["yes"] if r.computable else L["no"]))
+            if r.advisory:
+                items.append((L["advisory"], L["advisory_yes"]))
+            if r.tolerance_note:
+                items.append((L["tolerance_note"], r.tolerance_note))
+            if r.note:
+                items.append((L["note"], r.note))
+            out += [f"- {k}: {_md(v)}" for k, v in items]
+            out += ["", f"> {_md(r.quote)}"]
+    return "\n".join(out) + "\n"
+
+
+def list_markdown(profiles: Sequence[Profile], lang: str = "en") -> str:
+    L = _labels(lang)
+    out = [f"| {L['id']} | {L['document']} | {L['title']} | {L['issuer']} | {L['issued']} | "
+           f"{L['effective']} | {L['rules']} |", "|---|---|---|---|---|---|---|"]
+    for p in profiles:
+        mark = f" ({L['default']})" if p.id == DEFAULT_PROFILE else ""
+        out.append(f"| `{p.id}`{mark} | {_md(p.document)} | {_md(p.title)} | {_md(p.issuer)} | "
+                   f"{_date(p.issued, lang)} | {_date(p.effective, lang)} | {len(p.rules)} |")
+    return "\n".join(out) + "\n"
+
+
+# ------------------------------------------------------------------ entry points
+
+def render_list(profiles: Sequence[Profile], fmt: str = "table", lang: str = "en") -> str | dict:
+    """`ttcalc policies`: json gives a dict, the other formats text."""
+    return _dispatch(fmt, lambda: list_table(profiles, lang), lambda: list_to_dict(profiles),
+                     lambda: list_csv(profiles, lang), lambda: list_markdown(profiles, lang))
+
+
+def render_show(profile: Profile, fmt: str = "table", lang: str = "en") -> str | dict:
+    """`ttcalc policies show ID`: json gives a dict, the other formats text."""
+    return _dispatch(fmt, lambda: profile_table(profile, lang), lambda: profile_to_dict(profile),
+                     lambda: profile_csv(profile, lang), lambda: profile_markdown(profile, lang))
+
+
+def _dispatch(fmt, table, json_, csv_, markdown):
+    makers = {"table": table, "json": json_, "csv": csv_, "markdown": markdown}
+    if fmt not in makers:
+        raise InputError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
+    return makers[fmt]()

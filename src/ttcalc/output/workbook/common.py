@@ -1,0 +1,175 @@
+"""Shared pieces of every annotated workbook: safe creation, formats, the checks sheet.
+
+Text that came from an input workbook is always written as a string, never as a formula
+(xlsxwriter's strings_to_formulas is off), so "=HYPERLINK(…)" in a name stays text.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+
+from ttcalc.cells.privacy import ID_KEYS, NAME_KEYS, mask_id, mask_name, scrub
+from ttcalc.output.safeio import atomic_path
+
+MAX_ROWS = 1_048_575  # an .xlsx sheet holds 1,048,576 rows, one of them the header
+
+
+@contextmanager
+def open_workbook(target: Path, overwrite: bool = False, big: bool = False):
+    """Yield (workbook, formats); the file appears whole at `target` or not at all."""
+    import xlsxwriter
+
+    if Path(target).suffix.lower() not in (".xlsx", ".xlsm"):
+        from ttcalc.core.errors import InputError
+
+        raise InputError(f"{target}: the annotated workbook must be an .xlsx file")
+    with atomic_path(Path(target), overwrite) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
+                                            "strings_to_numbers": False, "constant_memory": big,
+                                            "use_future_functions": False})
+        try:
+            yield wb, formats(wb)
+        finally:
+            wb.close()
+
+
+def formats(wb) -> dict:
+    return {
+        "head": wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}),
+        "title": wb.add_format({"bold": True, "font_size": 14}),
+        "money": wb.add_format({"num_format": "#,##0.00"}),
+        "money_bold": wb.add_format({"num_format": "#,##0.00", "bold": True}),
+        "ratio": wb.add_format({"num_format": "0.0000"}),
+        "int": wb.add_format({"num_format": "0"}),
+        "text": wb.add_format({"num_format": "@"}),
+        "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
+        "fail": wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"}),
+        "fail_money": wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006", "num_format": "#,##0.00"}),
+        "pass": wb.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"}),
+        "muted": wb.add_format({"font_color": "#808080"}),
+    }
+
+
+def header_row(ws, row: int, headers: list[str], fmt, widths: list[int] | None = None) -> None:
+    for col, text in enumerate(headers):
+        ws.write_string(row, col, text, fmt["head"])
+        if widths:
+            ws.set_column(col, col, widths[col])
+    ws.freeze_panes(row + 1, 0)
+
+
+def text(ws, row: int, col: int, value, fmt=None) -> None:
+    """Write a cell that came from an input as text (or blank), never as a formula."""
+    if value is None or value == "":
+        ws.write_blank(row, col, None, fmt)
+    else:
+        ws.write_string(row, col, str(value), fmt) if fmt else ws.write_string(row, col, str(value))
+
+
+def checks_sheet(wb, fmt: dict, report, lang: str, name: str = "检查 Checks") -> None:
+    """One row per check: verdict, figures, bound, clause, the verbatim sentence, formula, remedy."""
+    ws = wb.add_worksheet(name)
+    headers = ["check", "status", "actual", "required", "citation", "quote", "formula", "inputs", "remedy / reason"]
+    header_row(ws, 0, headers, fmt, [24, 14, 14, 22, 30, 60, 28, 40, 50])
+    for r, c in enumerate(report.checks, start=1):
+        status_fmt = fmt["fail"] if c.status == "fail" else fmt["pass"] if c.status == "pass" else fmt["muted"]
+        ws.write_string(r, 0, c.id)
+        ws.write_string(r, 1, c.status + (" (advisory)" if c.advisory else ""), status_fmt)
+        text(ws, r, 2, c.actual)
+        text(ws, r, 3, c.required)
+        text(ws, r, 4, c.citation)
+        text(ws, r, 5, c.quote, fmt["wrap"])
+        text(ws, r, 6, c.formula)
+        text(ws, r, 7, "; ".join(f"{k} = {v}" for k, v in c.inputs.items()) if c.inputs else None)
+        text(ws, r, 8, c.remedy or c.reason, fmt["wrap"])
+        if c.status == "fail":
+            ws.write_comment(r, 1, f"{c.rule}: {c.citation}\n{c.quote or ''}"[:2000])
+
+
+def notes_sheet(wb, fmt: dict, report, name: str = "说明 Notes") -> None:
+    """Definitions and warnings, so the workbook explains itself."""
+    ws = wb.add_worksheet(name)
+    ws.set_column(0, 0, 22)
+    ws.set_column(1, 1, 100)
+    row = 0
+    pol = report.policy or {}
+    for key, value in [("policy", f"{pol.get('document', '')} ({pol.get('id', '')})"), ("as_of", report.as_of.isoformat())]:
+        ws.write_string(row, 0, key, fmt["head"])
+        text(ws, row, 1, value)
+        row += 1
+    for key, value in report.definitions.items():
+        ws.write_string(row, 0, key, fmt["head"])
+        text(ws, row, 1, value, fmt["wrap"])
+        row += 1
+    for w in report.warnings[:5000]:
+        ws.write_string(row, 0, w.get("code", "warning"), fmt["muted"])
+        where = " ".join(str(x) for x in (w.get("file"), w.get("sheet") and f"[{w['sheet']}]",
+                                          w.get("row") and f"row {w['row']}") if x)
+        text(ws, row, 1, f"{where}: {w['message']}" if where else w["message"])
+        row += 1
+
+
+Writer = Callable[..., None]
+
+
+class Shown:
+    """What the workbook shows of a person: everything as read, or with `redact` names and ID
+    numbers masked — in their own columns (张*, 350521********123X), and wherever one of the
+    input's names or ID numbers appears in other text (any other ID number too, as in
+    redact.scrub).  Repeated texts (units, courses, reasons) are masked once."""
+
+    def __init__(self, redact: bool, people=()):
+        """`people`: (name, ID number) pairs of everyone in the input."""
+        self.redact = redact
+        people = list(people) if redact else []
+        self.names = {n.strip() for n, _i in people if isinstance(n, str) and len(n.strip()) >= 2}
+        self.ids = {i.strip() for _n, i in people if isinstance(i, str) and len(i.strip()) >= 6}
+        self.lengths = sorted({len(w) for w in self.names | self.ids})
+        self.seen: dict[str, str] = {}
+
+    def name(self, value):
+        return mask_name(value) if self.redact else value
+
+    def id(self, value):
+        return mask_id(value) if self.redact else value
+
+    def text(self, value):
+        if not self.redact or not isinstance(value, str) or not value:
+            return value
+        if value not in self.seen:
+            parts = {value[i:i + n] for n in self.lengths for i in range(len(value) - n + 1)}
+            out = value
+            for found in sorted(parts & self.ids, key=len, reverse=True):
+                out = out.replace(found, mask_id(found))
+            self.seen[value] = scrub(out, sorted(parts & self.names, key=len, reverse=True))
+        return self.seen[value]
+
+    def value(self, value, key=None):
+        """A name, an ID number or text, by its key, inside dicts and lists (details, warnings)."""
+        if isinstance(value, dict):
+            return {k: self.value(v, k) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return type(value)(self.value(v, key) for v in value)
+        if isinstance(value, str):
+            k = str(key).lower() if key is not None else ""
+            return self.name(value) if k in NAME_KEYS else self.id(value) if k in ID_KEYS else self.text(value)
+        return value
+
+    def report(self, report):
+        """The report as the checks and notes sheets show it: masked in a copy, the caller's as it is."""
+        if not self.redact:
+            return report
+        shown = copy.copy(report)
+        shown.warnings = self.value(report.warnings)
+        shown.checks = []
+        for check in report.checks:
+            c = copy.copy(check)
+            for attr in ("label", "actual", "required", "remedy", "reason", "quote", "formula", "qualifier",
+                         "inputs", "details"):
+                if hasattr(c, attr):
+                    setattr(c, attr, self.value(getattr(c, attr), attr))
+            shown.checks.append(c)
+        return shown

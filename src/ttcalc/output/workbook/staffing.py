@@ -1,0 +1,230 @@
+"""The staffing annotated workbook: every roster row as read (title level, 学历 level, age and
+where it came from, in post or not, flags with the clause), a summary whose figures are live
+COUNTIFS formulas over that sheet, a chart of title levels, the checks and the definitions.
+
+With `redact` (--redact), every name and ID number in it is masked (张* / 350521********123X):
+the name column, and every name of the roster wherever else it appears — flags, comments,
+the checks and the warnings.  The summary's formulas count by category, never by name."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+from ttcalc.cells import titles as T
+from ttcalc.staffing.people import TEACHER, whole_years
+from ttcalc.output.workbook.common import Shown, checks_sheet, header_row, notes_sheet, open_workbook, text
+
+PERSONS = "人员 Persons"
+SUMMARY = "汇总 Summary"
+FULL, PART, YES, NO = "专职", "兼职", "是", "否"
+COLUMNS = [  # (header, width)
+    ("file", 16), ("sheet", 12), ("row", 6), ("姓名 name", 10), ("单位 unit", 16), ("专职/兼职 employment", 10),
+    ("岗位类别 (as read)", 12), ("岗位类别 category", 10), ("职称 (as read)", 14), ("职称等级 title level", 10),
+    ("等级序 level rank", 8), ("等级来源 level from", 10), ("学历 (as read)", 12), ("学历等级 education", 10),
+    ("学历序 education rank", 8), ("出生日期 birth", 11), ("年龄 age at as-of", 8), ("年龄来源 age from", 12),
+    ("调入 joined", 11), ("调出 left", 11), ("在岗 in post", 8), ("状态 status", 22), ("调入条件 hire screening", 16),
+    ("标记 flags (rule: clause)", 70),
+]
+COL = {key: i for i, key in enumerate(
+    ["file", "sheet", "row", "name", "unit", "emp", "cat_raw", "cat", "title_raw", "level", "level_rank", "level_src",
+     "edu_raw", "edu", "edu_rank", "birth", "age", "age_src", "join", "leave", "in_post", "status", "hire", "flags"])}
+
+
+def _letter(col: int) -> str:
+    out = ""
+    col += 1
+    while col:
+        col, r = divmod(col - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def write(target: Path, report, roster, profile, lang: str = "en", overwrite: bool = False,
+          redact: bool = False) -> None:
+    shown = Shown(redact, ((p.name, None) for p in roster.persons))
+    with open_workbook(target, overwrite) as (wb, fmt):
+        fmt["date"] = wb.add_format({"num_format": "yyyy-mm-dd"})
+        fmt["fail_date"] = wb.add_format({"num_format": "yyyy-mm-dd", "bg_color": "#FFC7CE", "font_color": "#9C0006"})
+        fmt["warn"] = wb.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700"})
+        fmt["warn_date"] = wb.add_format({"num_format": "yyyy-mm-dd", "bg_color": "#FFEB9C", "font_color": "#9C5700"})
+        summary = wb.add_worksheet(SUMMARY)  # first tab
+        last = _persons_sheet(wb, fmt, report, roster, shown)
+        _summary_sheet(wb, summary, fmt, report, roster, profile, last)
+        masked = shown.report(report)
+        checks_sheet(wb, fmt, masked, lang)
+        notes_sheet(wb, fmt, masked)
+
+
+def _row_style(p) -> str | None:
+    """fail: a hire condition failed or a value was not understood; warn: blocks a failing ratio."""
+    if not p.flags:
+        return None
+    if any(rule is None or rule.startswith("hire.") for _text, rule, _c in p.flags):
+        return "fail"
+    return "warn"
+
+
+def _persons_sheet(wb, fmt, report, roster, shown: Shown) -> int:
+    ws = wb.add_worksheet(PERSONS)
+    header_row(ws, 0, [h for h, _w in COLUMNS], fmt, [w for _h, w in COLUMNS])
+    as_of = report.as_of
+    r = 0
+    for r, p in enumerate(roster.persons, start=1):
+        style = _row_style(p)
+        cell = fmt[style] if style else None
+        day = fmt[f"{style}_date"] if style else fmt["date"]
+
+        def put(key, value, number=False):
+            col = COL[key]
+            if value is None or value == "":
+                ws.write_blank(r, col, None, cell)
+            elif number:
+                ws.write_number(r, col, value, cell)
+            elif hasattr(value, "isoformat"):
+                ws.write_datetime(r, col, value, day)
+            else:
+                text(ws, r, col, shown.name(value) if key == "name" else shown.text(value), cell)
+
+        put("file", Path(p.file).name)
+        put("sheet", p.sheet)
+        put("row", p.row, True)
+        put("name", p.name)
+        put("unit", p.unit)
+        put("emp", PART if p.parttime else FULL)
+        put("cat_raw", p.category_raw)
+        put("cat", p.category or "未知 unknown")
+        put("title_raw", p.title_raw)
+        put("level", p.level or T.NONE)
+        put("level_rank", T.level_rank(p.level), True)
+        put("level_src", p.level_source or p.level_status)
+        put("edu_raw", p.education_raw)
+        put("edu", p.education or T.NONE)
+        put("edu_rank", T.education_rank(p.education), True)
+        put("birth", p.birth)
+        ages = whole_years(p.birth, p.birth_precision, as_of)
+        if ages and ages[0] == ages[1]:
+            put("age", ages[0], True)
+        else:
+            put("age", f"{ages[0]}–{ages[1]}" if ages else None)
+        put("age_src", (p.birth_source + ("" if p.birth_precision == "day" else f" ({p.birth_precision} only)"))
+            if p.birth_source else None)
+        put("join", p.join)
+        put("leave", p.leave)
+        put("in_post", YES if p.in_post else NO)
+        put("status", p.status)
+        put("hire", (p.hire["status"] + (f" by {p.hire['exempt_by']}" if p.hire["exempt_by"] else "")) if p.hire else None)
+        put("flags", "; ".join(t + (f" [{rule}: {cite}]" if rule else "") for t, rule, cite in p.flags))
+        if p.flags:
+            note = "\n".join(f"{t}" + (f"\n  → {rule}: {cite}" if rule else "") for t, rule, cite in p.flags)
+            ws.write_comment(r, COL["name"], shown.text(note)[:2000], {"x_scale": 2.5, "y_scale": 2})
+    ws.autofilter(0, 0, max(r, 1), len(COLUMNS) - 1)
+    return max(r + 1, 2)  # last Excel row number of the data (at least row 2, so ranges stay valid)
+
+
+def _rng(key: str, last: int) -> str:
+    c = _letter(COL[key])
+    return f"'{PERSONS}'!${c}$2:${c}${last}"
+
+
+def _summary_sheet(wb, ws, fmt, report, roster, profile, last: int) -> None:
+    f = report.figures
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 1, 24)
+    ws.set_column(2, 3, 14)
+    ws.set_column(4, 5, 18)
+    ws.set_column(6, 6, 60)
+    pol = report.policy or {}
+    ws.write_string(0, 0, f"ttcalc staffing — {pol.get('document')} ({pol.get('id')})", fmt["title"])
+    ws.write_string(1, 0, "截至 as of")
+    ws.write_datetime(1, 2, report.as_of, wb.add_format({"num_format": "yyyy-mm-dd", "bold": True}))
+    ws.write_string(2, 0, "五年窗口起点（不含）window start (exclusive)")
+    ws.write_formula(2, 2, "=EDATE(C2,-60)", wb.add_format({"num_format": "yyyy-mm-dd"}))
+    header_row(ws, 3, ["figure", "key", "formula value", "ttcalc value", "required", "verdict", "rule / clause"], fmt)
+    emp, inpost, cat = _rng("emp", last), _rng("in_post", last), _rng("cat", last)
+    ft = f'{emp},"{FULL}",{inpost},"{YES}",{cat},"{TEACHER}"'
+    mid, senior = T.level_rank("中级"), T.level_rank("副高")
+    grad, bach = T.education_rank("研究生"), T.education_rank("本科")
+    join, leave = _rng("join", last), _rng("leave", last)
+    ft_all = [p for p in roster.persons if p.ft_teacher]
+    counts = {"title_mid_senior": sum(T.level_rank(p.level) >= mid for p in ft_all),
+              "title_senior": sum(T.level_rank(p.level) >= senior for p in ft_all),
+              "graduates": sum(T.education_rank(p.education) >= grad for p in ft_all),
+              "bachelor_plus": sum(T.education_rank(p.education) >= bach for p in ft_all)}
+    lines = [  # key, label, formula (with {key} for the cell of another line), is ratio
+        ("staff_total", "在职教职工 staff in post", f'=COUNTIFS({emp},"{FULL}",{inpost},"{YES}")', False),
+        ("fulltime_teachers", "专任教师 full-time teachers", f"=COUNTIFS({ft})", False),
+        ("parttime_teachers", "兼职教师 part-time teachers", f'=COUNTIFS({emp},"{PART}",{inpost},"{YES}",{cat},"{TEACHER}")',
+         False),
+        ("title_mid_senior", "中级及以上 mid-level or senior", f'=COUNTIFS({ft},{_rng("level_rank", last)},">={mid}")', False),
+        ("title_senior", "副高及以上 senior", f'=COUNTIFS({ft},{_rng("level_rank", last)},">={senior}")', False),
+        ("graduates", "研究生学历 graduate", f'=COUNTIFS({ft},{_rng("edu_rank", last)},">={grad}")', False),
+        ("bachelor_plus", "本科及以上 bachelor or above", f'=COUNTIFS({ft},{_rng("edu_rank", last)},">={bach}")', False),
+        ("hires_5y", "五年内调入 hires in five years", f'=COUNTIFS({ft},{join},">"&$C$3,{join},"<="&$C$2)', False),
+        ("leavers_5y", "五年内调出 leavers in five years",
+         f'=COUNTIFS({emp},"{FULL}",{cat},"{TEACHER}",{leave},">"&$C$3,{leave},"<="&$C$2)', False),
+        ("fulltime_teacher_share", "专任教师占比", "{fulltime_teachers}/{staff_total}", True),
+        ("title_mid_senior_share", "中高级职称比例", "{title_mid_senior}/{fulltime_teachers}", True),
+        ("title_senior_share", "高级职称比例", "{title_senior}/{fulltime_teachers}", True),
+        ("parttime_ratio", "兼职:专任", "{parttime_teachers}/{fulltime_teachers}", True),
+        ("graduate_share", "研究生学历比例", "{graduates}/{fulltime_teachers}", True),
+        ("bachelor_plus_share", "本科及以上比例", "{bachelor_plus}/{fulltime_teachers}", True),
+        ("renewal_5y", "五年更新率", "{hires_5y}/{fulltime_teachers}", True),
+    ]
+    rules = {"fulltime_teacher_share": "staff.fulltime_share_min", "title_mid_senior_share": "title.mid_senior_share_min",
+             "title_senior_share": "title.senior_share_min", "parttime_ratio": "staff.parttime_ratio_min",
+             "renewal_5y": "staff.renewal_5y", "graduates": "staff.graduate_count_min"}
+    cells = {key: f"$C${5 + i}" for i, (key, *_rest) in enumerate(lines)}
+    for i, (key, label, formula, ratio) in enumerate(lines):
+        r = 4 + i
+        ws.write_string(r, 0, label)
+        ws.write_string(r, 1, key)
+        value = f.get(key, counts.get(key))
+        if ratio:
+            num, den = (cells[k.strip("{}")] for k in formula.split("/"))
+            ws.write_formula(r, 2, f'=IF({den}=0,"",ROUND({num}/{den},4))', fmt["ratio"],
+                             float(value) if value is not None else "")
+        else:
+            ws.write_formula(r, 2, formula, fmt["int"], value if value is not None else 0)
+        if isinstance(value, int):
+            ws.write_number(r, 3, value, fmt["int"])
+        else:
+            text(ws, r, 3, value)
+        rule = profile.get(rules[key]) if key in rules else None
+        if rule is not None:
+            ws.write_string(r, 4, rule.bound_text())
+            verdict = _verdict(rule, *(cells[k.strip("{}")] for k in formula.split("/"))) if ratio else \
+                _verdict(rule, cells[key], "1")
+            ws.write_formula(r, 5, verdict)
+            text(ws, r, 6, f"{rule.id}: {rule.citation()} — {rule.quote}", fmt["wrap"])
+    _levels_chart(wb, ws, fmt, report, ft, last, 5 + len(lines))
+
+
+def _verdict(rule, num: str, den: str) -> str:
+    """✔/✘ by exact integer comparison: num·q against p·den for a bound p/q (no float ties)."""
+    def test(op, bound):
+        b = Fraction(bound)
+        return f"{num}*{b.denominator}{op}{b.numerator}*{den}"
+
+    if rule.op == "about":
+        lo, hi = Fraction(rule.value) - Fraction(rule.tolerance), Fraction(rule.value) + Fraction(rule.tolerance)
+        cond = f"AND({test('>=', lo)},{test('<=', hi)})"
+    else:
+        cond = test(rule.op if rule.op != "==" else "=", Fraction(rule.value))
+    return f'=IF({den}=0,"–",IF({cond},"✔","✘"))'
+
+
+def _levels_chart(wb, ws, fmt, report, ft: str, last: int, start: int) -> None:
+    header_row(ws, start, ["职称等级 title level (专任教师)", "", "count", "ttcalc value"], fmt)
+    levels = list(report.figures["title_levels"].items())
+    for i, (level, n) in enumerate(levels, start=start + 1):
+        ws.write_string(i, 0, level)
+        ws.write_formula(i, 2, f'=COUNTIFS({ft},{_rng("level", last)},"{level}")', fmt["int"], n)
+        ws.write_number(i, 3, n, fmt["int"])
+    ws.freeze_panes(4, 0)  # under the figures' header, not the levels table's
+    chart = wb.add_chart({"type": "column"})
+    chart.add_series({"name": "专任教师 full-time teachers", "categories": [SUMMARY, start + 1, 0, start + len(levels), 0],
+                      "values": [SUMMARY, start + 1, 2, start + len(levels), 2], "data_labels": {"value": True}})
+    chart.set_title({"name": "职称等级 Title levels"})
+    chart.set_legend({"none": True})
+    ws.insert_chart(start + len(levels) + 2, 0, chart)

@@ -1,0 +1,313 @@
+"""Open a spreadsheet file and hand out its sheets as grids of text.
+
+A grid is a `pyarrow.Table` of string columns c0, c1, …; row i of the table is the sheet's
+row i + 1 (leading blank rows are kept so row numbers match what the clerk sees).  Excel,
+WPS and LibreOffice formats go through fastexcel (Rust calamine); CSV through the csv module
+after the encoding is detected.  Files are only ever opened for reading.
+
+Before a parser sees a file it is checked against the caps of `limits` (zip bombs, allocation
+bombs, oversized text files); whatever a file's content, the outcome is a Grid or an
+InputError naming the file and the reason in a clerk's words — never a crash, even when the
+Rust reader panics.
+"""
+
+from __future__ import annotations
+
+from ttcalc.read import extent
+from ttcalc.read.grid import EXCEL, OLE_MAGIC, ZIP_MAGIC, Grid
+
+import os
+import re
+import sys
+import threading
+import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ttcalc.read import limits
+from ttcalc.core.errors import InputError
+
+
+
+def excel_grids(path: Path, wanted: list[str] | None) -> Iterator[Grid]:
+    import fastexcel
+
+    guard = _SheetGuard(path)
+    source: str | bytes = str(path)
+    if guard.misnamed():  # an .xlsx renamed .xls (or the reverse): the reader trusts the name
+        source = path.read_bytes()
+    try:
+        with _native_stderr_muted():
+            reader = fastexcel.read_excel(source)
+            names = list(reader.sheet_names)
+    except BaseException as exc:  # a Rust panic derives from BaseException
+        if not _reader_failure(exc):
+            raise
+        raise InputError(f"{path}: {_unreadable(path, exc)}") from None
+    if wanted:
+        missing = [w for w in wanted if w not in names]
+        if missing:
+            raise InputError(f"{path}: no sheet named {missing[0]!r}; sheets are: {', '.join(names)}")
+        names = [n for n in names if n in wanted]
+    for name in names:
+        guard.check(name)  # the cell cap, before the reader allocates the sheet
+        try:
+            with _native_stderr_muted():
+                sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string",
+                                           whitespace_as_null=True)
+                table = _as_table(sheet.to_arrow())
+                hidden = sheet.visible != "visible"
+            del sheet  # free calamine's cell range before the grid is processed
+        except BaseException as exc:
+            if not _reader_failure(exc):
+                raise
+            raise InputError(f"{path} [{name}]: {_unreadable(path, exc)}") from None
+        if guard.kind == "ole":
+            table = _without_nul(table)
+        yield Grid(path, name, table, hidden)
+        del table
+
+
+def _without_nul(table):
+    """Legacy .xls strings that some writers store in a form the reader leaves with a NUL after
+    every letter ("N\x00o\x00r…"): the NULs go, the text reads again."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    columns, changed = [], False
+    for col in table.columns:
+        if pa.types.is_string(col.type) and pc.any(pc.match_substring(col, "\x00")).as_py():
+            col = pc.replace_substring(col, "\x00", "")
+            changed = True
+        columns.append(col)
+    return pa.table(columns, names=table.column_names) if changed else table
+
+
+_MUTE = threading.Lock()
+
+
+_muted = [0, None]  # readers inside the block, the saved descriptor 2
+
+
+@contextmanager
+def _native_stderr_muted():
+    """Silence what the Rust reader writes straight to file descriptor 2 (a panic's message and
+    backtrace): the panic itself becomes an InputError with one clerk's line.  Safe when
+    several threads read workbooks at once: the first one in mutes, the last one out restores."""
+    with _MUTE:
+        if _muted[0] == 0:
+            try:
+                sys.stderr.flush()
+                saved = os.dup(2)
+                try:
+                    null = os.open(os.devnull, os.O_WRONLY)
+                    os.dup2(null, 2)
+                    os.close(null)
+                    _muted[1] = saved
+                except OSError:
+                    os.close(saved)
+                    _muted[1] = None
+            except (OSError, ValueError, AttributeError):
+                _muted[1] = None
+        _muted[0] += 1
+    try:
+        yield
+    finally:
+        with _MUTE:
+            _muted[0] -= 1
+            if _muted[0] == 0 and _muted[1] is not None:
+                os.dup2(_muted[1], 2)
+                os.close(_muted[1])
+                _muted[1] = None
+
+
+def _reader_failure(exc: BaseException) -> bool:
+    """An error of the Rust reader on a file's content (a panic included), as opposed to
+    Ctrl-C or an exit."""
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
+
+
+class _SheetGuard:
+    """Checks each sheet against the cell cap before fastexcel allocates it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.kind = None
+        self.parts: dict[str, str] | None = None
+        self.checked: set[str] = set()
+        self.xls: dict[str, tuple[int, int]] | None = None
+        try:
+            with path.open("rb") as fh:
+                head = fh.read(8)
+        except OSError:
+            return
+        self.kind = "ole" if head.startswith(OLE_MAGIC) else "zip" if head.startswith(ZIP_MAGIC) else None
+
+    def misnamed(self) -> bool:
+        """True when the name says one Excel format and the content is another."""
+        ext = self.path.suffix.lower()
+        if ext not in EXCEL or self.kind is None:
+            return False
+        if self.kind == "ole":
+            return ext != ".xls"
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                names = set(zf.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return False
+        family = ({".ods"} if "content.xml" in names else
+                  {".xlsb"} if any(n.endswith("workbook.bin") for n in names) else {".xlsx", ".xlsm"})
+        return ext not in family
+
+    def check(self, sheet: str) -> None:
+        lim = limits.current()
+        if not lim.cells:
+            return
+        if self.kind == "ole":
+            if self.xls is None:
+                self.xls = extent.xls_dimensions(self.path)
+            if sheet in self.xls:
+                rows, cols = self.xls[sheet]
+                limits.check_cells(self.path, sheet, rows, cols, lim)
+            return
+        if self.kind != "zip":
+            return
+        try:
+            zf = zipfile.ZipFile(self.path)
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return  # sniff has judged the container; the reader says the rest
+        with zf:
+            if self.parts is None:
+                self.parts = _sheet_parts(self.path, zf)
+            member = self.parts.get(sheet)
+            members = [member] if member else [m for m in _worksheet_members(zf) if m not in self.parts.values()]
+            for m in members:
+                if m in self.checked or m not in zf.NameToInfo:
+                    continue
+                self.checked.add(m)
+                label = sheet if member else f"{sheet} ({m})"
+                try:
+                    if m.endswith(".bin"):
+                        extent.xlsb_extent(self.path, zf, m, label, lim)
+                    elif m.endswith(".xml"):
+                        extent.xlsx_extent(self.path, zf, m, label, lim)
+                except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
+                        KeyError):
+                    continue  # a damaged part: the reader reports it in its own words
+
+
+def _worksheet_members(zf: zipfile.ZipFile) -> list[str]:
+    return [n for n in zf.namelist() if re.search(r"(?:^|/)(?:worksheets|macrosheets|dialogsheets)/[^/]+\.(?:xml|bin)$", n)]
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _sheet_parts(path: Path, zf: zipfile.ZipFile) -> dict[str, str]:
+    """{sheet name: zip member} from the workbook part and its relationships, parsed with
+    defusedxml.  A declared DTD or entity in these parts is refused; anything else that cannot
+    be parsed gives {} (every worksheet part is then checked)."""
+    from defusedxml import DefusedXmlException
+
+    names = set(zf.namelist())
+    try:
+        wb_part = "xl/workbook.xml"
+        if "_rels/.rels" in names:
+            root = limits.parse_xml(limits.read_member(path, zf, "_rels/.rels"))
+            for rel in root.iter():
+                if _local(rel.tag) == "Relationship" and rel.get("Type", "").endswith("/officeDocument"):
+                    wb_part = _resolve("", rel.get("Target", ""))
+                    break
+        if wb_part not in names or not wb_part.endswith(".xml"):
+            return {}
+        base = wb_part.rsplit("/", 1)[0] if "/" in wb_part else ""
+        rels_part = f"{base}/_rels/{wb_part.rsplit('/', 1)[-1]}.rels" if base else f"_rels/{wb_part}.rels"
+        targets = {}
+        if rels_part in names:
+            for rel in limits.parse_xml(limits.read_member(path, zf, rels_part)).iter():
+                if _local(rel.tag) == "Relationship":
+                    targets[rel.get("Id")] = _resolve(base, rel.get("Target", ""))
+        out = {}
+        for el in limits.parse_xml(limits.read_member(path, zf, wb_part)).iter():
+            if _local(el.tag) == "sheet":
+                rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
+                if el.get("name") is not None and rid in targets:
+                    out[el.get("name")] = targets[rid]
+        return out
+    except DefusedXmlException:
+        raise InputError(f"{path}: refused: the workbook's XML declares entities (a DTD), which Excel never "
+                         "writes: a hostile or damaged file") from None
+    except InputError:
+        raise
+    except Exception:  # noqa: BLE001 — malformed XML: let calamine judge the workbook
+        return {}
+
+
+def _resolve(base: str, target: str) -> str:
+    import posixpath
+
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(base, target)) if base else posixpath.normpath(target)
+
+
+def _as_table(batch):
+    import pyarrow as pa
+
+    table = pa.Table.from_batches([batch]) if isinstance(batch, pa.RecordBatch) else batch
+    return table.rename_columns([f"c{i}" for i in range(table.num_columns)])
+
+
+_DAMAGED = re.compile(r"past end of file|fill whole buffer|unexpected ?eof|end of file|invalid checksum|corrupt|"
+                      r"invalid (?:stored )?block|invalid zip|zip error|not a zip|truncat|out of range|"
+                      r"EndOfFile|UnexpectedEof|invalid distance|invalid code|Invalid OLE|sector|"
+                      r"failed to read|invalid data|short read", re.IGNORECASE)
+
+
+def _unreadable(path: Path, exc: BaseException) -> str:
+    """Why the reader failed, in a clerk's words (one line)."""
+    text = str(exc).strip()
+    first = text.splitlines()[0] if text else type(exc).__name__
+    if type(exc).__name__ == "PanicException":
+        return ("cannot be read: the workbook is damaged or written in a way the reader cannot follow; "
+                "open it in Excel or WPS and save it again as .xlsx")
+    if isinstance(exc, MemoryError):
+        return "too big to read in the memory available: split it, or read it on a larger machine"
+    m = re.search(r"Cell limit exceeded \((\d+) cells requested, max (\d+)\)", text)
+    if m:
+        return (f"refused: a sheet would span {int(m.group(1)):,} cells (the reader's limit is "
+                f"{int(m.group(2)):,}): an allocation bomb or a damaged file")
+    if re.search(r"unrecognized entity|DOCTYPE|DTD", text, re.IGNORECASE):
+        return ("refused: the workbook's XML uses entities (a DTD), which Excel never writes: a hostile or "
+                "damaged file; ttcalc does not expand them")
+    if "Cannot detect file format" in text:
+        if path.suffix.lower() in (".xls", ".xlsx", ".xlsm", ".xlsb") and _ole_streams(path) & {"worddocument"}:
+            return "a Word document, not a spreadsheet"
+        return "the format is not recognised; it may be damaged, encrypted or not a spreadsheet"
+    if re.search(r"password|encrypt", text, re.IGNORECASE):
+        return "受密码保护的工作簿，请先在 Excel 中取消密码 (password-protected workbook: remove the password in Excel first)"
+    if "Unrecognized sheet" in text or "macrosheet" in text or "dialogsheet" in text:
+        return ("it holds an Excel 4 macro or dialog sheet that ttcalc cannot read; copy the data sheets into a "
+                "new workbook and save it as .xlsx")
+    m = re.search(r"Codepage (\w+) not found", text)
+    if m:
+        return (f"written in a character set (code page {m.group(1)}) the reader does not know, by an old or "
+                "non-Excel program; open it in Excel or WPS and save it as .xlsx")
+    if _DAMAGED.search(text):
+        return "truncated or damaged file: save it again from Excel or WPS (or ask for a fresh copy)"
+    detail = re.sub(r"\s+", " ", first)[:160]
+    return f"cannot be read as a workbook ({detail})"
+
+
+def _ole_streams(path: Path) -> set[str]:
+    try:
+        import olefile
+
+        with olefile.OleFileIO(str(path)) as ole:
+            return {"/".join(e).lower() for e in ole.listdir()}
+    except Exception:  # noqa: BLE001
+        return set()
+

@@ -1,0 +1,329 @@
+"""Caps that keep a hostile or broken file from exhausting memory or time.
+
+Every workbook is checked before any parser touches it: an .xlsx/.xlsm/.xlsb/.ods file from
+its zip directory (sizes and compression ratios, nothing is unpacked), then each sheet for
+the number of cells the reader would allocate.  A file over a cap is refused with a one-line
+message naming the file, the size found and the limit, and the variable that raises it.
+
+The defaults are generous for real payrolls (a 1,000,000-row × 20-column sheet passes with
+room to spare).  Each can be changed with an environment variable:
+
+    TTCALC_MAX_UNZIPPED_MB   2048         total unpacked size of an .xlsx/.xlsm/.xlsb/.ods
+                                          (sum of the member sizes in the zip directory)
+    TTCALC_MAX_ZIP_RATIO     200          unpacked ÷ packed size of any member bigger than
+                                          50 MB unpacked (real sheets pack 5–30:1; a zip bomb
+                                          packs about 1000:1)
+    TTCALC_MAX_CELLS         50000000     rows × columns of one sheet (the extent the reader
+                                          allocates, from A1 to the last cell): from the
+                                          sheet's <dimension>, verified against the cells
+                                          themselves; for .xls from its DIMENSIONS record
+    TTCALC_MAX_CSV_MB        1024         size of a .csv/.tsv/.txt file
+    TTCALC_SCAN_MB           64           sheet XML up to this size (about 100,000 rows of 16
+                                          columns) is scanned for cells outside its declared
+                                          <dimension>, as a lying dimension is how an
+                                          allocation bomb gets past the cell cap; the scan
+                                          costs about 7 ms per MB.  Larger sheets are trusted
+                                          to their <dimension> (Excel, WPS, LibreOffice and
+                                          the Python writers always write a true one); raise
+                                          it to scan every sheet, 0 turns the scan off.
+                                          A sheet without a <dimension>, or whose dimension
+                                          is over the cap, is always walked cell by cell.
+
+Values are whole numbers; a bad value is refused (exit 2) rather than ignored.
+
+What is not covered: an .ods is left to calamine's own cap (100 million cells); an .xlsb
+sheet is checked against its declared dimension only; a zip whose directory under-states
+its sizes is caught by the cell cap, not the size cap.
+"""
+
+from __future__ import annotations
+
+from ttcalc.read.limits import Limits, MB, _CHUNK, check_cells, current
+
+import re
+import struct
+import zipfile
+from pathlib import Path
+
+
+
+
+def col_number(letters: bytes | str) -> int:
+    """b"A" -> 1, b"Z" -> 26, b"AA" -> 27, b"XFD" -> 16384."""
+    n = 0
+    for ch in letters.upper() if isinstance(letters, str) else letters.decode("ascii").upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def col_letters(n: int) -> str:
+    out = ""
+    while n > 0:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _num_gt(n: int) -> str:
+    """A regex for decimal numbers (no leading zeros) greater than n."""
+    s = str(n)
+    size = len(s)
+    alts = [rf"[1-9]\d{{{size},}}"]
+    for i, ch in enumerate(s):
+        d = int(ch)
+        if d < 9:
+            alts.append(s[:i] + f"[{d + 1}-9]" + rf"\d{{{size - i - 1}}}")
+    return "(?:" + "|".join(alts) + ")"
+
+
+def _letters_gt(n: int) -> str:
+    """A regex for column letters (A…XFD) beyond column n."""
+    s = col_letters(n) if n > 0 else ""
+    size = len(s)
+    alts = [rf"[A-Z]{{{size + 1},}}"]
+    for i, ch in enumerate(s):
+        if ch < "Z":
+            alts.append(s[:i] + f"[{chr(ord(ch) + 1)}-Z]" + (rf"[A-Z]{{{size - i - 1}}}" if size - i - 1 else ""))
+    return "(?:" + "|".join(alts) + ")"
+
+
+_DIMENSION = re.compile(rb'<(?:[\w.-]+:)?dimension\s[^>]*?\bref\s*=\s*["\']\s*\$?([A-Za-z]{1,3})\$?(\d{1,9})'
+                        rb'(?:\s*:\s*\$?([A-Za-z]{1,3})\$?(\d{1,9}))?')
+
+
+_NOT_CELLS = (b"<co", b"<cf", b"<cu", b"<ce", b"<ch")  # cols, col, conditionalFormatting, cfRule, custom…, cell…
+
+
+_PREFIXED = tuple(b":c" + x for x in (b" ", b"\t", b"\n", b"\r", b">", b"/"))
+
+
+_TOKEN = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*)>")
+
+
+_R_ATTR = re.compile(rb"""(?:^|\s)r\s*=\s*["']\s*([A-Za-z]{0,3})(\d{0,12})\s*["']""")
+
+
+_OVERLAP = 64
+
+
+def declared_dimension(head: bytes) -> tuple[int, int] | None:
+    """(last row, last column) of a sheet's <dimension ref="A1:P2004"/>, from its first bytes."""
+    m = _DIMENSION.search(head)
+    if not m:
+        return None
+    c1, r1, c2, r2 = m.groups()
+    rows = max(int(r1), int(r2) if r2 else 0)
+    cols = max(col_number(c1), col_number(c2) if c2 else 0)
+    return rows, cols
+
+
+def _chunks(fh, first: bytes):
+    """The member's bytes as buffers of about 4 MB, with the cut point of each: a buffer's
+    bytes from its cut on start the next buffer too, so a pattern of up to _OVERLAP bytes is
+    never cut in two, and counting only matches that start before the cut counts each once."""
+    block = first
+    carry = b""
+    while True:
+        nxt = fh.read(_CHUNK) if block else b""
+        buf = carry + block
+        last = not nxt
+        cut = len(buf) if last else max(0, len(buf) - _OVERLAP)
+        yield buf, cut
+        if last:
+            return
+        carry = buf[cut:]
+        block = nxt
+
+
+def xlsx_extent(path: Path, zf: zipfile.ZipFile, member: str, sheet: str, limits: Limits | None = None) -> tuple[int, int]:
+    """Check that loading a worksheet part would not allocate more than the cell cap.
+
+    calamine allocates rows × columns for a sheet, from its first to its last cell, whatever
+    the <dimension> says.  Fast path: a declared dimension within the cap, and every cell with
+    an r="A1" reference inside it (one regex search and a few byte counts per 4 MB, no parse).
+    Otherwise the cells are walked (row and column of each, as calamine places them), stopping
+    as soon as the cap is passed.  Returns (rows, columns) or raises InputError.
+    """
+    limits = limits or current()
+    if not limits.cells:
+        return 0, 0
+    info = zf.getinfo(member)
+    with zf.open(member) as fh:
+        head = fh.read(64 * 1024)
+        dim = declared_dimension(head)
+        if dim and dim[0] * dim[1] <= limits.cells:
+            if not limits.scan or info.file_size > limits.scan:
+                return dim  # trusted: too big to scan within the time allowed
+            if _inside(fh, head, dim, limits.cells):
+                return dim
+    # no dimension, a dimension over the cap (often inflated by the writer), or cells outside
+    # it: the cells themselves decide
+    with zf.open(member) as fh:
+        rows, cols = _walk(path, fh, sheet, limits)
+    check_cells(path, sheet, rows, cols, limits)
+    return rows, cols
+
+
+def _inside(fh, head: bytes, dim: tuple[int, int], cap: int) -> bool:
+    """True when every cell carries an r="…" reference within the declared dimension (or within
+    a looser box that still fits the cap, which a cheaper pattern can check)."""
+    rows, cols = dim
+    az = rb"A-Za-z"
+    col_out = re.compile(rb'r="(?:' + _letters_gt(cols).encode().replace(b"A-Z", az) + rb')\d')
+    digits = len(str(rows))
+    if (10 ** digits - 1) * cols <= cap:  # rows beyond 99…9: just "more digits", a fast pattern
+        row_out = re.compile(rb'r="[A-Za-z]{0,3}0*[1-9]\d{' + str(digits).encode() + rb'}')
+    else:
+        row_out = re.compile(rb'r="[A-Za-z]{0,3}0*' + _num_gt(rows).encode() + rb'"')
+    for buf, cut in _chunks(fh, head):
+        if col_out.search(buf) or row_out.search(buf):
+            return False
+        if b":c" in buf and any(p in buf for p in _PREFIXED):
+            return False
+        starts = buf.count(b"<c", 0, min(len(buf), cut + 1))
+        with_r = buf.count(b'<c r="', 0, min(len(buf), cut + 5))
+        if starts != with_r:  # other elements starting with "c", or cells placed by position
+            others = sum(buf.count(p, 0, min(len(buf), cut + 2)) for p in _NOT_CELLS)
+            if starts - others != with_r:
+                return False
+    return True
+
+
+def _walk(path: Path, fh, sheet: str, limits: Limits) -> tuple[int, int]:
+    """Rows and columns as calamine would place the cells (an r attribute, else next in line)."""
+    max_row = max_col = 0
+    row = 0
+    col = 0
+    seen = 0
+    tail = b""
+    while True:
+        block = fh.read(_CHUNK)
+        buf = tail + block
+        if not buf:
+            break
+        cut = buf.rfind(b"<") if block else len(buf)
+        if cut <= 0 and block:
+            cut = len(buf)
+        for m in _TOKEN.finditer(buf, 0, cut):
+            kind, attrs = m.group(1), m.group(2)
+            r = _R_ATTR.search(attrs)
+            if kind == b"row":
+                row = int(r.group(2)) if r and r.group(2) else row + 1
+                col = 0
+                continue
+            if r and r.group(1):
+                col = col_number(r.group(1))
+                row_here = int(r.group(2)) if r.group(2) else row
+            else:
+                col += 1
+                row_here = row or 1
+            if attrs.endswith(b"/"):
+                continue  # <c … /> holds no value: the reader leaves it out of the sheet
+            seen += 1
+            if row_here > max_row:
+                max_row = row_here
+            if col > max_col:
+                max_col = col
+            if max_row * max_col > limits.cells or seen > limits.cells:  # stop at once: no need to read on
+                check_cells(path, sheet, max_row, max_col, limits, " or more")
+                check_cells(path, sheet, seen, 1, limits, " listed or more")
+        tail = buf[cut:]
+        if not block:
+            break
+    return max_row, max_col
+
+
+def xlsb_extent(path: Path, zf: zipfile.ZipFile, member: str, sheet: str, limits: Limits | None = None) -> None:
+    """An .xlsb sheet's declared dimension (BrtWsDim) against the cell cap."""
+    limits = limits or current()
+    with zf.open(member) as fh:
+        data = fh.read(64 * 1024)
+    pos = 0
+    for _ in range(64):
+        rtype, pos = _varint(data, pos, 2)
+        size, pos = _varint(data, pos, 4)
+        if rtype is None or size is None or pos + size > len(data):
+            return
+        if rtype == 0x94 and size >= 16:  # BrtWsDim: rwFirst, rwLast, colFirst, colLast
+            r1, r2, c1, c2 = struct.unpack("<4I", data[pos:pos + 16])
+            check_cells(path, sheet, r2 + 1, c2 + 1, limits)
+            return
+        pos += size
+
+
+def _varint(data: bytes, pos: int, most: int) -> tuple[int | None, int]:
+    value = shift = 0
+    for _ in range(most):
+        if pos >= len(data):
+            return None, pos
+        b = data[pos]
+        pos += 1
+        value |= (b & 0x7F) << shift
+        shift += 7
+        if not b & 0x80:
+            return value, pos
+    return value, pos
+
+
+def xls_dimensions(path: Path) -> dict[str, tuple[int, int]]:
+    """{sheet name: (rows, columns)} from the DIMENSIONS record of each sheet of a BIFF5/8
+    workbook: a cheap estimate (no cell is read).  Empty when the file cannot be walked (the
+    reader then judges it)."""
+    try:
+        import olefile
+
+        with olefile.OleFileIO(str(path)) as ole:
+            stream = next((s for s in ("Workbook", "Book", "WORKBOOK", "BOOK") if ole.exists(s)), None)
+            if stream is None:
+                return {}
+            if ole.get_size(stream) > 512 * MB:
+                return {}
+            data = ole.openstream(stream).read()
+    except Exception:  # noqa: BLE001 — a damaged container: calamine says why
+        return {}
+    sheets: list[tuple[str, int]] = []
+    pos, biff8 = 0, True
+    while pos + 4 <= len(data):
+        rtype, size = struct.unpack("<HH", data[pos:pos + 4])
+        body = data[pos + 4:pos + 4 + size]
+        pos += 4 + size
+        if rtype == 0x0809 and len(body) >= 2:  # BOF
+            biff8 = struct.unpack("<H", body[:2])[0] == 0x0600
+        elif rtype == 0x0085 and len(body) >= 8:  # BOUNDSHEET
+            (offset,) = struct.unpack("<I", body[:4])
+            sheets.append((_xls_name(body[6:], biff8), offset))
+        elif rtype == 0x000A:  # EOF of the globals
+            break
+    out: dict[str, tuple[int, int]] = {}
+    for name, offset in sheets:
+        pos = offset
+        for _ in range(200):
+            if pos + 4 > len(data):
+                break
+            rtype, size = struct.unpack("<HH", data[pos:pos + 4])
+            body = data[pos + 4:pos + 4 + size]
+            pos += 4 + size
+            if rtype == 0x0200:  # DIMENSIONS: first row, last row + 1, first col, last col + 1
+                if biff8 and len(body) >= 12:
+                    _r1, r2, _c1, c2 = struct.unpack("<IIHH", body[:12])
+                elif len(body) >= 8:
+                    _r1, r2, _c1, c2 = struct.unpack("<HHHH", body[:8])
+                else:
+                    break
+                out[name] = (r2, c2)
+                break
+            if rtype == 0x000A:
+                break
+    return out
+
+
+def _xls_name(raw: bytes, biff8: bool) -> str:
+    if not raw:
+        return ""
+    n = raw[0]
+    if biff8 and len(raw) >= 2:
+        flags = raw[1]
+        text = raw[2:]
+        return text[:2 * n].decode("utf-16-le", "replace") if flags & 1 else text[:n].decode("latin-1")
+    return raw[1:1 + n].decode("latin-1")
+

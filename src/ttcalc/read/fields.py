@@ -1,0 +1,147 @@
+"""Which header means which field: the alias tables of data/fields.toml and the matcher."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+from ttcalc.cells.text import squash
+
+# "应发合计（元）" -> ("应发合计", 1); "金额(万元)" -> ("金额", 10000)
+_UNIT_SUFFIX = re.compile(r"[(（\[【]?(万元|千元|元|yuan|rmb|cny|￥|¥)[)）\]】]?$", re.IGNORECASE)
+_UNIT_SCALE = {"万元": 10000, "千元": 1000}
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str
+    aliases: tuple[str, ...]
+    many: bool = False
+    dominant: bool = False
+    exact: tuple[str, ...] = ()  # aliases matched only as the whole header
+
+
+@dataclass(frozen=True)
+class Schema:
+    kind: str
+    fields: dict[str, Field]
+    groups: dict[str, tuple[str, ...]]
+    required: tuple[tuple[str, ...], ...]
+    total_words: tuple[str, ...]
+    note_words: tuple[str, ...]
+    total_patterns: tuple[str, ...] = ()
+    year_sheets: tuple[str, ...] = ()
+
+
+@cache
+def data() -> dict:
+    """data/fields.toml, parsed once."""
+    return tomllib.loads((files("ttcalc.read") / "fields.toml").read_text(encoding="utf-8"))
+
+
+@cache
+def schema(kind: str) -> Schema:
+    table = data()
+    fields = {
+        name: Field(name, spec["type"], tuple(_key(a) for a in spec["aliases"] + spec.get("exact", [])),
+                    spec.get("many", False), spec.get("dominant", False),
+                    tuple(_key(a) for a in spec.get("exact", [])))
+        for name, spec in table[kind].items()
+    }
+    groups = {k: tuple(_key(a) for a in v) for k, v in table["groups"].items() if k in fields}
+    return Schema(kind, fields, groups, tuple(tuple(r) for r in table["required"][kind]),
+                  tuple(table["skip_words"]["total"]), tuple(table["skip_words"]["note"]),
+                  tuple(table["skip_words"]["total_patterns"]), tuple(table["skip_words"]["year_sheets"]))
+
+
+def _key(text: str) -> str:
+    return squash(text).lower()
+
+
+def split_unit(header: str) -> tuple[str, int]:
+    """Strip a unit suffix from a header; return the header and the multiplier to yuan."""
+    text = squash(header)
+    m = _UNIT_SUFFIX.search(text)
+    if m and m.start() > 0:
+        return text[: m.start()], _UNIT_SCALE.get(m.group(1), 1)
+    return text, 1
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    exact: dict  # alias -> field
+    dominant: object  # compiled regex of the dominant fields' Chinese aliases, or None
+    dominant_field: dict
+    contained: object  # compiled alternation of Chinese aliases, longest first
+    contained_field: dict
+
+
+@cache
+def _matcher(kind: str) -> _Matcher:
+    sch = schema(kind)
+    exact: dict = {}
+    dominant: dict = {}
+    contained: dict = {}
+    for f in sch.fields.values():
+        for alias in f.aliases:
+            exact.setdefault(alias, f.name)
+            if not alias.isascii() and len(alias) >= 2 and alias not in f.exact:
+                (dominant if f.dominant else contained).setdefault(alias, f.name)
+
+    def alternation(words: dict):
+        order = sorted(words, key=lambda w: -len(w))  # stable: file order among equal lengths
+        return re.compile("|".join(re.escape(w) for w in order)) if order else None
+
+    return _Matcher(exact, alternation(dominant), dominant, alternation(contained), contained)
+
+
+@cache
+def _match_key(key: str, kind: str) -> tuple[str | None, int]:
+    m = _matcher(kind)
+    if m.dominant is not None:
+        hit = m.dominant.search(key)
+        if hit:
+            return m.dominant_field[hit.group()], 3
+    if key in m.exact:
+        return m.exact[key], 3
+    best = ""
+    if m.contained is not None:
+        for i in range(len(key)):  # the longest alias contained anywhere in the header
+            hit = m.contained.match(key, i)
+            if hit and len(hit.group()) > len(best):
+                best = hit.group()
+    return (m.contained_field[best], 2) if best else (None, 0)
+
+
+def match(header: str, sch: Schema) -> tuple[str | None, int]:
+    """The field a header names, or None; plus a score (3 exact, 2 contained, 0 none).
+    Contained matches use Chinese aliases only: "id" must not match "paid"."""
+    key = _key(split_unit(header)[0])
+    if not key or len(key) > 40:  # a sentence is not a header
+        return None, 0
+    return _match_key(key, sch.kind)
+
+
+def group_kind(label: str, sch: Schema) -> str | None:
+    key = _key(split_unit(label)[0])
+    for kind, words in sch.groups.items():
+        if any(w == key or (not w.isascii() and w in key) for w in words):
+            return kind
+    return None
+
+
+def closest(headers: list[str], field: str, sch: Schema) -> str | None:
+    """The seen header closest to a field's aliases, for error messages."""
+    seen = {_key(h): h for h in headers if h}
+    best, best_ratio = None, 0.0
+    for alias in sch.fields[field].aliases:
+        for key, original in seen.items():
+            ratio = difflib.SequenceMatcher(None, alias, key).ratio()
+            if ratio > best_ratio:
+                best, best_ratio = original, ratio
+    return best if best_ratio >= 0.3 else None

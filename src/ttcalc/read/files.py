@@ -1,0 +1,206 @@
+"""Open a spreadsheet file and hand out its sheets as grids of text.
+
+A grid is a `pyarrow.Table` of string columns c0, c1, …; row i of the table is the sheet's
+row i + 1 (leading blank rows are kept so row numbers match what the clerk sees).  Excel,
+WPS and LibreOffice formats go through fastexcel (Rust calamine); CSV through the csv module
+after the encoding is detected.  Files are only ever opened for reading.
+
+Before a parser sees a file it is checked against the caps of `limits` (zip bombs, allocation
+bombs, oversized text files); whatever a file's content, the outcome is a Grid or an
+InputError naming the file and the reason in a clerk's words — never a crash, even when the
+Rust reader panics.
+"""
+
+from __future__ import annotations
+
+from ttcalc.read.excel import excel_grids
+from ttcalc.read.grid import COLUMNAR, EXCEL, OLE_MAGIC, TEXT, SUPPORTED, ZIP_EMPTY_MAGIC, ZIP_MAGIC, Grid
+from ttcalc.read.textfiles import read_csv, read_parquet
+
+import logging
+import zipfile
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from ttcalc.read import limits
+from ttcalc.core.errors import InputError
+
+
+
+_FOREIGN = {
+    ".et": "WPS .et files: save as .xlsx first (WPS: 文件 → 另存为 → Excel 工作簿)",
+    ".ett": "WPS template: save as .xlsx first",
+    ".numbers": "Apple Numbers file: export it as .xlsx first",
+    ".fods": "flat ODS (.fods) is not supported: save it as .ods or .xlsx",
+    ".xml": "Excel 2003 XML is not supported: save it as .xlsx",
+    ".htm": "a web page (HTML), not a spreadsheet: open it in Excel or WPS and save it as .xlsx",
+    ".html": "a web page (HTML), not a spreadsheet: open it in Excel or WPS and save it as .xlsx",
+    ".mht": "a web archive (MHT), not a spreadsheet: open it in Excel or WPS and save it as .xlsx",
+    ".slk": "SYLK (.slk) files are not supported: open it in Excel and save it as .xlsx",
+    ".dif": "DIF (.dif) files are not supported: open it in Excel and save it as .xlsx",
+    ".wk1": "a Lotus 1-2-3 file: open it in Excel and save it as .xlsx",
+    ".wks": "a Works/Lotus file: open it in Excel and save it as .xlsx",
+    ".doc": "a Word document, not a spreadsheet",
+    ".docx": "a Word document, not a spreadsheet",
+    ".pdf": "a PDF, not a spreadsheet: ask for the Excel file",
+}
+
+
+def expand(paths: list[str]) -> list[Path]:
+    """Files named on the command line; a folder stands for the spreadsheets in it."""
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = sorted(q for q in p.rglob("*")
+                           if q.is_file() and q.suffix.lower() in SUPPORTED and not q.name.startswith(("~$", ".~")))
+            if not found:
+                raise InputError(f"{p}: folder holds no spreadsheet (.xlsx, .xls, .ods, .csv)")
+            out.extend(found)
+        elif any(ch in raw for ch in "*?[") and not p.exists():
+            found = sorted(Path().glob(raw)) if not p.is_absolute() else sorted(Path("/").glob(raw.lstrip("/")))
+            if not found:
+                raise InputError(f"{raw}: no file matches this pattern")
+            out.extend(q for q in found if q.is_file())
+        else:
+            out.append(p)
+    return out
+
+
+def sniff(path: Path) -> str:
+    """Decide how to read a file: 'excel', 'csv', or raise InputError naming the reason."""
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder")
+    name, ext = path.name, path.suffix.lower()
+    if name.startswith("~$") or name.startswith(".~lock."):
+        raise InputError(f"{path}: not a spreadsheet: this is an Office lock file (~$…) left by an open workbook")
+    if ext in _FOREIGN:
+        raise InputError(f"{path}: {_FOREIGN[ext]}")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+    if not head:
+        raise InputError(f"{path}: empty file (0 bytes)")
+    if head.startswith(OLE_MAGIC):
+        if _encrypted_ole(path):
+            raise InputError(f"{path}: 受密码保护的工作簿，请先在 Excel 中取消密码 (password-protected workbook: remove the password in Excel first)")
+        return "excel"
+    if head.startswith(ZIP_MAGIC) or head.startswith(ZIP_EMPTY_MAGIC):
+        _check_zip(path)
+        return "excel"
+    if ext in EXCEL:
+        return _text_in_excel_name(path, head)
+    if ext in TEXT or ext == "":
+        return "csv"
+    raise InputError(f"{path}: not a spreadsheet (expected .xlsx, .xlsm, .xls, .ods or .csv)")
+
+
+def _text_in_excel_name(path: Path, head: bytes) -> str:
+    """A file named .xls/.xlsx that is not a workbook inside: other systems often export a web
+    page, an Excel 2003 XML file or tab-separated text under an .xls name."""
+    text = _head_text(head)
+    if text is None:
+        if head.startswith(b"\x00\x00\x02\x00") or (head[:2] in (b"\x09\x00", b"\x09\x02", b"\x09\x04", b"\x09\x08")
+                                                     and 4 <= int.from_bytes(head[2:4], "little") <= 20):
+            raise InputError(f"{path}: a very old Excel file (Excel 4 or earlier, or Lotus): open it in Excel and "
+                             "save it as .xlsx")
+        raise InputError(f"{path}: not a spreadsheet: the content is not an Excel or ODS workbook "
+                         "(damaged, or another kind of file renamed)")
+    low = text.lstrip().lower()
+    if low.startswith(("<html", "<!doctype html", "<table", "<head", "<meta", "<body")) or "<html" in low[:1000]:
+        raise InputError(f"{path}: not a real Excel file: a web page (HTML) saved with an Excel name by another "
+                         "system; open it in Excel or WPS and save it as .xlsx")
+    if "urn:schemas-microsoft-com:office:spreadsheet" in low or low.startswith("<?xml"):
+        raise InputError(f"{path}: not a real Excel file: Excel 2003 XML saved with an Excel name; open it in Excel "
+                         "or WPS and save it as .xlsx")
+    if low.startswith(("mime-version", "content-type")):
+        raise InputError(f"{path}: not a real Excel file: a web archive (MHT) saved with an Excel name; open it in "
+                         "Excel or WPS and save it as .xlsx")
+    if low.startswith(("id;p", "table\r\n0,1", "table\n0,1")):
+        raise InputError(f"{path}: not a real Excel file: SYLK or DIF text saved with an Excel name; open it in "
+                         "Excel and save it as .xlsx")
+    lines = text.splitlines()
+    first = lines[0] if lines else ""
+    if path.suffix.lower() == ".xls" and len(lines) > 1 and ("\t" in first or first.count(",") >= 2):
+        return "csv"  # tab- or comma-separated text that a payroll system exported as ".xls": read it as such
+    raise InputError(f"{path}: not a spreadsheet: plain text, not an Excel workbook")
+
+
+def _head_text(head: bytes) -> str | None:
+    """The first bytes as text, or None when they are binary."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return head[: len(head) // 2 * 2].decode("utf-16", errors="replace")
+        except UnicodeError:
+            return None
+    if b"\x00" in head:
+        return None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return head.decode(encoding)
+        except UnicodeDecodeError as exc:
+            if exc.start >= len(head) - 4:  # cut in the middle of a character
+                return head[:exc.start].decode(encoding, errors="replace")
+    return None
+
+
+def _encrypted_ole(path: Path) -> bool:
+    try:
+        import msoffcrypto
+
+        with path.open("rb") as fh:
+            return bool(msoffcrypto.OfficeFile(fh).is_encrypted())
+    except Exception:  # not an Office file msoffcrypto knows: let the reader judge it
+        return False
+
+
+def _check_zip(path: Path) -> None:
+    limits.check_members(path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            limits.check_zip(path, zf)  # from the directory alone, before anything is unpacked
+            names = set(zf.namelist())
+            if "META-INF/manifest.xml" in names and \
+                    b"encryption-data" in limits.read_member(path, zf, "META-INF/manifest.xml"):
+                raise InputError(f"{path}: 受密码保护的工作簿，请先取消密码 (password-protected ODS: remove the password first)")
+            if "EncryptedPackage" in names:
+                raise InputError(f"{path}: 受密码保护的工作簿，请先在 Excel 中取消密码 (password-protected workbook)")
+            if "word/document.xml" in names:
+                raise InputError(f"{path}: a Word document, not a spreadsheet")
+            if not any(n.startswith("xl/") or n in ("content.xml", "[Content_Types].xml") for n in names):
+                if "word/document.xml" in names:
+                    raise InputError(f"{path}: a Word document, not a spreadsheet")
+                if "ppt/presentation.xml" in names:
+                    raise InputError(f"{path}: a PowerPoint file, not a spreadsheet")
+                if "Index/Document.iwa" in names or any(n.startswith("Index/") for n in names):
+                    raise InputError(f"{path}: Apple Numbers file: export it as .xlsx first")
+                raise InputError(f"{path}: not a spreadsheet: a zip archive without a workbook inside")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, ValueError, NotImplementedError,
+            OSError) as exc:
+        if isinstance(exc, NotImplementedError):
+            raise InputError(f"{path}: cannot be read: packed with a method ttcalc does not know; save it again "
+                             "from Excel or WPS") from None
+        raise InputError(f"{path}: truncated or damaged file (the zip structure is broken); save it again from Excel") from None
+
+
+def sheets(path: Path, wanted: list[str] | None = None) -> Iterator[Grid]:
+    """Every sheet of a file as a Grid (a CSV file has one sheet, named after the file)."""
+    if path.suffix.lower() in COLUMNAR and path.is_file():
+        names, table = read_parquet(path)
+        yield Grid(path, path.stem, table, names=names)
+        return
+    how = sniff(path)
+    if how == "csv":
+        yield Grid(path, path.stem, read_csv(path))
+        return
+    yield from excel_grids(path, wanted)
+
+
+for _name in ("calamine", "fastexcel"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())
+

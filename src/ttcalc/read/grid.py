@@ -1,0 +1,35 @@
+"""A sheet as ttcalc reads it: a grid of text cells, and the file formats it comes from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+EXCEL = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+
+
+TEXT = {".csv", ".tsv", ".txt"}
+
+
+COLUMNAR = {".parquet"}
+
+
+SUPPORTED = EXCEL | TEXT | COLUMNAR
+
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+ZIP_EMPTY_MAGIC = b"PK\x05\x06"
+
+
+@dataclass
+class Grid:
+    file: Path
+    sheet: str
+    table: object  # pyarrow.Table of strings (Parquet: typed columns, see `names`)
+    hidden: bool = False
+    names: list | None = None  # a Parquet file's column names: its header row, not in `table`

@@ -1,0 +1,203 @@
+"""Caps that keep a hostile or broken file from exhausting memory or time.
+
+Every workbook is checked before any parser touches it: an .xlsx/.xlsm/.xlsb/.ods file from
+its zip directory (sizes and compression ratios, nothing is unpacked), then each sheet for
+the number of cells the reader would allocate.  A file over a cap is refused with a one-line
+message naming the file, the size found and the limit, and the variable that raises it.
+
+The defaults are generous for real payrolls (a 1,000,000-row × 20-column sheet passes with
+room to spare).  Each can be changed with an environment variable:
+
+    TTCALC_MAX_UNZIPPED_MB   2048         total unpacked size of an .xlsx/.xlsm/.xlsb/.ods
+                                          (sum of the member sizes in the zip directory)
+    TTCALC_MAX_ZIP_RATIO     200          unpacked ÷ packed size of any member bigger than
+                                          50 MB unpacked (real sheets pack 5–30:1; a zip bomb
+                                          packs about 1000:1)
+    TTCALC_MAX_CELLS         50000000     rows × columns of one sheet (the extent the reader
+                                          allocates, from A1 to the last cell): from the
+                                          sheet's <dimension>, verified against the cells
+                                          themselves; for .xls from its DIMENSIONS record
+    TTCALC_MAX_CSV_MB        1024         size of a .csv/.tsv/.txt file
+    TTCALC_SCAN_MB           64           sheet XML up to this size (about 100,000 rows of 16
+                                          columns) is scanned for cells outside its declared
+                                          <dimension>, as a lying dimension is how an
+                                          allocation bomb gets past the cell cap; the scan
+                                          costs about 7 ms per MB.  Larger sheets are trusted
+                                          to their <dimension> (Excel, WPS, LibreOffice and
+                                          the Python writers always write a true one); raise
+                                          it to scan every sheet, 0 turns the scan off.
+                                          A sheet without a <dimension>, or whose dimension
+                                          is over the cap, is always walked cell by cell.
+
+Values are whole numbers; a bad value is refused (exit 2) rather than ignored.
+
+What is not covered: an .ods is left to calamine's own cap (100 million cells); an .xlsb
+sheet is checked against its declared dimension only; a zip whose directory under-states
+its sizes is caught by the cell cap, not the size cap.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ttcalc.core.errors import InputError
+
+
+
+MB = 1 << 20
+
+
+RATIO_FROM = 50 * MB  # the ratio cap applies to members that unpack to more than this
+
+
+MAX_MEMBERS = 20_000  # entries in a workbook's zip directory
+
+
+_CHUNK = 4 * MB
+
+
+DEFAULTS = {
+    "TTCALC_MAX_UNZIPPED_MB": 2048,
+    "TTCALC_MAX_ZIP_RATIO": 200,
+    "TTCALC_MAX_CELLS": 50_000_000,
+    "TTCALC_MAX_CSV_MB": 1024,
+    "TTCALC_SCAN_MB": 64,
+}
+
+
+@dataclass(frozen=True)
+class Limits:
+    unzipped: int  # bytes
+    ratio: int
+    cells: int
+    csv: int  # bytes
+    scan: int  # bytes
+
+
+def _env(name: str) -> int:
+    raw = os.environ.get(name, "").strip().replace("_", "").replace(",", "")
+    if not raw:
+        return DEFAULTS[name]
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InputError(f"{name}={os.environ[name]}: expected a whole number (default {DEFAULTS[name]})") from None
+    if value < 0:
+        raise InputError(f"{name}={os.environ[name]}: expected a whole number (default {DEFAULTS[name]})")
+    return value
+
+
+def current() -> Limits:
+    """The limits in force (read from the environment on every call)."""
+    return Limits(unzipped=_env("TTCALC_MAX_UNZIPPED_MB") * MB, ratio=_env("TTCALC_MAX_ZIP_RATIO"),
+                  cells=_env("TTCALC_MAX_CELLS"), csv=_env("TTCALC_MAX_CSV_MB") * MB,
+                  scan=_env("TTCALC_SCAN_MB") * MB)
+
+
+def human(n: int) -> str:
+    """1536 -> "1.5 KB"; binary units, as a file manager shows them."""
+    for unit, size in (("GB", 1 << 30), ("MB", MB), ("KB", 1 << 10)):
+        if n >= size:
+            value = n / size
+            return f"{value:.1f} {unit}".replace(".0 ", " ")
+    return f"{n} bytes"
+
+
+def zip_entries(path: Path) -> int | None:
+    """The entry count from the end-of-central-directory record (None when not found), read
+    before zipfile builds its directory (a directory of millions of entries is itself a bomb)."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            fh.seek(max(0, size - 65_557))
+            tail = fh.read()
+    except OSError:
+        return None
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + 22 > len(tail):
+        return None
+    (total,) = struct.unpack("<H", tail[at + 10:at + 12])
+    if total == 0xFFFF:  # zip64: the real count is in the zip64 record
+        z64 = tail.rfind(b"PK\x06\x06")
+        if z64 >= 0 and z64 + 40 <= len(tail):
+            (total,) = struct.unpack("<Q", tail[z64 + 32:z64 + 40])
+    return total
+
+
+def check_members(path: Path) -> None:
+    total = zip_entries(path)
+    if total is not None and total > MAX_MEMBERS:
+        raise InputError(f"{path}: refused: the workbook holds {total:,} packed parts (limit {MAX_MEMBERS:,}): "
+                         "a zip bomb or a damaged file")
+
+
+def check_zip(path: Path, zf: zipfile.ZipFile, limits: Limits | None = None) -> None:
+    """Refuse a zip container that would unpack too big, from its directory alone."""
+    limits = limits or current()
+    infos = zf.infolist()
+    total = sum(i.file_size for i in infos)
+    if limits.unzipped and total > limits.unzipped:
+        raise InputError(f"{path}: refused: the workbook would unpack to {human(total)} "
+                         f"(limit {human(limits.unzipped)}): a zip bomb or a damaged file; "
+                         "raise TTCALC_MAX_UNZIPPED_MB if it is genuine")
+    if limits.ratio:
+        for i in infos:
+            if i.file_size > RATIO_FROM and i.file_size > limits.ratio * max(i.compress_size, 1):
+                ratio = i.file_size // max(i.compress_size, 1)
+                raise InputError(f"{path}: refused: the part {i.filename} would unpack from {human(i.compress_size)} "
+                                 f"to {human(i.file_size)} ({ratio:,}:1, limit {limits.ratio}:1): a zip bomb or a "
+                                 "damaged file; raise TTCALC_MAX_ZIP_RATIO if it is genuine")
+
+
+def read_member(path: Path, zf: zipfile.ZipFile, name: str, cap: int = 16 * MB) -> bytes:
+    """A small member (workbook.xml, a manifest), read no further than `cap` bytes, so a
+    directory that under-states a size cannot make us unpack a bomb."""
+    with zf.open(name) as fh:
+        data = fh.read(cap + 1)
+    if len(data) > cap:
+        raise InputError(f"{path}: refused: the part {name} unpacks to more than {human(cap)}: "
+                         "a zip bomb or a damaged file")
+    return data
+
+
+def check_cells(path: Path, sheet: str, rows: int, cols: int, limits: Limits | None = None, how: str = "") -> None:
+    limits = limits or current()
+    cells = rows * cols
+    if limits.cells and cells > limits.cells:
+        raise InputError(f"{path} [{sheet}]: refused: the sheet would span {rows:,} rows × {cols:,} columns = "
+                         f"{cells:,} cells{how} (limit {limits.cells:,}): an allocation bomb or a damaged file; "
+                         "raise TTCALC_MAX_CELLS if it is genuine")
+
+
+def check_csv(path: Path, limits: Limits | None = None) -> None:
+    limits = limits or current()
+    size = path.stat().st_size
+    if limits.csv and size > limits.csv:
+        raise InputError(f"{path}: refused: the text file is {human(size)} (limit {human(limits.csv)}); "
+                         "raise TTCALC_MAX_CSV_MB if it is genuine")
+
+
+def safe_openpyxl():
+    """openpyxl, made to parse with defusedxml (no entity expansion, no external entities).
+
+    openpyxl picks defusedxml when it is installed and OPENPYXL_DEFUSEDXML is not "False";
+    with lxml it parses with resolve_entities=False.  Call this instead of importing openpyxl
+    in any code that *reads* a workbook with it."""
+    os.environ["OPENPYXL_DEFUSEDXML"] = "True"
+    import openpyxl
+
+    if not openpyxl.DEFUSEDXML and not openpyxl.LXML:
+        raise RuntimeError("openpyxl would parse XML without defusedxml: install defusedxml")
+    return openpyxl
+
+
+def parse_xml(data: bytes):
+    """An ElementTree root from bytes via defusedxml (entities and DTDs refused)."""
+    from defusedxml.ElementTree import fromstring
+
+    return fromstring(data, forbid_dtd=True)
+

@@ -1,0 +1,128 @@
+"""Open a spreadsheet file and hand out its sheets as grids of text.
+
+A grid is a `pyarrow.Table` of string columns c0, c1, …; row i of the table is the sheet's
+row i + 1 (leading blank rows are kept so row numbers match what the clerk sees).  Excel,
+WPS and LibreOffice formats go through fastexcel (Rust calamine); CSV through the csv module
+after the encoding is detected.  Files are only ever opened for reading.
+
+Before a parser sees a file it is checked against the caps of `limits` (zip bombs, allocation
+bombs, oversized text files); whatever a file's content, the outcome is a Grid or an
+InputError naming the file and the reason in a clerk's words — never a crash, even when the
+Rust reader panics.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from ttcalc.read import limits
+from ttcalc.core.errors import InputError
+
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode CSV bytes: UTF-16 with a BOM (Excel's "Unicode text"), UTF-8 (with or without
+    BOM), else GB18030 (a superset of GBK)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace"), "utf-16"
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:200_000]).best()
+    if best is None:
+        raise ValueError("unknown text encoding")
+    return data.decode(best.encoding, errors="replace"), best.encoding
+
+
+_SNIFF_CHARS = 8192  # csv.Sniffer is quadratic in places: a bounded sample keeps it fast
+
+
+_MAX_COLUMNS = 16_384  # as many as an .xlsx sheet holds
+
+
+def read_parquet(path: Path):
+    from ttcalc.read.bigfiles import parquet_table
+
+    try:
+        with path.open("rb") as fh:
+            magic = fh.read(4)
+        if magic != b"PAR1":
+            raise InputError(f"{path}: not a Parquet file (it does not start with PAR1)")
+        return parquet_table(path)
+    except InputError:
+        raise
+    except Exception as exc:  # pyarrow says why: truncated footer, unknown codec …
+        raise InputError(f"{path}: cannot be read as Parquet ({str(exc).splitlines()[0][:160]})") from None
+
+
+def _big_csv(path: Path):
+    """A CSV too big for the csv module: encoding and dialect from its first 256 KB, the rest
+    read columnar (bigfiles)."""
+    from ttcalc.read.bigfiles import csv_table
+
+    with path.open("rb") as fh:
+        head = fh.read(256 * 1024)
+    for cut in range(4):  # a multi-byte character may straddle the cut
+        try:
+            text, encoding = decode(head[: len(head) - cut])
+            break
+        except (ValueError, LookupError):
+            continue
+    else:
+        raise InputError(f"{path}: not a readable CSV (unknown text encoding; save it as UTF-8)")
+    encoding = "utf-8" if encoding == "utf-8-sig" and not head.startswith(b"\xef\xbb\xbf") else encoding
+    try:
+        dialect = csv.Sniffer().sniff(text[:_SNIFF_CHARS], delimiters=",\t;|")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        return csv_table(path, encoding, dialect)
+    except Exception as exc:  # pyarrow's parse errors name the line
+        raise InputError(f"{path}: not a readable CSV ({str(exc).splitlines()[0][:160]})") from None
+
+
+def read_csv(path: Path):
+    import pyarrow as pa
+
+    from ttcalc.read.bigfiles import BIG_CSV_BYTES
+
+    limits.check_csv(path)
+    if path.stat().st_size > BIG_CSV_BYTES:
+        return _big_csv(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" in data[:4096]:
+        raise InputError(f"{path}: not a spreadsheet: binary content in a text file")
+    try:
+        text, _encoding = decode(data)
+    except (ValueError, LookupError):
+        raise InputError(f"{path}: not a readable CSV (unknown text encoding; save it as UTF-8)") from None
+    del data
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    sample = text[:_SNIFF_CHARS]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;|")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
+    except csv.Error as exc:
+        raise InputError(f"{path}: not a readable CSV ({str(exc).splitlines()[0][:120]})") from None
+    del text
+    width = max((len(r) for r in rows), default=0)
+    if width > _MAX_COLUMNS:
+        raise InputError(f"{path}: refused: a line has {width:,} fields (an .xlsx sheet holds {_MAX_COLUMNS:,} "
+                         "columns): not a table, or the wrong separator")
+    limits.check_cells(path, path.stem, len(rows), width)
+    columns = [[(r[i] if i < len(r) and r[i] != "" else None) for r in rows] for i in range(width)]
+    return pa.table({f"c{i}": pa.array(col, pa.string()) for i, col in enumerate(columns)})
+
