@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from conftest import SAMPLES
-from ttcalc.hours import run as hours_run
+from ttcalc.api import hours as hours_run
 from ttcalc.hours.courses import classify
 from ttcalc.cells.idcard import check_char
 
@@ -62,7 +62,7 @@ def wenzhou(xlsx):
 
 
 def _json(run, *args, code=None):
-    out = run("hours", *args, "--format", "json")
+    out = run("hours", *args, "--format", "json", "--lang", "en")
     assert out.code in ((0, 1) if code is None else (code,)), out.stderr
     return out.json()
 

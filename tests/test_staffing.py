@@ -11,7 +11,7 @@ import pytest
 
 from ttcalc.cells.idcard import check_char
 from ttcalc.policy.profile import load_profile
-from ttcalc.staffing import run as staffing_run
+from ttcalc.api import staffing as staffing_run
 from ttcalc.staffing.hires import _condition
 from ttcalc.staffing.people import Person, _birth, minus_years, whole_years
 from ttcalc.staffing.remedies import share_remedy
@@ -76,7 +76,7 @@ def staff(run, tmp_path):
     def _staff(people, pt=0, *args, head=HEAD):
         counter[0] += 1
         path = write_roster(tmp_path / f"roster{counter[0]}.xlsx", people, pt, head)
-        ran = run("staffing", path, "--as-of", AS_OF.isoformat(), "--format", "json", *args)
+        ran = run("staffing", path, "--as-of", AS_OF.isoformat(), "--format", "json", "--lang", "en", *args)
         assert ran.code in (0, 1), ran.stderr
         data = ran.json()
         return ran.code, data, {c["id"]: c for c in data["checks"]}

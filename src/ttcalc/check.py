@@ -6,18 +6,20 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from ttcalc.core.command import Options, callable_module
 from ttcalc.core.errors import InputError
-from ttcalc.output.safeio import refuse_existing
 from ttcalc.core.report import Report
+from ttcalc.output.safeio import refuse_existing
+from ttcalc.pipeline import run as run_command
 from ttcalc.policy.rules import not_applicable
 
-# The checks each part would emit, listed as not_applicable when its input is not given.
-PARTS = {
-    "budget": ("--payroll", ["fund.rate", "fund.school_share"]),
-    "staffing": ("--roster", ["staff.fulltime_share", "title.mid_senior_share", "title.senior_share",
-                              "staff.parttime_ratio", "staff.renewal_5y", "hire.eligibility"]),
-    "hours": ("--hours", ["hours.cycle_total", "hours.annual_min", "hours.school_based", "hours.concentrated"]),
-}
+PARTS = {"budget": "--payroll", "staffing": "--roster", "hours": "--hours"}  # part -> its input option
+
+
+def _command(part: str):
+    from importlib import import_module
+
+    return import_module(f"ttcalc.{part}").COMMAND
 
 
 def output_paths(output_dir: Path, as_of: date, parts: list[str]) -> dict[str, Path]:
@@ -49,8 +51,8 @@ def run(payroll: list[str] | None = None, roster: list[str] | None = None, hours
     for part in PARTS:
         files = given[part]
         if not files:
-            option, ids = PARTS[part]
-            report.checks += [not_applicable(i, f"no {option} input given", lang=lang) for i in ids]
+            report.checks += [not_applicable(i, f"no {PARTS[part]} input given", lang=lang)
+                              for i in _command(part).check_ids]
             continue
         sub = _run_part(part, files, policy, hours_policy, as_of, budgeted, to_school, paths.get(part),
                         overwrite, lang, progress, roster, redact)
@@ -60,20 +62,12 @@ def run(payroll: list[str] | None = None, roster: list[str] | None = None, hours
 
 def _run_part(part, files, policy, hours_policy, as_of, budgeted, to_school, output, overwrite, lang, progress,
               roster, redact):
-    if part == "budget":
-        from ttcalc.budget import command as budget
-
-        return budget.run(files, policy=policy, as_of=as_of, budgeted=budgeted, to_school=to_school,
-                          output=output, overwrite=overwrite, lang=lang, progress=progress, redact=redact)
-    if part == "staffing":
-        from ttcalc import staffing
-
-        return staffing.run(files, policy=policy, as_of=as_of, output=output, overwrite=overwrite, lang=lang,
-                            redact=redact)
-    from ttcalc import hours
-
-    return hours.run(files, policy=hours_policy, as_of=as_of, roster=roster, output=output,
-                     overwrite=overwrite, lang=lang, redact=redact)
+    extra = {"budget": {"budgeted": budgeted, "to_school": to_school},
+             "staffing": {}, "hours": {"roster": roster}}[part]
+    options = Options(policy=hours_policy if part == "hours" else policy, as_of=as_of, output=output,
+                      overwrite=overwrite, lang=lang, redact=redact, progress=progress if part == "budget" else None,
+                      extra=extra)
+    return run_command(_command(part), files, options)
 
 
 def _merge(report: Report, sub: Report, part: str) -> None:
@@ -98,3 +92,6 @@ def _merge(report: Report, sub: Report, part: str) -> None:
         report.definitions.setdefault(key, value)
     for key, value in sub.extra.items():
         report.extra.setdefault(key, value)
+
+
+callable_module(__name__, "check")  # ttcalc.check(…) is ttcalc.api.check

@@ -50,14 +50,24 @@ Debug = Annotated[bool, typer.Option("--debug", help="Show a traceback on intern
 Redact = Annotated[bool, typer.Option("--redact", help="Mask names and ID numbers in every output.")]
 
 
-def _lang(lang: Lang | None) -> str:
+def _lang(lang: Lang | None, fmt: "Fmt | None" = None) -> str:
+    """--lang, else (for JSON, which never depends on the locale) zh, else the locale's
+    language (Windows too, where there is no LANG), else zh."""
     if lang:
         return lang.value
+    if fmt is Fmt.json:
+        return "zh"
     loc = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG") or ""
-    return "zh" if loc.lower().startswith("zh") else "en"
+    if not loc:
+        import locale
+
+        loc = (locale.getlocale()[0] or "")
+    if not loc or loc.upper() in ("C", "POSIX") or loc.upper().startswith(("C.", "POSIX.")):
+        return "zh"
+    return "zh" if loc.lower().startswith(("zh", "chinese")) else "en"
 
 
-def _date(text: str | None) -> date:
+def _date(text: str | None, option: str = "--as-of") -> date:
     if not text:
         return date.today()
     from ttcalc.cells.dates import parse_date
@@ -67,7 +77,7 @@ def _date(text: str | None) -> date:
     except ValueError:
         value, note = None, None
     if value is None or note:
-        raise InputError(f"--as-of {text}: expected a date like 2024-12-31")
+        raise InputError(f"{option} {text}: expected a date like 2024-12-31")
     return value
 
 
@@ -104,7 +114,7 @@ def _emit(report, fmt: Fmt, lang: Lang | None, quiet: bool, started: float, reda
         from ttcalc.output.redact import redact_report
 
         redact_report(report)
-    sys.stdout.write(render(report, fmt.value, _lang(lang)))
+    sys.stdout.write(render(report, fmt.value, _lang(lang, fmt)))
     sys.stdout.flush()
     if not quiet and not sys.stderr.isatty():
         failed = len(report.failed)
@@ -212,12 +222,12 @@ def budget(files: Files, policy: PolicyOpt = "quangang-2022", as_of: AsOf = None
     started = time.monotonic()
 
     def body() -> None:
-        from ttcalc.budget import command as budget_mod
+        from ttcalc import api
 
-        report = budget_mod.run(files, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
-                                budgeted=budgeted, to_school=to_school, public_funds=public_funds,
-                                output=output, overwrite=overwrite, lang=_lang(lang),
-                                progress=_progress(quiet, len(files)), redact=redact)
+        report = api.budget(files, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
+                            budgeted=budgeted, to_school=to_school, public_funds=public_funds,
+                            output=output, overwrite=overwrite, lang=_lang(lang, format),
+                            progress=_progress(quiet, len(files)), redact=redact)
         _emit(report, format, lang, quiet, started, redact)
 
     _guard(debug, body)
@@ -233,11 +243,11 @@ def staffing(files: Files, policy: PolicyOpt = "quangang-2022", as_of: AsOf = No
     started = time.monotonic()
 
     def body() -> None:
-        from ttcalc import staffing as staffing_mod
+        from ttcalc import api
 
-        report = staffing_mod.run(files, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
-                                  hired_since=_date(hired_since) if hired_since else None,
-                                  output=output, overwrite=overwrite, lang=_lang(lang), redact=redact)
+        report = api.staffing(files, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
+                              hired_since=_date(hired_since, "--hired-since") if hired_since else None,
+                              output=output, overwrite=overwrite, lang=_lang(lang, format), redact=redact)
         _emit(report, format, lang, quiet, started, redact)
 
     _guard(debug, body)
@@ -254,11 +264,11 @@ def hours(files: Files, policy: PolicyOpt = "wenzhou-2012", as_of: AsOf = None, 
     started = time.monotonic()
 
     def body() -> None:
-        from ttcalc import hours as hours_mod
+        from ttcalc import api
 
-        report = hours_mod.run(files, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
-                               cycle=cycle, roster=roster, output=output, overwrite=overwrite, lang=_lang(lang),
-                               redact=redact)
+        report = api.hours(files, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
+                           cycle=cycle, roster=roster, output=output, overwrite=overwrite, lang=_lang(lang, format),
+                           redact=redact)
         _emit(report, format, lang, quiet, started, redact)
 
     _guard(debug, body)
@@ -286,7 +296,7 @@ def check(payroll: Annotated[Optional[list[str]], typer.Option("--payroll", help
 
         report, paths = check_mod.run(payroll, roster, hours, policy=policy, hours_policy=hours_policy,
                                       as_of=_date(as_of), budgeted=budgeted, to_school=to_school,
-                                      output_dir=output_dir, overwrite=overwrite, lang=_lang(lang),
+                                      output_dir=output_dir, overwrite=overwrite, lang=_lang(lang, format),
                                       progress=_progress(quiet, len(payroll or [])), redact=redact)
         if "report" in paths:
             if redact:
@@ -312,11 +322,11 @@ def policies(ctx: typer.Context, format: FmtOpt = Fmt.table, lang: LangOpt = Non
         return
 
     def body() -> None:
-        from ttcalc.policy.profile import builtin_ids, load_profile
         from ttcalc.output.render import policy as render_policy
+        from ttcalc.policy.profile import builtin_ids, load_profile
 
         profiles = [load_profile(pid) for pid in builtin_ids()]
-        _write(render_policy.render_list(profiles, format.value, _lang(lang)))
+        _write(render_policy.render_list(profiles, format.value, _lang(lang, format)))
 
     _guard(debug, body)
 
@@ -327,10 +337,10 @@ def policies_show(ctx: typer.Context, profile: Annotated[str, typer.Argument(hel
     """Every rule of a profile with its value, bound, clause and verbatim quote."""
 
     def body() -> None:
-        from ttcalc.policy.profile import load_profile
         from ttcalc.output.render import policy as render_policy
+        from ttcalc.policy.profile import load_profile
 
-        _write(render_policy.render_show(load_profile(profile), format.value, _lang(lang)))
+        _write(render_policy.render_show(load_profile(profile), format.value, _lang(lang, format)))
 
     _guard(debug, body)
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from ttcalc.read import reader
+from ttcalc.core.command import callable_module
 from ttcalc.core.errors import InputError
 from ttcalc.core.report import Report
+from ttcalc.read import reader
 from ttcalc.read.reader import inputs_block
-
 
 
 def run(paths: list[str], kind: str = "auto", maps: dict | None = None, sheet_names: list[str] | None = None,
@@ -73,3 +73,6 @@ def _title_warnings(dataset) -> list[dict]:
                                 "message": f"{s.header_of(column)} {raw!r} is not a known "
                                            f"{'title' if column == 'title' else '学历'}: it counts as none"})
     return out
+
+
+callable_module(__name__, "inspect")  # ttcalc.inspect(…) is ttcalc.api.inspect

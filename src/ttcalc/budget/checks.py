@@ -15,7 +15,6 @@ from ttcalc.core.report import Report
 from ttcalc.policy.rules import FAIL, PASS, from_rule, judge, not_applicable, ratio_str
 
 
-
 def checks(profile, figures: dict, budgeted_fen, to_school_fen, lang: str) -> list:
     f = figures["figures"]
     out = []

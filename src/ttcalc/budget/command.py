@@ -7,46 +7,41 @@ the fen (spec §7).  The rates and shares come from the policy profile, never fr
 
 from __future__ import annotations
 
-from ttcalc.budget.checks import checks, public_funds_checks
-from ttcalc.budget.figures import DEFINITIONS, compute
-from ttcalc.budget.inputs import _budget_inputs
-from ttcalc.budget.payroll import KEEP, sum_payroll
-
-from datetime import date
 from pathlib import Path
 
-from ttcalc.read import reader
-from ttcalc.policy.profile import load_profile
+from ttcalc.budget.checks import checks, public_funds_checks
+from ttcalc.budget.figures import DEFINITIONS
+from ttcalc.budget.figures import compute as compute_figures
+from ttcalc.budget.inputs import budget_inputs
+from ttcalc.budget.payroll import sum_payroll
 from ttcalc.core.report import Report
 from ttcalc.read.reader import inputs_block
-from ttcalc.policy.profile import policy_block
-from ttcalc.output.safeio import check_output, refuse_existing
 
 
+def prepare(profile, options) -> tuple[int | None, int | None]:
+    """--budgeted and --to-school, read before any payroll is."""
+    return budget_inputs(options.extra.get("budgeted"), options.extra.get("to_school"))
 
-def run(files: list[str], policy: str = "quangang-2022", as_of: date | None = None, sheets=None, maps=None,
-        budgeted: str | None = None, to_school: str | None = None, public_funds=None, output: Path | None = None,
-        overwrite: bool = False, lang: str = "en", progress=None, redact: bool = False) -> Report:
-    as_of = as_of or date.today()
-    profile = load_profile(policy)
-    budgeted_fen, to_school_fen = _budget_inputs(budgeted, to_school)
-    check_output(output, files)
-    refuse_existing(output, overwrite)
-    dataset = reader.read(files, "payroll", maps, sheets, progress, keep=KEEP)
+
+def extra_inputs(options) -> list[str]:
+    extra = list(options.extra.get("public_funds") or [])
+    budgeted = options.extra.get("budgeted")
+    if budgeted is not None and Path(budgeted).suffix and Path(budgeted).exists():
+        extra.append(budgeted)
+    return extra
+
+
+def compute(dataset, profile, options, prepared):
+    budgeted_fen, to_school_fen = prepared
+    lang = options.lang
     pay = sum_payroll(dataset)
-    report = Report("budget", as_of)
-    report.policy, pol_warnings = policy_block(profile, as_of)
+    report = Report("budget", options.as_of)
     report.inputs = inputs_block(dataset)
-    report.warnings = pol_warnings + [w.as_dict() for w in dataset.warnings] + pay.warnings
+    report.warnings = [w.as_dict() for w in dataset.warnings] + pay.warnings
     report.definitions = dict(DEFINITIONS)
-    figures = compute(profile, pay, budgeted_fen, to_school_fen)
+    figures = compute_figures(profile, pay, budgeted_fen, to_school_fen)
     report.figures = figures["figures"]
     report.by_unit = figures["by_unit"]
     report.checks = checks(profile, figures, budgeted_fen, to_school_fen, lang)
-    report.checks += public_funds_checks(profile, public_funds, lang, report)
-    if output is not None:
-        from ttcalc.output.workbook import budget as budget_book
-
-        budget_book.write(Path(output), report, pay, profile, lang, overwrite, redact)
-    return report
-
+    report.checks += public_funds_checks(profile, options.extra.get("public_funds"), lang, report)
+    return report, pay

@@ -7,15 +7,12 @@ the fen (spec §7).  The rates and shares come from the policy profile, never fr
 
 from __future__ import annotations
 
-from ttcalc.budget.payroll import Payroll
-from ttcalc.cells.money import fraction_fen, derive, money_of
-
 from decimal import Decimal
 from fractions import Fraction
 
+from ttcalc.budget.payroll import Payroll
+from ttcalc.cells.money import derive, fraction_fen, money_of
 from ttcalc.policy.rules import ratio_str
-
-
 
 DEFINITIONS = {
     "payroll_total": "sum of the gross pay (应发) of every person row of every sheet and file read; where a sheet "

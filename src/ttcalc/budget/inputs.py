@@ -13,8 +13,7 @@ from ttcalc.cells.money import parse_decimal, to_fen
 from ttcalc.core.errors import InputError
 
 
-
-def _budget_inputs(budgeted: str | None, to_school: str | None) -> tuple[int | None, int | None]:
+def budget_inputs(budgeted: str | None, to_school: str | None) -> tuple[int | None, int | None]:
     """--budgeted is an amount, or a small budget sheet holding the fund (and the training
     school's part) beside their labels; --to-school, when given, wins over the sheet."""
     if budgeted is not None and Path(budgeted).suffix and Path(budgeted).exists():

@@ -12,8 +12,6 @@ from pathlib import Path
 
 from ttcalc.core.errors import InputError
 
-
-
 KEEP = {"unit", "name", "id", "month", "gross", "component"}  # what the fund needs of a payroll row
 
 

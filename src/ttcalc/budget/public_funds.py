@@ -9,11 +9,10 @@ from fractions import Fraction
 import numpy as np
 import pyarrow.compute as pc
 
-from ttcalc.read import reader
-from ttcalc.cells.money import fen_str
-from ttcalc.cells.money import column_fen
-from ttcalc.read.reader import refuse_bad
+from ttcalc.cells.money import column_fen, fen_str
 from ttcalc.policy.rules import FAIL, PASS, from_rule, not_applicable
+from ttcalc.read import reader
+from ttcalc.read.reader import refuse_bad
 
 
 def _derive(fen: int, rate) -> int:

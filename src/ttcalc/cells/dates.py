@@ -6,12 +6,10 @@ Every parser returns a value or raises `ValueError` with a short reason.
 
 from __future__ import annotations
 
-from ttcalc.cells.text import DASHES, norm, squash
-
 import re
 from datetime import date, datetime, timedelta
 
-
+from ttcalc.cells.text import DASHES, norm, squash
 
 _EXCEL_EPOCH = date(1899, 12, 30)
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 from ttcalc.cells.titles import _tables, normalise, vocabulary
 
 
-
-
 def _rank_of(s: str) -> int | None:
     best = None
     for i, words in enumerate(vocabulary()["titles"]["honours"]["ranks"]):

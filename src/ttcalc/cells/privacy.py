@@ -18,8 +18,6 @@ from collections.abc import Iterable
 
 from ttcalc.cells.idcard import mask as _mask_id
 
-
-
 COMPOUND_SURNAMES = frozenset(
     "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 端木 独孤 南宫 万俟 闻人 轩辕 西门 "
     "呼延 赫连 澹台 申屠 太史 钟离 百里 东郭 公冶 濮阳 淳于 单于 拓跋 第五 公羊 梁丘 左丘 仲孙 叔孙 巫马 "

@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-
-
 _SPACES = re.compile(r"\s+")
 
 

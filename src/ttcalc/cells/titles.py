@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-
-
 NONE = "none"  # "no title level" / "no education level" in figures and distributions
 
 

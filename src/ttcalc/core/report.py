@@ -7,9 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ttcalc import __version__
-from ttcalc.policy.rules import Check
-
-
 
 
 @dataclass
@@ -21,7 +18,7 @@ class Report:
     figures: dict = field(default_factory=dict)
     by_unit: list[dict] | None = None
     by_person: list[dict] | None = None
-    checks: list[Check] = field(default_factory=list)
+    checks: list = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)
     definitions: dict = field(default_factory=dict)  # ttcalc's own choices, stated (domain.md §6)
     notes: list[str] = field(default_factory=list)
@@ -29,7 +26,7 @@ class Report:
     tables: dict = field(default_factory=dict)  # title -> {"headers", "rows"}: for table/Markdown only
 
     @property
-    def failed(self) -> list[Check]:
+    def failed(self) -> list:
         return [c for c in self.checks if c.failed]
 
     @property

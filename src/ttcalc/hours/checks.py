@@ -6,10 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ttcalc.policy.rules import FAIL, NA, PASS, from_rule, meets, not_applicable, ratio_str
 from ttcalc.hours.ledger import Cycle, _dec, hstr
 from ttcalc.hours.people import Person, add_years
 from ttcalc.hours.remedies import _annual_line, _count_text, _line, _remedy
+from ttcalc.policy.rules import (
+    FAIL,
+    NA,
+    PASS,
+    from_rule,
+    meets,
+    not_applicable,
+    ratio_str,
+)
 
 STILL = {"total": "hours", "concentrated_max_course": "concentrated_course"}  # by_person still_needed keys
 

@@ -3,34 +3,47 @@ write the annotated workbook when asked.  Nothing here prints."""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from ttcalc.output.safeio import check_output, refuse_existing
-from ttcalc.read import reader
-from ttcalc.policy.profile import load_profile
 from ttcalc.core.report import Report
-from ttcalc.read.reader import inputs_block
-from ttcalc.policy.profile import policy_block
 from ttcalc.hours.checks import Ctx, all_checks
 from ttcalc.hours.courses import _has, _types
 from ttcalc.hours.ledger import _Warn, cycle_anchor, cycle_for, hstr, read_ledger
 from ttcalc.hours.output import DEFINITIONS, _notes, _person_out, _tables
-from ttcalc.hours.people import apply_roster, people_of, recount_probation, roster_people, summarise
+from ttcalc.hours.people import (
+    apply_roster,
+    people_of,
+    recount_probation,
+    roster_people,
+    summarise,
+)
+from ttcalc.read.reader import inputs_block
 
 
-def run(files: list[str], policy: str = "wenzhou-2012", as_of: date | None = None, sheets=None, maps=None,
-        cycle: str | None = None, roster=None, output: Path | None = None, overwrite: bool = False,
-        lang: str = "en", redact: bool = False) -> Report:
-    """The hours report; with `output`, the annotated workbook too (names and ID numbers masked
-    in it when `redact` is set — the Report itself is masked by the caller, as for every command)."""
-    as_of = as_of or date.today()
-    profile = load_profile(policy)
-    cyc = cycle_for(profile, as_of, cycle)
-    check_output(output, list(files) + list(roster or []))
-    refuse_existing(output, overwrite)
-    dataset = reader.read(files, "hours", maps, sheets)
+@dataclass
+class HoursBook:
+    """What the annotated workbook shows besides the report."""
+    rows: list
+    teachers: list
+    cycle: object
+    others: tuple  # (name, ID number) of roster persons, masked wherever they appear with --redact
+
+
+def prepare(profile, options):
+    """The cycle judged, from --cycle or the profile, before any ledger is read."""
+    return cycle_for(profile, options.as_of, options.extra.get("cycle"))
+
+
+def extra_inputs(options) -> list[str]:
+    return list(options.extra.get("roster") or [])
+
+
+def compute_report(dataset, profile, options, cyc):
+    """The hours report, and what its annotated workbook needs (HoursBook)."""
+    as_of, lang = options.as_of, options.lang
+    cycle, roster = options.extra.get("cycle"), options.extra.get("roster")
     warn = _Warn()
     rows = read_ledger(dataset, profile, cyc, warn)
     people = people_of(rows, cyc)
@@ -49,10 +62,9 @@ def run(files: list[str], policy: str = "wenzhou-2012", as_of: date | None = Non
     ctx = Ctx(profile, cyc, lang, teachers, roster is not None)
 
     report = Report("hours", as_of)
-    report.policy, pol_warnings = policy_block(profile, as_of)
     report.inputs = inputs_block(dataset) + (inputs_block(roster_data) if roster_data else [])
     report.checks = all_checks(ctx)
-    report.warnings = pol_warnings + [w.as_dict() for w in dataset.warnings] + \
+    report.warnings = [w.as_dict() for w in dataset.warnings] + \
         ([w.as_dict() for w in roster_data.warnings] if roster_data else []) + warn.finish()
     if cycle and profile.get("hours.cycle_years") is not None and \
             cyc.end - cyc.start + 1 != int(profile.get("hours.cycle_years").value):
@@ -80,12 +92,8 @@ def run(files: list[str], policy: str = "wenzhou-2012", as_of: date | None = Non
     report.by_person = [_person_out(p) for p in teachers]
     report.tables = _tables(teachers, cyc, lang)
     report.notes = _notes(profile, cyc, lang)
-    if output is not None:
-        from ttcalc.output.workbook.hours import write
-
-        others = roster_people(roster_data) if redact and roster_data else ()  # roster names in warnings
-        write(Path(output), report, rows, teachers, profile, cyc, lang, overwrite, redact=redact, others=others)
-    return report
+    others = roster_people(roster_data) if roster_data else ()  # roster names, for --redact in the workbook
+    return report, HoursBook(rows, teachers, cyc, others)
 
 
 def _cycle_definition(profile, given: str | None) -> str:

@@ -11,12 +11,12 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from ttcalc.read import reader
 from ttcalc.cells.dates import parse_date
 from ttcalc.cells.money import parse_decimal
 from ttcalc.cells.text import squash
 from ttcalc.core.errors import InputError
 from ttcalc.hours.courses import classify, type_label
+from ttcalc.read import reader
 
 _UNIT_WORD = re.compile(r"(学时|课时|小时|天|日|学分|hours?|days?|credits?)$", re.IGNORECASE)  # "12学时" -> 12
 # the unit written in a cell decides how it is read, whatever the column: "12天" in 学时 is 12 days

@@ -9,13 +9,13 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from ttcalc.read import reader
 from ttcalc.cells.dates import parse_date, years_between
 from ttcalc.cells.money import parse_decimal
 from ttcalc.cells.text import squash
-from ttcalc.policy.rules import meets
 from ttcalc.hours.courses import _generic, _has, _types
 from ttcalc.hours.ledger import Cycle, Row, _Warn, decide
+from ttcalc.policy.rules import meets
+from ttcalc.read import reader
 
 
 @dataclass

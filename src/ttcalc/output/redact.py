@@ -12,12 +12,9 @@ never a person's name or ID.  Nothing here prints.
 
 from __future__ import annotations
 
-from ttcalc.cells.privacy import ID_KEYS, NAME_KEYS, _id_like, mask_id, mask_name, scrub
-
 import re
 
-
-
+from ttcalc.cells.privacy import ID_KEYS, NAME_KEYS, _id_like, mask_id, mask_name, scrub
 
 _NAME_HEADER = re.compile(r"(?i)^(?:.*姓名.*|name|names|teacher|person|full[ _]name)$")
 

@@ -13,9 +13,6 @@ Rust reader panics.
 
 from __future__ import annotations
 
-from ttcalc.read import extent
-from ttcalc.read.grid import EXCEL, OLE_MAGIC, ZIP_MAGIC, Grid
-
 import os
 import re
 import sys
@@ -26,9 +23,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ttcalc.read import limits
 from ttcalc.core.errors import InputError
-
+from ttcalc.read import extent, limits
+from ttcalc.read.grid import EXCEL, OLE_MAGIC, ZIP_MAGIC, Grid
 
 
 def excel_grids(path: Path, wanted: list[str] | None) -> Iterator[Grid]:

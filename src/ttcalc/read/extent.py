@@ -38,14 +38,12 @@ its sizes is caught by the cell cap, not the size cap.
 
 from __future__ import annotations
 
-from ttcalc.read.limits import Limits, MB, _CHUNK, check_cells, current
-
 import re
 import struct
 import zipfile
 from pathlib import Path
 
-
+from ttcalc.read.limits import _CHUNK, MB, Limits, check_cells, current
 
 
 def col_number(letters: bytes | str) -> int:

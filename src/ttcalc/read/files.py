@@ -13,20 +13,26 @@ Rust reader panics.
 
 from __future__ import annotations
 
-from ttcalc.read.excel import excel_grids
-from ttcalc.read.grid import COLUMNAR, EXCEL, OLE_MAGIC, TEXT, SUPPORTED, ZIP_EMPTY_MAGIC, ZIP_MAGIC, Grid
-from ttcalc.read.textfiles import read_csv, read_parquet
-
 import logging
 import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from ttcalc.read import limits
 from ttcalc.core.errors import InputError
-
-
+from ttcalc.read import limits
+from ttcalc.read.excel import excel_grids
+from ttcalc.read.grid import (
+    COLUMNAR,
+    EXCEL,
+    OLE_MAGIC,
+    SUPPORTED,
+    TEXT,
+    ZIP_EMPTY_MAGIC,
+    ZIP_MAGIC,
+    Grid,
+)
+from ttcalc.read.textfiles import read_csv, read_parquet
 
 _FOREIGN = {
     ".et": "WPS .et files: save as .xlsx first (WPS: 文件 → 另存为 → Excel 工作簿)",

@@ -46,8 +46,6 @@ from pathlib import Path
 
 from ttcalc.core.errors import InputError
 
-
-
 MB = 1 << 20
 
 

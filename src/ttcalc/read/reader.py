@@ -10,13 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ttcalc.read import fields as fieldmap
 from ttcalc.core.errors import InputError
+from ttcalc.read import fields as fieldmap
 from ttcalc.read.files import Grid, expand, sheets
 from ttcalc.read.header import Header, apply_map, dedupe, detect
 from ttcalc.read.rows import as_text, classify, own_memory
-
-
 
 WARN_CAP = 200  # warnings listed per code and sheet; the rest are counted
 
@@ -230,9 +228,8 @@ def _load_all(files: list[Path], sheet_names):
         for path in files:
             yield path, sheets(path, sheet_names)
         return
-    from concurrent.futures import ThreadPoolExecutor
-
     from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
 
     load = lambda p: list(sheets(p, sheet_names))  # noqa: E731
     with ThreadPoolExecutor(workers) as pool:

@@ -7,10 +7,6 @@ problems with the input raise `InputError`, doubts become warnings.
 
 from __future__ import annotations
 
-
-
-
-
 OWN_MAX_ROWS = 250_000
 
 

@@ -17,9 +17,8 @@ import csv
 import io
 from pathlib import Path
 
-from ttcalc.read import limits
 from ttcalc.core.errors import InputError
-
+from ttcalc.read import limits
 
 
 def decode(data: bytes) -> tuple[str, str]:

@@ -10,10 +10,17 @@ Nothing here prints.
     checks    the ratio checks and the graduate headcount
     remedies  the smallest change in people that meets a failing ratio
     hires     new-hire screening (hire.eligibility)
-    command   run(): the command from files to Report (and annotated workbook)
+    command   compute_report(): the roster's data set to a Report
 """
 
-from ttcalc.staffing.command import run
+from ttcalc.core.command import Command, callable_module
+from ttcalc.staffing.command import compute_report, prepare
 from ttcalc.staffing.people import TEACHER, Person, whole_years
 
-__all__ = ["TEACHER", "Person", "run", "whole_years"]
+__all__ = ["COMMAND", "TEACHER", "Person", "whole_years"]
+
+COMMAND = Command(name="staffing", kind="roster", default_policy="quangang-2022",
+                  check_ids=("staff.fulltime_share", "title.mid_senior_share", "title.senior_share",
+                             "staff.parttime_ratio", "staff.renewal_5y", "hire.eligibility", "staff.graduate_count"),
+                  compute=compute_report, workbook="staffing", prepare=prepare)
+callable_module(__name__, "staffing")  # ttcalc.staffing(files, …) is ttcalc.api.staffing

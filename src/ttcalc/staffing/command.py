@@ -3,18 +3,11 @@ annotated workbook when asked.  Nothing here prints."""
 
 from __future__ import annotations
 
-from datetime import date
-from pathlib import Path
-
-from ttcalc.output.safeio import check_output, refuse_existing
-from ttcalc.read import reader
 from ttcalc.cells import titles as T
 from ttcalc.core.errors import InputError
-from ttcalc.policy.profile import load_profile
 from ttcalc.core.report import Report
-from ttcalc.read.reader import inputs_block
-from ttcalc.policy.profile import policy_block
 from ttcalc.policy.rules import FAIL
+from ttcalc.read.reader import inputs_block
 from ttcalc.staffing.checks import graduate_check, ratio_checks
 from ttcalc.staffing.figures import DEFINITIONS, compute
 from ttcalc.staffing.hires import hire_check
@@ -67,26 +60,22 @@ def _require_roster_columns(dataset) -> None:
                      f"调入时间 column; headers are: {', '.join(first.header.headers)}")
 
 
-def run(files: list[str], policy: str = "quangang-2022", as_of: date | None = None, sheets=None, maps=None,
-        hired_since: date | None = None, output: Path | None = None, overwrite: bool = False,
-        lang: str = "en", redact: bool = False) -> Report:
-    """The staffing report; with `output`, the annotated workbook too (names and ID numbers
-    masked in it when `redact` is set — the Report itself is masked by the caller, as for every
-    command)."""
-    as_of = as_of or date.today()
-    profile = load_profile(policy)
-    check_output(output, files)
-    refuse_existing(output, overwrite)
-    if hired_since is not None and hired_since > as_of:
-        raise InputError(f"--hired-since {hired_since.isoformat()} is after --as-of {as_of.isoformat()}")
-    dataset = reader.read(files, "roster", maps, sheets)
+def prepare(profile, options) -> None:
+    hired_since = options.extra.get("hired_since")
+    if hired_since is not None and hired_since > options.as_of:
+        raise InputError(f"--hired-since {hired_since.isoformat()} is after --as-of {options.as_of.isoformat()}")
+
+
+def compute_report(dataset, profile, options, prepared):
+    """The staffing report, and the roster for the annotated workbook."""
+    as_of, lang = options.as_of, options.lang
+    hired_since = options.extra.get("hired_since")
     _require_roster_columns(dataset)
     roster = read_roster(dataset, as_of)
     calc = compute(roster, as_of)
     report = Report("staffing", as_of)
-    report.policy, pol_warnings = policy_block(profile, as_of)
     report.inputs = inputs_block(dataset)
-    report.warnings = pol_warnings + [w.as_dict() for w in dataset.warnings] + roster.warnings
+    report.warnings = [w.as_dict() for w in dataset.warnings] + roster.warnings
     report.definitions = dict(DEFINITIONS)
     report.figures = calc["figures"]
     remedies: dict = {}
@@ -99,8 +88,4 @@ def run(files: list[str], policy: str = "quangang-2022", as_of: date | None = No
     report.extra["remedies"] = remedies
     _flag_blockers(roster, checks)
     report.tables = _tables(report, lang)
-    if output is not None:
-        from ttcalc.output.workbook.staffing import write
-
-        write(Path(output), report, roster, profile, lang, overwrite, redact=redact)
-    return report
+    return report, roster

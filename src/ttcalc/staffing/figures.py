@@ -10,7 +10,6 @@ from ttcalc.cells import titles as T
 from ttcalc.policy.rules import ratio_str
 from ttcalc.staffing.people import TEACHER, Roster, minus_years
 
-
 DEFINITIONS = {
     "staff_total": "在职教职工: full-time staff in post at the as-of date, every post category; not part-time, "
                    "not those with a leave date (调出时间) on or before as-of, not those who join after as-of",

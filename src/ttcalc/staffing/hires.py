@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date
 from fractions import Fraction
 
-from ttcalc.cells.exemptions import exemption_hit
 from ttcalc.cells import titles as T
+from ttcalc.cells.exemptions import exemption_hit
 from ttcalc.policy.rules import FAIL, NA, PASS, from_rule, meets, not_applicable
 from ttcalc.staffing.people import TEACHER, Person, Roster, whole_years
 

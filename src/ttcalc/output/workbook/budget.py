@@ -8,14 +8,21 @@ from pathlib import Path
 
 from ttcalc.budget.payroll import unit_of_file
 from ttcalc.core.errors import InputError
-from ttcalc.output.workbook.common import MAX_ROWS, checks_sheet, header_row, notes_sheet, open_workbook, text
+from ttcalc.output.workbook.common import (
+    MAX_ROWS,
+    checks_sheet,
+    header_row,
+    notes_sheet,
+    open_workbook,
+    text,
+)
 
 ROWS = "明细 Rows"
 UNITS = "分单位 By unit"
 
 
-def write(target: Path, report, pay, profile, lang: str = "en", overwrite: bool = False,
-          redact: bool = False) -> None:
+def write(target: Path, report, pay, profile, options) -> None:
+    lang, overwrite, redact = options.lang, options.overwrite, options.redact
     total_rows = sum(s.data.num_rows for s, _fen, _used in pay.per_sheet)
     if total_rows > MAX_ROWS:
         raise InputError(f"{target}: {total_rows:,} payroll rows do not fit in one .xlsx sheet "

@@ -14,7 +14,15 @@ from itertools import chain
 from pathlib import Path
 
 from ttcalc.core.errors import InputError
-from ttcalc.output.workbook.common import MAX_ROWS, Shown, checks_sheet, header_row, notes_sheet, open_workbook, text
+from ttcalc.output.workbook.common import (
+    MAX_ROWS,
+    Shown,
+    checks_sheet,
+    header_row,
+    notes_sheet,
+    open_workbook,
+    text,
+)
 
 TEACHERS = "教师 Teachers"
 LEDGER = "台账 Ledger"
@@ -23,10 +31,11 @@ UNITS = "学校 Schools"
 L_KEY, L_YEAR, L_HOURS, L_COUNTED, L_FORM = "A", "L", "N", "O", "J"
 
 
-def write(target: Path, report, rows, teachers, profile, cycle, lang: str = "en", overwrite: bool = False,
-          redact: bool = False, others=()) -> None:
-    """`others`: (name, ID number) pairs of persons named outside the ledger (the roster's), for
-    `redact` to mask wherever they appear."""
+def write(target: Path, report, book, profile, options) -> None:
+    """`book.others`: (name, ID number) pairs of persons named outside the ledger (the roster's),
+    for --redact to mask wherever they appear."""
+    rows, teachers, cycle, others = book.rows, book.teachers, book.cycle, book.others
+    lang, overwrite, redact = options.lang, options.overwrite, options.redact
     if len(rows) > MAX_ROWS:
         raise InputError(f"{target}: {len(rows):,} ledger rows do not fit in one .xlsx sheet "
                          f"(limit {MAX_ROWS:,}); run without --output, or give fewer files")

@@ -12,8 +12,15 @@ from fractions import Fraction
 from pathlib import Path
 
 from ttcalc.cells import titles as T
+from ttcalc.output.workbook.common import (
+    Shown,
+    checks_sheet,
+    header_row,
+    notes_sheet,
+    open_workbook,
+    text,
+)
 from ttcalc.staffing.people import TEACHER, whole_years
-from ttcalc.output.workbook.common import Shown, checks_sheet, header_row, notes_sheet, open_workbook, text
 
 PERSONS = "人员 Persons"
 SUMMARY = "汇总 Summary"
@@ -40,8 +47,8 @@ def _letter(col: int) -> str:
     return out
 
 
-def write(target: Path, report, roster, profile, lang: str = "en", overwrite: bool = False,
-          redact: bool = False) -> None:
+def write(target: Path, report, roster, profile, options) -> None:
+    lang, overwrite, redact = options.lang, options.overwrite, options.redact
     shown = Shown(redact, ((p.name, None) for p in roster.persons))
     with open_workbook(target, overwrite) as (wb, fmt):
         fmt["date"] = wb.add_format({"num_format": "yyyy-mm-dd"})

@@ -1,0 +1,87 @@
+"""The Python API: the same reports as the command line, as objects.
+
+    >>> import ttcalc
+    >>> report = ttcalc.budget(["payroll.xlsx"], policy="quangang-2022", as_of="2024-12-31")
+    >>> report.figures["fund_min"], report.rows().head()
+
+Every function takes the files (a path, a folder or a glob, or a list of them) and the
+options of its command as keywords; it returns the Report (figures, checks, by_unit /
+by_person, warnings) and never prints.  `report.rows()` gives the rows as read as a pandas
+DataFrame.  Bad input raises `ttcalc.InputError` with the one-line message the CLI shows.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from importlib import import_module
+from pathlib import Path
+
+from ttcalc.core.command import Options
+from ttcalc.core.errors import InputError
+
+__all__ = ["InputError", "budget", "check", "hours", "inspect", "staffing"]
+
+
+def _paths(files) -> list[str]:
+    return [str(files)] if isinstance(files, (str, Path)) else [str(f) for f in files]
+
+
+def _options(policy, as_of, sheets, maps, output, overwrite, lang, redact, progress=None, **extra) -> Options:
+    if isinstance(as_of, str):
+        as_of = date.fromisoformat(as_of)
+    return Options(policy=policy, as_of=as_of, sheets=sheets, maps=dict(maps or {}), output=output,
+                   overwrite=overwrite, lang=lang, redact=redact, progress=progress, extra=extra)
+
+
+def budget(files, *, policy=None, as_of=None, sheets=None, maps=None, budgeted=None, to_school=None,
+           public_funds=None, output=None, overwrite=False, lang="zh", redact=False, progress=None):
+    """The training fund a budget must hold (`ttcalc budget`)."""
+    command = import_module("ttcalc.budget")
+    from ttcalc.pipeline import run
+
+    return run(command.COMMAND, _paths(files), _options(
+        policy, as_of, sheets, maps, output, overwrite, lang, redact, progress, budgeted=budgeted,
+        to_school=to_school, public_funds=_paths(public_funds) if public_funds else None))
+
+
+def staffing(files, *, policy=None, as_of=None, sheets=None, maps=None, hired_since=None, output=None,
+             overwrite=False, lang="zh", redact=False):
+    """Title, credential and staffing ratios (`ttcalc staffing`)."""
+    command = import_module("ttcalc.staffing")
+    from ttcalc.pipeline import run
+
+    if isinstance(hired_since, str):
+        hired_since = date.fromisoformat(hired_since)
+    return run(command.COMMAND, _paths(files), _options(
+        policy, as_of, sheets, maps, output, overwrite, lang, redact, hired_since=hired_since))
+
+
+def hours(files, *, policy=None, as_of=None, sheets=None, maps=None, cycle=None, roster=None, output=None,
+          overwrite=False, lang="zh", redact=False):
+    """Training hours against the cycle rules (`ttcalc hours`)."""
+    command = import_module("ttcalc.hours")
+    from ttcalc.pipeline import run
+
+    return run(command.COMMAND, _paths(files), _options(
+        policy, as_of, sheets, maps, output, overwrite, lang, redact, cycle=cycle,
+        roster=_paths(roster) if roster else None))
+
+
+def inspect(files, *, kind="auto", sheets=None, maps=None, as_of=None):
+    """How ttcalc reads a workbook (`ttcalc inspect`)."""
+    from ttcalc.inspect import run
+
+    return run(_paths(files), kind, dict(maps or {}), sheets, as_of)
+
+
+def check(*, payroll=None, roster=None, hours=None, policy="quangang-2022", hours_policy="wenzhou-2012",
+          as_of=None, budgeted=None, to_school=None, output_dir=None, overwrite=False, lang="zh", redact=False):
+    """Everything in one run, as `ttcalc check` does for cron: (report, paths written)."""
+    from ttcalc.check import run
+
+    if isinstance(as_of, str):
+        as_of = date.fromisoformat(as_of)
+    return run(_paths(payroll) if payroll else None, _paths(roster) if roster else None,
+               _paths(hours) if hours else None, policy=policy, hours_policy=hours_policy, as_of=as_of,
+               budgeted=budgeted, to_school=to_school, output_dir=Path(output_dir) if output_dir else None,
+               overwrite=overwrite, lang=lang, redact=redact)
