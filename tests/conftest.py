@@ -11,6 +11,7 @@ import pytest
 from hypothesis import settings
 from typer.testing import CliRunner
 
+from builders import make_xlsx
 from ttcalc.cli import app
 
 settings.register_profile("ttcalc", deadline=None, max_examples=100)
@@ -40,24 +41,6 @@ def run():
         return Ran(runner.invoke(app, [str(a) for a in args]))
 
     return _run
-
-
-def make_xlsx(path: Path, sheets: dict[str, list[list]], merges: dict[str, list[str]] | None = None) -> Path:
-    """Write a workbook: {sheet name: rows}; merges: {sheet name: ["A1:C1", …]}."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row, start=1):
-                if value is not None:
-                    ws.cell(r, c, value)
-        for rng in (merges or {}).get(name, []):
-            ws.merge_cells(rng)
-    wb.save(path)
-    return path
 
 
 @pytest.fixture
@@ -98,3 +81,12 @@ def soffice(tmp_path_factory):
         return out
 
     return convert
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test that runs LibreOffice carries the `libreoffice` and `slow` markers, whether or
+    not its author remembered them (select fast tests with `-m "not slow"`)."""
+    for item in items:
+        if "soffice" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.libreoffice)
+            item.add_marker(pytest.mark.slow)

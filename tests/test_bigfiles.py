@@ -8,12 +8,11 @@ import csv
 import pytest
 
 import ttcalc.read.bigfiles as bigfiles
-from ttcalc.cells.idcard import check_char
+from builders import make_id
 
 
 def _id(i: int) -> str:
-    body = f"3505211985{i % 12 + 1:02d}01{i % 1000:03d}"
-    return body + check_char(body)
+    return make_id(f"1985{i % 12 + 1:02d}01", i, region="350521")
 
 
 def _write(path, encoding="utf-8"):

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from ttcalc.cells.dates import parse_date, years_between
 from ttcalc.cells.money import parse_decimal, to_fen
-from ttcalc.cells.idcard import check_char, parse_id, validate_array
+from builders import make_id
+from ttcalc.cells.idcard import parse_id, validate_array
 from ttcalc.cells.money import column_fen
 
 FULL = str.maketrans("0123456789.,", "０１２３４５６７８９．，")
@@ -85,8 +86,7 @@ def test_age_in_whole_years():
 
 
 def _make_id(birth: date, seq: int) -> str:
-    body = "350521" + birth.strftime("%Y%m%d") + f"{seq:03d}"
-    return body + check_char(body)
+    return make_id(birth, seq, region="350521")
 
 
 def test_worked_example_from_domain():

@@ -12,12 +12,11 @@ import pytest
 from conftest import SAMPLES
 from ttcalc.api import hours as hours_run
 from ttcalc.hours.courses import classify
-from ttcalc.cells.idcard import check_char
+from builders import make_id
 
 
 def pid(n: int, born: str = "19800101") -> str:
-    body = f"350505{born}{n:03d}"
-    return body + check_char(body)
+    return make_id(born, n)
 
 
 JIA, YI, BING = pid(11), pid(12), pid(13)

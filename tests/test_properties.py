@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from ttcalc.cli import app
-from ttcalc.cells.idcard import check_char
+from builders import make_id
 
 RUNNER = CliRunner()
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -33,8 +33,7 @@ FULL = str.maketrans("0123456789.,", "０１２３４５６７８９．，")
 
 
 def pid(i: int) -> str:
-    body = f"350505{1970 + i % 30}{1 + i % 12:02d}{1 + i % 28:02d}{i % 1000:03d}"
-    return body + check_char(body)
+    return make_id(f"{1970 + i % 30}{1 + i % 12:02d}{1 + i % 28:02d}", i)
 
 
 def money_text(fen: int, style: str):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from ttcalc.cells.idcard import check_char
+from builders import make_csv, payroll_rows, with_check
 
 # ------------------------------------------------------------------ builders
 
@@ -72,8 +72,7 @@ def raw_xlsx(path: Path, sheet: str, workbook: str = _PROLOG + _WB) -> Path:
 
 
 def person_id(i: int) -> str:
-    body = f"35052119{80 + i % 20:02d}0{1 + i % 9}1{i % 10}{100 + i:03d}"[:17]
-    return body + check_char(body)
+    return with_check(f"35052119{80 + i % 20:02d}0{1 + i % 9}1{i % 10}{100 + i:03d}"[:17])
 
 
 PEOPLE = [("张三", person_id(1), "泉港区第一小学", "5123.45"),
@@ -82,13 +81,7 @@ PEOPLE = [("张三", person_id(1), "泉港区第一小学", "5123.45"),
 
 
 def payroll_csv(path: Path, people=PEOPLE, header=("姓名", "身份证号", "单位", "应发合计")) -> Path:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(header)
-    for p in people:
-        w.writerow(p)
-    path.write_text(buf.getvalue(), encoding="utf-8")
-    return path
+    return make_csv(path, payroll_rows(people, header))
 
 
 def payroll_xlsx(path: Path, people=PEOPLE) -> Path:

@@ -9,7 +9,7 @@ from fractions import Fraction
 
 import pytest
 
-from ttcalc.cells.idcard import check_char
+from builders import make_id
 from ttcalc.policy.profile import load_profile
 from ttcalc.api import staffing as staffing_run
 from ttcalc.staffing.hires import _condition
@@ -24,8 +24,7 @@ FIRST_ROW = 3  # title line, header, then people
 
 
 def pid(born: date, i: int) -> str:
-    body = f"350505{born:%Y%m%d}{i % 1000:03d}"
-    return body + check_char(body)
+    return make_id(born, i)
 
 
 def person(title="高级教师", edu="大学本科", born=date(1980, 5, 5), joined=date(2010, 9, 1), left=None,
@@ -621,7 +620,7 @@ def test_parttime_list_as_its_own_file_named_so(run, tmp_path):
 
 
 def test_sheets_named_by_category_without_a_category_column(run, tmp_path):
-    from conftest import make_xlsx
+    from builders import make_xlsx
 
     head = ["姓名", "身份证号", "专业技术职务", "最高学历", "调入本校时间"]
     born = date(1980, 1, 1)
@@ -643,7 +642,7 @@ def test_sheets_named_by_category_without_a_category_column(run, tmp_path):
 
 
 def test_a_single_sheet_named_teachers_cannot_tell_the_fulltime_share(run, tmp_path):
-    from conftest import make_xlsx
+    from builders import make_xlsx
 
     head = ["姓名", "专业技术职务", "最高学历"]
     path = make_xlsx(tmp_path / "r.xlsx", {"专任教师": [head] + [[f"T{i}", "高级教师", "本科"] for i in range(5)]})

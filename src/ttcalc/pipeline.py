@@ -30,6 +30,7 @@ def run(command: Command, files: list[str], options: Options) -> Report:
     dataset = read(files, command.kind, options.maps, options.sheets, options.progress,
                    keep=set(command.keep) if command.keep is not None else None)
     report, context = command.compute(dataset, profile, options, prepared)
+    report.dataset = dataset
     report.policy, policy_warnings = policy_block(profile, options.as_of)
     report.warnings = policy_warnings + report.warnings
     if options.output is not None:

@@ -24,6 +24,24 @@ class Report:
     notes: list[str] = field(default_factory=list)
     extra: dict = field(default_factory=dict)  # command-specific JSON sections (e.g. inspect's sheets)
     tables: dict = field(default_factory=dict)  # title -> {"headers", "rows"}: for table/Markdown only
+    dataset: object = field(default=None, repr=False, compare=False)  # the rows as read (not in JSON)
+
+    def rows(self):
+        """The rows as read, one pandas DataFrame: the file, sheet and sheet row of each, why a
+        row was skipped (null when it was used), and the fields the command read."""
+        import pandas as pd
+
+        frames = []
+        for s in getattr(self.dataset, "used", []) or []:
+            if s.data is None:
+                continue
+            frame = s.data.to_pandas()
+            frame.insert(0, "file", str(s.file))
+            frame.insert(1, "sheet", s.sheet)
+            frames.append(frame.rename(columns={"_row": "row", "_skip": "skipped"}))
+        if not frames:
+            return pd.DataFrame(columns=["file", "sheet", "row", "skipped"])
+        return pd.concat(frames, ignore_index=True)
 
     @property
     def failed(self) -> list:
