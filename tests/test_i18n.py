@@ -13,6 +13,8 @@ def test_catalogs_have_the_same_codes_and_parameters():
     zh, en = catalog("zh"), catalog("en")
     assert set(zh) == set(en), sorted(set(zh) ^ set(en))
     for code in zh:
+        if code.startswith("policy.data."):
+            continue  # data the profile holds in both languages (a rule's label): passed through
         assert fields_of(zh[code]) - {f for f in fields_of(zh[code]) if f.endswith("_s")} == \
             fields_of(en[code]) - {f for f in fields_of(en[code]) if f.endswith("_s")}, code
 

@@ -291,7 +291,7 @@ def check(payroll: Annotated[Optional[list[str]], typer.Option("--payroll", help
 
     def body() -> None:
         from ttcalc import check as check_mod
-        from ttcalc.output.render.report import to_json
+        from ttcalc.output.render.report import render
         from ttcalc.output.safeio import write_text
 
         report, paths = check_mod.run(payroll, roster, hours, policy=policy, hours_policy=hours_policy,
@@ -303,7 +303,7 @@ def check(payroll: Annotated[Optional[list[str]], typer.Option("--payroll", help
                 from ttcalc.output.redact import redact_report
 
                 redact_report(report)
-            write_text(paths["report"], to_json(report.as_dict()), overwrite)
+            write_text(paths["report"], render(report, "json", _lang(lang, Fmt.json)), overwrite)
         _emit(report, format, lang, quiet, started, redact)
 
     _guard(debug, body)

@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
+from ttcalc.core.msg import Msg
+from ttcalc.policy.profile import format_value
+
 PASS, FAIL, NA = "pass", "fail", "not_applicable"
 
 
@@ -87,10 +90,25 @@ class Check:
         return out
 
 
-def from_rule(check_id: str, rule, lang: str) -> Check:
-    """A Check with the rule's citation filled in; status to be decided by the caller."""
-    return Check(id=check_id, status=NA, label=rule.label_zh if lang == "zh" else rule.label_en,
-                 required=rule.bound_text(lang), rule=rule.id, citation=rule.citation(),
+def label_msg(rule) -> Msg:
+    """The rule's label, worded by the output layer in the chosen language (the profile holds both)."""
+    return Msg("policy.data.label", {"zh": rule.label_zh, "en": rule.label_en})
+
+
+def bound_msg(rule) -> Msg:
+    """The rule's bound ("≥ 0.9", "约 0.20 ± 0.05", "about 0.20 ± 0.05"), worded by the output layer."""
+    if rule.op == "about":
+        return Msg("policy.bound.about", {"value": format_value(rule.value), "tolerance": format_value(rule.tolerance)})
+    if rule.op == "in":
+        return Msg("policy.bound.one_of", {"values": ", ".join(rule.value)})
+    return Msg("policy.bound.compare", {"op": rule.op, "value": format_value(rule.value)})
+
+
+def from_rule(check_id: str, rule, lang: str = "zh") -> Check:
+    """A Check with the rule's citation filled in; status to be decided by the caller.  Its label
+    and bound are messages: the language is chosen when the report is rendered (`lang` is unused)."""
+    return Check(id=check_id, status=NA, label=label_msg(rule),
+                 required=bound_msg(rule), rule=rule.id, citation=rule.citation(),
                  quote=rule.quote, qualifier=rule.qualifier, advisory=bool(rule.advisory))
 
 

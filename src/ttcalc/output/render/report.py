@@ -7,6 +7,8 @@ import io
 import json
 import tomllib
 from functools import cache
+
+from ttcalc.output.i18n import localize
 from importlib.resources import files
 
 MARK = {"pass": "✔", "fail": "✘", "not_applicable": "–"}
@@ -28,9 +30,9 @@ def figure_label(key: str, lang: str) -> str:
 
 
 def render(report, fmt: str, lang: str = "en") -> str:
-    data = report.as_dict()
+    data = localize(report.as_dict(), lang)
     if fmt in ("table", "markdown"):
-        data["tables"] = report.tables
+        data["tables"] = localize(report.tables, lang)
     if fmt == "json":
         return to_json(data)
     if fmt == "csv":
