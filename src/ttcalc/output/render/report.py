@@ -28,7 +28,9 @@ def figure_label(key: str, lang: str) -> str:
 
 
 def render(report, fmt: str, lang: str = "en") -> str:
-    data = report.as_dict()
+    from ttcalc.output.i18n import localize
+
+    data = localize(report.as_dict(), lang)  # every Msg (remedy, reason, warning, definition) worded
     if fmt in ("table", "markdown"):
         data["tables"] = report.tables
     if fmt == "json":
