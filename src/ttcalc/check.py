@@ -1,5 +1,6 @@
 """`ttcalc check`: budget, staffing and hours in one run, one report and one exit code — for
-monthly cron jobs.  A missing input makes its checks not_applicable, never a failure."""
+monthly cron jobs.  A missing input makes its checks not_applicable, never a failure; the
+report says how many checks were judged, and `require` makes a part that judged nothing fail."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from ttcalc.core.errors import InputError
 from ttcalc.core.report import Report
 from ttcalc.output.safeio import refuse_existing
 from ttcalc.pipeline import run as run_command
-from ttcalc.policy.rules import not_applicable
+from ttcalc.core.msg import msg
+from ttcalc.policy.rules import NA, not_applicable
 
 PARTS = {"budget": "--payroll", "staffing": "--roster", "hours": "--hours"}  # part -> its input option
 
@@ -34,12 +36,21 @@ def output_paths(output_dir: Path, as_of: date, parts: list[str]) -> dict[str, P
 def run(payroll: list[str] | None = None, roster: list[str] | None = None, hours: list[str] | None = None,
         policy: str = "quangang-2022", hours_policy: str = "wenzhou-2012", as_of: date | None = None,
         budgeted: str | None = None, to_school: str | None = None, output_dir: Path | None = None,
-        overwrite: bool = False, lang: str = "en", progress=None, redact: bool = False) -> tuple[Report, dict[str, Path]]:
+        overwrite: bool = False, lang: str = "en", progress=None, redact: bool = False, *,
+        sheets: list[str] | None = None, maps: dict | None = None, public_funds: list[str] | None = None,
+        cycle: str | None = None, hired_since: date | None = None,
+        require: list[str] | None = None) -> tuple[Report, dict[str, Path]]:
+    """Every part whose input is given, with every option its single command takes.  The
+    report says how many checks each part judged (`judged`, figures `checks_judged`); a part
+    named in `require` that judged nothing is listed in `unjudged_required` (exit 1)."""
     as_of = as_of or date.today()
     given = {"budget": payroll, "staffing": roster, "hours": hours}
     parts = [p for p, files in given.items() if files]
     if not parts:
         raise InputError("ttcalc check: give at least one of --payroll, --roster, --hours")
+    for part in require or []:
+        if part not in PARTS:
+            raise InputError(f"--require {part}: expected a comma-separated list of {', '.join(PARTS)}")
     paths: dict[str, Path] = {}
     if output_dir is not None:
         if not output_dir.is_dir():
@@ -47,26 +58,50 @@ def run(payroll: list[str] | None = None, roster: list[str] | None = None, hours
         paths = output_paths(output_dir, as_of, parts)
         for p in paths.values():
             refuse_existing(p, overwrite)
+    common = {"policy": policy, "hours_policy": hours_policy, "as_of": as_of, "sheets": sheets, "maps": maps or {},
+              "overwrite": overwrite, "lang": lang, "redact": redact}
+    extra = {"budget": {"budgeted": budgeted, "to_school": to_school, "public_funds": public_funds},
+             "staffing": {"hired_since": hired_since}, "hours": {"roster": roster, "cycle": cycle}}
+    subs = {}
+    if roster:  # the roster's teachers are the pass-down divisor of the budget part
+        subs["staffing"] = _run_part("staffing", roster, common, extra["staffing"], paths.get("staffing"), None)
+        teachers = subs["staffing"].figures.get("fulltime_teachers")
+        if isinstance(teachers, int):
+            extra["budget"]["teachers"] = (teachers, "roster")
     report = Report("check", as_of)
+    judged = {}
     for part in PARTS:
         files = given[part]
         if not files:
-            report.checks += [not_applicable(i, f"no {PARTS[part]} input given", lang=lang)
+            report.checks += [not_applicable(i, msg("check.reason.no_input", option=PARTS[part]), lang=lang)
                               for i in _command(part).check_ids]
+            judged[part] = 0
             continue
-        sub = _run_part(part, files, policy, hours_policy, as_of, budgeted, to_school, paths.get(part),
-                        overwrite, lang, progress, roster, redact)
+        sub = subs.get(part) or _run_part(part, files, common, extra[part], paths.get(part),
+                                           progress if part == "budget" else None)
+        judged[part] = sum(1 for c in sub.checks if c.status != NA)
         _merge(report, sub, part)
+    report.figures["checks_judged"] = sum(judged.values())
+    report.extra["judged"] = judged
+    missing = [p for p in require or [] if not judged.get(p)]
+    report.extra["unjudged_required"] = missing
+    if not report.figures["checks_judged"]:
+        report.notes.append(msg("check.note.nothing_judged"))
+    elif missing:
+        report.notes.append(msg("check.note.required_unjudged", parts=", ".join(missing)))
     return report, paths
 
 
-def _run_part(part, files, policy, hours_policy, as_of, budgeted, to_school, output, overwrite, lang, progress,
-              roster, redact):
-    extra = {"budget": {"budgeted": budgeted, "to_school": to_school},
-             "staffing": {}, "hours": {"roster": roster}}[part]
-    options = Options(policy=hours_policy if part == "hours" else policy, as_of=as_of, output=output,
-                      overwrite=overwrite, lang=lang, redact=redact, progress=progress if part == "budget" else None,
-                      extra=extra)
+def exit_code(report: Report) -> int:
+    """1 when a check failed or a required part judged nothing; else 0."""
+    return 1 if report.failed or report.extra.get("unjudged_required") else 0
+
+
+def _run_part(part, files, common, extra, output, progress):
+    options = Options(policy=common["hours_policy"] if part == "hours" else common["policy"], as_of=common["as_of"],
+                      sheets=common["sheets"], maps=common["maps"], output=output, overwrite=common["overwrite"],
+                      lang=common["lang"], redact=common["redact"], progress=progress,
+                      extra={k: v for k, v in extra.items() if v is not None})
     return run_command(_command(part), files, options)
 
 

@@ -280,9 +280,13 @@ def check(payroll: Annotated[Optional[list[str]], typer.Option("--payroll", help
           hours: Annotated[Optional[list[str]], typer.Option("--hours", help="Training-hour ledger(s).")] = None,
           policy: PolicyOpt = "quangang-2022",
           hours_policy: Annotated[str, typer.Option("--hours-policy", help="Profile for the hours rules (quangang-2022 has none).")] = "wenzhou-2012",
-          as_of: AsOf = None,
+          as_of: AsOf = None, sheet: SheetOpt = None, map: MapOpt = None,
           budgeted: Annotated[Optional[str], typer.Option("--budgeted", help="The training fund in the budget (yuan), or a small budget sheet (.xlsx/.csv) with it.")] = None,
           to_school: Annotated[Optional[str], typer.Option("--to-school", help="The part allocated to the training school (yuan).")] = None,
+          public_funds: Annotated[Optional[list[str]], typer.Option("--public-funds", help="Per-unit public-funds (公用经费) budget sheet.")] = None,
+          cycle: Annotated[Optional[str], typer.Option("--cycle", help="Hours cycle, START-END years, e.g. 2022-2026.")] = None,
+          hired_since: Annotated[Optional[str], typer.Option("--hired-since", help="Screen full-time hires since this date.")] = None,
+          require: Annotated[Optional[str], typer.Option("--require", help="Parts that must judge at least one check, e.g. budget,staffing,hours: exit 1 otherwise.")] = None,
           output_dir: Annotated[Optional[Path], typer.Option("--output-dir", help="Write the JSON report and annotated workbooks here, with dated names.")] = None,
           overwrite: Overwrite = False, format: FmtOpt = Fmt.json, lang: LangOpt = None,
           quiet: Quiet = False, debug: Debug = False, redact: Redact = False) -> None:
@@ -291,20 +295,36 @@ def check(payroll: Annotated[Optional[list[str]], typer.Option("--payroll", help
 
     def body() -> None:
         from ttcalc import check as check_mod
-        from ttcalc.output.render.report import render
+        from ttcalc.output.i18n import localize
+        from ttcalc.output.render.report import render, to_json
         from ttcalc.output.safeio import write_text
 
+        words = _lang(lang, format)
         report, paths = check_mod.run(payroll, roster, hours, policy=policy, hours_policy=hours_policy,
                                       as_of=_date(as_of), budgeted=budgeted, to_school=to_school,
-                                      output_dir=output_dir, overwrite=overwrite, lang=_lang(lang, format),
-                                      progress=_progress(quiet, len(payroll or [])), redact=redact)
-        if "report" in paths:
-            if redact:
-                from ttcalc.output.redact import redact_report
+                                      output_dir=output_dir, overwrite=overwrite, lang=words,
+                                      progress=_progress(quiet, len(payroll or [])), redact=redact,
+                                      sheets=sheet, maps=_maps(map), public_funds=public_funds, cycle=cycle,
+                                      hired_since=_date(hired_since, "--hired-since") if hired_since else None,
+                                      require=[p.strip() for p in require.split(",") if p.strip()] if require else None)
+        if redact:
+            from ttcalc.output.redact import redact_report
 
-                redact_report(report)
-            write_text(paths["report"], render(report, "json", _lang(lang, Fmt.json)), overwrite)
-        _emit(report, format, lang, quiet, started, redact)
+            redact_report(report)
+        if "report" in paths:
+            write_text(paths["report"], to_json(localize(report.as_dict(), _lang(lang, Fmt.json))), overwrite)
+        sys.stdout.write(render(report, format.value, words))
+        sys.stdout.flush()
+        code = check_mod.exit_code(report)
+        if not quiet and not sys.stderr.isatty():
+            judged = report.figures["checks_judged"]
+            line = (f"ttcalc check: {len(report.checks)} checks, {judged} judged, {len(report.failed)} failed"
+                    if judged else f"ttcalc check: {len(report.checks)} checks, NOTHING JUDGED (all not applicable)")
+            missing = report.extra.get("unjudged_required")
+            if missing:
+                line += f", required part(s) that judged nothing: {','.join(missing)}"
+            sys.stderr.write(f"{line}, {len(report.warnings)} warnings, {time.monotonic() - started:.1f} s\n")
+        raise typer.Exit(code)
 
     _guard(debug, body)
 

@@ -9,6 +9,7 @@ from datetime import date
 from ttcalc.core.command import callable_module
 from ttcalc.core.errors import InputError
 from ttcalc.core.report import Report
+from ttcalc.core.warn import Warnings
 from ttcalc.read import reader
 from ttcalc.read.reader import inputs_block
 
@@ -59,7 +60,7 @@ def _title_warnings(dataset) -> list[dict]:
 
     from ttcalc.cells.titles import education_level, title_level
 
-    out = []
+    out = Warnings()
     for s in dataset.used:
         rows = s.data["_row"].to_pylist()
         used = pc.is_null(s.data["_skip"]).to_pylist()
@@ -69,10 +70,9 @@ def _title_warnings(dataset) -> list[dict]:
                 continue
             for row, ok, raw in zip(rows, used, s.data[column].to_pylist()):
                 if ok and raw and read(raw).status in ("unknown", "ambiguous"):
-                    out.append({"code": code, "file": str(s.file), "sheet": s.sheet, "row": row,
-                                "message": f"{s.header_of(column)} {raw!r} is not a known "
-                                           f"{'title' if column == 'title' else '学历'}: it counts as none"})
-    return out
+                    out.add(code, s.file, s.sheet, row, s.header_of(column), header=s.header_of(column),
+                            raw=str(raw))
+    return [w.as_dict() for w in out.items()]
 
 
 callable_module(__name__, "inspect")  # ttcalc.inspect(…) is ttcalc.api.inspect

@@ -13,7 +13,7 @@ from ttcalc.budget.payroll import KEEP
 from ttcalc.core.command import Command, callable_module
 
 COMMAND = Command(name="budget", kind="payroll", default_policy="quangang-2022",
-                  check_ids=("fund.rate", "fund.school_share", "fund.public_funds"),
+                  check_ids=("fund.rate", "fund.school_share", "fund.passdown", "fund.public_funds"),
                   compute=compute, workbook="budget", keep=frozenset(KEEP), prepare=prepare,
                   extra_inputs=extra_inputs)
 callable_module(__name__, "budget")  # ttcalc.budget(files, …) is ttcalc.api.budget

@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ttcalc.budget.checks import checks, public_funds_checks
-from ttcalc.budget.figures import DEFINITIONS
 from ttcalc.budget.figures import compute as compute_figures
+from ttcalc.budget.figures import definitions
 from ttcalc.budget.inputs import budget_inputs
 from ttcalc.budget.payroll import sum_payroll
 from ttcalc.core.report import Report
@@ -37,11 +37,11 @@ def compute(dataset, profile, options, prepared):
     pay = sum_payroll(dataset)
     report = Report("budget", options.as_of)
     report.inputs = inputs_block(dataset)
-    report.warnings = [w.as_dict() for w in dataset.warnings] + pay.warnings
-    report.definitions = dict(DEFINITIONS)
-    figures = compute_figures(profile, pay, budgeted_fen, to_school_fen)
-    report.figures = figures["figures"]
-    report.by_unit = figures["by_unit"]
-    report.checks = checks(profile, figures, budgeted_fen, to_school_fen, lang)
+    report.warnings = [w.as_dict() for w in dataset.warnings] + [w.as_dict() for w in pay.warnings.items()]
+    figures = compute_figures(profile, pay, budgeted_fen, to_school_fen, options.extra.get("teachers"))
+    report.definitions = definitions(figures)
+    report.figures = figures.shown
+    report.by_unit = figures.by_unit
+    report.checks = checks(profile, figures, lang)
     report.checks += public_funds_checks(profile, options.extra.get("public_funds"), lang, report)
     return report, pay

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ttcalc.core.errors import InputError
+from ttcalc.core.warn import Warnings
 
 KEEP = {"unit", "name", "id", "month", "gross", "component"}  # what the fund needs of a payroll row
 
@@ -24,7 +25,7 @@ class Payroll:
     people: int = 0
     parts: list = field(default_factory=list)  # per sheet: (unit, fen, person key) of the rows used
     per_sheet: list = field(default_factory=list)  # (SheetRead, numpy fen array, used mask, source label)
-    warnings: list = field(default_factory=list)
+    warnings: Warnings = field(default_factory=Warnings)
 
 
 def sum_payroll(dataset) -> Payroll:
@@ -57,9 +58,9 @@ def sum_payroll(dataset) -> Payroll:
             fen = np.where(missing, comp_total, fen)
             if gross_col:
                 rows = data["_row"].to_numpy()[missing]
-                for r in rows[:50]:
-                    pay.warnings.append({"code": "gross_empty", "file": str(s.file), "sheet": s.sheet, "row": int(r),
-                                         "message": "应发 (gross) is empty: the sum of the pay components is used"})
+                for r in rows:
+                    pay.warnings.add("gross_empty", s.file, s.sheet, int(r), s.header_of(gross_col),
+                                     header=s.header_of(gross_col))
         elif missing.any():
             rows = data["_row"].to_numpy()[missing]
             raise InputError(f"{s.file} [{s.sheet}] row {int(rows[0])}, column {s.header_of(gross_col)}: "
@@ -75,10 +76,9 @@ def sum_payroll(dataset) -> Payroll:
 
 def _subfen(pay, s, data, mask, subfen, col) -> None:
     rows = data["_row"].to_numpy()
-    for i in subfen[:50]:
+    for i in subfen:
         if mask[i]:
-            pay.warnings.append({"code": "sub_fen", "file": str(s.file), "sheet": s.sheet, "row": int(rows[i]),
-                                 "message": f"amount in {s.header_of(col)} is finer than a fen: rounded half-up to the fen"})
+            pay.warnings.add("sub_fen", s.file, s.sheet, int(rows[i]), s.header_of(col), header=s.header_of(col))
 
 
 def _by_unit(pay: Payroll, s, data, fen, used) -> None:

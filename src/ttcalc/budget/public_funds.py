@@ -4,12 +4,12 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import numpy as np
 import pyarrow.compute as pc
 
+from ttcalc.budget.checks import money_meets, smallest_pass
 from ttcalc.cells.money import column_fen, fen_str
+from ttcalc.core.msg import Fen, msg
 from ttcalc.policy.rules import FAIL, PASS, from_rule, not_applicable
 from ttcalc.read import reader
 from ttcalc.read.reader import refuse_bad
@@ -49,23 +49,24 @@ def check_public_funds(files: list[str], rule, lang: str, report) -> list:
         item = {"unit": unit, "public_funds": fen_str(budget_fen), "training_spend_required": fen_str(required)}
         if has_spent:
             item["training_spend"] = fen_str(spent_fen)
-            ok = budget_fen == 0 or Fraction(spent_fen, budget_fen) >= Fraction(str(rule.value))
+            # whole fen against the requirement shown (spec §7), so spending it exactly passes
+            ok = money_meets(spent_fen, required, rule.op)
             item["status"] = PASS if ok else FAIL
             if not ok:
-                short.append((unit, required - spent_fen))
+                short.append((unit, smallest_pass(spent_fen, required, rule.op) - spent_fen))
         rows.append(item)
     report.extra["public_funds"] = rows
     if not has_spent:
-        return [not_applicable("fund.public_funds", "the public-funds sheet has no training-spend column: each "
-                               "unit's required training spend is listed in public_funds", rule, lang)]
+        return [not_applicable("fund.public_funds", msg("budget.reason.no_spend_column"), rule, lang)]
     check = from_rule("fund.public_funds", rule, lang)
     check.status = FAIL if short else PASS
-    check.actual = f"{len(units) - len(short)}/{len(units)} units"
-    check.formula = "per unit: training_spend ÷ public_funds"
+    check.actual = msg("budget.actual.units_passing", passing=len(units) - len(short), n=len(units))
+    check.required = msg("budget.required.per_unit", share=rule.bound_text(lang))
+    check.formula = ("per unit: training_spend ≥ training_spend_required (= public_funds × share, rounded once to "
+                     "the fen)")
     check.inputs = {"units": len(units)}
     check.details = [{"unit": u, "shortfall": fen_str(gap)} for u, gap in short]
     if short:
         total = sum(g for _, g in short)
-        check.remedy = (f"{len(short)} 个单位培训支出不足，合计缺口 ¥{total / 100:,.2f}" if lang == "zh"
-                        else f"{len(short)} units spend too little on training: ¥{total / 100:,.2f} short in all")
+        check.remedy = msg("budget.remedy.public_funds_short", n=len(short), total=Fen(total))
     return [check]

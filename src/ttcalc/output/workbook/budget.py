@@ -33,7 +33,7 @@ def write(target: Path, report, pay, profile, options) -> None:
         unit_rows = _units_sheet(wb, fmt, report, last)
         _summary_sheet(wb, summary, fmt, report, profile, last, unit_rows, lang)
         checks_sheet(wb, fmt, report, lang)
-        notes_sheet(wb, fmt, report)
+        notes_sheet(wb, fmt, report, lang=lang)
 
 
 def _rows_sheet(wb, fmt, pay, redact: bool = False) -> int:

@@ -74,23 +74,27 @@ def checks_sheet(wb, fmt: dict, report, lang: str, name: str = "检查 Checks") 
     ws = wb.add_worksheet(name)
     headers = ["check", "status", "actual", "required", "citation", "quote", "formula", "inputs", "remedy / reason"]
     header_row(ws, 0, headers, fmt, [24, 14, 14, 22, 30, 60, 28, 40, 50])
+    from ttcalc.output.i18n import word
+
     for r, c in enumerate(report.checks, start=1):
         status_fmt = fmt["fail"] if c.status == "fail" else fmt["pass"] if c.status == "pass" else fmt["muted"]
         ws.write_string(r, 0, c.id)
         ws.write_string(r, 1, c.status + (" (advisory)" if c.advisory else ""), status_fmt)
-        text(ws, r, 2, c.actual)
-        text(ws, r, 3, c.required)
+        text(ws, r, 2, word(c.actual, lang))
+        text(ws, r, 3, word(c.required, lang))
         text(ws, r, 4, c.citation)
         text(ws, r, 5, c.quote, fmt["wrap"])
         text(ws, r, 6, c.formula)
         text(ws, r, 7, "; ".join(f"{k} = {v}" for k, v in c.inputs.items()) if c.inputs else None)
-        text(ws, r, 8, c.remedy or c.reason, fmt["wrap"])
+        text(ws, r, 8, word(c.remedy or c.reason, lang), fmt["wrap"])
         if c.status == "fail":
             ws.write_comment(r, 1, f"{c.rule}: {c.citation}\n{c.quote or ''}"[:2000])
 
 
-def notes_sheet(wb, fmt: dict, report, name: str = "说明 Notes") -> None:
+def notes_sheet(wb, fmt: dict, report, name: str = "说明 Notes", lang: str = "zh") -> None:
     """Definitions and warnings, so the workbook explains itself."""
+    from ttcalc.output.i18n import word
+
     ws = wb.add_worksheet(name)
     ws.set_column(0, 0, 22)
     ws.set_column(1, 1, 100)
@@ -102,13 +106,14 @@ def notes_sheet(wb, fmt: dict, report, name: str = "说明 Notes") -> None:
         row += 1
     for key, value in report.definitions.items():
         ws.write_string(row, 0, key, fmt["head"])
-        text(ws, row, 1, value, fmt["wrap"])
+        text(ws, row, 1, word(value, lang), fmt["wrap"])
         row += 1
     for w in report.warnings[:5000]:
         ws.write_string(row, 0, w.get("code", "warning"), fmt["muted"])
         where = " ".join(str(x) for x in (w.get("file"), w.get("sheet") and f"[{w['sheet']}]",
                                           w.get("row") and f"row {w['row']}") if x)
-        text(ws, row, 1, f"{where}: {w['message']}" if where else w["message"])
+        message = word(w["message"], lang)
+        text(ws, row, 1, f"{where}: {message}" if where else message)
         row += 1
 
 
