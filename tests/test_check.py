@@ -67,8 +67,9 @@ def test_deterministic_json(tmp_path):
 
 
 def test_csv_format_for_pipelines(run):
-    out = run("check", "--payroll", INPUTS["--payroll"], "--format", "csv", "--as-of", "2026-11-21")
-    lines = out.stdout.strip().splitlines()
+    out = run("check", "--payroll", INPUTS["--payroll"], "--format", "csv", "--as-of", "2026-11-21", "--lang", "en")
+    assert out.stdout.startswith("\ufeff")  # UTF-8 with BOM, so Excel on Chinese Windows reads it
+    lines = out.stdout.lstrip("\ufeff").strip().splitlines()
     assert lines[0].startswith("command,as_of,policy,check,status")
     assert any(",fund.rate," in line for line in lines[1:])
 

@@ -19,7 +19,7 @@ import typer
 from ttcalc import __version__
 from ttcalc.core.errors import InputError, TtcalcError
 
-app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
+app = typer.Typer(add_completion=True, pretty_exceptions_enable=False, rich_markup_mode=None,
                   no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]},
                   help="Teacher-training compliance figures from payroll, roster and hours workbooks.")
 
@@ -48,6 +48,24 @@ Overwrite = Annotated[bool, typer.Option("--overwrite", help="Replace an existin
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no log line on stderr.")]
 Debug = Annotated[bool, typer.Option("--debug", help="Show a traceback on internal errors.")]
 Redact = Annotated[bool, typer.Option("--redact", help="Mask names and ID numbers in every output.")]
+TableOpt = Annotated[Optional[str], typer.Option("--table", help="With --format csv: which table (checks, figures, by_unit, by_person, inputs, warnings or a command's own); default checks.")]
+
+
+def _examples(*lines: str) -> str:
+    """The epilog of a command's --help: two or three examples, kept as written."""
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def _amount(text: str | None, option: str) -> str | None:
+    """--budgeted 3万 / 30,000 / 3.5万元 → yuan as plain digits; a budget-sheet path passes through."""
+    if text is None or Path(text).suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods", ".csv") or Path(text).exists():
+        return text
+    from ttcalc.cells.money import parse_amount
+
+    try:
+        return format(parse_amount(text), "f")
+    except ValueError:
+        raise InputError(f"{option} {text}: expected an amount in yuan, e.g. 30000, 30,000.00, 3万 or 3万元") from None
 
 
 def _lang(lang: Lang | None, fmt: "Fmt | None" = None) -> str:
@@ -91,30 +109,57 @@ def _maps(items: list[str] | None) -> dict[str, str]:
     return out
 
 
-def _progress(quiet: bool, total: int):
-    """A progress line on a terminal only (never in cron, never with --quiet)."""
-    if quiet or total < 2 or not sys.stderr.isatty():
-        return None
-    done = [0]
+class _progress:
+    """A progress bar (rich) on a terminal only, never with --quiet or in a pipe: it counts the
+    files after folders and patterns are expanded.  `with _progress(quiet, files) as tick:`."""
 
-    def tick(path) -> None:
-        done[0] += 1
-        sys.stderr.write(f"\r  reading {done[0]}/{total} {str(path)[-50:]:<50}")
-        if done[0] == total:
-            sys.stderr.write("\r" + " " * 70 + "\r")
-        sys.stderr.flush()
+    def __init__(self, quiet: bool, files) -> None:
+        self.bar = None
+        if quiet or not isinstance(files, (list, tuple)) or not files or not sys.stderr.isatty():
+            return  # (a count instead of files: the old call, no bar)
+        from ttcalc.read.files import expand
 
-    return tick
+        try:
+            total = len(expand([str(f) for f in files]))
+        except TtcalcError:
+            return  # the command itself says what is wrong with the files
+        if total < 2:
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                            TextColumn("{task.fields[name]}"), console=Console(stderr=True), transient=True)
+        self.task = self.bar.add_task("ttcalc", total=total, name="")
+
+    def __enter__(self):
+        if self.bar is None:
+            return None
+        self.bar.start()
+
+        def tick(path) -> None:
+            self.bar.update(self.task, advance=1, name=Path(str(path)).name[-40:])
+
+        return tick
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def __call__(self, path) -> None:
+        """Used as the callback itself (outside `with`): nothing to show."""
 
 
-def _emit(report, fmt: Fmt, lang: Lang | None, quiet: bool, started: float, redact: bool = False) -> None:
+def _emit(report, fmt: Fmt, lang: Lang | None, quiet: bool, started: float, redact: bool = False,
+          table: str | None = None) -> None:
     from ttcalc.output.render.report import render
 
     if redact:
         from ttcalc.output.redact import redact_report
 
         redact_report(report)
-    sys.stdout.write(render(report, fmt.value, _lang(lang, fmt)))
+    sys.stdout.write(render(report, fmt.value, _lang(lang, fmt), encoding=getattr(sys.stdout, "encoding", None),
+                            table=table))
     sys.stdout.flush()
     if not quiet and not sys.stderr.isatty():
         failed = len(report.failed)
@@ -173,15 +218,16 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def _root(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+def _root(version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True,
                                                 help="Print the version and exit.")] = False) -> None:
     """Teacher-training compliance figures from payroll, roster and hours workbooks."""
 
 
-@app.command()
+@app.command(epilog=_examples("ttcalc inspect payroll.xlsx", "ttcalc inspect roster.xlsx --kind roster --format json",
+                             "ttcalc inspect 工资/ --map gross=应发工资"))
 def inspect(files: Files, kind: Annotated[str, typer.Option("--kind", help="payroll | roster | hours | auto")] = "auto",
             sheet: SheetOpt = None, map: MapOpt = None, format: FmtOpt = Fmt.table, lang: LangOpt = None,
-            quiet: Quiet = False, debug: Debug = False, redact: Redact = False) -> None:
+            quiet: Quiet = False, debug: Debug = False, redact: Redact = False, table: TableOpt = None) -> None:
     """How ttcalc reads a workbook: header row, column mapping, skipped rows and why."""
     started = time.monotonic()
 
@@ -189,12 +235,12 @@ def inspect(files: Files, kind: Annotated[str, typer.Option("--kind", help="payr
         from ttcalc import inspect as inspection
 
         report = inspection.run(files, kind, _maps(map), sheet)
-        _emit(report, format, lang, quiet, started, redact)
+        _emit(report, format, lang, quiet, started, redact, table)
 
     _guard(debug, body)
 
 
-@app.command()
+@app.command(epilog=_examples("ttcalc sample samples/", "ttcalc budget samples/payroll.xlsx"))
 def sample(directory: Annotated[Path, typer.Argument(help="Folder to write the sample workbooks into.")],
            quiet: Quiet = False, debug: Debug = False) -> None:
     """Write sample payroll.xlsx, roster.xlsx and hours.xlsx to try ttcalc on."""
@@ -210,35 +256,40 @@ def sample(directory: Annotated[Path, typer.Argument(help="Folder to write the s
     _guard(debug, body)
 
 
-@app.command()
+@app.command(epilog=_examples("ttcalc budget 工资/ --as-of 2025-12-31",
+                             "ttcalc budget payroll.xlsx --budgeted 3万 --to-school 18,000 -o 测算表.xlsx",
+                             "ttcalc budget payroll.xlsx --format csv --table by_unit > 分单位.csv"))
 def budget(files: Files, policy: PolicyOpt = "quangang-2022", as_of: AsOf = None, sheet: SheetOpt = None,
            map: MapOpt = None,
            budgeted: Annotated[Optional[str], typer.Option("--budgeted", help="The training fund in the budget (yuan), or a small budget sheet (.xlsx/.csv) with it.")] = None,
            to_school: Annotated[Optional[str], typer.Option("--to-school", help="The part allocated to the training school (yuan).")] = None,
            public_funds: Annotated[Optional[list[str]], typer.Option("--public-funds", help="Per-unit public-funds (公用经费) budget sheet.")] = None,
            format: FmtOpt = Fmt.table, lang: LangOpt = None, output: Output = None, overwrite: Overwrite = False,
-           quiet: Quiet = False, debug: Debug = False, redact: Redact = False) -> None:
+           quiet: Quiet = False, debug: Debug = False, redact: Redact = False, table: TableOpt = None) -> None:
     """The training fund a budget must hold, from payroll sheets (exact to the fen)."""
     started = time.monotonic()
 
     def body() -> None:
         from ttcalc import api
 
-        report = api.budget(files, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
-                            budgeted=budgeted, to_school=to_school, public_funds=public_funds,
-                            output=output, overwrite=overwrite, lang=_lang(lang, format),
-                            progress=_progress(quiet, len(files)), redact=redact)
-        _emit(report, format, lang, quiet, started, redact)
+        with _progress(quiet, files) as tick:
+            report = api.budget(files, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
+                                budgeted=_amount(budgeted, "--budgeted"), to_school=_amount(to_school, "--to-school"),
+                                public_funds=public_funds, output=output, overwrite=overwrite,
+                                lang=_lang(lang, format), progress=tick, redact=redact)
+        _emit(report, format, lang, quiet, started, redact, table)
 
     _guard(debug, body)
 
 
-@app.command()
+@app.command(epilog=_examples("ttcalc staffing roster.xlsx --as-of 2025-09-01",
+                             "ttcalc staffing roster.xlsx --lang en --format markdown > staffing.md",
+                             "ttcalc staffing roster.xlsx -o 编制测算.xlsx"))
 def staffing(files: Files, policy: PolicyOpt = "quangang-2022", as_of: AsOf = None, sheet: SheetOpt = None,
              map: MapOpt = None,
              hired_since: Annotated[Optional[str], typer.Option("--hired-since", help="Screen full-time hires since this date (default: the profile's effective date).")] = None,
              format: FmtOpt = Fmt.table, lang: LangOpt = None, output: Output = None, overwrite: Overwrite = False,
-             quiet: Quiet = False, debug: Debug = False, redact: Redact = False) -> None:
+             quiet: Quiet = False, debug: Debug = False, redact: Redact = False, table: TableOpt = None) -> None:
     """Title, credential and staffing ratios, renewal and new-hire screening, with remedies."""
     started = time.monotonic()
 
@@ -248,18 +299,20 @@ def staffing(files: Files, policy: PolicyOpt = "quangang-2022", as_of: AsOf = No
         report = api.staffing(files, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
                               hired_since=_date(hired_since, "--hired-since") if hired_since else None,
                               output=output, overwrite=overwrite, lang=_lang(lang, format), redact=redact)
-        _emit(report, format, lang, quiet, started, redact)
+        _emit(report, format, lang, quiet, started, redact, table)
 
     _guard(debug, body)
 
 
-@app.command()
+@app.command(epilog=_examples("ttcalc hours hours.xlsx --cycle 2022-2026",
+                             "ttcalc hours hours.xlsx --roster roster.xlsx -o 学时.xlsx",
+                             "ttcalc hours hours.xlsx --format csv --table by_person > 学时.csv"))
 def hours(files: Files, policy: PolicyOpt = "wenzhou-2012", as_of: AsOf = None, sheet: SheetOpt = None,
           map: MapOpt = None,
           cycle: Annotated[Optional[str], typer.Option("--cycle", help="START-END years, e.g. 2022-2026 (default: the cycle containing --as-of).")] = None,
           roster: Annotated[Optional[list[str]], typer.Option("--roster", help="Roster workbook, for role-specific rules.")] = None,
           format: FmtOpt = Fmt.table, lang: LangOpt = None, output: Output = None, overwrite: Overwrite = False,
-          quiet: Quiet = False, debug: Debug = False, redact: Redact = False) -> None:
+          quiet: Quiet = False, debug: Debug = False, redact: Redact = False, table: TableOpt = None) -> None:
     """Each teacher's training hours against the cycle rules."""
     started = time.monotonic()
 
@@ -269,12 +322,13 @@ def hours(files: Files, policy: PolicyOpt = "wenzhou-2012", as_of: AsOf = None, 
         report = api.hours(files, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
                            cycle=cycle, roster=roster, output=output, overwrite=overwrite, lang=_lang(lang, format),
                            redact=redact)
-        _emit(report, format, lang, quiet, started, redact)
+        _emit(report, format, lang, quiet, started, redact, table)
 
     _guard(debug, body)
 
 
-@app.command()
+@app.command(epilog=_examples("ttcalc check --payroll 工资/ --roster roster.xlsx --hours hours.xlsx",
+                             "ttcalc check --payroll 工资/ --budgeted 3万 --output-dir 报告/ --quiet"))
 def check(payroll: Annotated[Optional[list[str]], typer.Option("--payroll", help="Payroll workbook(s), folder or glob.")] = None,
           roster: Annotated[Optional[list[str]], typer.Option("--roster", help="Roster workbook(s).")] = None,
           hours: Annotated[Optional[list[str]], typer.Option("--hours", help="Training-hour ledger(s).")] = None,

@@ -160,3 +160,29 @@ def derive(total_fen: int, *factors) -> int:
         value *= Fraction(Decimal(str(f)))
     return fraction_fen(value)
 
+
+
+_AMOUNT_UNITS = (("万元", 10_000), ("万", 10_000), ("元", 1))
+
+
+def parse_amount(text: str) -> Decimal:
+    """An amount typed by a person, in yuan: "30000", "30,000.50", "3万", "3.5万元", "¥1,200元".
+    Exact (Decimal); raises ValueError for anything else (the caller names the option)."""
+    s = str(text).strip().replace("，", ",").replace("¥", "").replace("￥", "").replace(" ", "")
+    scale = 1
+    for suffix, factor in _AMOUNT_UNITS:
+        if s.endswith(suffix):
+            s, scale = s[: -len(suffix)], factor
+            break
+    if not s or not all(ch.isdigit() or ch in ",.-" for ch in s) or s.count(".") > 1:
+        raise ValueError(text)
+    if "," in s:
+        whole = s.split(".")[0].lstrip("-")
+        groups = whole.split(",")
+        if not (1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])):
+            raise ValueError(text)
+        s = s.replace(",", "")
+    try:
+        return Decimal(s) * scale
+    except Exception as exc:  # noqa: BLE001 — decimal's InvalidOperation and friends
+        raise ValueError(text) from exc

@@ -1,45 +1,83 @@
-"""Render a Report as table (terminal), JSON, CSV or Markdown.  Returns text; never prints."""
+"""Render a Report as table (terminal), JSON, CSV or Markdown.  Returns text; never prints.
+
+Every word comes from the message catalogs (`messages/*.toml`, tables `[output.*]`): the
+report's dict is worded once by `i18n.localize`, labels and headers by `label`/`figure_label`,
+and plain values that are terms of the domain (正高, 研究生, 原则上, True …) by `term`.
+JSON keys, codes, ids and numbers never depend on the language or the locale."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-import tomllib
-from functools import cache
 
-from ttcalc.output.i18n import localize
-from importlib.resources import files
+from ttcalc.core.msg import Msg
+from ttcalc.output.i18n import catalog, localize, word
+from ttcalc.output.render.layout import block, grid, terminal_width
 
 MARK = {"pass": "✔", "fail": "✘", "not_applicable": "–"}
+PLAIN = {"zh": {"pass": "通过", "fail": "未通过", "not_applicable": "不适用"},
+         "en": {"pass": "OK", "fail": "X", "not_applicable": "-"}}
+QUALIFIERS = ("原则上", "左右", "一般", "约")
+BOM = "\ufeff"
 
 
-@cache
-def _labels() -> dict:
-    return tomllib.loads((files("ttcalc.output") / "labels.toml").read_text(encoding="utf-8"))
+def marks(encoding: str | None, lang: str) -> dict:
+    """✔/✘/– where the output encoding has them, else plain words (a GBK console has no ✔)."""
+    try:
+        "".join(MARK.values()).encode(encoding or "utf-8")
+        return MARK
+    except (UnicodeEncodeError, LookupError):
+        return PLAIN.get(lang, PLAIN["zh"])
 
 
-def word(key: str, lang: str) -> str:
-    pair = _labels()["words"].get(key, [key, key])
-    return pair[0] if lang == "zh" else pair[1]
+def _t(code: str, lang: str, **params) -> str:
+    return word(Msg(code, params), lang)
+
+
+def label(key: str, lang: str) -> str:
+    """A word of the output layer (`[output.word]`), else a table header (`[output.column]`)."""
+    cat = catalog(lang if lang in ("zh", "en") else "zh")
+    for table in ("output.word.", "output.column.", "output.figure."):
+        if table + key in cat:
+            return cat[table + key]
+    return key
 
 
 def figure_label(key: str, lang: str) -> str:
-    pair = _labels()["figures"].get(key)
-    return (pair[0] if lang == "zh" else pair[1]) if pair else key
+    return catalog(lang if lang in ("zh", "en") else "zh").get(f"output.figure.{key}", key)
 
 
-def render(report, fmt: str, lang: str = "en") -> str:
+def term(value, lang: str, qualifiers: bool = False):
+    """A plain value in the language: whole-cell terms (正高 → full senior, True → 是), and in
+    `qualifiers` text (a required bound) the policy's qualifiers (约 0.20 → about 0.20)."""
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        return value
+    cat = catalog(lang if lang in ("zh", "en") else "zh")
+    hit = cat.get(f"output.term.{value}")
+    if hit is not None:
+        return hit
+    if qualifiers and lang == "en":
+        for q in QUALIFIERS:
+            value = value.replace(q + " ", cat[f"output.term.{q}"] + " ").replace(q, cat[f"output.term.{q}"] + " ")
+    return value
+
+
+def render(report, fmt: str, lang: str = "en", *, width: int | None = None, encoding: str | None = "utf-8",
+           table: str | None = None) -> str:
     data = localize(report.as_dict(), lang)
-    if fmt in ("table", "markdown"):
-        data["tables"] = localize(report.tables, lang)
     if fmt == "json":
         return to_json(data)
+    data["tables"] = localize(report.tables, lang)
     if fmt == "csv":
-        return to_csv(data)
+        return BOM + to_csv(data, table or "checks", lang)
     if fmt == "markdown":
         return to_markdown(data, lang)
-    return to_table(data, lang)
+    return to_table(data, lang, width or terminal_width(), marks(encoding, lang))
 
 
 def to_json(data: dict) -> str:
@@ -62,145 +100,243 @@ def _is_number(text: str) -> bool:
         return False
 
 
-def to_csv(data: dict) -> str:
+# ---- CSV ------------------------------------------------------------------------------------
+
+def csv_tables(data: dict) -> list[str]:
+    """The names `--table` accepts for this report."""
+    names = ["checks", "figures"]
+    names += [k for k in ("by_unit", "by_person", "inputs", "warnings") if data.get(k)]
+    return names + [k for k, v in (data.get("tables") or {}).items() if v.get("rows")]
+
+
+def _head(key: str, lang: str) -> str:
+    """CSV headers: the JSON keys in English (scripts rely on them), the catalog's words in Chinese."""
+    return key if lang == "en" else (figure_label(key, lang) if figure_label(key, lang) != key else label(key, lang))
+
+
+def _plain(value, lang: str):
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return "" if value is None else term(value, lang)
+
+
+def to_csv(data: dict, table: str = "checks", lang: str = "en") -> str:
+    """One table of the report as CSV (sqlite-utils/csvkit style: one table per file)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["command", "as_of", "policy", "check", "status", "actual", "required", "citation", "remedy", "reason"])
     pol = (data.get("policy") or {}).get("id", "")
-    for c in data["checks"]:
-        w.writerow([safe_cell(x) for x in (data["command"], data["as_of"], pol, c["id"], c["status"], c["actual"],
-                                            c["required"], c["citation"], c["remedy"], c.get("reason"))])
+    if table == "checks":
+        keys = ["command", "as_of", "policy", "check", "status", "actual", "required", "citation", "remedy", "reason"]
+        w.writerow([_head(k, lang) for k in keys])
+        for c in data["checks"]:
+            w.writerow([safe_cell(x) for x in (data["command"], data["as_of"], pol, c["id"], c["status"], c["actual"],
+                                                c["required"], c["citation"], c["remedy"], c.get("reason"))])
+    elif table == "figures":
+        w.writerow([_head(k, lang) for k in ("key", "label", "value")])
+        for k, v in data["figures"].items():
+            w.writerow([safe_cell(x) for x in (k, figure_label(k, lang), _plain(v, lang))])
+    elif table in ("by_unit", "by_person", "inputs", "warnings"):
+        rows = data.get(table) or []
+        keys = list(dict.fromkeys(k for r in rows for k in r))
+        w.writerow([_head(k, lang) for k in keys])
+        for r in rows:
+            w.writerow([safe_cell(_plain(r.get(k), lang)) for k in keys])
+    else:
+        section = (data.get("tables") or {}).get(table)
+        if section is None:
+            from ttcalc.core.errors import InputError
+
+            raise InputError(f"--table {table}: this report has the tables {', '.join(csv_tables(data))}")
+        w.writerow([safe_cell(term(label(h, lang), lang)) for h in section["headers"]])
+        for r in section["rows"]:
+            w.writerow([safe_cell(_plain(x, lang)) for x in r])
     return buf.getvalue()
 
 
+# ---- the parts table and Markdown share -----------------------------------------------------
+
 def _title(data: dict, lang: str) -> str:
     pol = data.get("policy") or {}
-    head = f"ttcalc {data['command']}"
     if pol:
-        head += f" — {pol.get('document')} ({pol.get('id')})"
-    return head + f" — {word('as_of', lang)} {data['as_of']}"
+        return _t("output.line.title", lang, tool="ttcalc", command=data["command"], document=pol.get("document"),
+                  policy=pol.get("id"), as_of=data["as_of"])
+    return _t("output.line.title_bare", lang, tool="ttcalc", command=data["command"], as_of=data["as_of"])
 
 
-def _input_lines(data: dict, lang: str) -> list[str]:
-    """One line per file: sheets used, rows used and skipped (by reason), sheets skipped."""
-    files: dict[str, list[dict]] = {}
+def _input_lines(data: dict, lang: str) -> list[tuple[int, str]]:
+    """(level, line): one line per file (sheets, rows used and skipped by reason), level 1 for a
+    sheet skipped."""
+    by_file: dict[str, list[dict]] = {}
     for i in data.get("inputs", []):
-        files.setdefault(i["file"], []).append(i)
+        by_file.setdefault(i["file"], []).append(i)
     lines = []
-    for name, items in files.items():
+    for name, items in by_file.items():
         used = [i for i in items if i["status"] == "used"]
         reasons: dict[str, int] = {}
         for i in used:
             for skip in i.get("rows_skipped", []):
-                reasons[skip["reason"]] = reasons.get(skip["reason"], 0) + 1
-        sheets = ", ".join(i["sheet"] for i in used) if len(used) <= 3 else \
-            f"{used[0]['sheet']} … {used[-1]['sheet']}"
-        line = f"{name}: {len(used)} sheet(s) [{sheets}], {word('rows_used', lang)} {sum(i['rows_used'] for i in used)}"
+                reasons[str(skip["reason"])] = reasons.get(str(skip["reason"]), 0) + 1
+        sheets = "，".join(i["sheet"] for i in used) if len(used) <= 3 else f"{used[0]['sheet']} … {used[-1]['sheet']}"
+        line = _t("output.line.input_file", lang, file=name, n=len(used), sheets=sheets,
+                  rows=sum(i["rows_used"] for i in used))
         if reasons:
-            line += f"; {word('rows_skipped', lang)} {sum(reasons.values())} (" + \
-                    ", ".join(f"{n} × {r}" for r, n in reasons.items()) + ")"
-        lines.append(line)
+            line += _t("output.line.rows_skipped", lang, n=sum(reasons.values()),
+                       reasons=", ".join(f"{n} × {r}" for r, n in reasons.items()))
+        lines.append((0, line))
         for i in items:
             if i["status"] != "used":
-                lines.append(f"  {word('sheet_skipped', lang)} [{i['sheet']}]: {str(i.get('reason')).split(';')[0]}")
+                lines.append((1, _t("output.line.sheet_skipped", lang, sheet=i["sheet"],
+                                    reason=str(i.get("reason")).split(";")[0])))
     return lines
 
 
-def _figure_rows(data: dict, lang: str) -> list[list[str]]:
-    return [[figure_label(k, lang), k, _fmt(v)] for k, v in data["figures"].items() if not isinstance(v, (dict, list))]
-
-
-def _fmt(value) -> str:
-    if value is None:
-        return "–"
+def _fmt(value, lang: str = "zh") -> str:
     if isinstance(value, str) and value.replace(".", "", 1).lstrip("-").isdigit() and "." in value \
             and len(value.split(".")[1]) == 2:
         whole, frac = value.split(".")
         return f"{int(whole):,}.{frac}"
-    return str(value)
+    return str(term(value, lang))
 
 
-def _check_rows(data: dict, lang: str, labels: bool = False, width: int = 48) -> list[list[str]]:
+def _figure_rows(data: dict, lang: str) -> list[list[str]]:
+    return [[figure_label(k, lang), k, _fmt(v, lang)] for k, v in data["figures"].items()
+            if not isinstance(v, (dict, list))]
+
+
+def _unit_table(data: dict, lang: str) -> tuple[list[str], list[list[str]]]:
+    keys = list(dict.fromkeys(k for u in data["by_unit"] for k in u))
+    return [label(k, lang) if k == "unit" else figure_label(k, lang) for k in keys], \
+        [[_fmt(u.get(k), lang) for k in keys] for u in data["by_unit"]]
+
+
+def _check_rows(data: dict, lang: str, mark: dict) -> list[list[str]]:
     rows = []
     for c in data["checks"]:
-        actual = c["actual"] if c["status"] != "not_applicable" else (c.get("reason") or "")
-        actual = _fmt(actual)
-        if len(actual) > width:
-            actual = actual[: width - 1] + "…"
-        row = [MARK.get(c["status"], "?"), c["id"] + (word("advisory", lang) if c.get("advisory") else "")]
-        if labels:
-            row.append(c.get("label") or "")
-        rows.append(row + [actual, c["required"] or "", c["citation"] or ""])
+        actual = _fmt(c["actual"], lang) if c["status"] != "not_applicable" else mark["not_applicable"]
+        cid = c["id"] + (label("advisory", lang) if c.get("advisory") else "")
+        rows.append([mark.get(c["status"], "?"), cid, actual, term(c["required"] or "", lang, True),
+                     c["citation"] or ""])
     return rows
 
 
-def to_table(data: dict, lang: str) -> str:
-    from tabulate import tabulate
+def _check_heads(lang: str) -> list[str]:
+    return ["", label("check", lang), label("actual", lang), label("required", lang), label("clause", lang)]
 
-    out = [_title(data, lang), ""]
+
+def _explained(data: dict, lang: str) -> list[tuple[str, str, str]]:
+    """(kind, id, text): every check's reason (not applicable) and remedy, whole."""
+    out = []
+    for c in data["checks"]:
+        if c.get("reason") and c["status"] == "not_applicable":
+            out.append(("reason", c["id"], str(c["reason"])))
+        if c.get("remedy"):
+            out.append(("remedy", c["id"], str(c["remedy"])))
+    return out
+
+
+def _where(w: dict, lang: str) -> str:
+    parts = [w.get("file") or "", f"[{w['sheet']}]" if w.get("sheet") else "",
+             _t("output.line.row_at", lang, row=w["row"]) if w.get("row") else ""]
+    return " ".join(p for p in parts if p)
+
+
+def _sections(data: dict) -> list[tuple[str, dict]]:
+    return [(k, s) for k, s in (data.get("tables") or {}).items() if s.get("rows")]
+
+
+# ---- table ----------------------------------------------------------------------------------
+
+def to_table(data: dict, lang: str, width: int = 100, mark: dict = MARK) -> str:
+    out = block(_title(data, lang), width) + [""]
     inputs = _input_lines(data, lang)
     if inputs:
-        out += [word("inputs", lang) + ":"] + ["  " + line for line in inputs] + [""]
+        out.append(label("inputs", lang) + ":")
+        for level, line in inputs:
+            out += block(line, width, "  " * (level + 1), "  " * (level + 2))
+        out.append("")
     if data["figures"]:
-        out.append(tabulate(_figure_rows(data, lang), tablefmt="plain", colalign=("left", "left", "right"),
-                            disable_numparse=True))
+        out += grid([label("label", lang), label("key", lang), label("value", lang)], _figure_rows(data, lang),
+                    width, right={2})
         out.append("")
     if data.get("by_unit"):
-        keys = list(data["by_unit"][0].keys())
-        out.append(word("by_unit", lang) + ":")
-        out.append(tabulate([[_fmt(u.get(k)) for k in keys] for u in data["by_unit"]],
-                            headers=[figure_label(k, lang) if k != "unit" else "unit" for k in keys],
-                            tablefmt="simple", disable_numparse=True))
+        heads, rows = _unit_table(data, lang)
+        out.append(label("by_unit", lang) + ":")
+        out += grid(heads, rows, width, right=set(range(1, len(heads))))
         out.append("")
     if data["checks"]:
-        out.append(word("checks", lang) + ":")
-        out.append(tabulate(_check_rows(data, lang), headers=["", "check", word("actual", lang),
-                            word("required", lang), word("clause", lang)], tablefmt="simple", disable_numparse=True))
-        remedies = [f"  {MARK['fail']} {c['id']}: {c['remedy']}" for c in data["checks"] if c.get("remedy")]
-        if remedies:
-            out += ["", word("remedy", lang) + ":"] + remedies
+        out.append(label("checks", lang) + ":")
+        out += grid(_check_heads(lang), _check_rows(data, lang, mark), width, keep={0, 1})
+        explained = _explained(data, lang)
+        for kind in ("reason", "remedy"):
+            items = [(cid, text) for k, cid, text in explained if k == kind]
+            if items:
+                out += ["", label("reasons" if kind == "reason" else "remedy", lang) + ":"]
+                sign = mark["not_applicable"] if kind == "reason" else mark["fail"]
+                for cid, text in items:
+                    out += block(f"{cid}: {text}", width, f"  {sign} ", "    ")
         out.append("")
-    for key, section in data.get("tables", {}).items():
-        if section["rows"]:
-            out.append(key + ":")
-            out.append(tabulate(section["rows"], headers=section["headers"], tablefmt="simple", disable_numparse=True))
-            out.append("")
+    for key, section in _sections(data):
+        out.append(term(label(key, lang), lang) + ":")
+        out += grid([term(label(h, lang), lang) for h in section["headers"]],
+                    [[_fmt(x, lang) for x in r] for r in section["rows"]], width)
+        out.append("")
     warnings = data.get("warnings") or []
     if warnings:
-        out.append(f"{word('warnings', lang)} ({len(warnings)}):")
+        out.append(_t("output.line.warnings", lang, n=len(warnings)) + ":")
         for w in warnings[:15]:
-            where = " ".join(x for x in (w.get("file") and f"{w['file']}", w.get("sheet") and f"[{w['sheet']}]",
-                                         w.get("row") and f"row {w['row']}") if x)
-            out.append(f"  ! {where + ': ' if where else ''}{w['message']}")
+            where = _where(w, lang)
+            out += block(f"{where}: {w['message']}" if where else str(w["message"]), width, "  ! ", "    ")
         if len(warnings) > 15:
-            out.append(f"  … {len(warnings) - 15} {word('more', lang)} (--format json lists them all)")
-    for note in data.get("notes", []):
-        out.append(f"  * {note}")
+            out += block(_t("output.line.more", lang, n=len(warnings) - 15), width, "  ")
+    notes = data.get("notes") or []
+    if notes:
+        out.append(label("notes", lang) + ":")
+        for note in notes:
+            out += block(str(note), width, "  * ", "    ")
     return "\n".join(out).rstrip() + "\n"
 
 
-def to_markdown(data: dict, lang: str) -> str:
-    from tabulate import tabulate
+# ---- Markdown -------------------------------------------------------------------------------
 
+def _md_cell(value) -> str:
+    return str(value).replace("|", "\\|").replace("\n", "<br>")
+
+
+def _md_table(headers: list[str], rows: list[list]) -> list[str]:
+    out = ["| " + " | ".join(_md_cell(h) for h in headers) + " |", "|" + "---|" * len(headers)]
+    return out + ["| " + " | ".join(_md_cell(x) for x in r) + " |" for r in rows]
+
+
+def to_markdown(data: dict, lang: str, mark: dict = MARK) -> str:
+    """Everything the table shows, as GitHub Markdown."""
     out = [f"# {_title(data, lang)}", ""]
     inputs = _input_lines(data, lang)
     if inputs:
-        out += [f"## {word('inputs', lang)}", ""] + \
-            [f"  - {line.strip()}" if line.startswith("  ") else f"- {line}" for line in inputs] + [""]
+        out += [f"## {label('inputs', lang)}", ""] + [("  " * level) + f"- {line}" for level, line in inputs] + [""]
     if data["figures"]:
-        out += [f"## {word('figures', lang)}", "",
-                tabulate(_figure_rows(data, lang), headers=["", "key", "value"], tablefmt="github",
-                         disable_numparse=True), ""]
-    if data["checks"]:
-        out += [f"## {word('checks', lang)}", "",
-                tabulate(_check_rows(data, lang, labels=True, width=200), headers=["", "id", "", word("actual", lang),
-                         word("required", lang), word("clause", lang)], tablefmt="github", disable_numparse=True), ""]
-        for c in data["checks"]:
-            if c.get("remedy"):
-                out.append(f"- **{c['id']}**: {c['remedy']}")
+        out += [f"## {label('figures', lang)}", ""]
+        out += _md_table([label("label", lang), label("key", lang), label("value", lang)], _figure_rows(data, lang))
         out.append("")
+    if data.get("by_unit"):
+        out += [f"## {label('by_unit', lang)}", ""] + _md_table(*_unit_table(data, lang)) + [""]
+    if data["checks"]:
+        out += [f"## {label('checks', lang)}", ""] + _md_table(_check_heads(lang), _check_rows(data, lang, mark)) + [""]
+        explained = _explained(data, lang)
+        for kind in ("reason", "remedy"):
+            items = [(cid, text) for k, cid, text in explained if k == kind]
+            if items:
+                out += [f"### {label('reasons' if kind == 'reason' else 'remedy', lang)}", ""]
+                out += [f"- **{cid}**: {_md_cell(text)}" for cid, text in items] + [""]
+    for key, section in _sections(data):
+        out += [f"## {term(label(key, lang), lang)}", ""]
+        out += _md_table([term(label(h, lang), lang) for h in section["headers"]],
+                         [[_fmt(x, lang) for x in r] for r in section["rows"]]) + [""]
     if data.get("warnings"):
-        out += [f"## {word('warnings', lang)}", ""]
-        out += [f"- {w.get('file') or ''} {('[' + w['sheet'] + ']') if w.get('sheet') else ''} "
-                f"{('row ' + str(w['row'])) if w.get('row') else ''}: {w['message']}" for w in data["warnings"]]
+        out += [f"## {_t('output.line.warnings', lang, n=len(data['warnings']))}", ""]
+        for w in data["warnings"]:
+            where = _where(w, lang)
+            out.append(f"- {_md_cell(where + ': ' if where else '')}{_md_cell(w['message'])}")
+        out.append("")
+    if data.get("notes"):
+        out += [f"## {label('notes', lang)}", ""] + [f"- {_md_cell(n)}" for n in data["notes"]]
     return "\n".join(out).rstrip() + "\n"

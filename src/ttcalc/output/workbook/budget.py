@@ -14,8 +14,12 @@ from ttcalc.output.workbook.common import (
     header_row,
     notes_sheet,
     open_workbook,
+    print_setup,
+    rmb_upper,
+    sign_lines,
     text,
 )
+from ttcalc.output.render.report import figure_label, label
 
 ROWS = "明细 Rows"
 UNITS = "分单位 By unit"
@@ -101,9 +105,12 @@ def _summary_sheet(wb, ws, fmt, report, profile, last: int, unit_rows: dict, lan
     ws.set_column(1, 1, 26)
     ws.set_column(2, 3, 18)
     ws.set_column(4, 4, 70)
-    title = f"ttcalc budget — {profile.document} ({profile.id}) — as of {report.as_of.isoformat()}"
+    units = "、".join(u["unit"] for u in (report.by_unit or [])[:3]) + ("…" if len(report.by_unit or []) > 3 else "")
+    title = f"{label('fund_title', lang)} — {units} — {profile.document}（{profile.id}）— " \
+            f"{label('as_of', lang)} {report.as_of.isoformat()}"
     ws.write_string(0, 0, title, fmt["title"])
-    header_row(ws, 1, ["figure", "key", "formula value", "ttcalc value", "rule / clause"], fmt)
+    header_row(ws, 1, [label("label", lang), label("key", lang), label("value", lang), label("in_words", lang),
+                       label("clause", lang)], fmt)
     rate_min, rate_max = profile.get("fund.rate_min"), profile.get("fund.rate_max")
     share, passdown = profile.get("fund.school_share_min"), profile.get("fund.passdown_share")
 
@@ -133,11 +140,12 @@ def _summary_sheet(wb, ws, fmt, report, profile, last: int, unit_rows: dict, lan
         lines += [("已列预算 budgeted", "budgeted", None, f["budgeted"], "money", "--budgeted"),
                   ("应拨进修学校 school_allocation_required", "school_allocation_required",
                    f"=ROUND(C{3 + len(lines)}*C9,2)", None, "money", "budgeted × school_share_min, rounded once")]
-    for i, (label, key, formula, const, kind, note) in enumerate(lines):
+    for i, (own, key, formula, const, kind, note) in enumerate(lines):
         r = 2 + i
         value = f.get(key)
-        ws.write_string(r, 0, label)
+        ws.write_string(r, 0, figure_label(key, lang) if figure_label(key, lang) != key else own)
         ws.write_string(r, 1, key)
+        kind = "pct" if kind == "ratio" else kind
         cell_fmt = fmt[kind]
         if formula:
             ws.write_formula(r, 2, formula, cell_fmt, float(value) if value not in (None, "") else 0)
@@ -145,12 +153,10 @@ def _summary_sheet(wb, ws, fmt, report, profile, last: int, unit_rows: dict, lan
             ws.write_blank(r, 2, None)
         else:
             ws.write_number(r, 2, float(const), cell_fmt) if kind != "int" else ws.write_number(r, 2, int(const), cell_fmt)
-        if value is None:
-            ws.write_blank(r, 3, None)
-        elif kind == "int":
-            ws.write_number(r, 3, int(value), cell_fmt)
-        else:
-            ws.write_string(r, 3, str(value))
+        if kind == "money" and value not in (None, ""):  # the figure in words, beside it (never as a number)
+            from decimal import Decimal
+
+            ws.write_string(r, 3, rmb_upper(int(Decimal(str(value)) * 100)))
         text(ws, r, 4, note, fmt["wrap"])
     if f.get("fund_min") is not None and f.get("school_allocation_min") is not None:
         split_row = 3 + len(lines)
@@ -166,3 +172,8 @@ def _summary_sheet(wb, ws, fmt, report, profile, last: int, unit_rows: dict, lan
                           "data_labels": {"value": True, "percentage": True}})
         chart.set_title({"name": "培训经费下限构成 Fund split (minimum)"})
         ws.insert_chart(split_row + 4, 0, chart)
+        sign_lines(ws, split_row + 21, fmt, lang)
+    else:
+        sign_lines(ws, 4 + len(lines), fmt, lang)
+    ws.set_column(3, 3, 34)
+    print_setup(ws, 1)

@@ -43,6 +43,7 @@ def formats(wb) -> dict:
         "money": wb.add_format({"num_format": "#,##0.00"}),
         "money_bold": wb.add_format({"num_format": "#,##0.00", "bold": True}),
         "ratio": wb.add_format({"num_format": "0.0000"}),
+        "pct": wb.add_format({"num_format": "0.00%"}),
         "int": wb.add_format({"num_format": "0"}),
         "text": wb.add_format({"num_format": "@"}),
         "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
@@ -50,7 +51,82 @@ def formats(wb) -> dict:
         "fail_money": wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006", "num_format": "#,##0.00"}),
         "pass": wb.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"}),
         "muted": wb.add_format({"font_color": "#808080"}),
+        "bold": wb.add_format({"bold": True}),
+        "line": wb.add_format({"bottom": 1}),
+        "exempt": wb.add_format({"bg_color": "#DDEBF7", "font_color": "#1F4E78"}),
     }
+
+
+def print_setup(ws, header: int | None = None) -> None:
+    """A4 landscape, one page wide, the header row repeated on every printed page."""
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    if header is not None:
+        ws.repeat_rows(header)
+
+
+DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_SMALL = ("", "拾", "佰", "仟")
+_BIG = ("", "万", "亿", "万亿")
+
+
+def rmb_upper(fen: int) -> str:
+    """An amount in 大写金额, as on a cheque: 1234.56 元 → 壹仟贰佰叁拾肆元伍角陆分."""
+    fen = int(fen)
+    if fen < 0:
+        return "负" + rmb_upper(-fen)
+    yuan, rest = divmod(fen, 100)
+    jiao, cents = divmod(rest, 10)
+    out = ""
+    if yuan:
+        groups = []
+        while yuan:
+            yuan, g = divmod(yuan, 10000)
+            groups.append(g)
+        zero = False
+        for i in range(len(groups) - 1, -1, -1):
+            g = groups[i]
+            if g == 0:
+                zero = bool(out)
+                continue
+            if out and (zero or g < 1000):
+                out += "零"
+            zero = False
+            digits = f"{g:04d}"
+            part, gap = "", False
+            for k, ch in enumerate(digits):
+                d = int(ch)
+                if d == 0:
+                    gap = bool(part)
+                    continue
+                if gap:
+                    part += "零"
+                    gap = False
+                part += DIGITS[d] + _SMALL[3 - k]
+            out += part.lstrip() + _BIG[i]
+        out += "元"
+    if not jiao and not cents:
+        return (out or "零元") + "整"
+    if jiao:
+        out += DIGITS[jiao] + "角"
+    elif out:
+        out += "零"
+    if cents:
+        out += DIGITS[cents] + "分"
+    else:
+        out += "整"
+    return out
+
+
+def sign_lines(ws, row: int, fmt, lang: str) -> None:
+    """制表人 / 审核人 / 日期 lines for a sheet a clerk hands up."""
+    from ttcalc.output.render.report import label
+
+    for k, key in enumerate(("prepared_by", "reviewed_by", "date")):
+        ws.write_string(row, k * 2, f"{label(key, lang)}：", fmt.get("bold"))
+        ws.write_blank(row, k * 2 + 1, None, fmt.get("line"))
 
 
 def header_row(ws, row: int, headers: list[str], fmt, widths: list[int] | None = None) -> None:
@@ -59,6 +135,7 @@ def header_row(ws, row: int, headers: list[str], fmt, widths: list[int] | None =
         if widths:
             ws.set_column(col, col, widths[col])
     ws.freeze_panes(row + 1, 0)
+    print_setup(ws, row)
 
 
 def text(ws, row: int, col: int, value, fmt=None) -> None:
@@ -71,17 +148,23 @@ def text(ws, row: int, col: int, value, fmt=None) -> None:
 
 def checks_sheet(wb, fmt: dict, report, lang: str, name: str = "检查 Checks") -> None:
     """One row per check: verdict, figures, bound, clause, the verbatim sentence, formula, remedy."""
-    ws = wb.add_worksheet(name)
-    headers = ["check", "status", "actual", "required", "citation", "quote", "formula", "inputs", "remedy / reason"]
-    header_row(ws, 0, headers, fmt, [24, 14, 14, 22, 30, 60, 28, 40, 50])
     from ttcalc.output.i18n import word
+    from ttcalc.output.render.report import label
 
+    ws = wb.add_worksheet(name)
+    headers = [label(k, lang) for k in ("check", "status", "actual", "required", "citation", "quote", "formula",
+                                         "inputs", "remedy")]
+    header_row(ws, 0, headers, fmt, [24, 14, 14, 22, 30, 60, 28, 40, 50])
     for r, c in enumerate(report.checks, start=1):
         status_fmt = fmt["fail"] if c.status == "fail" else fmt["pass"] if c.status == "pass" else fmt["muted"]
         ws.write_string(r, 0, c.id)
-        ws.write_string(r, 1, c.status + (" (advisory)" if c.advisory else ""), status_fmt)
-        text(ws, r, 2, word(c.actual, lang))
-        text(ws, r, 3, word(c.required, lang))
+        status = label(c.status, lang) if c.status != "not_applicable" else label("not_applicable", lang)
+        ws.write_string(r, 1, status + (label("advisory", lang) if c.advisory else ""), status_fmt)
+        c = copy.copy(c)
+        for attr in ("actual", "required", "citation", "quote", "formula", "remedy", "reason"):
+            setattr(c, attr, word(getattr(c, attr, None), lang) if getattr(c, attr, None) is not None else None)
+        text(ws, r, 2, c.actual)
+        text(ws, r, 3, c.required)
         text(ws, r, 4, c.citation)
         text(ws, r, 5, c.quote, fmt["wrap"])
         text(ws, r, 6, c.formula)

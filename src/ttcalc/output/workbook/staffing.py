@@ -126,6 +126,8 @@ def _persons_sheet(wb, fmt, report, roster, shown: Shown) -> int:
             note = "\n".join(f"{t}" + (f"\n  → {rule}: {cite}" if rule else "") for t, rule, cite in p.flags)
             ws.write_comment(r, COL["name"], shown.text(note)[:2000], {"x_scale": 2.5, "y_scale": 2})
     ws.autofilter(0, 0, max(r, 1), len(COLUMNS) - 1)
+    for key in ("level_rank", "edu_rank", "age_src"):  # internal: the summary's COUNTIFS read them
+        ws.set_column(COL[key], COL[key], COLUMNS[COL[key]][1], None, {"hidden": True})
     return max(r + 1, 2)  # last Excel row number of the data (at least row 2, so ranges stay valid)
 
 
@@ -146,7 +148,7 @@ def _summary_sheet(wb, ws, fmt, report, roster, profile, last: int) -> None:
     ws.write_string(1, 0, "截至 as of")
     ws.write_datetime(1, 2, report.as_of, wb.add_format({"num_format": "yyyy-mm-dd", "bold": True}))
     ws.write_string(2, 0, "五年窗口起点（不含）window start (exclusive)")
-    ws.write_formula(2, 2, "=EDATE(C2,-60)", wb.add_format({"num_format": "yyyy-mm-dd"}))
+    ws.write_formula(2, 2, "=EDATE(C2,-60)", wb.add_format({"num_format": "yyyy-mm-dd"}), _serial(_months_back(report.as_of, 60)))
     header_row(ws, 3, ["figure", "key", "formula value", "ttcalc value", "required", "verdict", "rule / clause"], fmt)
     emp, inpost, cat = _rng("emp", last), _rng("in_post", last), _rng("cat", last)
     ft = f'{emp},"{FULL}",{inpost},"{YES}",{cat},"{TEACHER}"'
@@ -182,6 +184,7 @@ def _summary_sheet(wb, ws, fmt, report, roster, profile, last: int) -> None:
              "title_senior_share": "title.senior_share_min", "parttime_ratio": "staff.parttime_ratio_min",
              "renewal_5y": "staff.renewal_5y", "graduates": "staff.graduate_count_min"}
     cells = {key: f"$C${5 + i}" for i, (key, *_rest) in enumerate(lines)}
+    vals = {key: f.get(key, counts.get(key)) for key, *_rest in lines}
     for i, (key, label, formula, ratio) in enumerate(lines):
         r = 4 + i
         ws.write_string(r, 0, label)
@@ -189,7 +192,7 @@ def _summary_sheet(wb, ws, fmt, report, roster, profile, last: int) -> None:
         value = f.get(key, counts.get(key))
         if ratio:
             num, den = (cells[k.strip("{}")] for k in formula.split("/"))
-            ws.write_formula(r, 2, f'=IF({den}=0,"",ROUND({num}/{den},4))', fmt["ratio"],
+            ws.write_formula(r, 2, f'=IF({den}=0,"",ROUND({num}/{den},4))', fmt["pct"],
                              float(value) if value is not None else "")
         else:
             ws.write_formula(r, 2, formula, fmt["int"], value if value is not None else 0)
@@ -200,11 +203,41 @@ def _summary_sheet(wb, ws, fmt, report, roster, profile, last: int) -> None:
         rule = profile.get(rules[key]) if key in rules else None
         if rule is not None:
             ws.write_string(r, 4, rule.bound_text())
-            verdict = _verdict(rule, *(cells[k.strip("{}")] for k in formula.split("/"))) if ratio else \
-                _verdict(rule, cells[key], "1")
-            ws.write_formula(r, 5, verdict)
+            keys = [k.strip("{}") for k in formula.split("/")] if ratio else None
+            verdict = _verdict(rule, *(cells[k] for k in keys)) if ratio else _verdict(rule, cells[key], "1")
+            nums = (vals.get(keys[0]), vals.get(keys[1])) if ratio else (vals.get(key), 1)
+            stored = _verdict_value(rule, *nums)
+            ws.write_formula(r, 5, verdict, fmt["fail"] if stored == "✘" else fmt["pass"] if stored == "✔" else None,
+                             stored)
             text(ws, r, 6, f"{rule.id}: {rule.citation()} — {rule.quote}", fmt["wrap"])
     _levels_chart(wb, ws, fmt, report, ft, last, 5 + len(lines))
+
+
+def _months_back(day, months: int):
+    import calendar
+    from datetime import date
+
+    y, m = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return date(y, m + 1, min(day.day, calendar.monthrange(y, m + 1)[1]))
+
+
+def _serial(day) -> int:
+    from datetime import date
+
+    return (day - date(1899, 12, 30)).days
+
+
+def _verdict_value(rule, num, den) -> str:
+    """The verdict the formula of `_verdict` computes, stored beside it (exact, Fraction)."""
+    if not isinstance(num, int) or not isinstance(den, int) or den == 0:
+        return "–"
+    x = Fraction(num, den)
+    if rule.op == "about":
+        ok = Fraction(rule.value) - Fraction(rule.tolerance) <= x <= Fraction(rule.value) + Fraction(rule.tolerance)
+    else:
+        b = Fraction(rule.value)
+        ok = {">=": x >= b, "<=": x <= b, ">": x > b, "<": x < b, "==": x == b}[rule.op]
+    return "✔" if ok else "✘"
 
 
 def _verdict(rule, num: str, den: str) -> str:
