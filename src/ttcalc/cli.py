@@ -303,7 +303,9 @@ def check(payroll: Annotated[Optional[list[str]], typer.Option("--payroll", help
                 from ttcalc.output.redact import redact_report
 
                 redact_report(report)
-            write_text(paths["report"], to_json(report.as_dict()), overwrite)
+            from ttcalc.output.i18n import localize
+
+            write_text(paths["report"], to_json(localize(report.as_dict(), _lang(lang, Fmt.json))), overwrite)
         _emit(report, format, lang, quiet, started, redact)
 
     _guard(debug, body)

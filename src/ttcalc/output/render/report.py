@@ -9,7 +9,7 @@ import tomllib
 from functools import cache
 from importlib.resources import files
 
-MARK = {"pass": "✔", "fail": "✘", "not_applicable": "–"}
+MARK = {"pass": "✔", "fail": "✘", "not_applicable": "–", "not_fully_checked": "◐"}
 
 
 @cache
@@ -28,9 +28,12 @@ def figure_label(key: str, lang: str) -> str:
 
 
 def render(report, fmt: str, lang: str = "en") -> str:
+    from ttcalc.output.i18n import localize
+
     data = report.as_dict()
     if fmt in ("table", "markdown"):
         data["tables"] = report.tables
+    data = localize(data, lang)
     if fmt == "json":
         return to_json(data)
     if fmt == "csv":
@@ -160,7 +163,7 @@ def to_table(data: dict, lang: str) -> str:
         out.append("")
     for key, section in data.get("tables", {}).items():
         if section["rows"]:
-            out.append(key + ":")
+            out.append(str(section.get("title") or key) + ":")
             out.append(tabulate(section["rows"], headers=section["headers"], tablefmt="simple", disable_numparse=True))
             out.append("")
     warnings = data.get("warnings") or []
