@@ -254,3 +254,29 @@ def test_no_language_is_chosen_in_staffing():
         text = f.read_text(encoding="utf-8")
         assert not re.search(r"lang\s*==|lang\s*!=|\[lang", text), f.name
         assert "WARN_CAP" not in text, f.name
+
+
+@given(have=st.integers(0, 50), need=st.integers(0, 50))
+def test_graduate_headcount_remedy_applied_passes_and_one_less_fails(have, need):
+    from types import SimpleNamespace
+
+    rule = SimpleNamespace(value=need, op=">=", id="staff.graduate_count_min")
+    x = count_remedy(have, rule)
+    assert meets(Fraction(have + x), rule) and (x == 0 or not meets(Fraction(have + x - 1), rule))
+
+
+def test_json_codes_and_numbers_do_not_depend_on_the_language(run, tmp_path):
+    rows = [[k + 1, f"兼职{k:03d}", f"第{k}小学", "一级教师"] for k in range(3)] + [[9, "兼职000", "第0小学", "一级教师"]]
+    path = write_roster(tmp_path / "r.xlsx", teachers(7) + teachers(3, title="二级教师") + [hire(edu="大专")],
+                        extra_sheets=_pt_sheet(rows))
+    out = {lang: run("staffing", path, "--as-of", AS_OF.isoformat(), "--format", "json", "--lang", lang).json()
+           for lang in ("zh", "en")}
+    zh, en = out["zh"], out["en"]
+    assert zh["figures"] == en["figures"] and zh["remedies"] == en["remedies"]
+    assert [(c["id"], c["status"], c["inputs"]) for c in zh["checks"]] == \
+        [(c["id"], c["status"], c["inputs"]) for c in en["checks"]]
+    assert [(w["code"], w["row"]) for w in zh["warnings"]] == [(w["code"], w["row"]) for w in en["warnings"]]
+    assert set(zh["definitions"]) == set(en["definitions"])
+    for c in zh["checks"]:  # worded in Chinese: no English sentence left in a remedy
+        if c.get("remedy"):
+            assert not re.search(r"\b[a-z]{4,}\b", c["remedy"]), c["remedy"]
