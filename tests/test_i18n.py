@@ -51,3 +51,18 @@ def test_warnings_collector_caps_and_says_how_many_more():
     assert len(items) == 5
     more = [x for x in items if x.code == "more"]
     assert len(more) == 1 and more[0].params == {"code": "id_checksum", "n": 7} and more[0].sheet == "S"
+
+
+def test_a_warning_code_has_one_text_per_language():
+    """Warnings of every area share the code space `warning.CODE`: two areas defining the same
+    code would word one of them with the other's parameters."""
+    import tomllib
+    from importlib.resources import files
+
+    for lang in ("zh", "en"):
+        data = tomllib.loads((files("ttcalc.output") / "messages" / f"{lang}.toml").read_text(encoding="utf-8"))
+        seen: dict[str, str] = {}
+        for area, table in data.items():
+            for code in (table.get("warning") or {}) if isinstance(table, dict) else ():
+                assert code not in seen, f"warning {code} defined in [{seen[code]}.warning] and [{area}.warning]"
+                seen[code] = area

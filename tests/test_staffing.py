@@ -446,7 +446,8 @@ def test_sample_roster_table_and_json(run, tmp_path):
     assert {"staff.fulltime_share", "title.mid_senior_share", "title.senior_share", "staff.parttime_ratio",
             "staff.renewal_5y", "hire.eligibility"} <= {c["id"] for c in data["checks"]}
     f = data["figures"]
-    assert (f["staff_total"], f["fulltime_teachers"], f["parttime_teachers"]) == (41, 35, 27)
+    # 27 part-time rows, one person twice (rows 21 and 29 of 兼职教师名单): counted once (issue 13.6)
+    assert (f["staff_total"], f["fulltime_teachers"], f["parttime_teachers"]) == (41, 35, 26)
     assert f["title_levels"]["中级"] == 14  # 小学高级教师 ×4 counted as 中级
     assert data["definitions"]["renewal_5y"]
 
@@ -610,7 +611,8 @@ def test_parttime_list_as_its_own_file_named_so(run, tmp_path):
     for k in range(5):
         ws.append([k + 1, f"兼职{k}", "某校", "一级教师"])
     wb.save(tmp_path / "兼职教师名单.xlsx")
-    ran = run("staffing", roster, tmp_path / "兼职教师名单.xlsx", "--as-of", AS_OF.isoformat(), "--format", "json")
+    ran = run("staffing", roster, tmp_path / "兼职教师名单.xlsx", "--as-of", AS_OF.isoformat(), "--format", "json",
+              "--lang", "en")
     data = ran.json()
     f = data["figures"]
     assert (f["staff_total"], f["fulltime_teachers"], f["parttime_teachers"]) == (5, 5, 5)
@@ -628,7 +630,7 @@ def test_sheets_named_by_category_without_a_category_column(run, tmp_path):
         "专任教师": [head] + [[f"T{i}", pid(born, i), "高级教师", "本科", date(2010, 1, 1)] for i in range(9)],
         "行政工勤人员": [head] + [[f"A{i}", pid(born, 100 + i), "无", "大专", date(2010, 1, 1)] for i in range(3)],
         "兼职教师名单": [["姓名", "工作单位"]] + [[f"P{i}", "x"] for i in range(12)]})
-    data = run("staffing", path, "--as-of", AS_OF.isoformat(), "--format", "json").json()
+    data = run("staffing", path, "--as-of", AS_OF.isoformat(), "--format", "json", "--lang", "en").json()
     f = data["figures"]
     assert (f["staff_total"], f["fulltime_teachers"], f["parttime_teachers"]) == (12, 9, 12)
     assert f["fulltime_teacher_share"] == "0.7500"

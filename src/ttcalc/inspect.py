@@ -9,6 +9,7 @@ from datetime import date
 from ttcalc.core.command import callable_module
 from ttcalc.core.errors import InputError
 from ttcalc.core.report import Report
+from ttcalc.core.msg import msg
 from ttcalc.core.warn import Warnings
 from ttcalc.read import reader
 from ttcalc.read.reader import inputs_block
@@ -70,8 +71,10 @@ def _title_warnings(dataset) -> list[dict]:
                 continue
             for row, ok, raw in zip(rows, used, s.data[column].to_pylist()):
                 if ok and raw and read(raw).status in ("unknown", "ambiguous"):
-                    out.add(code, s.file, s.sheet, row, s.header_of(column), header=s.header_of(column),
-                            raw=str(raw))
+                    # the same warning, with the same words, as `ttcalc staffing` gives for the row
+                    extra = ({"why": "", "fallback": msg("staffing.title.fallback_none")} if column == "title"
+                             else {"why": msg("staffing.education.unknown")})
+                    out.add(code, s.file, s.sheet, row, s.header_of(column), value=repr(str(raw)), **extra)
     return [w.as_dict() for w in out.items()]
 
 

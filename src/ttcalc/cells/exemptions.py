@@ -77,3 +77,28 @@ def exemption_hit(term: str, texts: list[object], education: str | None) -> str 
             return cell
     return None
 
+
+
+def honour_status(bound: str, raw: object) -> str:
+    """Does an honour cell meet a "县级学科带头人 及以上" bound?  pass: that honour at that level
+    or higher (市级学科带头人), a 名师 at that level or higher, or 特级教师; fail: a blank cell, or
+    an honour that is lower (县级骨干教师, 校级学科带头人); unknown: text naming no known honour,
+    or the same honour with no level (学科带头人: 校级 or 县级?)."""
+    b = normalise(bound)
+    levels = sorted((normalise(w) for words in vocabulary()["titles"]["honours"]["ranks"] for w in words),
+                    key=len, reverse=True)
+    region = next((w for w in levels if b.startswith(w)), "")
+    name = b[len(region):]
+    cell = normalise(raw) if raw is not None else ""
+    if not cell:
+        return "fail"
+    cells = [cell]
+    terms = [f"{region}及以上{name}", f"{region}及以上名师"] if region else [name]
+    if "特级教师" in cell or any(exemption_hit(t, cells, None) for t in terms):
+        return "pass"
+    known = [normalise(h) for h in vocabulary()["titles"]["honours"]["values"] if normalise(h) in cell]
+    if not known:
+        return "unknown"
+    if region and _rank_of(cell) is None and any(k in (name, "名师") for k in known):
+        return "unknown"
+    return "fail"

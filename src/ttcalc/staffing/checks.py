@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from ttcalc.core.msg import msg
 from ttcalc.policy.rules import FAIL, PASS, from_rule, judge, meets, not_applicable
 from ttcalc.staffing.people import Roster
-from ttcalc.staffing.remedies import _remedy, count_remedy
+from ttcalc.staffing.remedies import count_remedy, remedy_of
 
 RATIO_CHECKS = (  # check id, rule id, numerator, denominator
     ("staff.fulltime_share", "staff.fulltime_share_min", "fulltime_teachers", "staff_total"),
@@ -19,22 +20,23 @@ RATIO_CHECKS = (  # check id, rule id, numerator, denominator
 
 
 def ratio_checks(profile, calc: dict, roster: Roster, lang: str, remedies: dict) -> list:
+    """The ratio checks; `lang` is passed on only to the rule engine (a rule's label and bound)."""
     c = calc["counts"]
     out, judged = [], {}
     for check_id, rule_id, num_key, den_key in RATIO_CHECKS:
         rule = profile.get(rule_id)
         if rule is None:
-            out.append(not_applicable(check_id, f"the profile sets no rule {rule_id}", lang=lang))
+            out.append(not_applicable(check_id, msg("staffing.reason.no_rule", rule=rule_id), lang=lang))
             continue
         num, den = c[num_key], c[den_key]
         if check_id == "staff.fulltime_share" and "category" in roster.missing:
-            out.append(not_applicable(check_id, "the roster has no 岗位类别 (post category) column", rule, lang))
+            out.append(not_applicable(check_id, msg("staffing.reason.no_category"), rule, lang))
             continue
         if check_id == "staff.renewal_5y" and num is None:
-            out.append(not_applicable(check_id, "the roster has no 调入本校时间 (join date) column", rule, lang))
+            out.append(not_applicable(check_id, msg("staffing.reason.no_join"), rule, lang))
             continue
         if not den:
-            out.append(not_applicable(check_id, f"{den_key} is 0: no ratio", rule, lang))
+            out.append(not_applicable(check_id, msg("staffing.reason.zero", figure=den_key), rule, lang))
             continue
         check = judge(from_rule(check_id, rule, lang), Fraction(num, den), rule)
         check.formula = f"{num_key} ÷ {den_key}"
@@ -43,10 +45,10 @@ def ratio_checks(profile, calc: dict, roster: Roster, lang: str, remedies: dict)
             check.inputs.update({"window": f"{c['window_start'].isoformat()} < join ≤ {c['as_of'].isoformat()}",
                                  "join_date_missing": c["join_missing"]})
         if check.status == FAIL:
-            check.remedy, remedies[check_id] = _remedy(check_id, num, den, rule, lang)
+            check.remedy, remedies[check_id] = remedy_of(check_id, num, den, rule)
         judged[check_id] = (check, rule, num_key, den_key)
         out.append(check)
-    _hire_side_effects(judged, c, lang, remedies)
+    _hire_side_effects(judged, c, remedies)
     return out
 
 
@@ -62,16 +64,17 @@ _HIRE_ADDS = {
 # Checks a remedy's hires leave undecided: their title is not said.
 _HIRE_UNSAID = {"staff.fulltime_share": ("title.mid_senior_share", "title.senior_share"),
                 "staff.renewal_5y": ("title.mid_senior_share", "title.senior_share")}
-_NAMES = {  # (zh, en), without digits: a remedy's numbers are its people
-    "staff.fulltime_share": ("专任教师占比", "the full-time teacher share"),
-    "title.mid_senior_share": ("中级及以上职称比例", "the mid-level-or-senior title share"),
-    "title.senior_share": ("高级职称比例", "the senior title share"),
-    "staff.parttime_ratio": ("兼职教师比例", "the part-time ratio"),
-    "staff.renewal_5y": ("五年更新率", "the five-year renewal ratio"),
-}
 
 
-def _hire_side_effects(judged: dict, counts: dict, lang: str, remedies: dict) -> None:
+def _names(ids: list[str]):
+    """The ratios' names joined: "A and B" / "A、B"."""
+    out = msg("staffing.ratio." + ids[0].replace(".", "_"))
+    for i in ids[1:]:
+        out = msg("staffing.names.pair", a=out, b=msg("staffing.ratio." + i.replace(".", "_")))
+    return out
+
+
+def _hire_side_effects(judged: dict, counts: dict, remedies: dict) -> None:
     """A remedy is computed for its own ratio alone; its "N new hires" option changes the
     denominators of the others.  Name the ratios that pass now and would fail after those hires
     (remedies[id]["hire_breaks"]) and say so in the remedy text."""
@@ -95,23 +98,20 @@ def _hire_side_effects(judged: dict, counts: dict, lang: str, remedies: dict) ->
                 breaks.append(other)
         remedies[check_id]["hire_breaks"] = breaks
         if breaks and check.remedy:
-            zh = lang == "zh"
-            names = [_NAMES[b][0 if zh else 1] for b in breaks]
-            check.remedy += (f"；但新聘方案会使{'、'.join(names)}不再达标" if zh else
-                             f"; the new-hire option would also make {' and '.join(names)} fail")
+            check.remedy = msg("staffing.remedy.hire_breaks", remedy=check.remedy, names=_names(breaks))
 
 
 def graduate_check(profile, calc: dict, lang: str, remedies: dict):
+    """The graduate headcount (`lang` only for the rule's own label and bound)."""
     rule = profile.get("staff.graduate_count_min")
     if rule is None:
         return None
     n = calc["counts"]["graduates"]
     check = judge(from_rule("staff.graduate_count", rule, lang), Fraction(n), rule, shown=str(n))
-    check.formula = "full-time teachers in post whose 学历 is 研究生"
+    check.formula = msg("staffing.formula.graduates")
     check.inputs = {"graduates": n, "fulltime_teachers": calc["counts"]["fulltime_teachers"]}
     if check.status == FAIL:
         x = count_remedy(n, rule)
         remedies["staff.graduate_count"] = {"promote": x}
-        check.remedy = (f"需再有 {x} 名研究生学历专任教师" if lang == "zh"
-                        else f"{x} more full-time teacher{'s' * (x != 1)} with a graduate (研究生) education needed")
+        check.remedy = msg("staffing.remedy.graduates", n=x)
     return check

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from ttcalc.cells import titles as T
 from ttcalc.core.errors import InputError
+from ttcalc.core.msg import msg
+from ttcalc.core.warn import Warnings
 from ttcalc.core.report import Report
 from ttcalc.policy.rules import FAIL
 from ttcalc.read.reader import inputs_block
@@ -16,33 +18,39 @@ from ttcalc.staffing.people import TEACHER, Roster, read_roster
 
 def _flag_blockers(roster: Roster, checks: list) -> None:
     failed = {c.id: c for c in checks if c.status == FAIL}
-    lines = (("title.senior_share", "副高", "title below 副高"), ("title.mid_senior_share", "中级", "title below 中级"))
-    for check_id, level, text in lines:
+    lines = (("title.senior_share", "副高"), ("title.mid_senior_share", "中级"))
+    for check_id, level in lines:
         if check_id in failed:
             c = failed[check_id]
             for p in roster.persons:
                 if p.ft_teacher and T.level_rank(p.level) < T.level_rank(level):
-                    p.flags.append((text, c.rule, c.citation))
+                    p.flags.append((msg("staffing.flag.title_below", level=level), c.rule, c.citation))
     if "staff.fulltime_share" in failed:
         c = failed["staff.fulltime_share"]
         for p in roster.persons:
             if not p.parttime and p.in_post and p.category != TEACHER:
-                p.flags.append(("not 专任教师", c.rule, c.citation))
+                p.flags.append((msg("staffing.flag.not_teacher"), c.rule, c.citation))
 
 
-def _tables(report: Report, lang: str) -> dict:
-    zh = lang == "zh"
+def _tables(report: Report) -> dict:
+    """Tables for the table and Markdown formats, keyed by a stable id: {"title", "headers", "rows"}."""
     f = report.figures
-    out = {("职称等级（专任教师）" if zh else "title levels (full-time teachers)"):
-           {"headers": list(f["title_levels"]), "rows": [list(f["title_levels"].values())]},
-           ("学历（专任教师）" if zh else "education (full-time teachers)"):
-           {"headers": list(f["education_levels"]), "rows": [list(f["education_levels"].values())]}}
+    out = {"title_levels": {"title": msg("staffing.table.title_levels"), "headers": list(f["title_levels"]),
+                            "rows": [list(f["title_levels"].values())]},
+           "education_levels": {"title": msg("staffing.table.education_levels"), "headers": list(f["education_levels"]),
+                                "rows": [list(f["education_levels"].values())]}}
     hire = next((c for c in report.checks if c.id == "hire.eligibility"), None)
     if hire is not None and hire.details:
-        rows = [[d["row"], d["name"] or "", d["join"] or "", d["status"] + (f" by {d['exempt_by']}" if d["exempt_by"]
-                 else ""), "; ".join(f"{c['condition']} {c['status']} ({c['value'] or '?'}; {c['required']})"
-                                     for c in d["conditions"])] for d in hire.details]
-        out["hire.eligibility"] = {"headers": ["row", "name", "join", "status", "conditions"], "rows": rows}
+        rows = [[d["row"], d["name"] or "", d["join"] or "",
+                 msg("staffing.table.hire_status_by", status=msg("staffing.hire.status." + d["status"]),
+                     by=d["exempt_by"]) if d["exempt_by"] else msg("staffing.hire.status." + d["status"]),
+                 msg("staffing.table.conditions", items=[msg("staffing.table.hire_condition", condition=msg("staffing.hire.condition." + c["condition"]),
+                      status=msg("staffing.hire.status." + c["status"]), value=c["value"] or "?",
+                      required=c["required"]) for c in d["conditions"]])] for d in hire.details]
+        out["hire.eligibility"] = {"title": "hire.eligibility",
+                                   # plain headers: the redaction finds the name column by its header
+                                   "headers": ["row", "name", "join", "status", "conditions"],
+                                   "rows": rows}
     return out
 
 
@@ -68,14 +76,14 @@ def prepare(profile, options) -> None:
 
 def compute_report(dataset, profile, options, prepared):
     """The staffing report, and the roster for the annotated workbook."""
-    as_of, lang = options.as_of, options.lang
+    as_of, lang = options.as_of, options.lang  # lang: only for the rule engine's labels and bounds
     hired_since = options.extra.get("hired_since")
     _require_roster_columns(dataset)
-    roster = read_roster(dataset, as_of)
+    roster = read_roster(dataset, as_of, Warnings())
     calc = compute(roster, as_of)
     report = Report("staffing", as_of)
     report.inputs = inputs_block(dataset)
-    report.warnings = [w.as_dict() for w in dataset.warnings] + roster.warnings
+    report.warnings = [w.as_dict() for w in dataset.warnings] + [w.as_dict() for w in roster.warnings.items()]
     report.definitions = dict(DEFINITIONS)
     report.figures = calc["figures"]
     remedies: dict = {}
@@ -87,5 +95,5 @@ def compute_report(dataset, profile, options, prepared):
     report.checks = checks
     report.extra["remedies"] = remedies
     _flag_blockers(roster, checks)
-    report.tables = _tables(report, lang)
+    report.tables = _tables(report)
     return report, roster

@@ -12,9 +12,10 @@ from fractions import Fraction
 from ttcalc.cells import titles as T
 from ttcalc.cells.dates import parse_date, years_between
 from ttcalc.cells.idcard import parse_id
+from ttcalc.core.msg import Msg, msg
+from ttcalc.core.warn import Warnings
 
 TEACHER = "专任教师"
-WARN_CAP = 200
 
 
 @dataclass
@@ -43,8 +44,11 @@ class Person:
     leave: date | None = None
     teaching_years: Fraction | None = None
     honour: str | None = None
+    id_key: str | None = None  # the valid 身份证号, normalised
     in_post: bool = True
-    status: str = ""
+    status: Msg | None = None
+    duplicate_of: tuple | None = None
+    columns: frozenset | None = None  # the fields its sheet has (None: not read from a sheet)  # (file, sheet, row) of the row this person is counted from
     hire5y: bool = False
     leaver5y: bool = False
     hire: dict | None = None
@@ -61,8 +65,8 @@ class Person:
 
 @dataclass
 class Roster:
-    persons: list[Person]
-    warnings: list[dict]
+    persons: list[Person]  # every row read, merged duplicates included (duplicate_of set, not in post)
+    warnings: Warnings
     missing: set  # fields some full-time sheet lacks: category, join, leave …
 
 
@@ -74,10 +78,10 @@ def _date(raw, what: str, where: dict, warn) -> tuple[date | None, str | None]:
     try:
         value, note = parse_date(raw)
     except ValueError:
-        warn("bad_date", where, f"{what}: cannot read {str(raw)[:30]!r} as a date: left out")
+        warn("bad_date", where, {"column": what, "value": repr(str(raw)[:30])})
         return None, None
     if note == "ambiguous_month":
-        warn("ambiguous_date", where, f"{what}: {raw!r} may have lost the 0 of October: read as January")
+        warn("ambiguous_date", where, {"column": what, "value": repr(raw)})
     return value, (_precision(note) if value else None)
 
 
@@ -88,43 +92,36 @@ def _years_number(raw) -> Fraction | None:
     return Fraction(m.group()) if m else None
 
 
-def read_roster(dataset, as_of: date) -> Roster:
-    warnings: list[dict] = []
-    counts: dict[str, int] = {}
+def read_roster(dataset, as_of: date, warnings: Warnings | None = None) -> Roster:
+    warnings = warnings if warnings is not None else Warnings()
 
-    def warn(code, where, message):
-        counts[code] = counts.get(code, 0) + 1
-        if counts[code] <= WARN_CAP:
-            warnings.append({"code": code, **where, "message": message})
+    def warn(code, where, params=None, **kw):
+        warnings.add(code, where.get("file"), where.get("sheet"), where.get("row"), **(params or {}), **kw)
 
     persons, full_sheets, named, groups = [], [], [], []
     for s in dataset.used:
         group = T.sheet_group(s.sheet, s.file)
-        cols = set(s.data.column_names)
+        cols = frozenset(s.data.column_names)
         if group.source and (group.parttime or "category" not in cols):
-            named.append(f"{s.file} [{s.sheet}] → {group.describe()} ({group.source})")
+            named.append(msg("staffing.group.named", sheet=f"{s.file} [{s.sheet}]", group=_group_msg(group),
+                             source=msg(f"staffing.group.source.{_source_key(group.source)}")))
         groups.append((s, group))
         if not group.parttime:
             full_sheets.append(cols | ({"category_named"} if group.category and "category" not in cols else set()))
             if "category" not in cols and not group.category:
-                warnings.append({"code": "no_category", "file": str(s.file), "sheet": s.sheet, "row": None,
-                                 "message": "no 岗位类别 column: every full-time row is counted as 专任教师"})
+                warnings.add("no_category", str(s.file), s.sheet, None)
         for rec in s.data.to_pylist():
             if rec["_skip"] is not None:
                 continue
             persons.append(_person(s, rec, group, cols, as_of, warn))
     if named:  # once: which sheets their (or their file's) name put in which group
-        rest = [f"{s.file} [{s.sheet}] → {g.describe()}" for s, g in groups if not g.source]
-        warnings.append({"code": "sheet_groups", "file": None, "sheet": None, "row": None,
-                         "message": "sheets read as a group by their name (where no 专职/兼职 or 岗位类别 cell says "
-                                    "otherwise): " + "; ".join(named + rest)})
-    for code, n in counts.items():
-        if n > WARN_CAP:
-            warnings.append({"code": code, "file": None, "sheet": None, "row": None,
-                             "message": f"{n - WARN_CAP} more rows with the warning {code}"})
+        rest = [msg("staffing.group.plain", sheet=f"{s.file} [{s.sheet}]", group=_group_msg(g))
+                for s, g in groups if not g.source]
+        warnings.add("sheet_groups", None, None, None, groups=named + rest)
+    merge_duplicates(persons, warnings)
     # a field no full-time sheet has cannot be counted; a sheet without 岗位类别 distorts the share;
     # sheets named 专任教师 with no sheet of other staff and no 岗位类别 column cannot tell the share either
-    missing = {f for f in ("join", "leave", "title", "education") if not any(f in c for c in full_sheets)}
+    missing = {f for f in ("join", "leave", "title", "education", "honour") if not any(f in c for c in full_sheets)}
     named_only = not any("category" in c for c in full_sheets) and \
         all(g.category in (None, TEACHER) for _, g in groups if not g.parttime)
     if any("category" not in c and "category_named" not in c for c in full_sheets) or named_only:
@@ -132,21 +129,98 @@ def read_roster(dataset, as_of: date) -> Roster:
     return Roster(persons, warnings, missing)
 
 
+def _source_key(source: str) -> str:
+    return "file" if "file" in str(source) else "sheet"
+
+
+def _group_msg(group: T.SheetGroup) -> Msg:
+    """A sheet group in words: part-time teachers, or full-time staff of a category."""
+    if group.parttime:
+        return msg("staffing.group.parttime")
+    if group.category == TEACHER:
+        return msg("staffing.group.teachers", category=TEACHER)
+    if group.category:
+        return msg("staffing.group.category", category=group.category, teacher=TEACHER)
+    return msg("staffing.group.fulltime")
+
+
+def _rank(p: Person) -> tuple:
+    """Which of a person's rows counts: in post first, full-time before part-time, a teacher
+    before other staff, then the first row read."""
+    return (not p.in_post, p.parttime, p.category != TEACHER)
+
+
+def merge_duplicates(persons: list[Person], warnings: Warnings) -> None:
+    """One person, one count: rows with the same valid 身份证号, else the same name and unit
+    (when no two of them carry different valid IDs), are one person.  The row that counts is
+    the first by `_rank`; the others are kept for the annotated workbook but are no longer in
+    post, and a warning names the rows merged."""
+    parent = list(range(len(persons)))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    by_id: dict[str, int] = {}
+    by_name: dict[tuple, list[int]] = {}
+    for i, p in enumerate(persons):
+        if p.id_key:
+            if p.id_key in by_id:
+                parent[find(i)] = find(by_id[p.id_key])
+            else:
+                by_id[p.id_key] = i
+        if p.name:
+            by_name.setdefault((T.normalise(p.name), T.normalise(p.unit) if p.unit else None), []).append(i)
+    for rows in by_name.values():
+        if len(rows) < 2:
+            continue
+        ids = {persons[i].id_key for i in rows if persons[i].id_key}
+        if len(ids) > 1:  # namesakes with different IDs: different people; ID-less rows stay apart too
+            continue
+        for i in rows[1:]:
+            parent[find(i)] = find(rows[0])
+    groups: dict[int, list[int]] = {}
+    for i in range(len(persons)):
+        groups.setdefault(find(i), []).append(i)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        keep = min(members, key=lambda i: (_rank(persons[i]), i))
+        k = persons[keep]
+        by = "id" if k.id_key and all(persons[i].id_key == k.id_key for i in members) else "name"
+        where = [f"{persons[i].file} [{persons[i].sheet}] {persons[i].row}" for i in members]
+        warnings.add("duplicate_merged", k.file, k.sheet, k.row, rows=", ".join(where), n=len(members),
+                     by=msg(f"staffing.duplicate.by_{by}"))
+        for i in members:
+            if i == keep:
+                continue
+            p = persons[i]
+            p.duplicate_of = (k.file, k.sheet, k.row)
+            p.in_post, p.hire5y, p.leaver5y = False, False, False
+            p.status = msg("staffing.status.duplicate", row=f"{k.file} [{k.sheet}] {k.row}")
+            p.flags.append((p.status, None, None))
+
+
 def _person(s, rec: dict, group: T.SheetGroup, cols: set, as_of: date, sheet_warn) -> Person:
     where = {"file": str(s.file), "sheet": s.sheet, "row": rec["_row"]}
     p = Person(str(s.file), s.sheet, rec["_row"], rec.get("name"), rec.get("unit"))
+    p.columns = cols
 
-    def warn(code, where, message):  # a row's warning is also its flag in the annotated workbook
-        sheet_warn(code, where, message)
-        p.flags.append((message, None, None))
+    def warn(code, where, params=None, **kw):  # a row's warning is also its flag in the annotated workbook
+        params = {**(params or {}), **kw}
+        sheet_warn(code, where, params)
+        p.flags.append((Msg("warning." + code, params), None, None))
 
     # 专职 / 兼职: the row's employment column, else a 兼职 word in its category, else the sheet's
     # (or its file's) name
     pt_sheet = group.parttime
     emp = T.employment_of(rec.get("employment"))
     if emp.level is None and emp.status != "blank":
-        warn("unknown_employment", where, f"专职/兼职 {emp.text!r} not recognised: "
-             f"taken as {f'part-time ({group.source})' if pt_sheet else 'full-time'}")
+        warn("unknown_employment", where, value=repr(emp.text),
+             taken=msg(f"staffing.taken.{'parttime' if pt_sheet else 'fulltime'}",
+                       source=msg(f"staffing.group.source.{_source_key(group.source)}")))
     if emp.level is None:
         emp = T.employment_of(rec.get("category"))
     p.parttime = emp.level == "兼职" if emp.level else pt_sheet
@@ -161,9 +235,9 @@ def _person(s, rec: dict, group: T.SheetGroup, cols: set, as_of: date, sheet_war
         p.category = TEACHER
     else:
         p.category = TEACHER if p.parttime else None
-        warn("unknown_category", where, f"岗位类别 {cat.text!r} " + ("is blank" if cat.status == "blank" else
-             "not recognised") + (": counted as a part-time teacher" if p.parttime else
-                                  ": counted in staff_total but not as 专任教师"))
+        warn("unknown_category", where, value=repr(cat.text),
+             why=msg(f"staffing.category.{'blank' if cat.status == 'blank' else 'unknown'}"),
+             counted=msg(f"staffing.category.counted_{'parttime' if p.parttime else 'staff'}"))
     _title(p, rec, where, warn)
     _education(p, rec, where, warn)
     _birth(p, rec, where, warn)
@@ -173,13 +247,13 @@ def _person(s, rec: dict, group: T.SheetGroup, cols: set, as_of: date, sheet_war
     p.teaching_years = _years_number(rec.get("teaching_years"))
     p.honour = rec.get("honour")
     if "join" in cols and p.join is None and not p.parttime and p.category == TEACHER and rec.get("join") is None:
-        warn("no_join_date", where, "调入本校时间 is blank: not counted as a hire (hires_5y, hire.eligibility)")
+        warn("no_join_date", where)
     if p.leave and p.leave <= as_of:
-        p.in_post, p.status = False, f"left {p.leave.isoformat()}"
+        p.in_post, p.status = False, msg("staffing.status.left", date=p.leave.isoformat())
     elif p.join and p.join > as_of:
-        p.in_post, p.status = False, f"joins {p.join.isoformat()} (after as-of)"
+        p.in_post, p.status = False, msg("staffing.status.joins", date=p.join.isoformat())
     else:
-        p.status = "in post"
+        p.status = msg("staffing.status.in_post")
     return p
 
 
@@ -193,17 +267,15 @@ def _title(p: Person, rec: dict, where: dict, warn) -> None:
         if g.level:
             p.level, p.level_status, p.level_source = g.level, "ok", "post grade"
         elif g.status not in ("none", "not_title", "blank"):
-            warn("unknown_post_grade", where, f"岗位等级 {rec['post_grade']!r} not recognised")
-    fallback = "the 岗位等级 is used" if p.level_source == "post grade" else \
-        "counted as no title level (none), never as senior"
+            warn("unknown_post_grade", where, value=repr(rec["post_grade"]))
+    fallback = msg("staffing.title.fallback_grade" if p.level_source == "post grade" else "staffing.title.fallback_none")
     if m.status == "several":
-        warn("several_titles", where, f"职称 {m.text!r} names several levels: the highest ({m.level}) is used")
+        warn("several_titles", where, value=repr(m.text), level=m.level)
     elif m.status in ("unknown", "ambiguous"):
-        why = f" (ambiguous: {m.matched})" if m.status == "ambiguous" else ""
-        warn(f"{m.status}_title", where, f"title {m.text!r} not recognised{why}: {fallback}")
+        why = msg("staffing.title.ambiguous", matched=str(m.matched)) if m.status == "ambiguous" else ""
+        warn(f"{m.status}_title", where, value=repr(m.text), why=why, fallback=fallback)
     elif m.status == "honour" and not p.level:
-        warn("title_is_honour", where, f"title column holds an honour ({'、'.join(m.honours)}), not a title level: "
-             f"give the 职称 in its column; {fallback}")
+        warn("title_is_honour", where, honours="、".join(m.honours), fallback=fallback)
 
 
 def _education(p: Person, rec: dict, where: dict, warn) -> None:
@@ -211,18 +283,19 @@ def _education(p: Person, rec: dict, where: dict, warn) -> None:
     m = T.education_level(p.education_raw)
     p.education, p.education_status = m.level, m.status
     if m.level is None and m.status not in ("blank",):
-        why = "a degree (学位), not a 学历" if m.status == "degree" else "not recognised"
-        warn("unknown_education", where, f"学历 {m.text!r}: {why}; counted as no 学历 level (none)")
+        why = msg("staffing.education.degree" if m.status == "degree" else "staffing.education.unknown")
+        warn("unknown_education", where, value=repr(m.text), why=why)
 
 
 def _birth(p: Person, rec: dict, where: dict, warn) -> None:
     col, prec = _date(rec.get("birth"), "出生年月", where, warn)
     info = parse_id(rec.get("id")) if rec.get("id") else None
+    if info is not None and info.valid:
+        p.id_key = info.text
     from_id = info.birth if info is not None and info.valid else None
     if col and from_id and (col.year != from_id.year or prec != "year" and col.month != from_id.month
                             or prec == "day" and col != from_id):
-        warn("birth_mismatch", where, f"出生年月 {col.isoformat()} differs from the 身份证号 ({from_id.isoformat()}): "
-             "the column is used")
+        warn("birth_mismatch", where, {"column": col.isoformat(), "from_id": from_id.isoformat()})
         p.birth, p.birth_precision, p.birth_source = col, prec, "column"
     elif col and prec == "day":
         p.birth, p.birth_precision, p.birth_source = col, "day", "column"

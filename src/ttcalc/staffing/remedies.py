@@ -6,7 +6,8 @@ from __future__ import annotations
 from fractions import Fraction
 from math import ceil, floor
 
-from ttcalc.policy.rules import meets
+from ttcalc.core.msg import Msg, msg
+from ttcalc.policy.rules import meets, ratio_str
 
 
 def _smallest(ok, estimate: int, limit: int) -> int | None:
@@ -50,66 +51,69 @@ def count_remedy(have: int, rule, denominator: int | None = None) -> int | None:
     return _smallest(lambda x: meets(Fraction(have + x), rule), ceil(t - have), ceil(t) + 10_000)
 
 
-def renewal_remedy(num: int, den: int, rule, lang: str) -> tuple[str, dict]:
-    """Below the band: hires needed (each new hire counts in both); above it: how many too many."""
-    zh = lang == "zh"
+def _band_reach(den: int, rule) -> tuple[int, int]:
+    """The fewest full-time teachers, from `den` up, for whom some whole number of hires meets
+    the rule, and that number of hires."""
+    d = den
+    while True:
+        for h in range(d + 1):
+            if meets(Fraction(h, d), rule):
+                return d, h
+        d += 1
+
+
+def no_whole_number(num: int, den: int, rule) -> Msg:
+    """No whole number of hires puts the ratio within its band for `den` teachers: say so, with
+    the counts on either side and the staff size from which one would."""
+    below = max((h for h in range(den + 1) if Fraction(h, den) < Fraction(rule.value)), default=0)
+    d, h = _band_reach(den, rule)
+    return msg("staffing.remedy.renewal_unreachable", hires=num, den=den, below=below,
+               below_ratio=ratio_str(Fraction(below, den)), above=below + 1,
+               above_ratio=ratio_str(Fraction(below + 1, den)), reach_den=d, reach_hires=h)
+
+
+def renewal_remedy(num: int, den: int, rule) -> tuple[Msg, dict]:
+    """Below the band: hires needed (each new hire counts in both); above it: how many too many;
+    where no whole number of hires fits the band, that."""
     target = Fraction(rule.value)
     tol = Fraction(rule.tolerance) if rule.op == "about" else Fraction(0)
     if Fraction(num, den) < target:
         x = added_to_both(num, den, lambda v: meets(v, rule), target - tol)
+        if x is None:
+            return no_whole_number(num, den, rule), {"hire": None, "unreachable": True}
         to_target = added_to_both(num, den, lambda v: v >= target, target)
-        if zh:
-            return (f"需在五年内再调入 {x} 名专任教师（达到目标 {rule.value} 需 {to_target} 名）",
-                    {"hire": x, "hire_to_target": to_target})
-        return (f"{x} more full-time teacher{'s' * (x != 1)} hired within the five years needed ({to_target} to reach "
-                f"the {rule.value} target)", {"hire": x, "hire_to_target": to_target})
+        return (msg("staffing.remedy.renewal_below", x=x, to_target=to_target, target=str(rule.value)),
+                {"hire": x, "hire_to_target": to_target})
     most = floor((target + tol) * den)
     while most > 0 and not meets(Fraction(most, den), rule):
         most -= 1
+    if not meets(Fraction(most, den), rule):
+        return no_whole_number(num, den, rule), {"excess_hires": None, "unreachable": True}
     k = num - most
-    if zh:
-        return (f"更新率高于上限：五年内调入 {num} 人，按 {den} 名专任教师最多 {most} 人（多 {k} 人）；再调入只会更高，"
-                "随五年窗口后移而下降", {"excess_hires": k})
-    return (f"renewal above the band: {num} hires in five years, at most {most} for {den} full-time teachers "
-            f"({k} too many); more hires raise it further — it falls as the five-year window moves on",
-            {"excess_hires": k})
+    return (msg("staffing.remedy.renewal_above", hires=num, most=most, den=den, k=k), {"excess_hires": k})
 
 
-_WORDS = {  # (zh, en) for the three ways to meet a share; {n} is the number, {s} the English plural
-    "staff.fulltime_share": {
-        "hire": ("需新增 {n} 名专任教师", "{n} more full-time teacher{s} needed"),
-        "remove": ("减少 {n} 名非专任教师岗位人员", "{n} fewer staff outside the teaching category"),
-        "promote": ("将 {n} 名其他岗位人员转为专任教师", "{n} staff moved into teaching posts")},
-    "title.mid_senior_share": {
-        "promote": ("需再有 {n} 名专任教师取得中级及以上职称",
-                    "{n} more full-time teacher{s} with a mid-level or senior title needed by promotion"),
-        "remove": ("减少 {n} 名中级以下", "{n} fewer below mid-level"),
-        "hire": ("新聘 {n} 名中级及以上职称专任教师", "{n} new hire{s} with a mid-level or senior title")},
-    "title.senior_share": {
-        "promote": ("需再有 {n} 名高级职称专任教师", "{n} more senior-titled full-time teacher{s} needed by promotion"),
-        "remove": ("减少 {n} 名非高级", "{n} fewer non-senior"),
-        "hire": ("新聘 {n} 名高级职称专任教师", "{n} senior-titled new hire{s}")},
+_WAYS = {  # the three ways to meet a share, in the order they are offered
+    "staff.fulltime_share": ("hire", "remove", "promote"),
+    "title.mid_senior_share": ("promote", "remove", "hire"),
+    "title.senior_share": ("promote", "remove", "hire"),
 }
 
 
-def _remedy_text(check_id: str, r: dict, lang: str) -> str | None:
-    i = 0 if lang == "zh" else 1
-    words = _WORDS[check_id]
-    parts = [w[i].format(n=r[key], s="" if r[key] == 1 else "s") for key, w in words.items() if r.get(key) is not None]
+def _remedy_text(check_id: str, r: dict) -> Msg | None:
+    parts = [msg(f"staffing.remedy.{check_id.replace('.', '_')}.{way}", n=r[way])
+             for way in _WAYS[check_id] if r.get(way) is not None]
     if not parts:
         return None
-    head, rest = parts[0], parts[1:]
-    if not rest:
-        return head
-    return f"{head}（或{'，或'.join(rest)}）" if lang == "zh" else f"{head} (or {'; or '.join(rest)})"
+    keys = {1: "one", 2: "two", 3: "three"}
+    return msg(f"staffing.remedy.{keys[len(parts)]}", **dict(zip("abc", parts)))
 
 
-def _remedy(check_id: str, num: int, den: int, rule, lang: str) -> tuple[str | None, dict]:
+def remedy_of(check_id: str, num: int, den: int, rule) -> tuple[Msg | None, dict]:
     if check_id == "staff.parttime_ratio":
         x = count_remedy(num, rule, den)
-        return (f"需再聘 {x} 名兼职教师" if lang == "zh" else f"{x} more part-time teacher{'s' * (x != 1)} needed"), \
-            {"hire_parttime": x}
+        return msg("staffing.remedy.parttime", n=x), {"hire_parttime": x}
     if check_id == "staff.renewal_5y":
-        return renewal_remedy(num, den, rule, lang)
+        return renewal_remedy(num, den, rule)
     r = share_remedy(num, den, rule)
-    return _remedy_text(check_id, r, lang), r
+    return _remedy_text(check_id, r), r

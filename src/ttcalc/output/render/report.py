@@ -15,9 +15,9 @@ from ttcalc.core.msg import Msg
 from ttcalc.output.i18n import catalog, localize, word
 from ttcalc.output.render.layout import block, grid, terminal_width
 
-MARK = {"pass": "✔", "fail": "✘", "not_applicable": "–"}
-PLAIN = {"zh": {"pass": "通过", "fail": "未通过", "not_applicable": "不适用"},
-         "en": {"pass": "OK", "fail": "X", "not_applicable": "-"}}
+MARK = {"pass": "✔", "fail": "✘", "not_applicable": "–", "not_fully_checked": "◐"}
+PLAIN = {"zh": {"pass": "通过", "fail": "未通过", "not_applicable": "不适用", "not_fully_checked": "未完全检查"},
+         "en": {"pass": "OK", "fail": "X", "not_applicable": "-", "not_fully_checked": "partly"}}
 QUALIFIERS = ("原则上", "左右", "一般", "约")
 BOM = "\ufeff"
 
@@ -241,7 +241,7 @@ def _where(w: dict, lang: str) -> str:
 
 
 def _sections(data: dict) -> list[tuple[str, dict]]:
-    return [(k, s) for k, s in (data.get("tables") or {}).items() if s.get("rows")]
+    return [(str(s.get("title") or k), s) for k, s in (data.get("tables") or {}).items() if s.get("rows")]
 
 
 # ---- table ----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from ttcalc.cells import titles as T
+from ttcalc.output.i18n import word
 from ttcalc.output.workbook.common import (
     Shown,
     checks_sheet,
@@ -49,6 +50,7 @@ def _letter(col: int) -> str:
 
 def write(target: Path, report, roster, profile, options) -> None:
     lang, overwrite, redact = options.lang, options.overwrite, options.redact
+    report = _worded(report, lang)
     shown = Shown(redact, ((p.name, None) for p in roster.persons))
     with open_workbook(target, overwrite) as (wb, fmt):
         fmt["date"] = wb.add_format({"num_format": "yyyy-mm-dd"})
@@ -56,11 +58,29 @@ def write(target: Path, report, roster, profile, options) -> None:
         fmt["warn"] = wb.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700"})
         fmt["warn_date"] = wb.add_format({"num_format": "yyyy-mm-dd", "bg_color": "#FFEB9C", "font_color": "#9C5700"})
         summary = wb.add_worksheet(SUMMARY)  # first tab
-        last = _persons_sheet(wb, fmt, report, roster, shown)
+        last = _persons_sheet(wb, fmt, report, roster, shown, lang)
         _summary_sheet(wb, summary, fmt, report, roster, profile, last)
         masked = shown.report(report)
         checks_sheet(wb, fmt, masked, lang)
         notes_sheet(wb, fmt, masked)
+
+
+def _worded(report, lang: str):
+    """A copy of the report with every message worded (the caller's report as it is)."""
+    import copy
+
+    from ttcalc.output.i18n import localize
+
+    shown = copy.copy(report)
+    shown.warnings, shown.definitions, shown.notes = (localize(x, lang) for x in
+                                                     (report.warnings, report.definitions, report.notes))
+    shown.checks = []
+    for check in report.checks:
+        c = copy.copy(check)
+        for attr in ("label", "actual", "required", "remedy", "reason", "formula", "inputs", "details"):
+            setattr(c, attr, localize(getattr(check, attr), lang))
+        shown.checks.append(c)
+    return shown
 
 
 def _row_style(p) -> str | None:
@@ -72,7 +92,7 @@ def _row_style(p) -> str | None:
     return "warn"
 
 
-def _persons_sheet(wb, fmt, report, roster, shown: Shown) -> int:
+def _persons_sheet(wb, fmt, report, roster, shown: Shown, lang: str = "zh") -> int:
     ws = wb.add_worksheet(PERSONS)
     header_row(ws, 0, [h for h, _w in COLUMNS], fmt, [w for _h, w in COLUMNS])
     as_of = report.as_of
@@ -119,11 +139,12 @@ def _persons_sheet(wb, fmt, report, roster, shown: Shown) -> int:
         put("join", p.join)
         put("leave", p.leave)
         put("in_post", YES if p.in_post else NO)
-        put("status", p.status)
+        put("status", word(p.status, lang))
         put("hire", (p.hire["status"] + (f" by {p.hire['exempt_by']}" if p.hire["exempt_by"] else "")) if p.hire else None)
-        put("flags", "; ".join(t + (f" [{rule}: {cite}]" if rule else "") for t, rule, cite in p.flags))
-        if p.flags:
-            note = "\n".join(f"{t}" + (f"\n  → {rule}: {cite}" if rule else "") for t, rule, cite in p.flags)
+        flags = [(word(t, lang), rule, cite) for t, rule, cite in p.flags]
+        put("flags", "; ".join(t + (f" [{rule}: {cite}]" if rule else "") for t, rule, cite in flags))
+        if flags:
+            note = "\n".join(f"{t}" + (f"\n  → {rule}: {cite}" if rule else "") for t, rule, cite in flags)
             ws.write_comment(r, COL["name"], shown.text(note)[:2000], {"x_scale": 2.5, "y_scale": 2})
     ws.autofilter(0, 0, max(r, 1), len(COLUMNS) - 1)
     for key in ("level_rank", "edu_rank", "age_src"):  # internal: the summary's COUNTIFS read them
