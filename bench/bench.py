@@ -1,98 +1,128 @@
-"""Benchmarks (not tests): ttcalc against fastexcel's bare load of the same data, same run.
+"""Benchmarks (not tests): ttcalc against what a user would run instead, in the same run.
 
-    python bench/bench.py                  # budget on 1,000,000 rows + start-up
-    python bench/bench.py --rows 200000    # a quicker look
+    python bench/bench.py                          # xlsx shapes at 300,000 rows + start-up
+    python bench/bench.py --rows 1000000           # spec §8 size (generating takes minutes)
+    python bench/bench.py --only xlsx --shapes 0,1 # some shapes only (see gen.SHAPES)
     python bench/bench.py --only startup
-    python bench/bench.py --only folder,province   # issue 7: 200 workbooks; CSV/Parquet 1M and 5M
+    python bench/bench.py --only folder,province   # 200 workbooks × 5,000 rows; CSV/Parquet 1M and 5M
+    python bench/bench.py --only province --province-rows 1000000,5000000,20000000
 
-Each measurement is a fresh process; time is the median of --repeat runs (wall clock), peak
-memory is the child's max RSS (os.wait4).  Inputs are generated into bench/out/ (not committed).
-Targets (spec §8): budget ≤ 1.3× time and ≤ 1.5× peak memory of the bare load; `ttcalc --help`
-under 0.3 s; a 300-row roster end to end under 1.5 s.
+Baselines (spec §8):
+- .xlsx: fastexcel loading the sheet with its header row given, as a user would write it:
+  `fastexcel.read_excel(p).load_sheet(0, header_row=N).to_arrow()`;
+- a folder: that load of each workbook in turn;
+- CSV / Parquet: DuckDB computing the same figures in SQL (total, distinct people, distinct
+  units; DECIMAL), and pyarrow's bare read of the file.
+
+ttcalc and the baseline run alternately (this machine's speed drifts), each in a fresh
+process; time is the median of --repeat runs (wall clock), peak memory the largest max RSS of
+the child (os.wait4).  Every ttcalc run's JSON is checked against the generator's expected
+total, people and units: a wrong answer stops the benchmark.  One ratio per shape, the worst
+last.  Inputs are generated into bench/out/ (not committed) and reused.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import gen  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
 PY = sys.executable
 TTCALC = [PY, "-m", "ttcalc"]
 
 
-def _once(cmd: list[str]) -> tuple[float, float]:
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    err = proc.stderr.read().decode() if proc.stderr else ""
-    _, status, usage = os.wait4(proc.pid, 0)
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
-        raise SystemExit(f"failed: {' '.join(cmd)}\n{err}")
-    return time.perf_counter() - start, usage.ru_maxrss / 1024
+def _once(cmd: list[str], check: dict | None = None) -> tuple[float, float]:
+    """(seconds, peak MB) of one run; with `check`, the run's JSON must hold those figures."""
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE)
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        _, status, usage = os.wait4(proc.pid, 0)
+        took = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) not in (0, 1):
+            raise SystemExit(f"failed: {' '.join(cmd)}\n{err[-2000:]}")
+        if check is not None:
+            out.seek(0)
+            _verify(cmd, json.loads(out.read().decode()), check)
+    return took, usage.ru_maxrss / 1024
 
 
-def measure(cmd: list[str], repeat: int) -> tuple[float, float]:
-    """(median seconds, max peak RSS in MB) of running cmd `repeat` times."""
-    runs = [_once(cmd) for _ in range(repeat)]
+def _verify(cmd: list[str], data: dict, want: dict) -> None:
+    f = data["figures"]
+    total = f["payroll_total"].replace(".", "")
+    got = {"payroll_total_fen": int(total), "rows": f["payroll_rows"], "people": f["people"], "units": f["units"]}
+    for key, value in got.items():
+        if value != want[key]:
+            raise SystemExit(f"WRONG ANSWER from {' '.join(cmd[-5:])}: {key} = {value}, expected {want[key]}")
+
+
+def measure(cmd: list[str], repeat: int, check: dict | None = None) -> tuple[float, float]:
+    runs = [_once(cmd, check) for _ in range(repeat)]
     return statistics.median(t for t, _ in runs), max(m for _, m in runs)
 
 
-def compare(ours: list[str], base: list[str], repeat: int) -> tuple[float, float, float, float]:
-    """Runs ours and the baseline alternately (this machine's speed drifts), and returns
-    (our median time, our peak MB, baseline median time, baseline peak MB)."""
-    a, b = [], []
+def compare(ours: list[str], bases: list[list[str]], repeat: int, check: dict) -> tuple[tuple, list[tuple]]:
+    """ttcalc and each baseline alternately; ((time, MB) of ours, [(time, MB) of each baseline])."""
+    a: list = []
+    b: list[list] = [[] for _ in bases]
     for _ in range(repeat):
-        b.append(_once(base))
-        a.append(_once(ours))
-    return (statistics.median(t for t, _ in a), max(m for _, m in a),
-            statistics.median(t for t, _ in b), max(m for _, m in b))
+        for k, base in enumerate(bases):
+            b[k].append(_once(base))
+        a.append(_once(ours, check))
+
+    def summary(runs):
+        return statistics.median(t for t, _ in runs), max(m for _, m in runs)
+    return summary(a), [summary(r) for r in b]
 
 
-def payroll_xlsx(rows: int) -> Path:
-    """A realistic payroll: a title line, a two-row merged header, 16 columns, a total row."""
-    path = OUT / f"payroll-{rows}.xlsx"
-    if path.exists():
-        return path
-    import xlsxwriter
-
-    from ttcalc.cells.idcard import check_char
-
-    OUT.mkdir(exist_ok=True)
-    tmp = path.with_suffix(".tmp.xlsx")
-    wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
-    ws = wb.add_worksheet("工资表")
-    ws.write(0, 0, f"2025年全市教职工工资发放表（{rows}行）")
-    top = ["序号", "单位", "姓名", "身份证号", "工资项目", "", "", "", "", "应发合计", "代扣项目", "", "", "", "", "实发工资"]
-    sub = ["", "", "", "", "岗位工资", "薪级工资", "基础性绩效", "奖励性绩效", "津贴补贴", "", "公积金", "养老保险",
-           "职业年金", "医保", "个税", ""]
-    ws.write_row(1, 0, top)
-    ws.write_row(2, 0, sub)
-    for i in range(rows):
-        base = 1800 + (i * 37) % 2400 + ((i * 13) % 100) / 100
-        parts = [round(base * 0.32, 2), round(base * 0.18, 2), round(base * 0.28, 2), round(base * 0.07, 2), 386.0]
-        gross = round(sum(parts), 2)
-        ded = [round(gross * x, 2) for x in (0.12, 0.08, 0.04, 0.02, 0.015)]
-        ws.write_row(3 + i, 0, [i + 1, f"第{i % 400 + 1}学校", f"教师{i}", _id(f"35{i // 1000 % 10000:04d}19{80 + i % 20:02d}0101{i % 1000:03d}", check_char),
-                                *parts, gross, *ded, round(gross - sum(ded), 2)])
-    ws.write_row(3 + rows, 0, ["合计", "", "", "", "", "", "", "", "", 0])
-    wb.close()
-    tmp.rename(path)
-    return path
+def ratio(name: str, ours: tuple, base: tuple, base_name: str, tmax=None, mmax=None) -> tuple[float, str]:
+    (t, m), (bt, bm) = ours, base
+    line = (f"{name}: ttcalc {t:.2f} s / {m:.0f} MB; {base_name} {bt:.2f} s / {bm:.0f} MB; "
+            f"ratio time {t / bt:.2f}×, memory {m / bm:.2f}×")
+    if tmax is not None:
+        ok = "ok" if t / bt <= tmax and (mmax is None or m / bm <= mmax) else "OVER TARGET"
+        line += f" (target ≤ {tmax}× time" + (f", ≤ {mmax}× memory" if mmax else "") + f") {ok}"
+    return t / bt, line
 
 
-def _id(body: str, check_char) -> str:
-    return body + check_char(body)
+def print_worst_last(title: str, lines: list[tuple[float, str]]) -> None:
+    print(f"== {title} (worst last)")
+    for _, line in sorted(lines):
+        print("  " + line)
+    if lines:
+        print(f"  worst: {max(lines)[1].split(':')[0]} at {max(lines)[0]:.2f}× time")
+    sys.stdout.flush()
 
 
-def bare_load(path: Path) -> list[str]:
+def natural_load(path: Path, header_row: int) -> list[str]:
     code = (f"import fastexcel; r = fastexcel.read_excel({str(path)!r}); "
-            "t = r.load_sheet(0, header_row=None).to_arrow(); print(t.num_rows)")
+            f"t = r.load_sheet(0, header_row={header_row}).to_arrow(); print(t.num_rows)")
     return [PY, "-c", code]
+
+
+def bench_xlsx(rows: int, repeat: int, shapes: list[int]) -> None:
+    lines = []
+    for k in shapes:
+        shape = gen.SHAPES[k]
+        t0 = time.perf_counter()
+        path = gen.payroll_xlsx(OUT, rows, shape)
+        want = gen.expected(path)
+        print(f"input {k}: {path.name} ({path.stat().st_size / 2**20:.1f} MB; ready in {time.perf_counter() - t0:.0f} s)",
+              flush=True)
+        ours, (base,) = compare(TTCALC + ["budget", str(path), "--format", "json", "--quiet"],
+                                [natural_load(path, want["header_row"])], repeat, want)
+        lines.append(ratio(f"[{k}] {shape.name}, {rows:,} rows", ours, base, "fastexcel natural load", 1.0, 1.0))
+    print_worst_last(f"budget on .xlsx vs fastexcel load_sheet(0, header_row=N).to_arrow(), median of {repeat}", lines)
 
 
 def roster_xlsx(rows: int) -> Path:
@@ -112,141 +142,99 @@ def roster_xlsx(rows: int) -> Path:
     return path
 
 
-def ratio_line(name: str, t: float, m: float, bt: float, bm: float, tmax: float | None = None,
-               mmax: float | None = None, base: str = "fastexcel bare load") -> str:
-    line = (f"{name}: ttcalc {t:.2f} s / {m:.0f} MB; {base} {bt:.2f} s / {bm:.0f} MB; "
-            f"ratio time {t / bt:.2f}×, memory {m / bm:.2f}×")
-    if tmax is None:
-        return line + " (reported; spec §8 sets no target here)"
-    ok = "ok" if t / bt <= tmax and m / bm <= mmax else "OVER TARGET"
-    return line + f" (targets ≤ {tmax}× time, ≤ {mmax}× memory) — {ok}"
-
-
-def bench_budget(rows: int, repeat: int) -> None:
-    t0 = time.perf_counter()
-    path = payroll_xlsx(rows)
-    print(f"input: {path.name} ({path.stat().st_size / 2**20:.1f} MB; generated/cached in {time.perf_counter() - t0:.0f} s)")
-    t, m, bt, bm = compare(TTCALC + ["budget", str(path), "--format", "json", "--quiet"], bare_load(path), repeat)
-    print(ratio_line(f"budget {rows:,} rows", t, m, bt, bm, 1.3, 1.5))
-
-
 def bench_startup(repeat: int) -> None:
+    print("== start-up")
     t, _ = measure([os.path.join(os.path.dirname(PY), "ttcalc"), "--help"], max(repeat, 5))
-    print(f"startup: ttcalc --help {t:.3f} s (target < 0.3 s)")
+    print(f"  ttcalc --help {t:.3f} s (target < 0.3 s) {'ok' if t < 0.3 else 'OVER TARGET'}")
     roster = roster_xlsx(300)
     try:
         t, m = measure(TTCALC + ["staffing", str(roster), "--format", "json", "--quiet"], max(repeat, 3))
-        print(f"startup: 300-row roster end to end {t:.3f} s, {m:.0f} MB (target < 1.5 s)")
+        print(f"  300-row roster end to end {t:.3f} s, {m:.0f} MB (target < 1.0 s) {'ok' if t < 1.0 else 'OVER TARGET'}")
     except SystemExit as exc:
-        print(f"startup: 300-row roster: not measured ({str(exc).splitlines()[-1]})")
-
-
-def school_folder(schools: int, rows: int) -> Path:
-    """A city payroll: one workbook per school."""
-    folder = OUT / f"schools-{schools}x{rows}"
-    if folder.exists():
-        return folder
-    import xlsxwriter
-
-    from ttcalc.cells.idcard import check_char
-
-    tmp = folder.with_name(folder.name + ".tmp")
-    tmp.mkdir(parents=True, exist_ok=True)
-    for s in range(schools):
-        wb = xlsxwriter.Workbook(str(tmp / f"school-{s:03d}.xlsx"), {"constant_memory": True})
-        ws = wb.add_worksheet("工资表")
-        ws.write(0, 0, f"第{s + 1}学校 2025年工资发放表")
-        ws.write_row(1, 0, ["序号", "姓名", "身份证号", "岗位工资", "薪级工资", "绩效工资", "应发合计", "实发合计"])
-        for i in range(rows):
-            g = 4000 + (i * 7 + s) % 3000 + (i % 100) / 100
-            ws.write_row(2 + i, 0, [i + 1, f"教师{s}-{i}", _id(f"35{s % 100:02d}{i // 1000:02d}1985{s % 12 + 1:02d}01{i % 1000:03d}", check_char),
-                                    round(g * 0.4, 2), round(g * 0.2, 2), round(g - round(g * 0.4, 2) - round(g * 0.2, 2), 2),
-                                    g, round(g * 0.8, 2)])
-        ws.write_row(2 + rows, 0, ["合计"])
-        wb.close()
-    tmp.rename(folder)
-    return folder
-
-
-def big_csv(rows: int) -> Path:
-    path = OUT / f"payroll-{rows}.csv"
-    if path.exists():
-        return path
-    import csv
-
-    from ttcalc.cells.idcard import check_char
-
-    OUT.mkdir(exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    with tmp.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow([f"全省教职工工资（{rows}行）"])
-        w.writerow(["序号", "单位", "姓名", "身份证号", "岗位工资", "薪级工资", "绩效工资", "津贴补贴", "应发合计",
-                    "公积金", "养老保险", "医保", "个税", "实发合计"])
-        for i in range(rows):
-            g = 4000 + (i * 7) % 3000 + (i % 100) / 100
-            a, b, d = round(g * 0.4, 2), round(g * 0.2, 2), 386
-            c = round(g - a - b - d, 2)
-            w.writerow([i + 1, f"第{i % 9000}学校", f"教师{i}", _id(f"35{i // 1000 % 10000:04d}1985{i % 12 + 1:02d}01{i % 1000:03d}", check_char),
-                        a, b, c, d, f"{g:.2f}", round(g * 0.12, 2), round(g * 0.08, 2), round(g * 0.02, 2), 15.5,
-                        round(g * 0.78 - 15.5, 2)])
-        w.writerow(["合计"])
-    tmp.rename(path)
-    return path
-
-
-def big_parquet(rows: int) -> Path:
-    path = OUT / f"payroll-{rows}.parquet"
-    if path.exists():
-        return path
-    import pyarrow.csv as pacsv
-    import pyarrow.parquet as pq
-
-    table = pacsv.read_csv(big_csv(rows), read_options=pacsv.ReadOptions(skip_rows=1),  # no total row
-                           parse_options=pacsv.ParseOptions(invalid_row_handler=lambda row: "skip"))
-    pq.write_table(table, path)
-    return path
+        print(f"  300-row roster: not measured ({str(exc).splitlines()[-1]})")
+    sys.stdout.flush()
 
 
 def bench_folder(schools: int, rows: int, repeat: int) -> None:
-    folder = school_folder(schools, rows)
+    folder = gen.school_folder(OUT, schools, rows)
+    want = gen.expected(folder)
     files = sorted(str(p) for p in folder.iterdir())
     code = ("import fastexcel, sys\nfor p in sys.argv[1:]:\n"
-            "    fastexcel.read_excel(p).load_sheet(0, header_row=None).to_arrow()")
-    t, m, bt, bm = compare(TTCALC + ["budget", str(folder), "--format", "json", "--quiet"],
-                           [PY, "-c", code, *files], repeat)
-    print(ratio_line(f"budget on a folder of {schools} workbooks × {rows:,} rows", t, m, bt, bm,
-                     base="fastexcel bare load of each file in turn"))
+            "    fastexcel.read_excel(p).load_sheet(0, header_row=1).to_arrow()")
+    ours, (base,) = compare(TTCALC + ["budget", str(folder), "--format", "json", "--quiet"],
+                            [[PY, "-c", code, *files]], repeat, want)
+    print_worst_last("folder", [ratio(f"budget on a folder of {schools} workbooks × {rows:,} rows", ours, base,
+                                      "fastexcel natural load of each file in turn", 1.5, 2.0)])
+
+
+def duckdb_sql(path: Path) -> list[str]:
+    """DuckDB computing the same figures: the exact total (DECIMAL), distinct people and units,
+    total rows left out."""
+    if path.suffix == ".csv":
+        src = (f"read_csv({str(path)!r}, skip=1, header=true, all_varchar=true, null_padding=true)")
+        total = "sum(CAST(\"应发合计\" AS DECIMAL(18,2)))"
+        where = "WHERE \"序号\" IS DISTINCT FROM '合计'"
+    else:
+        src = f"read_parquet({str(path)!r})"
+        total = "sum(\"应发合计\")"
+        where = ""
+    sql = f"SELECT {total}, count(DISTINCT \"身份证号\"), count(DISTINCT \"单位\") FROM {src} {where}"
+    return [PY, "-c", f"import duckdb; print(duckdb.sql({sql!r}).fetchall())"]
 
 
 def bench_province(repeat: int, sizes: list[int]) -> None:
+    lines = []
+    times: dict[str, list[tuple[int, float, float]]] = {}
     for rows in sizes:
-        csv_path, pq_path = big_csv(rows), big_parquet(rows)
-        base_csv = [PY, "-c", f"import pyarrow.csv as c; c.read_csv({str(csv_path)!r}, "
-                              "read_options=c.ReadOptions(skip_rows=1), "
-                              "parse_options=c.ParseOptions(invalid_row_handler=lambda r: 'skip'))"]
-        t, m, bt, bm = compare(TTCALC + ["budget", str(csv_path), "--format", "json", "--quiet"], base_csv, repeat)
-        print(ratio_line(f"budget CSV {rows:,} rows", t, m, bt, bm, base="pyarrow.csv bare read"))
-        base_pq = [PY, "-c", f"import pyarrow.parquet as q; q.read_table({str(pq_path)!r})"]
-        t, m, bt, bm = compare(TTCALC + ["budget", str(pq_path), "--format", "json", "--quiet"], base_pq, repeat)
-        print(ratio_line(f"budget Parquet {rows:,} rows", t, m, bt, bm, base="pyarrow.parquet bare read"))
+        for fail in (0.1, 0.9):
+            csv_path = gen.big_csv(OUT, rows, fail)
+            pq_path = gen.big_parquet(OUT, rows, fail)
+            want = gen.expected(csv_path)
+            bare_csv = [PY, "-c", f"import pyarrow.csv as c; c.read_csv({str(csv_path)!r}, "
+                                  "read_options=c.ReadOptions(skip_rows=1), "
+                                  "parse_options=c.ParseOptions(invalid_row_handler=lambda r: 'skip'))"]
+            bare_pq = [PY, "-c", f"import pyarrow.parquet as q; q.read_table({str(pq_path)!r})"]
+            for kind, path, bare, bare_name in (("CSV", csv_path, bare_csv, "pyarrow.csv bare read"),
+                                                ("Parquet", pq_path, bare_pq, "pyarrow.parquet bare read")):
+                ours, (sql, plain) = compare(TTCALC + ["budget", str(path), "--format", "json", "--quiet"],
+                                             [duckdb_sql(path), bare], repeat, want)
+                name = f"{kind} {rows:,} rows, {int(fail * 100)}% bad IDs"
+                lines.append(ratio(name, ours, sql, "DuckDB SQL aggregation", 1.5))
+                print(f"  ({ratio(name, ours, plain, bare_name)[1]})", flush=True)
+                times.setdefault(f"{kind} {int(fail * 100)}%", []).append((rows, ours[0], ours[1]))
+    print_worst_last("province scale: budget on CSV / Parquet vs DuckDB computing the same figures", lines)
+    for key, runs in times.items():
+        if len(runs) > 1:
+            (r0, t0, m0), (r1, t1, m1) = runs[0], runs[-1]
+            print(f"  scaling {key}: {r0:,}→{r1:,} rows ({r1 / r0:.0f}× rows): time {t1 / t0:.2f}×, "
+                  f"peak memory {m0:.0f}→{m1:.0f} MB")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--rows", type=int, default=300_000, help="person rows of each .xlsx shape")
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--only", default="budget,startup")
+    ap.add_argument("--only", default="xlsx,startup", help="any of xlsx,startup,folder,province")
+    ap.add_argument("--shapes", default=",".join(str(i) for i in range(len(gen.SHAPES))),
+                    help="indexes into gen.SHAPES: " + "; ".join(f"{i}: {s.name}" for i, s in enumerate(gen.SHAPES)))
+    ap.add_argument("--schools", default="200x5000", help="folder benchmark: SCHOOLSxROWS")
+    ap.add_argument("--province-rows", default="1000000,5000000")
     args = ap.parse_args()
     parts = set(args.only.split(","))
-    if "budget" in parts:
-        bench_budget(args.rows, args.repeat)
+    unknown = parts - {"xlsx", "budget", "startup", "folder", "province"}
+    if unknown:
+        ap.error(f"--only: unknown part {', '.join(sorted(unknown))}")
+    if args.repeat < 3:
+        print("note: --repeat below 3 gives a median of fewer than 3 runs")
+    if parts & {"xlsx", "budget"}:
+        bench_xlsx(args.rows, args.repeat, [int(i) for i in args.shapes.split(",")])
     if "startup" in parts:
         bench_startup(args.repeat)
     if "folder" in parts:
-        bench_folder(200, 5000, args.repeat)
+        schools, rows = (int(x) for x in args.schools.split("x"))
+        bench_folder(schools, rows, args.repeat)
     if "province" in parts:
-        bench_province(args.repeat, [1_000_000, 5_000_000])
+        bench_province(args.repeat, [int(x) for x in args.province_rows.split(",")])
 
 
 if __name__ == "__main__":
