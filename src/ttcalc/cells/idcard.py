@@ -86,58 +86,140 @@ def mask(text: str) -> str:
     return text[:6] + "*" * (len(text) - 10) + text[-4:]
 
 
+_STRIP = " \t\n\v\f\r\x1c\x1d\x1e\x1f"  # what str.strip() removes from ASCII text
+
+
 def validate_array(values):
     """Vectorised check of a pyarrow string array of IDs (for payrolls of a million rows).
 
-    Returns (normalised, problems): two pyarrow string arrays; `problems` is null where the
-    ID is valid or empty, else a code of `parse_id`.  15-digit IDs come back upgraded to 18.
-    The common case — 18 ASCII characters — is checked on the Arrow buffer itself; anything
-    else (full-width digits, spaces, 15 digits, "…X.0") goes through parse_id one by one.
+    Returns (normalised, problems): two pyarrow string arrays; `normalised` is parse_id's text
+    (null where the cell is empty), `problems` is null where the ID is valid or empty, else the
+    code of `parse_id`.  15-digit IDs come back upgraded to 18.  Everything — check digits, birth
+    dates, lengths, characters, numbers that went through a float, the 15-digit upgrade,
+    full-width forms and spaces — is done on whole columns, whatever the share of failing IDs;
+    only a text that is still not ASCII after NFKC (never a real ID) goes through parse_id.
     """
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-    text = pc.replace_substring(values.cast(pa.string()), "x", "X")
+    text = values.cast(pa.string())
     n = len(text)
-    shaped = pc.fill_null(pc.match_substring_regex(text, r"^\d{17}[\dX]$"), False).to_numpy(zero_copy_only=False)
-    idx = np.flatnonzero(shaped)
-    fixes: dict[int, str | None] = {}
-    problems: dict[int, str] = {}
+    if n == 0:
+        return text, pa.nulls(0, pa.string())
+    # full-width digits, ideographic spaces …: NFKC, only where a text is not ASCII already
+    ascii_ = pc.fill_null(pc.string_is_ascii(text), True)
+    if not pc.all(ascii_).as_py():
+        wide = pc.invert(ascii_)
+        text = pc.replace_with_mask(text, wide, pc.utf8_normalize(text.filter(wide), "NFKC"))
+        ascii_ = pc.fill_null(pc.string_is_ascii(text), True)
+    foreign = np.flatnonzero(~ascii_.to_numpy(zero_copy_only=False))  # still not ASCII: parse_id decides
+    text = pc.replace_substring(pc.replace_substring(pc.ascii_trim(text, _STRIP), " ", ""), "x", "X")
+    empty = pc.or_(pc.is_null(text), pc.fill_null(pc.is_in(text, pa.array(["", "NAN", "NONE"])), False))
+    if pc.any(pc.ends_with(text, ".0")).as_py():  # "350521198503011234.0": a number cell read as text
+        dot0 = pc.fill_null(pc.match_substring_regex(text, r"^\d+\.0$"), False)
+        text = pc.if_else(dot0, pc.utf8_slice_codeunits(text, 0, -2), text)
+    text = text.cast(pa.string())
+    length = pc.fill_null(pc.binary_length(text), 0).to_numpy(zero_copy_only=False)  # ASCII: bytes = characters
+    eplus = pc.fill_null(pc.match_substring(text, "E+"), False).to_numpy(zero_copy_only=False)
+    empty = empty.to_numpy(zero_copy_only=False)
+    live = ~empty & ~eplus
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset: text.offset + n + 1]
+    data = np.frombuffer(text.buffers()[2], dtype=np.uint8) if text.buffers()[2] is not None else np.zeros(0, np.uint8)
+
+    problem = np.zeros(n, dtype=np.int8)  # 0 valid/empty; codes below
+    codes = [None, "checksum", "numeric", "length", "characters", "birth_date"]
+    problem[eplus & ~empty] = 2
+    check_table = np.frombuffer(_CHECK.encode(), dtype=np.uint8)
+
+    idx15 = np.flatnonzero(live & (length == 15))
+    d15 = np.zeros(n, dtype=bool)
+    upgraded = None
+    if len(idx15):
+        raw = _fixed(data, offsets, idx15, 15, n)
+        digit = np.all((raw >= 48) & (raw <= 57), axis=1)
+        d15[idx15[digit]] = True
+        idx15, raw = idx15[digit], raw[digit]
+    problem[live & ~d15 & (length != 18)] = 3
+    if len(idx15):
+        body = np.empty((len(idx15), 17), dtype=np.uint8)
+        body[:, :6], body[:, 6], body[:, 7], body[:, 8:] = raw[:, :6], ord("1"), ord("9"), raw[:, 6:]
+        good = _births_ok(body[:, 6:14])
+        problem[idx15[~good]] = 5
+        keep = idx15[good]
+        if len(keep):
+            chars = np.empty((len(keep), 18), dtype=np.uint8)
+            chars[:, :17] = body[good]
+            chars[:, 17] = check_table[_weighted(chars) % 11]
+            upgraded = (keep, pa.array(chars.view("S18").ravel()).cast(pa.string()))
+
+    idx = np.flatnonzero(live & (length == 18))
     if len(idx):
-        offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset: text.offset + n + 1]
-        data = np.frombuffer(text.buffers()[2], dtype=np.uint8)
-        raw = data[offsets[idx][:, None] + np.arange(18)]
-        digits = raw[:, :17].astype(np.int64) - 48
-        total = digits @ np.array(_WEIGHTS, dtype=np.int64)
-        expected = np.frombuffer(_CHECK.encode(), dtype=np.uint8)[total % 11]
-        ok = expected == raw[:, 17]
-        month = digits[:, 10:12] @ np.array([10, 1])
-        day = digits[:, 12:14] @ np.array([10, 1])
-        year = digits[:, 6:10] @ np.array([1000, 100, 10, 1])
-        odd = ok & ((month < 1) | (month > 12) | (day < 1) | (day > 31) | (year < 1900))
-        for i in np.concatenate([idx[~ok], idx[odd]]):
-            problems[int(i)] = parse_id(text[int(i)].as_py()).problem  # checksum / numeric / birth_date
-    others = np.flatnonzero(~shaped & pc.is_valid(text).to_numpy(zero_copy_only=False))
-    for i in others:
-        info = parse_id(text[int(i)].as_py())
-        if info is None:
-            fixes[int(i)] = None
-        elif info.valid:
-            fixes[int(i)] = info.text
-        else:
-            fixes[int(i)] = info.text
-            problems[int(i)] = info.problem
-    if fixes:
+        raw = _fixed(data, offsets, idx, 18, n)
+        is_digit = (raw >= 48) & (raw <= 57)
+        shaped = np.all(is_digit[:, :17], axis=1) & (is_digit[:, 17] | (raw[:, 17] == ord("X")))
+        problem[idx[~shaped]] = 4
+        idx, raw = idx[shaped], raw[shaped] if not shaped.all() else raw
+        ok = check_table[_weighted(raw) % 11] == raw[:, 17]
+        bad_birth = ~_births_ok(raw[:, 6:14])
+        numeric = np.zeros(len(idx), dtype=bool)
+        wrong = np.flatnonzero(~ok & (raw[:, 17] != ord("X")))
+        if len(wrong):  # all 18 digits: did it go through a float?
+            value = np.zeros(len(wrong), dtype=np.int64)
+            sub = raw[wrong]
+            for k in range(18):
+                value = value * 10 + (sub[:, k].astype(np.int64) - 48)
+            numeric[wrong] = (value > 2**53) & (value.astype(np.float64).astype(np.int64) == value)
+        problem[idx] = np.where(~ok, np.where(numeric, 2, 1), np.where(bad_birth, 5, 0))
+
+    out_text = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), text)
+    if upgraded is not None:
         mask = np.zeros(n, dtype=bool)
-        mask[list(fixes)] = True
-        text = pc.replace_with_mask(text, pa.array(mask), pa.array([fixes[i] for i in sorted(fixes)], pa.string()))
-    if problems:
+        mask[upgraded[0]] = True
+        out_text = pc.replace_with_mask(out_text, pa.array(mask), upgraded[1])
+    problem[empty] = 0
+    problems = pc.take(pa.array(codes, pa.string()), pa.array(problem))
+    if len(foreign):  # not ASCII even after NFKC: exactly parse_id's answer, one by one
+        infos = [parse_id(values[int(i)].as_py()) for i in foreign]
         mask = np.zeros(n, dtype=bool)
-        mask[list(problems)] = True
-        out = pc.replace_with_mask(pa.nulls(n, pa.string()), pa.array(mask),
-                                   pa.array([problems[i] for i in sorted(problems)], pa.string()))
-    else:
-        out = pa.nulls(n, pa.string())
-    return text, out
+        mask[foreign] = True
+        mask = pa.array(mask)
+        out_text = pc.replace_with_mask(out_text, mask, pa.array([i.text if i else None for i in infos], pa.string()))
+        problems = pc.replace_with_mask(problems, mask, pa.array([i.problem if i else None for i in infos], pa.string()))
+    return out_text, problems
+
+
+def _fixed(data, offsets, idx, width: int, n: int):
+    """The bytes of the strings at `idx` (all `width` long) as an (len(idx), width) uint8 array:
+    a view of the Arrow buffer when every string has that width, else gathered."""
+    import numpy as np
+
+    start = offsets[0]
+    if len(idx) == n and offsets[-1] - start == width * n:
+        return data[start: start + width * n].reshape(n, width)
+    return data[offsets[idx][:, None] + np.arange(width)]
+
+
+def _weighted(chars):
+    """Σ dᵢ·wᵢ over the first 17 ASCII digits of each row."""
+    import numpy as np
+
+    total = np.zeros(len(chars), dtype=np.int32)
+    for k, w in enumerate(_WEIGHTS):
+        total += w * (chars[:, k].astype(np.int32) - 48)
+    return total
+
+
+def _births_ok(chars):
+    """Rows of 8 ASCII digits YYYYMMDD: a real calendar date in 1900 or later (as `_birth`)."""
+    import numpy as np
+
+    d = [chars[:, k].astype(np.int32) - 48 for k in range(8)]
+    year = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3]
+    month = d[4] * 10 + d[5]
+    day = d[6] * 10 + d[7]
+    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+    days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[np.clip(month, 0, 12)] + \
+        ((month == 2) & leap)
+    return (year >= 1900) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= days)
