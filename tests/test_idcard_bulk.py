@@ -7,7 +7,7 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ttcalc.idcard import check_char, parse_id, validate_array
+from ttcalc.cells.idcard import check_char, parse_id, validate_array
 
 _FULL = str.maketrans("0123456789Xx ", "０１２３４５６７８９Ｘｘ\u3000")
 
@@ -80,7 +80,7 @@ def test_sliced_and_chunked_columns():
 
 
 def test_a_million_failing_ids_take_no_python_loop(monkeypatch):
-    import ttcalc.idcard as idcard
+    import ttcalc.cells.idcard as idcard
 
     calls = []
     monkeypatch.setattr(idcard, "parse_id", lambda raw: calls.append(raw))
