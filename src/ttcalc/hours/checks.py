@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from ttcalc.core.msg import msg
 from ttcalc.hours.ledger import Cycle, _dec, hstr
 from ttcalc.hours.people import Person, add_years
 from ttcalc.hours.remedies import _annual_line, _count_text, _line, _remedy
@@ -31,36 +32,30 @@ class Ctx:
     roster: bool
 
 
-def _tr(lang: str, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en
-
-
 def _person_ref(p: Person) -> dict:
     return {"name": p.name, "id": p.id, "unit": p.unit}
 
 
 def _no_rule(check_id: str, ctx: Ctx, rule_id: str) -> object:
     if not any(r.topic == "hours" for r in ctx.profile.rules.values()):
-        return not_applicable(check_id, _tr(ctx.lang, f"{ctx.profile.document}（{ctx.profile.id}）未规定培训学时；"
-                                                      "可用 --policy wenzhou-2012 或 shanxi-2023",
-                                            f"policy {ctx.profile.id} ({ctx.profile.document}) sets no training-hour "
-                                            "rules; try --policy wenzhou-2012 or shanxi-2023"), lang=ctx.lang)
-    return not_applicable(check_id, _tr(ctx.lang, f"{ctx.profile.id} 无此项规定（{rule_id}）",
-                                        f"policy {ctx.profile.id} sets no such rule ({rule_id})"), lang=ctx.lang)
+        return not_applicable(check_id, msg("hours.reason.no_hours_rules", policy=ctx.profile.id,
+                                            document=ctx.profile.document, first="wenzhou-2012", second="shanxi-2023"), lang=ctx.lang)
+    return not_applicable(check_id, msg("hours.reason.no_rule", policy=ctx.profile.id, rule=rule_id), lang=ctx.lang)
 
 
 def _cycle_check(check_id: str, rule_id: str, measure: str, ctx: Ctx, people: list | None = None,
                  what: str = "teachers") -> object:
+    """`what`: the people judged, a key of hours.who (teachers or a role)."""
     """A per-teacher requirement over the whole cycle: fails only once the cycle is over."""
     rule = ctx.profile.get(rule_id)
     if rule is None:
         return _no_rule(check_id, ctx, rule_id)
     people = ctx.teachers if people is None else people
     if ctx.cycle.start is None:
-        return not_applicable(check_id, "no cycle: the profile sets no hours.cycle_years; give --cycle START-END",
-                              rule, ctx.lang)
+        return not_applicable(check_id, msg("hours.reason.no_cycle"), rule, ctx.lang)
     if not people:
-        return not_applicable(check_id, f"no {what} for the cycle {ctx.cycle.text()}", rule, ctx.lang)
+        return not_applicable(check_id, msg("hours.reason.nobody_in_cycle", who=msg(f"hours.who.{what}"),
+                                            cycle=ctx.cycle.text()), rule, ctx.lang)
     check = from_rule(check_id, rule, ctx.lang)
     bound = _dec(rule)
     short = [(p, p.summary[measure]) for p in people if not meets(Fraction(p.summary[measure]), rule)]
@@ -74,17 +69,15 @@ def _cycle_check(check_id: str, rule_id: str, measure: str, ctx: Ctx, people: li
         p.still[STILL.get(measure, measure)] = hstr(need)
         if not running:
             p.failed.append(check_id)
-    check.actual = _count_text(len(short), len(people), ctx.lang, running and bool(short))
+    check.actual = _count_text(len(short), len(people), running and bool(short))
     if not short:
         check.status = PASS
     elif running:
-        check.status, check.reason = NA, _tr(
-            ctx.lang, f"周期 {ctx.cycle.text()} 至 {ctx.cycle.end}-12-31 结束：{len(people)} 人中 {len(short)} 人尚需完成",
-            f"cycle {ctx.cycle.text()} runs to {ctx.cycle.end}-12-31: {len(short)} of {len(people)} still to "
-            "complete (details)")
+        check.status, check.reason = NA, msg("hours.reason.cycle_running", cycle=ctx.cycle.text(),
+                                             end=f"{ctx.cycle.end}-12-31", short=len(short), total=len(people))
     else:
         check.status = FAIL
-        check.remedy = _remedy([_line(p, measure, v, bound, ctx) for p, v in short], ctx.lang)
+        check.remedy = _remedy([_line(p, measure, v, bound, ctx) for p, v in short])
     return check
 
 
@@ -95,14 +88,14 @@ def _annual_check(check_id: str, rule_id: str, measure: str, ctx: Ctx, people: l
         return _no_rule(check_id, ctx, rule_id)
     done = ctx.cycle.done
     if ctx.cycle.start is None:
-        return not_applicable(check_id, "no cycle: the profile sets no hours.cycle_years; give --cycle START-END",
-                              rule, ctx.lang)
+        return not_applicable(check_id, msg("hours.reason.no_cycle"), rule, ctx.lang)
     if not people:
-        what = "vocational teachers (unit or roster naming 职业/中职/职专 …)" if "vocational" in check_id else "teachers"
-        return not_applicable(check_id, f"no {what} in the ledger for the cycle {ctx.cycle.text()}", rule, ctx.lang)
+        what = "vocational" if "vocational" in check_id else "teachers"
+        return not_applicable(check_id, msg("hours.reason.nobody_in_ledger", who=msg(f"hours.who.{what}"),
+                                            cycle=ctx.cycle.text()), rule, ctx.lang)
     if not done:
-        return not_applicable(check_id, f"no year of the cycle {ctx.cycle.text()} is complete at "
-                                        f"{ctx.cycle.as_of.isoformat()}", rule, ctx.lang)
+        return not_applicable(check_id, msg("hours.reason.no_year_complete", cycle=ctx.cycle.text(),
+                                            as_of=ctx.cycle.as_of.isoformat()), rule, ctx.lang)
     check = from_rule(check_id, rule, ctx.lang)
     bound = _dec(rule)
     lines, short_people = [], 0
@@ -121,13 +114,13 @@ def _annual_check(check_id: str, rule_id: str, measure: str, ctx: Ctx, people: l
         if missed:
             short_people += 1
             p.failed.append(check_id)
-            lines.append(_annual_line(p, measure, missed, bound, ctx.lang))
+            lines.append(_annual_line(p, measure, missed, bound))
     years = ctx.cycle.judged()
     check.inputs = {"years_judged": years, "teachers": len(people), "short": short_people}
     check.formula = f"per teacher and completed year {years}: {measure.replace('years', 'hours')} {rule.bound_text('en')}"
-    check.actual = _count_text(short_people, len(people), ctx.lang)
+    check.actual = _count_text(short_people, len(people))
     check.status = FAIL if short_people else PASS
-    check.remedy = _remedy(lines, ctx.lang)
+    check.remedy = _remedy(lines)
     return check
 
 
@@ -137,8 +130,8 @@ def _share_check(ctx: Ctx) -> object:
     if rule is None or course is None:
         return _no_rule("hours.school_concentrated_share", ctx, "hours.school_concentrated_share_min")
     if ctx.cycle.start is None or not ctx.cycle.done:
-        return not_applicable("hours.school_concentrated_share", "no completed year in the cycle "
-                              f"{ctx.cycle.text()} at {ctx.cycle.as_of.isoformat()}", rule, ctx.lang)
+        return not_applicable("hours.school_concentrated_share", msg(
+            "hours.reason.no_year_complete", cycle=ctx.cycle.text(), as_of=ctx.cycle.as_of.isoformat()), rule, ctx.lang)
     check = from_rule("hours.school_concentrated_share", rule, ctx.lang)
     check.formula = (f"per unit and completed year: teachers with one concentrated course "
                      f"{course.bound_text('en')} hours ÷ the unit's teachers")
@@ -157,12 +150,11 @@ def _share_check(ctx: Ctx) -> object:
             worst = share if worst is None or share < worst else worst
             if not ok:
                 fails += 1
-                lines.append(f"{unit} {y}年 还需安排 {need} 名教师（{sent}/{len(members)}）" if ctx.lang == "zh"
-                             else f"{unit} {y}: {need} more teachers needed ({sent}/{len(members)})")
+                lines.append(msg("hours.remedy.share", unit=unit, year=y, need=need, sent=sent, total=len(members)))
     check.actual = ratio_str(worst)
     check.inputs = {"unit_years": len(check.details), "failing": fails, "lowest_share": ratio_str(worst)}
     check.status = FAIL if fails else PASS
-    check.remedy = _remedy(lines, ctx.lang)
+    check.remedy = _remedy(lines)
     return check
 
 
@@ -176,9 +168,6 @@ ROLE_CHECKS = [  # check id, rule id, role, measure, period
     ("hours.new_principal_concentrated", "hours.new_principal_concentrated_min", "new_principal",
      "new_principal_concentrated", "first_year"),
 ]
-ROLE_WORDS = {"backbone": "backbone teachers (荣誉称号 骨干)", "homeroom": "homeroom teachers (职务 班主任)",
-              "principal": "principals (职务 校长/园长)", "new_teacher": "new teachers (教龄 within the profile's limit)",
-              "new_principal": "new principals (职务 新任校长)"}
 
 
 def _role_check(check_id, rule_id, role, measure, period, ctx: Ctx):
@@ -186,16 +175,15 @@ def _role_check(check_id, rule_id, role, measure, period, ctx: Ctx):
     if rule is None:
         return None
     if not ctx.roster:
-        return not_applicable(check_id, _tr(ctx.lang, "未提供 --roster：岗位（新任教师、骨干、班主任、校长）取自花名册",
-                                            f"no --roster given: {ROLE_WORDS[role]} come from the roster"),
-                              rule, ctx.lang)
+        return not_applicable(check_id, msg("hours.reason.no_roster", who=msg(f"hours.who.{role}")), rule, ctx.lang)
     people = [p for p in ctx.teachers if role in p.roles]
     if role == "principal":  # a new principal's first year is the qualification training instead
         people = [p for p in people if "new_principal" not in p.roles]
     if period == "cycle":
-        return _cycle_check(check_id, rule_id, measure, ctx, people, ROLE_WORDS[role])
+        return _cycle_check(check_id, rule_id, measure, ctx, people, role)
     if not people:
-        return not_applicable(check_id, f"no {ROLE_WORDS[role]} on the roster", rule, ctx.lang)
+        return not_applicable(check_id, msg("hours.reason.nobody_on_roster", who=msg(f"hours.who.{role}")),
+                              rule, ctx.lang)
     check = from_rule(check_id, rule, ctx.lang)
     bound = _dec(rule)
     window = ctx.profile.get("hours.new_teacher_max_years" if period == "probation"
@@ -219,13 +207,12 @@ def _role_check(check_id, rule_id, role, measure, period, ctx: Ctx):
     pending = len(check.details) - short
     check.inputs = {"people": len(people), "short": short, "still_to_complete": pending}
     check.formula = f"per person: {measure} hours {rule.bound_text('en')}"
-    check.actual = _count_text(short, len(people), ctx.lang)
+    check.actual = _count_text(short, len(people))
     if short:
-        check.status, check.remedy = FAIL, _remedy(lines, ctx.lang)
+        check.status, check.remedy = FAIL, _remedy(lines)
     elif pending:
         check.status = NA
-        check.reason = (f"{pending} of {len(people)} still within their period (or without a start date on the "
-                        "roster): shown as still needed")
+        check.reason = msg("hours.reason.period_open", pending=pending, total=len(people))
     else:
         check.status = PASS
     return check

@@ -13,7 +13,8 @@ from ttcalc.cells.dates import parse_date, years_between
 from ttcalc.cells.money import parse_decimal
 from ttcalc.cells.text import squash
 from ttcalc.hours.courses import _generic, _has, _types
-from ttcalc.hours.ledger import Cycle, Row, _Warn, decide
+from ttcalc.core.warn import Warnings
+from ttcalc.hours.ledger import Cycle, Row, decide
 from ttcalc.policy.rules import meets
 from ttcalc.read import reader
 
@@ -86,7 +87,7 @@ def mark_in_cycle(p: Person, cycle: Cycle) -> None:
 
 # ------------------------------------------------------------------ roster roles
 
-def apply_roster(paths, people: dict[str, Person], profile, as_of: date, warn: _Warn,
+def apply_roster(paths, people: dict[str, Person], profile, as_of: date, warn: Warnings,
                  cycle: Cycle | None = None) -> list:
     """Mark roles on the ledger's teachers; roster people in a role without ledger rows join
     the role checks with no hours.  Returns the roster DataSet.
@@ -139,9 +140,7 @@ def apply_roster(paths, people: dict[str, Person], profile, as_of: date, warn: _
             elif not found:
                 missing.append(name or vid)
     if missing:
-        warn.add("roster_no_hours", None, f"{len(missing)} roster persons have no row in the hours ledger: "
-                                          "not judged (names are not repeated in messages)",
-                 file=str(paths[0]), sheet=None)
+        warn.add("roster_no_hours", str(paths[0]), None, None, n=len(missing))
     return data
 
 
@@ -204,7 +203,7 @@ def in_probation(row: Row, p: Person, profile) -> bool:
     return row.year is not None and p.work_start.year <= row.year <= due.year
 
 
-def recount_probation(people: dict[str, Person], profile, cycle: Cycle, warn: _Warn) -> None:
+def recount_probation(people: dict[str, Person], profile, cycle: Cycle, warn: Warnings) -> None:
     """With a roster, a course read as probation training is excluded only for a new teacher (or
     when it falls in the person's probation year); a veteran's 新教师… course counts, and is said."""
     for p in people.values():
@@ -214,9 +213,7 @@ def recount_probation(people: dict[str, Person], profile, cycle: Cycle, warn: _W
             if r.excluded == "probation" and not in_probation(r, p, profile):
                 decide(r, profile, cycle, keep_probation=True)
                 r.topics = r.topics - {"probation"}
-                warn.add("probation_counted", r, f"course {str(r.course or r.type_text)[:30]!r} reads as new-teacher "
-                                                 "probation training, but the roster does not make this person a new "
-                                                 "teacher: counted as ordinary training")
+                warn.add("probation_counted", r.file, r.sheet, r.row, course=str(r.course or r.type_text)[:30])
         mark_in_cycle(p, cycle)
 
 

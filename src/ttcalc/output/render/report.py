@@ -28,9 +28,11 @@ def figure_label(key: str, lang: str) -> str:
 
 
 def render(report, fmt: str, lang: str = "en") -> str:
-    data = report.as_dict()
+    from ttcalc.output.i18n import localize
+
+    data = localize(report.as_dict(), lang)
     if fmt in ("table", "markdown"):
-        data["tables"] = report.tables
+        data["tables"] = localize(report.tables, lang)
     if fmt == "json":
         return to_json(data)
     if fmt == "csv":
@@ -160,7 +162,7 @@ def to_table(data: dict, lang: str) -> str:
         out.append("")
     for key, section in data.get("tables", {}).items():
         if section["rows"]:
-            out.append(key + ":")
+            out.append(str(section.get("title") or key) + ":")
             out.append(tabulate(section["rows"], headers=section["headers"], tablefmt="simple", disable_numparse=True))
             out.append("")
     warnings = data.get("warnings") or []
