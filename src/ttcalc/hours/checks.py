@@ -8,7 +8,7 @@ from fractions import Fraction
 
 from ttcalc.core.msg import msg
 from ttcalc.hours.ledger import Cycle, _dec, hstr
-from ttcalc.hours.people import Person, add_years
+from ttcalc.hours.people import Person, add_years, employed_in
 from ttcalc.hours.remedies import _annual_line, _count_text, _line, _remedy
 from ttcalc.policy.rules import (
     FAIL,
@@ -137,9 +137,13 @@ def _share_check(ctx: Ctx) -> object:
                      f"{course.bound_text('en')} hours ÷ the unit's teachers")
     lines, fails, worst = [], 0, None
     for unit in sorted({p.unit for p in ctx.teachers}, key=str):
-        members = [p for p in ctx.teachers if p.unit == unit]
+        unit_people = [p for p in ctx.teachers if p.unit == unit]
         for y in ctx.cycle.done:
-            sent = sum(1 for p in members if meets(Fraction(p.summary["courses_by_year"][y]), course))
+            went = {p.key for p in unit_people if meets(Fraction(p.summary["courses_by_year"][y]), course)}
+            members = [p for p in unit_people if employed_in(p, y) or p.key in went]  # employed that year
+            if not members:
+                continue
+            sent = len(went)
             share = Fraction(sent, len(members))
             ok = meets(share, rule)
             need = next(k for k in range(sent, len(members) + 1) if meets(Fraction(k, len(members)), rule)) - sent \
@@ -176,9 +180,9 @@ def _role_check(check_id, rule_id, role, measure, period, ctx: Ctx):
         return None
     if not ctx.roster:
         return not_applicable(check_id, msg("hours.reason.no_roster", who=msg(f"hours.who.{role}")), rule, ctx.lang)
-    people = [p for p in ctx.teachers if role in p.roles]
-    if role == "principal":  # a new principal's first year is the qualification training instead
-        people = [p for p in people if "new_principal" not in p.roles]
+    people = [p for p in ctx.teachers if role in p.roles or role == "new_teacher" and p.first_year_past]
+    if role == "principal":  # a new principal's first year is the qualification training instead, until it is over
+        people = [p for p in people if "new_principal" not in p.roles or _first_year_over(p, ctx)]
     if period == "cycle":
         return _cycle_check(check_id, rule_id, measure, ctx, people, role)
     if not people:
@@ -198,12 +202,12 @@ def _role_check(check_id, rule_id, role, measure, period, ctx: Ctx):
         over = due is not None and due <= ctx.cycle.as_of
         check.details.append({**_person_ref(p), "actual": hstr(value), "required": rule.bound_text("en"),
                               ("short" if over else "still_needed"): hstr(bound - value),
-                              "due": due.isoformat() if due else None})
+                              "due": due.isoformat() if due else None, "past": over})
         p.still[STILL.get(measure, measure)] = hstr(bound - value)
         if over:
             short += 1
             p.failed.append(check_id)
-            lines.append(_line(p, measure, value, bound, ctx))
+            lines.append(msg("hours.remedy.past", line=_line(p, measure, value, bound, ctx), due=due.isoformat()))
     pending = len(check.details) - short
     check.inputs = {"people": len(people), "short": short, "still_to_complete": pending}
     check.formula = f"per person: {measure} hours {rule.bound_text('en')}"
@@ -216,6 +220,12 @@ def _role_check(check_id, rule_id, role, measure, period, ctx: Ctx):
     else:
         check.status = PASS
     return check
+
+
+def _first_year_over(p: Person, ctx: Ctx) -> bool:
+    """A new principal's period (hours.new_principal_within_years from 调入时间) is over at as-of."""
+    window = ctx.profile.get("hours.new_principal_within_years")
+    return p.join is not None and window is not None and add_years(p.join, int(window.value)) <= ctx.cycle.as_of
 
 
 def all_checks(ctx: Ctx) -> list:

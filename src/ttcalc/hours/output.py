@@ -27,6 +27,8 @@ def _person_out(p: Person) -> dict:
         out["excluded_hours"] = hstr(s["excluded"])
     if p.roles:
         out["roles"] = sorted(p.roles)
+    if p.first_year_past:
+        out["first_year_past"] = True  # judged on the first-year rules as past, and on the cycle rules
     if p.vocational:
         out["vocational"] = True
     if not p.on_ledger:

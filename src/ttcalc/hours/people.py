@@ -30,6 +30,8 @@ class Person:
     vocational: bool = False
     work_start: date | None = None
     join: date | None = None
+    leave: date | None = None  # 调出时间, from the roster
+    first_year_past: bool = False  # a new teacher's first year ended within the year before: still judged on it
     on_ledger: bool = True
     on_roster: bool = False
     in_cycle: bool = False  # a teacher of the cycle: some row dated in it that is not excluded
@@ -131,8 +133,11 @@ def apply_roster(paths, people: dict[str, Person], profile, as_of: date, warn: W
                 person.roles.add("backbone")
             person.work_start = person.work_start or _date(get.get("work_start"))
             person.join = person.join or _date(get.get("join"))
+            person.leave = person.leave or _date(get.get("leave"))
             if _is_new_teacher(person, get, profile, on, roles):
                 person.roles.add("new_teacher")
+            elif _past_new_teacher(person, profile, on):
+                person.first_year_past = True
             if _has(unit or person.unit, roles["vocational"]) or _has(category, roles["vocational"]):
                 person.vocational = True
             if not found and person.roles:
@@ -183,6 +188,25 @@ def _is_new_teacher(person: Person, get: dict, profile, as_of: date, roles: dict
     except ValueError:
         value = None
     return value is not None and meets(Fraction(value), rule)
+
+
+def _past_new_teacher(person: Person, profile, on: date) -> bool:
+    """The first-year period (hours.new_teacher_max_years from 参加工作时间) ended within the year
+    before `on`: still judged on the first-year rules (the shortfall reported as past), and on the
+    cycle rules too."""
+    rule = profile.get("hours.new_teacher_max_years")
+    if rule is None or person.work_start is None or Fraction(rule.value).denominator != 1:
+        return False
+    due = add_years(person.work_start, int(rule.value))
+    return due < on <= add_years(due, 1)
+
+
+def employed_in(p: Person, year: int) -> bool:
+    """Employed at some time in the calendar year, by the roster's dates where it gives them
+    (参加工作时间, 调入时间, 调出时间); a person without dates counts."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    return not ((p.work_start is not None and p.work_start > last) or (p.join is not None and p.join > last)
+                or (p.leave is not None and p.leave < first))
 
 
 def add_years(d: date, n: int) -> date:
