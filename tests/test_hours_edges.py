@@ -61,6 +61,9 @@ def test_a_new_teachers_shortfall_stays_reported_the_day_after_probation(run, xl
         # and judged on the cycle from then on: 24 of 360 -> 336 still needed (the cycle is running)
         total = _check(data, "hours.cycle_total")
         assert ("新", "336") in {(d["name"], d.get("still_needed")) for d in total["details"]}
+    last_day = _check(_first(run, xlsx, "2016-09-01"), "hours.new_teacher")  # 教龄 ≤ 1: still within, on its last day
+    assert last_day["status"] == "not_applicable" and last_day["details"][0]["still_needed"] == "80"
+    assert last_day["details"][0]["past"] is False
     later = _first(run, xlsx, "2017-09-02")  # more than a year after: an ordinary teacher
     assert _check(later, "hours.new_teacher")["status"] == "not_applicable"
 

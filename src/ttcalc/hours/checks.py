@@ -199,7 +199,8 @@ def _role_check(check_id, rule_id, role, measure, period, ctx: Ctx):
             continue
         start = p.work_start if period == "probation" else p.join
         due = add_years(start, int(window.value)) if start and window is not None else None
-        over = due is not None and due <= ctx.cycle.as_of
+        # "within one year" (<=) includes the last day: the period is over the day after it
+        over = due is not None and (due < ctx.cycle.as_of if window.op == "<=" else due <= ctx.cycle.as_of)
         check.details.append({**_person_ref(p), "actual": hstr(value), "required": rule.bound_text("en"),
                               ("short" if over else "still_needed"): hstr(bound - value),
                               "due": due.isoformat() if due else None, "past": over})
@@ -225,7 +226,10 @@ def _role_check(check_id, rule_id, role, measure, period, ctx: Ctx):
 def _first_year_over(p: Person, ctx: Ctx) -> bool:
     """A new principal's period (hours.new_principal_within_years from 调入时间) is over at as-of."""
     window = ctx.profile.get("hours.new_principal_within_years")
-    return p.join is not None and window is not None and add_years(p.join, int(window.value)) <= ctx.cycle.as_of
+    if p.join is None or window is None:
+        return False
+    due = add_years(p.join, int(window.value))
+    return due < ctx.cycle.as_of if window.op == "<=" else due <= ctx.cycle.as_of
 
 
 def all_checks(ctx: Ctx) -> list:
