@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from ttcalc.core.msg import msg
 from ttcalc.hours.ledger import Cycle, _dec, hstr
-from ttcalc.hours.people import Person, add_years
+from ttcalc.hours.people import Person, add_years, employed_in
 from ttcalc.hours.remedies import _annual_line, _count_text, _line, _remedy
 from ttcalc.policy.rules import (
     FAIL,
@@ -31,36 +32,30 @@ class Ctx:
     roster: bool
 
 
-def _tr(lang: str, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en
-
-
 def _person_ref(p: Person) -> dict:
     return {"name": p.name, "id": p.id, "unit": p.unit}
 
 
 def _no_rule(check_id: str, ctx: Ctx, rule_id: str) -> object:
     if not any(r.topic == "hours" for r in ctx.profile.rules.values()):
-        return not_applicable(check_id, _tr(ctx.lang, f"{ctx.profile.document}（{ctx.profile.id}）未规定培训学时；"
-                                                      "可用 --policy wenzhou-2012 或 shanxi-2023",
-                                            f"policy {ctx.profile.id} ({ctx.profile.document}) sets no training-hour "
-                                            "rules; try --policy wenzhou-2012 or shanxi-2023"), lang=ctx.lang)
-    return not_applicable(check_id, _tr(ctx.lang, f"{ctx.profile.id} 无此项规定（{rule_id}）",
-                                        f"policy {ctx.profile.id} sets no such rule ({rule_id})"), lang=ctx.lang)
+        return not_applicable(check_id, msg("hours.reason.no_hours_rules", policy=ctx.profile.id,
+                                            document=ctx.profile.document, first="wenzhou-2012", second="shanxi-2023"), lang=ctx.lang)
+    return not_applicable(check_id, msg("hours.reason.no_rule", policy=ctx.profile.id, rule=rule_id), lang=ctx.lang)
 
 
 def _cycle_check(check_id: str, rule_id: str, measure: str, ctx: Ctx, people: list | None = None,
                  what: str = "teachers") -> object:
+    """`what`: the people judged, a key of hours.who (teachers or a role)."""
     """A per-teacher requirement over the whole cycle: fails only once the cycle is over."""
     rule = ctx.profile.get(rule_id)
     if rule is None:
         return _no_rule(check_id, ctx, rule_id)
     people = ctx.teachers if people is None else people
     if ctx.cycle.start is None:
-        return not_applicable(check_id, "no cycle: the profile sets no hours.cycle_years; give --cycle START-END",
-                              rule, ctx.lang)
+        return not_applicable(check_id, msg("hours.reason.no_cycle"), rule, ctx.lang)
     if not people:
-        return not_applicable(check_id, f"no {what} for the cycle {ctx.cycle.text()}", rule, ctx.lang)
+        return not_applicable(check_id, msg("hours.reason.nobody_in_cycle", who=msg(f"hours.who.{what}"),
+                                            cycle=ctx.cycle.text()), rule, ctx.lang)
     check = from_rule(check_id, rule, ctx.lang)
     bound = _dec(rule)
     short = [(p, p.summary[measure]) for p in people if not meets(Fraction(p.summary[measure]), rule)]
@@ -74,17 +69,15 @@ def _cycle_check(check_id: str, rule_id: str, measure: str, ctx: Ctx, people: li
         p.still[STILL.get(measure, measure)] = hstr(need)
         if not running:
             p.failed.append(check_id)
-    check.actual = _count_text(len(short), len(people), ctx.lang, running and bool(short))
+    check.actual = _count_text(len(short), len(people), running and bool(short))
     if not short:
         check.status = PASS
     elif running:
-        check.status, check.reason = NA, _tr(
-            ctx.lang, f"周期 {ctx.cycle.text()} 至 {ctx.cycle.end}-12-31 结束：{len(people)} 人中 {len(short)} 人尚需完成",
-            f"cycle {ctx.cycle.text()} runs to {ctx.cycle.end}-12-31: {len(short)} of {len(people)} still to "
-            "complete (details)")
+        check.status, check.reason = NA, msg("hours.reason.cycle_running", cycle=ctx.cycle.text(),
+                                             end=f"{ctx.cycle.end}-12-31", short=len(short), total=len(people))
     else:
         check.status = FAIL
-        check.remedy = _remedy([_line(p, measure, v, bound, ctx) for p, v in short], ctx.lang)
+        check.remedy = _remedy([_line(p, measure, v, bound, ctx) for p, v in short])
     return check
 
 
@@ -95,14 +88,14 @@ def _annual_check(check_id: str, rule_id: str, measure: str, ctx: Ctx, people: l
         return _no_rule(check_id, ctx, rule_id)
     done = ctx.cycle.done
     if ctx.cycle.start is None:
-        return not_applicable(check_id, "no cycle: the profile sets no hours.cycle_years; give --cycle START-END",
-                              rule, ctx.lang)
+        return not_applicable(check_id, msg("hours.reason.no_cycle"), rule, ctx.lang)
     if not people:
-        what = "vocational teachers (unit or roster naming 职业/中职/职专 …)" if "vocational" in check_id else "teachers"
-        return not_applicable(check_id, f"no {what} in the ledger for the cycle {ctx.cycle.text()}", rule, ctx.lang)
+        what = "vocational" if "vocational" in check_id else "teachers"
+        return not_applicable(check_id, msg("hours.reason.nobody_in_ledger", who=msg(f"hours.who.{what}"),
+                                            cycle=ctx.cycle.text()), rule, ctx.lang)
     if not done:
-        return not_applicable(check_id, f"no year of the cycle {ctx.cycle.text()} is complete at "
-                                        f"{ctx.cycle.as_of.isoformat()}", rule, ctx.lang)
+        return not_applicable(check_id, msg("hours.reason.no_year_complete", cycle=ctx.cycle.text(),
+                                            as_of=ctx.cycle.as_of.isoformat()), rule, ctx.lang)
     check = from_rule(check_id, rule, ctx.lang)
     bound = _dec(rule)
     lines, short_people = [], 0
@@ -121,13 +114,13 @@ def _annual_check(check_id: str, rule_id: str, measure: str, ctx: Ctx, people: l
         if missed:
             short_people += 1
             p.failed.append(check_id)
-            lines.append(_annual_line(p, measure, missed, bound, ctx.lang))
+            lines.append(_annual_line(p, measure, missed, bound))
     years = ctx.cycle.judged()
     check.inputs = {"years_judged": years, "teachers": len(people), "short": short_people}
     check.formula = f"per teacher and completed year {years}: {measure.replace('years', 'hours')} {rule.bound_text('en')}"
-    check.actual = _count_text(short_people, len(people), ctx.lang)
+    check.actual = _count_text(short_people, len(people))
     check.status = FAIL if short_people else PASS
-    check.remedy = _remedy(lines, ctx.lang)
+    check.remedy = _remedy(lines)
     return check
 
 
@@ -137,16 +130,20 @@ def _share_check(ctx: Ctx) -> object:
     if rule is None or course is None:
         return _no_rule("hours.school_concentrated_share", ctx, "hours.school_concentrated_share_min")
     if ctx.cycle.start is None or not ctx.cycle.done:
-        return not_applicable("hours.school_concentrated_share", "no completed year in the cycle "
-                              f"{ctx.cycle.text()} at {ctx.cycle.as_of.isoformat()}", rule, ctx.lang)
+        return not_applicable("hours.school_concentrated_share", msg(
+            "hours.reason.no_year_complete", cycle=ctx.cycle.text(), as_of=ctx.cycle.as_of.isoformat()), rule, ctx.lang)
     check = from_rule("hours.school_concentrated_share", rule, ctx.lang)
     check.formula = (f"per unit and completed year: teachers with one concentrated course "
                      f"{course.bound_text('en')} hours ÷ the unit's teachers")
     lines, fails, worst = [], 0, None
     for unit in sorted({p.unit for p in ctx.teachers}, key=str):
-        members = [p for p in ctx.teachers if p.unit == unit]
+        unit_people = [p for p in ctx.teachers if p.unit == unit]
         for y in ctx.cycle.done:
-            sent = sum(1 for p in members if meets(Fraction(p.summary["courses_by_year"][y]), course))
+            went = {p.key for p in unit_people if meets(Fraction(p.summary["courses_by_year"][y]), course)}
+            members = [p for p in unit_people if employed_in(p, y) or p.key in went]  # employed that year
+            if not members:
+                continue
+            sent = len(went)
             share = Fraction(sent, len(members))
             ok = meets(share, rule)
             need = next(k for k in range(sent, len(members) + 1) if meets(Fraction(k, len(members)), rule)) - sent \
@@ -157,12 +154,11 @@ def _share_check(ctx: Ctx) -> object:
             worst = share if worst is None or share < worst else worst
             if not ok:
                 fails += 1
-                lines.append(f"{unit} {y}年 还需安排 {need} 名教师（{sent}/{len(members)}）" if ctx.lang == "zh"
-                             else f"{unit} {y}: {need} more teachers needed ({sent}/{len(members)})")
+                lines.append(msg("hours.remedy.share", unit=unit, year=y, need=need, sent=sent, total=len(members)))
     check.actual = ratio_str(worst)
     check.inputs = {"unit_years": len(check.details), "failing": fails, "lowest_share": ratio_str(worst)}
     check.status = FAIL if fails else PASS
-    check.remedy = _remedy(lines, ctx.lang)
+    check.remedy = _remedy(lines)
     return check
 
 
@@ -176,9 +172,6 @@ ROLE_CHECKS = [  # check id, rule id, role, measure, period
     ("hours.new_principal_concentrated", "hours.new_principal_concentrated_min", "new_principal",
      "new_principal_concentrated", "first_year"),
 ]
-ROLE_WORDS = {"backbone": "backbone teachers (荣誉称号 骨干)", "homeroom": "homeroom teachers (职务 班主任)",
-              "principal": "principals (职务 校长/园长)", "new_teacher": "new teachers (教龄 within the profile's limit)",
-              "new_principal": "new principals (职务 新任校长)"}
 
 
 def _role_check(check_id, rule_id, role, measure, period, ctx: Ctx):
@@ -186,16 +179,15 @@ def _role_check(check_id, rule_id, role, measure, period, ctx: Ctx):
     if rule is None:
         return None
     if not ctx.roster:
-        return not_applicable(check_id, _tr(ctx.lang, "未提供 --roster：岗位（新任教师、骨干、班主任、校长）取自花名册",
-                                            f"no --roster given: {ROLE_WORDS[role]} come from the roster"),
-                              rule, ctx.lang)
-    people = [p for p in ctx.teachers if role in p.roles]
-    if role == "principal":  # a new principal's first year is the qualification training instead
-        people = [p for p in people if "new_principal" not in p.roles]
+        return not_applicable(check_id, msg("hours.reason.no_roster", who=msg(f"hours.who.{role}")), rule, ctx.lang)
+    people = [p for p in ctx.teachers if role in p.roles or role == "new_teacher" and p.first_year_past]
+    if role == "principal":  # a new principal's first year is the qualification training instead, until it is over
+        people = [p for p in people if "new_principal" not in p.roles or _first_year_over(p, ctx)]
     if period == "cycle":
-        return _cycle_check(check_id, rule_id, measure, ctx, people, ROLE_WORDS[role])
+        return _cycle_check(check_id, rule_id, measure, ctx, people, role)
     if not people:
-        return not_applicable(check_id, f"no {ROLE_WORDS[role]} on the roster", rule, ctx.lang)
+        return not_applicable(check_id, msg("hours.reason.nobody_on_roster", who=msg(f"hours.who.{role}")),
+                              rule, ctx.lang)
     check = from_rule(check_id, rule, ctx.lang)
     bound = _dec(rule)
     window = ctx.profile.get("hours.new_teacher_max_years" if period == "probation"
@@ -207,28 +199,37 @@ def _role_check(check_id, rule_id, role, measure, period, ctx: Ctx):
             continue
         start = p.work_start if period == "probation" else p.join
         due = add_years(start, int(window.value)) if start and window is not None else None
-        over = due is not None and due <= ctx.cycle.as_of
+        # "within one year" (<=) includes the last day: the period is over the day after it
+        over = due is not None and (due < ctx.cycle.as_of if window.op == "<=" else due <= ctx.cycle.as_of)
         check.details.append({**_person_ref(p), "actual": hstr(value), "required": rule.bound_text("en"),
                               ("short" if over else "still_needed"): hstr(bound - value),
-                              "due": due.isoformat() if due else None})
+                              "due": due.isoformat() if due else None, "past": over})
         p.still[STILL.get(measure, measure)] = hstr(bound - value)
         if over:
             short += 1
             p.failed.append(check_id)
-            lines.append(_line(p, measure, value, bound, ctx))
+            lines.append(msg("hours.remedy.past", line=_line(p, measure, value, bound, ctx), due=due.isoformat()))
     pending = len(check.details) - short
     check.inputs = {"people": len(people), "short": short, "still_to_complete": pending}
     check.formula = f"per person: {measure} hours {rule.bound_text('en')}"
-    check.actual = _count_text(short, len(people), ctx.lang)
+    check.actual = _count_text(short, len(people))
     if short:
-        check.status, check.remedy = FAIL, _remedy(lines, ctx.lang)
+        check.status, check.remedy = FAIL, _remedy(lines)
     elif pending:
         check.status = NA
-        check.reason = (f"{pending} of {len(people)} still within their period (or without a start date on the "
-                        "roster): shown as still needed")
+        check.reason = msg("hours.reason.period_open", pending=pending, total=len(people))
     else:
         check.status = PASS
     return check
+
+
+def _first_year_over(p: Person, ctx: Ctx) -> bool:
+    """A new principal's period (hours.new_principal_within_years from 调入时间) is over at as-of."""
+    window = ctx.profile.get("hours.new_principal_within_years")
+    if p.join is None or window is None:
+        return False
+    due = add_years(p.join, int(window.value))
+    return due < ctx.cycle.as_of if window.op == "<=" else due <= ctx.cycle.as_of
 
 
 def all_checks(ctx: Ctx) -> list:

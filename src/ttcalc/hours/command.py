@@ -3,14 +3,17 @@ write the annotated workbook when asked.  Nothing here prints."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from ttcalc.core.msg import msg
 from ttcalc.core.report import Report
+from ttcalc.core.warn import Warnings
 from ttcalc.hours.checks import Ctx, all_checks
 from ttcalc.hours.courses import _has, _types
-from ttcalc.hours.ledger import _Warn, cycle_anchor, cycle_for, hstr, read_ledger
+from ttcalc.hours.ledger import Cycle, cycle_anchor, cycle_for, hstr, read_ledger
 from ttcalc.hours.output import DEFINITIONS, _notes, _person_out, _tables
 from ttcalc.hours.people import (
     apply_roster,
@@ -42,10 +45,11 @@ def extra_inputs(options) -> list[str]:
 
 def compute_report(dataset, profile, options, cyc):
     """The hours report, and what its annotated workbook needs (HoursBook)."""
-    as_of, lang = options.as_of, options.lang
+    as_of, lang = options.as_of, options.lang  # lang: only for the policy's own labels (from_rule)
     cycle, roster = options.extra.get("cycle"), options.extra.get("roster")
-    warn = _Warn()
+    warn = Warnings()
     rows = read_ledger(dataset, profile, cyc, warn)
+    outside = _outside(rows, profile, cyc) if not cycle else None
     people = people_of(rows, cyc)
     roster_data = apply_roster(roster, people, profile, as_of, warn, cyc) if roster else None
     if roster:
@@ -64,13 +68,14 @@ def compute_report(dataset, profile, options, cyc):
     report = Report("hours", as_of)
     report.inputs = inputs_block(dataset) + (inputs_block(roster_data) if roster_data else [])
     report.checks = all_checks(ctx)
-    report.warnings = [w.as_dict() for w in dataset.warnings] + \
-        ([w.as_dict() for w in roster_data.warnings] if roster_data else []) + warn.finish()
     if cycle and profile.get("hours.cycle_years") is not None and \
             cyc.end - cyc.start + 1 != int(profile.get("hours.cycle_years").value):
-        report.warnings.append({"code": "cycle_length", "file": None, "sheet": None, "row": None,
-                                "message": f"--cycle {cyc.text()} is {cyc.end - cyc.start + 1} years; the profile's "
-                                           f"cycle is {profile.get('hours.cycle_years').value} years"})
+        warn.add("cycle_length", cycle=cyc.text(), years=cyc.end - cyc.start + 1,
+                 profile_years=int(profile.get("hours.cycle_years").value))
+    if outside:
+        warn.add("rows_outside_cycle", **outside)
+    report.warnings = [w.as_dict() for w in dataset.warnings] + \
+        ([w.as_dict() for w in roster_data.warnings] if roster_data else []) + [w.as_dict() for w in warn.items()]
     report.definitions = dict(DEFINITIONS)
     report.definitions["cycle"] = _cycle_definition(profile, cycle)
     advisory = {c.id for c in report.checks if c.advisory}
@@ -79,7 +84,8 @@ def compute_report(dataset, profile, options, cyc):
         "teachers": len(ledger),
         "teachers_compliant": sum(1 for p in ledger if not [f for f in p.failed if f not in advisory]),
         "hours_total": hstr(sum((p.summary["total"] for p in ledger), Decimal(0))),
-        "hours_excluded": hstr(sum((p.summary["excluded"] for p in ledger), Decimal(0))),
+        # every person by_person lists, as by_person's excluded_hours: also those whose only rows are excluded
+        "hours_excluded": hstr(sum((p.summary["excluded"] for p in teachers), Decimal(0))),
         "cycle_start": cyc.start, "cycle_end": cyc.end,
         "cycle_running": cyc.running,
         "years_judged": cyc.judged(),
@@ -90,26 +96,39 @@ def compute_report(dataset, profile, options, cyc):
         if "school_based" in p.still:
             p.still["hours"] = hstr(max(Decimal(p.still.get("hours", "0")), Decimal(p.still["school_based"])))
     report.by_person = [_person_out(p) for p in teachers]
-    report.tables = _tables(teachers, cyc, lang)
-    report.notes = _notes(profile, cyc, lang)
+    report.tables = _tables(teachers, cyc)
+    report.notes = _notes(profile, cyc)
     others = roster_people(roster_data) if roster_data else ()  # roster names, for --redact in the workbook
     return report, HoursBook(rows, teachers, cyc, others)
 
 
-def _cycle_definition(profile, given: str | None) -> str:
+def _cycle_definition(profile, given: str | None):
     """The cycle ttcalc judges, and why: a ttcalc choice where the document names no period."""
     if given:
-        return f"--cycle {given}: the years given"
+        return msg("hours.cycle.given", cycle=given)
     length = profile.get("hours.cycle_years")
     if length is None:
-        return f"policy {profile.id} sets no hours.cycle_years: all years, unless --cycle START-END is given"
+        return msg("hours.cycle.none", policy=profile.id)
     n, anchor = int(length.value), cycle_anchor(profile)
     start = profile.get("hours.cycle_start_year")
     if start is not None:
-        why = f"hours.cycle_start_year = {anchor} ({start.citation()})"
+        why = msg("hours.cycle.why_start_year", anchor=anchor, citation=start.citation())
     else:
-        why = (f"the year {profile.id} took effect ({profile.effective.isoformat()}): the document names no "
-               "period, so this anchor is ttcalc's choice")
+        why = msg("hours.cycle.why_effective", policy=profile.id, effective=profile.effective.isoformat())
     cycles = ", ".join(f"{anchor + k * n}–{anchor + k * n + n - 1}" for k in range(3))
-    return (f"without --cycle: the {n}-year cycle (hours.cycle_years) that holds as-of, cycles anchored at {why} "
-            f"and following every {n} years ({cycles}, …); ttcalc's choice — give --cycle START-END for another")
+    return msg("hours.cycle.default", n=n, why=why, cycles=cycles)
+
+
+def _outside(rows, profile, cyc: Cycle) -> dict | None:
+    """Where most usable rows fall outside the default cycle: how many, and the --cycle (of the
+    profile's length, on its anchors) that holds the most of them."""
+    usable = [r for r in rows if r.usable]
+    out = [r for r in usable if not cyc.has(r.year)]
+    length = profile.get("hours.cycle_years")
+    if cyc.start is None or length is None or not out or 2 * len(out) <= len(usable):
+        return None
+    n, anchor = int(length.value), cycle_anchor(profile)
+    starts = Counter(anchor + (r.year - anchor) // n * n for r in out)
+    best = max(sorted(starts), key=lambda s: starts[s])
+    return {"n": len(out), "total": len(usable), "cycle": cyc.text(), "covers": starts[best],
+            "suggested": f"{best}-{best + n - 1}"}

@@ -8,6 +8,7 @@ from functools import cache
 from importlib.resources import files
 
 from ttcalc.cells.text import squash
+from ttcalc.core.msg import Msg, msg
 
 
 @cache
@@ -66,11 +67,9 @@ def _generic(course: str | None) -> bool:
     return bool(course) and squash(course).lower() in _generic_words()
 
 
-def type_label(name: str | None, lang: str) -> str:
-    if name is None:
-        return "其他" if lang == "zh" else "other"
-    t = _types()["types"][name]
-    return t["label_zh"] if lang == "zh" else t["label_en"]
+def type_label(name: str | None) -> Msg:
+    """A course type's label, as a message (catalog table [hours.type])."""
+    return msg(f"hours.type.{name if name is not None else 'other'}")
 
 
 def _has(text: str | None, words: list[str]) -> bool:

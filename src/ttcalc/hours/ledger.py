@@ -5,7 +5,6 @@ date, else a year in the sheet or file name — and the cycle it is judged in.""
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -15,15 +14,17 @@ from ttcalc.cells.dates import parse_date
 from ttcalc.cells.money import parse_decimal
 from ttcalc.cells.text import squash
 from ttcalc.core.errors import InputError
+from ttcalc.core.msg import Msg, msg
+from ttcalc.core.warn import Warnings
 from ttcalc.hours.courses import classify, type_label
-from ttcalc.read import reader
 
 _UNIT_WORD = re.compile(r"(学时|课时|小时|天|日|学分|hours?|days?|credits?)$", re.IGNORECASE)  # "12学时" -> 12
 # the unit written in a cell decides how it is read, whatever the column: "12天" in 学时 is 12 days
 _UNIT_KIND = {"学时": "hours", "课时": "hours", "小时": "hours", "hour": "hours", "hours": "hours",
               "天": "days", "日": "days", "day": "days", "days": "days",
               "学分": "credits", "credit": "credits", "credits": "credits"}
-_KIND_ZH = {"hours": "学时", "days": "天", "credits": "学分"}
+_KIND_ZH = {"hours": "学时", "days": "天", "credits": "学分"}  # units as written (data, not words)
+_COLUMN_ZH = {"hours": "学时", "days": "天数", "credits": "学分", "practice": "实践学时"}  # the column, as headed
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
@@ -63,7 +64,7 @@ class Row:
     usable: bool = False  # hours and year read
     counted: bool = False
     excluded: str | None = None  # "probation" | "new_principal"
-    reason: str | None = None  # why not counted toward the cycle
+    reason: Msg | str | None = None  # why not counted toward the cycle (the reader's skip reason is a code)
 
 
 @dataclass
@@ -140,34 +141,16 @@ def decide(row: "Row", profile, cycle: "Cycle", keep_probation: bool = False) ->
             continue
         if topic in row.topics and rule is not None and rule.value is True:
             row.excluded = topic
-            row.reason = f"{type_label(topic, 'en')}: not counted toward the cycle ({rule.citation()})"
+            row.reason = msg("hours.row.excluded", type=type_label(topic), citation=rule.citation())
             return
     if cycle.start is not None and not cycle.start <= row.year <= cycle.end:
-        row.reason = f"outside the cycle {cycle.text()}"
+        row.reason = msg("hours.row.outside_cycle", cycle=cycle.text())
     else:
         row.counted = True
 
 
-class _Warn:
-    """Row warnings, capped per code and sheet like the reader's."""
-
-    def __init__(self):
-        self.items: list[dict] = []
-        self.counts: Counter = Counter()
-
-    def add(self, code: str, row: Row | None, message: str, file=None, sheet=None) -> None:
-        where = (row.file, row.sheet) if row else (file, sheet)
-        self.counts[(code,) + where] += 1
-        n = self.counts[(code,) + where]
-        if n <= reader.WARN_CAP:
-            self.items.append({"code": code, "file": where[0], "sheet": where[1], "row": row.row if row else None,
-                               "message": message})
-
-    def finish(self) -> list[dict]:
-        extra = [{"code": k[0], "file": k[1], "sheet": k[2], "row": None,
-                  "message": f"{n - reader.WARN_CAP} more rows with the same warning"}
-                 for k, n in self.counts.items() if n > reader.WARN_CAP]
-        return self.items + extra
+def _warn(warn: Warnings, code: str, row: Row, **params) -> None:
+    warn.add(code, row.file, row.sheet, row.row, **params)
 
 
 def _year_in(text: str | None) -> tuple[int | None, bool]:
@@ -176,7 +159,7 @@ def _year_in(text: str | None) -> tuple[int | None, bool]:
     return (years[0], len(set(years)) > 1) if years else (None, False)
 
 
-def _row_year(year_text, date_text, sheet: str, file: Path, warn: _Warn, row: Row) -> int | None:
+def _row_year(year_text, date_text, sheet: str, file: Path, warn: Warnings, row: Row) -> int | None:
     if date_text:
         try:
             row.date, row.date_note = parse_date(date_text)
@@ -186,7 +169,7 @@ def _row_year(year_text, date_text, sheet: str, file: Path, warn: _Warn, row: Ro
         y, more = _year_in(year_text)
         if y is not None:
             if more:
-                warn.add("year_ambiguous", row, f"年度 {year_text!r} names more than one year: counted in {y}")
+                _warn(warn, "year_ambiguous", row, value=str(year_text)[:30], year=y)
             return y
     if date_text:
         try:
@@ -205,11 +188,12 @@ def _row_year(year_text, date_text, sheet: str, file: Path, warn: _Warn, row: Ro
     return None
 
 
-def _amount(row: Row, values: dict, rates: dict, warn: _Warn) -> str | None:
+def _amount(row: Row, values: dict, rates: dict, warn: Warnings) -> str | None:
     """Fill row.hours from hours, days or credits; return why it cannot be counted, or None.
 
     A unit written in the cell ("12天", "96学时") decides how it is read, whatever its column."""
-    for column, column_zh in (("hours", "学时"), ("days", "天数"), ("credits", "学分")):
+    for column in ("hours", "days", "credits"):
+        column_zh = _COLUMN_ZH[column]
         text = values.get(column)
         if text is None or not str(text).strip():
             continue
@@ -220,33 +204,33 @@ def _amount(row: Row, values: dict, rates: dict, warn: _Warn) -> str | None:
         try:
             value = parse_decimal(cell[:unit.start()] if unit else cell)
         except ValueError:
-            warn.add("hours_not_a_number", row, f"{column_zh} {str(text)[:30]!r} is not a number of 学时, 天 or 学分: "
-                                                "row not counted")
-            return f"{column_zh} {str(text)[:30]!r} is not a number"
+            _warn(warn, "hours_not_a_number", row, heading=column_zh, value=str(text)[:30],
+                  outcome=msg("hours.row.not_counted"))
+            return msg("hours.row.not_a_number", column=column_zh, value=str(text)[:30])
         if value is None:
             continue
         if col != column:
-            warn.add("unit_in_cell", row, f"{column_zh} {str(text)[:30]!r} is written in {unit.group(1)}: "
-                                          f"read as {hstr(value)} {unit_zh}, not {column_zh}")
+            _warn(warn, "unit_in_cell", row, heading=column_zh, value=str(text)[:30], unit=unit.group(1),
+                  amount=value, read_as=unit_zh)
         row.raw = f"{hstr(value)} {unit_zh}"
         if value < 0:
-            warn.add("hours_negative", row, f"negative {unit_zh} {hstr(value)}: row not counted")
-            return f"negative {unit_zh}"
+            _warn(warn, "hours_negative", row, unit=unit_zh, amount=value)
+            return msg("hours.row.negative", unit=unit_zh)
         if col == "hours":
             row.hours = value
             return None
         rule = rates.get(col)
         if rule is None:
             rid = "hours.day_hours" if col == "days" else "hours.credit_hours"
-            warn.add(f"no_{col}_rate", row, f"logged in {unit_zh} but the profile has no {rid} rate: row not counted")
-            return f"in {unit_zh}: the profile has no {rid}"
+            _warn(warn, f"no_{col}_rate", row, unit=unit_zh, rule=rid)
+            return msg("hours.row.no_rate", unit=unit_zh, rule=rid)
         row.hours = value * _dec(rule)
         return None
-    warn.add("hours_missing", row, "no 学时, 天数 or 学分: row not counted")
-    return "no hours"
+    _warn(warn, "hours_missing", row)
+    return msg("hours.row.no_hours")
 
 
-def read_ledger(dataset, profile, cycle: Cycle, warn: _Warn) -> list[Row]:
+def read_ledger(dataset, profile, cycle: Cycle, warn: Warnings) -> list[Row]:
     rates = {"days": profile.get("hours.day_hours"), "credits": profile.get("hours.credit_hours")}
     unknown: dict[tuple, str] = {}
     rows: list[Row] = []
@@ -269,27 +253,25 @@ def read_ledger(dataset, profile, cycle: Cycle, warn: _Warn) -> list[Row]:
             row.form, row.topics, known = classify(row.type_text, row.course)
             if row.type_text and not known and (s.sheet, row.type_text) not in unknown:
                 unknown[(s.sheet, row.type_text)] = row.file
-                warn.add("type_unknown", row, f"training type {row.type_text!r} is not one ttcalc knows; "
-                                              f"read from the course name as {type_label(row.form, 'en')}")
+                _warn(warn, "type_unknown", row, value=row.type_text[:30], type=type_label(row.form))
             why = _amount(row, get, rates, warn)
             if get.get("practice"):
                 try:
                     row.practice = parse_decimal(get["practice"])
                 except ValueError:
-                    warn.add("hours_not_a_number", row, f"实践学时 {get['practice']!r} is not a number: ignored")
+                    _warn(warn, "hours_not_a_number", row, heading=_COLUMN_ZH["practice"],
+                          value=str(get["practice"])[:30], outcome=msg("hours.row.ignored"))
             row.year = _row_year(get.get("year"), get.get("date"), s.sheet, Path(s.file), warn, row)
             if why:
                 row.reason = why
             elif row.year is None:
-                warn.add("year_missing", row, "no year (年度, date, or a year in the sheet or file name): "
-                                              "row not counted")
-                row.reason = "no year"
+                _warn(warn, "year_missing", row)
+                row.reason = msg("hours.row.no_year")
             elif is_future(row, cycle.as_of):
                 row.future = True
                 when = row.date.isoformat() if row.date is not None and row.date_note is None else str(row.year)
-                row.reason = f"dated {when}, after as-of {cycle.as_of.isoformat()}: not counted (not yet done)"
-                warn.add("after_as_of", row, f"training dated {when} is after as-of {cycle.as_of.isoformat()}: "
-                                             "row not counted")
+                row.reason = msg("hours.row.after_as_of", when=when, as_of=cycle.as_of.isoformat())
+                _warn(warn, "after_as_of", row, when=when, as_of=cycle.as_of.isoformat())
             else:
                 row.usable = True
                 decide(row, profile, cycle)

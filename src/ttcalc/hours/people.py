@@ -13,7 +13,8 @@ from ttcalc.cells.dates import parse_date, years_between
 from ttcalc.cells.money import parse_decimal
 from ttcalc.cells.text import squash
 from ttcalc.hours.courses import _generic, _has, _types
-from ttcalc.hours.ledger import Cycle, Row, _Warn, decide
+from ttcalc.core.warn import Warnings
+from ttcalc.hours.ledger import Cycle, Row, decide
 from ttcalc.policy.rules import meets
 from ttcalc.read import reader
 
@@ -29,6 +30,8 @@ class Person:
     vocational: bool = False
     work_start: date | None = None
     join: date | None = None
+    leave: date | None = None  # 调出时间, from the roster
+    first_year_past: bool = False  # a new teacher's first year ended within the year before: still judged on it
     on_ledger: bool = True
     on_roster: bool = False
     in_cycle: bool = False  # a teacher of the cycle: some row dated in it that is not excluded
@@ -86,7 +89,7 @@ def mark_in_cycle(p: Person, cycle: Cycle) -> None:
 
 # ------------------------------------------------------------------ roster roles
 
-def apply_roster(paths, people: dict[str, Person], profile, as_of: date, warn: _Warn,
+def apply_roster(paths, people: dict[str, Person], profile, as_of: date, warn: Warnings,
                  cycle: Cycle | None = None) -> list:
     """Mark roles on the ledger's teachers; roster people in a role without ledger rows join
     the role checks with no hours.  Returns the roster DataSet.
@@ -130,8 +133,11 @@ def apply_roster(paths, people: dict[str, Person], profile, as_of: date, warn: _
                 person.roles.add("backbone")
             person.work_start = person.work_start or _date(get.get("work_start"))
             person.join = person.join or _date(get.get("join"))
+            person.leave = person.leave or _date(get.get("leave"))
             if _is_new_teacher(person, get, profile, on, roles):
                 person.roles.add("new_teacher")
+            elif _past_new_teacher(person, profile, on):
+                person.first_year_past = True
             if _has(unit or person.unit, roles["vocational"]) or _has(category, roles["vocational"]):
                 person.vocational = True
             if not found and person.roles:
@@ -139,9 +145,7 @@ def apply_roster(paths, people: dict[str, Person], profile, as_of: date, warn: _
             elif not found:
                 missing.append(name or vid)
     if missing:
-        warn.add("roster_no_hours", None, f"{len(missing)} roster persons have no row in the hours ledger: "
-                                          "not judged (names are not repeated in messages)",
-                 file=str(paths[0]), sheet=None)
+        warn.add("roster_no_hours", str(paths[0]), None, None, n=len(missing))
     return data
 
 
@@ -186,6 +190,25 @@ def _is_new_teacher(person: Person, get: dict, profile, as_of: date, roles: dict
     return value is not None and meets(Fraction(value), rule)
 
 
+def _past_new_teacher(person: Person, profile, on: date) -> bool:
+    """The first-year period (hours.new_teacher_max_years from 参加工作时间) ended within the year
+    before `on`: still judged on the first-year rules (the shortfall reported as past), and on the
+    cycle rules too."""
+    rule = profile.get("hours.new_teacher_max_years")
+    if rule is None or person.work_start is None or Fraction(rule.value).denominator != 1:
+        return False
+    due = add_years(person.work_start, int(rule.value))
+    return due < on <= add_years(due, 1)
+
+
+def employed_in(p: Person, year: int) -> bool:
+    """Employed at some time in the calendar year, by the roster's dates where it gives them
+    (参加工作时间, 调入时间, 调出时间); a person without dates counts."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    return not ((p.work_start is not None and p.work_start > last) or (p.join is not None and p.join > last)
+                or (p.leave is not None and p.leave < first))
+
+
 def add_years(d: date, n: int) -> date:
     try:
         return d.replace(year=d.year + n)
@@ -204,7 +227,7 @@ def in_probation(row: Row, p: Person, profile) -> bool:
     return row.year is not None and p.work_start.year <= row.year <= due.year
 
 
-def recount_probation(people: dict[str, Person], profile, cycle: Cycle, warn: _Warn) -> None:
+def recount_probation(people: dict[str, Person], profile, cycle: Cycle, warn: Warnings) -> None:
     """With a roster, a course read as probation training is excluded only for a new teacher (or
     when it falls in the person's probation year); a veteran's 新教师… course counts, and is said."""
     for p in people.values():
@@ -214,9 +237,7 @@ def recount_probation(people: dict[str, Person], profile, cycle: Cycle, warn: _W
             if r.excluded == "probation" and not in_probation(r, p, profile):
                 decide(r, profile, cycle, keep_probation=True)
                 r.topics = r.topics - {"probation"}
-                warn.add("probation_counted", r, f"course {str(r.course or r.type_text)[:30]!r} reads as new-teacher "
-                                                 "probation training, but the roster does not make this person a new "
-                                                 "teacher: counted as ordinary training")
+                warn.add("probation_counted", r.file, r.sheet, r.row, course=str(r.course or r.type_text)[:30])
         mark_in_cycle(p, cycle)
 
 

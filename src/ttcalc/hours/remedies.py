@@ -1,67 +1,65 @@
-"""The lines of a remedy: who needs what, in Chinese or English, a dozen names spelled out
-and the rest counted."""
+"""The lines of a remedy: who needs what, as messages (the output layer words them), a dozen
+names spelled out and the rest counted.  Hours stay exact (Decimal) in the parameters."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from ttcalc.hours.ledger import _dec, hstr
+from ttcalc.core.msg import Msg, msg
+from ttcalc.hours.ledger import _dec
 from ttcalc.hours.people import Person
 
 if TYPE_CHECKING:
     from ttcalc.hours.checks import Ctx
 
 SHOWN = 12  # names spelled out in a remedy line; the rest are in `details` and `by_person`
+KINDS = ("school_based", "concentrated", "management", "homeroom", "probation", "probation_practice",
+         "new_principal", "new_principal_concentrated")  # measures with a word of their own (hours.measure.*)
 
 
 def _who(p: Person) -> str:
     return p.name or p.id or p.key
 
 
-def _remedy(lines: list[str], lang: str) -> str | None:
+def _remedy(lines: list[Msg]) -> Msg | None:
     if not lines:
         return None
-    sep = "；" if lang == "zh" else "; "
-    text = sep.join(lines[:SHOWN])
+    shown = list(lines[:SHOWN])
     if len(lines) > SHOWN:
-        more = len(lines) - SHOWN
-        text += (f"{sep}另有 {more} 人（见 details / by_person）" if lang == "zh"
-                 else f"{sep}and {more} more (see details / by_person)")
-    return text
+        shown.append(msg("hours.remedy.more", n=len(lines) - SHOWN))
+    return msg("hours.remedy.lines", lines=shown)
 
 
-def _count_text(short: int, total: int, lang: str, running: bool = False) -> str:
-    if lang == "zh":
-        return f"{total} 人中 {short} 人{'尚未完成' if running else '未达标'}"
-    return f"{short} of {total} {'still to complete' if running else 'short'}"
+def _count_text(short: int, total: int, running: bool = False) -> Msg:
+    return msg("hours.actual.still_to_complete" if running else "hours.actual.short", short=short, total=total)
 
 
-def _line(p: Person, measure: str, value: Decimal, bound: Decimal, ctx: Ctx) -> str:
-    zh = ctx.lang == "zh"
+def _line(p: Person, measure: str, value: Decimal, bound: Decimal, ctx: Ctx) -> Msg:
     if measure == "concentrated_max_course":
-        return (f"{_who(p)} 需参加一次不少于 {hstr(bound)} 学时的集中培训（目前单次最多 {hstr(value)} 学时）" if zh
-                else f"{_who(p)} needs one concentrated course of {hstr(bound)} hours (longest so far {hstr(value)})")
+        return msg("hours.remedy.course", who=_who(p), bound=bound, value=value)
     need = bound - value
     if measure == "total":
         sb_rule = ctx.profile.get("hours.school_based_min")
         sb_need = _dec(sb_rule) - p.summary["school_based"] if sb_rule is not None else Decimal(0)
         need = max(need, sb_need)
-        extra = (f"（校本 {hstr(sb_need)}）" if zh else f" ({hstr(sb_need)} school-based)") if sb_need > 0 else ""
-        return f"{_who(p)} 还需 {hstr(need)} 学时{extra}" if zh else f"{_who(p)} needs {hstr(need)} more hours{extra}"
-    label = {"school_based": ("校本", "school-based "), "concentrated": ("集中培训", "concentrated "),
-             "management": ("学校管理类", "school-management "), "homeroom": ("班主任专题", "homeroom "),
-             "probation": ("试用期", "probation "), "probation_practice": ("实践", "practice "),
-             "new_principal": ("任职资格", "qualification "),
-             "new_principal_concentrated": ("任职资格集中", "concentrated qualification ")}.get(measure, ("", ""))
-    return (f"{_who(p)} 还需{label[0]} {hstr(need)} 学时" if zh
-            else f"{_who(p)} needs {hstr(need)} more {label[1]}hours")
+        if sb_need > 0:
+            return msg("hours.remedy.total_school_based", who=_who(p), need=need, school_based=sb_need)
+        return msg("hours.remedy.total", who=_who(p), need=need)
+    if measure in KINDS:
+        return msg("hours.remedy.kind", who=_who(p), need=need, kind=msg(f"hours.measure.{measure}"))
+    return msg("hours.remedy.total", who=_who(p), need=need)
 
 
-def _annual_line(p: Person, measure: str, missed: list, bound: Decimal, lang: str) -> str:
-    gaps = [(y, hstr(bound - p.summary[measure][y])) for y in missed]
-    if lang == "zh":
-        kind = "校本" if measure == "school_years" else ""
-        return f"{_who(p)} " + "、".join(f"{y}年{kind}差 {g} 学时" for y, g in gaps)
-    kind = " school-based" if measure == "school_years" else ""
-    return f"{_who(p)} " + ", ".join(f"{y}: {g}{kind} hours short" for y, g in gaps)
+def _annual_line(p: Person, measure: str, missed: list, bound: Decimal) -> Msg:
+    code = "hours.remedy.year_school_based" if measure == "school_years" else "hours.remedy.year"
+    gaps = [msg(code, year=y, gap=bound - p.summary[measure][y]) for y in missed]
+    return msg("hours.remedy.annual", who=_who(p), gaps=series(gaps))
+
+
+def series(items: list):
+    """Items joined by the language's list comma (、 or ", "), as one message."""
+    chain = items[-1]
+    for item in reversed(items[:-1]):
+        chain = msg("hours.remedy.years", first=item, rest=chain)
+    return chain

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import string
 import tomllib
+from decimal import Decimal
 from functools import cache
 from importlib.resources import files
 
@@ -58,6 +59,9 @@ def _param(value, lang: str):
         return word(value, lang)
     if isinstance(value, Fen):
         return fen_text(value)
+    if isinstance(value, Decimal):  # exact hours and the like: plain, no trailing zeros (360.0 -> 360)
+        text = format(value, "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
     if isinstance(value, (list, tuple)) and value and all(isinstance(v, Msg) for v in value):
         return SEPARATOR[lang].join(word(v, lang) for v in value)
     return value

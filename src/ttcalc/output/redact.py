@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from ttcalc.core.msg import Msg
 from ttcalc.cells.privacy import ID_KEYS, NAME_KEYS, _id_like, mask_id, mask_name, scrub
 
 _NAME_HEADER = re.compile(r"(?i)^(?:.*姓名.*|name|names|teacher|person|full[ _]name)$")
@@ -72,7 +73,9 @@ def _parts(report) -> list:
 
 def _collect(value, names: set, ids: set, key: str | None = None) -> None:
     """Names and ID numbers held by name and ID fields (and name/ID table columns)."""
-    if isinstance(value, dict):
+    if isinstance(value, Msg):
+        _collect(value.params, names, ids)
+    elif isinstance(value, dict):
         if "headers" in value and "rows" in value and isinstance(value["rows"], list):
             heads = [str(h) for h in value.get("headers") or []]
             for row in value["rows"]:
@@ -97,6 +100,8 @@ def _collect(value, names: set, ids: set, key: str | None = None) -> None:
 
 
 def _walk(value, text, key: str | None = None):
+    if isinstance(value, Msg):  # a message's parameters hold names and IDs too (remedies, warnings)
+        return Msg(value.code, {k: _walk(v, text, k) for k, v in value.params.items()})
     if isinstance(value, dict):
         if "headers" in value and "rows" in value and isinstance(value["rows"], list):
             return _table(value, text)
@@ -140,8 +145,8 @@ def _table(section, text):
 def _redact_check(check, text) -> None:
     for attr in ("label", "actual", "required", "remedy", "reason", "quote", "formula", "qualifier"):
         value = getattr(check, attr, None)
-        if isinstance(value, str):
-            setattr(check, attr, text(value))
+        if isinstance(value, (str, Msg)):
+            setattr(check, attr, _walk(value, text))
     if getattr(check, "details", None):
         check.details = _walk(check.details, text, "details")
     if getattr(check, "inputs", None):

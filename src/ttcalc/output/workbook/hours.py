@@ -9,11 +9,14 @@ on a name or an ID number, so the formulas are the same either way."""
 
 from __future__ import annotations
 
+import copy
+
 from decimal import Decimal
 from itertools import chain
 from pathlib import Path
 
 from ttcalc.core.errors import InputError
+from ttcalc.output.i18n import localize, word
 from ttcalc.output.workbook.common import (
     MAX_ROWS,
     Shown,
@@ -48,10 +51,25 @@ def write(target: Path, report, book, profile, options) -> None:
         teachers_ws = wb.add_worksheet(TEACHERS)  # first tab
         last = _ledger(wb, fmt, rows, keys, lang, shown)
         _teachers(teachers_ws, fmt, teachers, keys, profile, cycle, last, shown)
-        masked = shown.report(report)
+        masked = shown.report(_worded(report, lang))
         _units(wb, fmt, masked)
         checks_sheet(wb, fmt, masked, lang)
         notes_sheet(wb, fmt, masked)
+
+
+def _worded(report, lang: str):
+    """A copy of the report with its messages worded (the checks and notes sheets show text)."""
+    out = copy.copy(report)
+    out.checks = []
+    for check in report.checks:
+        c = copy.copy(check)
+        for attr in ("label", "actual", "required", "remedy", "reason"):
+            setattr(c, attr, localize(getattr(c, attr, None), lang))
+        out.checks.append(c)
+    out.warnings = localize(report.warnings, lang)
+    out.definitions = localize(report.definitions, lang)
+    out.notes = localize(report.notes, lang)
+    return out
 
 
 def _num(value) -> float:
@@ -77,12 +95,12 @@ def _ledger(wb, fmt, rows, keys: dict, lang: str, shown: Shown) -> int:
         text(ws, r, 7, shown.text(row.course))
         text(ws, r, 8, shown.text(row.type_text))
         text(ws, r, 9, row.form if not row.skipped else None)
-        text(ws, r, 10, ", ".join(type_label(t, lang) for t in sorted(row.topics)) or None)
+        text(ws, r, 10, ", ".join(word(type_label(t), lang) for t in sorted(row.topics)) or None)
         ws.write_number(r, 11, row.year) if row.year is not None else ws.write_blank(r, 11, None)
         text(ws, r, 12, row.raw)
         ws.write_number(r, 13, _num(row.hours), fmt["hours"]) if row.hours is not None else ws.write_blank(r, 13, None)
         ws.write_number(r, 14, 1 if row.counted else 0, None if row.counted else fmt["muted"])
-        text(ws, r, 15, shown.text(row.reason), None if row.counted else fmt["muted"])
+        text(ws, r, 15, shown.text(word(row.reason, lang)), None if row.counted else fmt["muted"])
     ws.autofilter(0, 0, max(len(rows), 1), 15)
     return len(rows) + 1  # the last Excel row number
 
