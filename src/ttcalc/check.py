@@ -1,4 +1,4 @@
-"""`ttcalc check`: budget, staffing and hours in one run, one report and one exit code — for
+"""`ttcalc check`: budget, staffing, hours, duties and institutions in one run, one report and one exit code — for
 monthly cron jobs.  A missing input makes its checks not_applicable, never a failure."""
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from ttcalc.output.safeio import refuse_existing
 from ttcalc.pipeline import run as run_command
 from ttcalc.policy.rules import not_applicable
 
-PARTS = {"budget": "--payroll", "staffing": "--roster", "hours": "--hours"}  # part -> its input option
+PARTS = {"budget": "--payroll", "staffing": "--roster", "hours": "--hours",  # part -> its input option
+         "duties": "--activities", "institutions": "--institutions"}
 
 
 def _command(part: str):
@@ -34,12 +35,13 @@ def output_paths(output_dir: Path, as_of: date, parts: list[str]) -> dict[str, P
 def run(payroll: list[str] | None = None, roster: list[str] | None = None, hours: list[str] | None = None,
         policy: str = "quangang-2022", hours_policy: str = "wenzhou-2012", as_of: date | None = None,
         budgeted: str | None = None, to_school: str | None = None, output_dir: Path | None = None,
-        overwrite: bool = False, lang: str = "en", progress=None, redact: bool = False) -> tuple[Report, dict[str, Path]]:
+        overwrite: bool = False, lang: str = "en", progress=None, redact: bool = False,
+        activities: list[str] | None = None, institutions: list[str] | None = None) -> tuple[Report, dict[str, Path]]:
     as_of = as_of or date.today()
-    given = {"budget": payroll, "staffing": roster, "hours": hours}
+    given = {"budget": payroll, "staffing": roster, "hours": hours, "duties": activities, "institutions": institutions}
     parts = [p for p, files in given.items() if files]
     if not parts:
-        raise InputError("ttcalc check: give at least one of --payroll, --roster, --hours")
+        raise InputError("ttcalc check: give at least one of --payroll, --roster, --hours, --activities, --institutions")
     paths: dict[str, Path] = {}
     if output_dir is not None:
         if not output_dir.is_dir():
@@ -63,8 +65,9 @@ def run(payroll: list[str] | None = None, roster: list[str] | None = None, hours
 def _run_part(part, files, policy, hours_policy, as_of, budgeted, to_school, output, overwrite, lang, progress,
               roster, redact):
     extra = {"budget": {"budgeted": budgeted, "to_school": to_school},
-             "staffing": {}, "hours": {"roster": roster}}[part]
-    options = Options(policy=hours_policy if part == "hours" else policy, as_of=as_of, output=output,
+             "staffing": {}, "hours": {"roster": roster}, "duties": {"roster": roster}, "institutions": {}}[part]
+    own = {"hours": hours_policy, "institutions": _command("institutions").default_policy}  # quangang-2022 has none
+    options = Options(policy=own.get(part, policy), as_of=as_of, output=output,
                       overwrite=overwrite, lang=lang, redact=redact, progress=progress if part == "budget" else None,
                       extra=extra)
     return run_command(_command(part), files, options)
@@ -77,10 +80,17 @@ def _merge(report: Report, sub: Report, part: str) -> None:
         report.extra["hours_policy"] = sub.policy
     report.inputs += [dict(i, role=part) for i in sub.inputs]
     report.figures.update(sub.figures)
-    if sub.by_unit is not None:
-        report.by_unit = sub.by_unit
-    if sub.by_person is not None:
-        report.by_person = sub.by_person
+    if part in ("duties", "institutions"):  # their own sections: budget's by_unit, hours' by_person stay
+        for key, value in (("by_person", sub.by_person), ("by_unit", sub.by_unit)):
+            if value is not None:
+                report.extra[f"{part}_{key}"] = value
+        if sub.policy and report.policy and sub.policy.get("id") != report.policy.get("id"):
+            report.extra[f"{part}_policy"] = sub.policy
+    else:
+        if sub.by_unit is not None:
+            report.by_unit = sub.by_unit
+        if sub.by_person is not None:
+            report.by_person = sub.by_person
     report.checks += sub.checks
     key = ("code", "file", "sheet", "row", "message")
     seen = {tuple(w.get(k) for k in key) for w in report.warnings}

@@ -28,9 +28,11 @@ def figure_label(key: str, lang: str) -> str:
 
 
 def render(report, fmt: str, lang: str = "en") -> str:
-    data = report.as_dict()
+    from ttcalc.output.i18n import localize
+
+    data = localize(report.as_dict(), lang)  # every Msg worded (spec: the output layer words them)
     if fmt in ("table", "markdown"):
-        data["tables"] = report.tables
+        data["tables"] = localize(report.tables, lang)
     if fmt == "json":
         return to_json(data)
     if fmt == "csv":
