@@ -102,7 +102,7 @@ def parse_span(text: str, hint: int | None, as_of: date, assumed: list) -> tuple
     """(first, last) of a date cell; raises ValueError when unreadable."""
     raw = squash(text)
     try:
-        d, note = parse_date(raw)
+        d, note = parse_date(str(text).strip())
         if d is not None and note in (None, "excel_serial"):
             return d, d
     except ValueError:

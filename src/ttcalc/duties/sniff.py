@@ -18,6 +18,8 @@ from ttcalc.read.header import detect
 
 SNIFF_MAX_BYTES = 16 * 2**20  # a big payroll is never an activity log: not read twice
 SNIFF_ROWS = 200
+WHAT = {"payroll": "a payroll", "roster": "a staff roster", "hours": "a training-hours ledger",
+        "activities": "an activity log", "institutions": "an institution list"}
 COMMAND_OF = {"payroll": "budget", "roster": "staffing", "hours": "hours", "activities": "duties",
               "institutions": "institutions"}
 
@@ -83,5 +85,5 @@ def explain_wrong_input(paths: list[str], kind: str):
             other = None
         if other is None or other == kind:
             raise
-        raise InputError(f"{first}: this looks like a {other} table, not {'an activity log' if kind == 'activities' else 'an institution list'}: "
+        raise InputError(f"{first}: this looks like {WHAT[other]}, not {'an activity log' if kind == 'activities' else 'an institution list'}: "
                          f"read it with ttcalc {COMMAND_OF[other]} ({exc})") from None
