@@ -99,7 +99,7 @@ def _definitions(profile, cal: Calendar, roles_known: bool) -> dict:
 
 
 def _table(persons, lang: str) -> dict:
-    rows = [[p.name or "", p.role or "", ", ".join(k.split(".")[1] for k in CHECK_IDS if p.status.get(k) == "fail"),
+    rows = [[p.name or "", msg(f"duties.role.{p.role or 'staff'}"), ", ".join(k.split(".")[1] for k in CHECK_IDS if p.status.get(k) == "fail"),
              "; ".join(f"{k.split('.')[1]} {v}" for k, v in p.still.items())]
             for p in persons if "fail" in p.status.values()]
     if not rows:
