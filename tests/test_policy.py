@@ -147,7 +147,7 @@ def test_qualifiers_and_listed_only_rules():
     assert q.require("hire.age_max").qualifier == "原则上" and not q.require("hire.age_max").advisory
     assert d.require("hire.age_max").qualifier == "左右" and d.require("hire.age_max").advisory
     assert not s.require("fund.university_rate_min").computable
-    assert not q.require("staff.school_days_per_semester_min").computable
+    assert q.require("staff.school_days_per_semester_min").computable  # computed by ttcalc duties (issue 15)
     assert d.require("staff.graduate_count_min").computable
     assert q.get("hours.credit_hours") is None  # no profile invents a 学分↔学时 rate
     for pid in BUILTINS:

@@ -19,7 +19,7 @@ from pathlib import Path
 from ttcalc.core.command import Options
 from ttcalc.core.errors import InputError
 
-__all__ = ["InputError", "budget", "check", "hours", "inspect", "staffing"]
+__all__ = ["InputError", "budget", "check", "duties", "hours", "inspect", "institutions", "staffing"]
 
 
 def _paths(files) -> list[str]:
@@ -37,8 +37,10 @@ def budget(files, *, policy=None, as_of=None, sheets=None, maps=None, budgeted=N
            public_funds=None, output=None, overwrite=False, lang="zh", redact=False, progress=None):
     """The training fund a budget must hold (`ttcalc budget`)."""
     command = import_module("ttcalc.budget")
+    from ttcalc.duties.sniff import refuse_log
     from ttcalc.pipeline import run
 
+    refuse_log(_paths(files), "budget")
     return run(command.COMMAND, _paths(files), _options(
         policy, as_of, sheets, maps, output, overwrite, lang, redact, progress, budgeted=budgeted,
         to_school=to_school, public_funds=_paths(public_funds) if public_funds else None))
@@ -60,11 +62,38 @@ def hours(files, *, policy=None, as_of=None, sheets=None, maps=None, cycle=None,
           overwrite=False, lang="zh", redact=False):
     """Training hours against the cycle rules (`ttcalc hours`)."""
     command = import_module("ttcalc.hours")
+    from ttcalc.duties.sniff import refuse_log
     from ttcalc.pipeline import run
 
+    refuse_log(_paths(files), "hours")
     return run(command.COMMAND, _paths(files), _options(
         policy, as_of, sheets, maps, output, overwrite, lang, redact, cycle=cycle,
         roster=_paths(roster) if roster else None))
+
+
+def duties(files, *, policy=None, as_of=None, sheets=None, maps=None, roster=None, calendar=None, output=None,
+           overwrite=False, lang="zh", redact=False):
+    """The training school's people: days in schools, 听课, placements, leaders (`ttcalc duties`)."""
+    command = import_module("ttcalc.duties")
+    from ttcalc.duties.sniff import explain_wrong_input
+    from ttcalc.pipeline import run
+
+    with explain_wrong_input(_paths(files), "activities"):
+        return run(command.COMMAND, _paths(files), _options(
+            policy, as_of, sheets, maps, output, overwrite, lang, redact, roster=_paths(roster) if roster else None,
+            calendar=str(calendar) if calendar else None))
+
+
+def institutions(files, *, policy=None, as_of=None, sheets=None, maps=None, output=None, overwrite=False,
+                 lang="zh", redact=False):
+    """County-level training institutions: demonstration shares, mergers, failing ones (`ttcalc institutions`)."""
+    command = import_module("ttcalc.institutions")
+    from ttcalc.duties.sniff import explain_wrong_input
+    from ttcalc.pipeline import run
+
+    with explain_wrong_input(_paths(files), "institutions"):
+        return run(command.COMMAND, _paths(files), _options(
+            policy, as_of, sheets, maps, output, overwrite, lang, redact))
 
 
 def inspect(files, *, kind="auto", sheets=None, maps=None, as_of=None):
@@ -75,7 +104,8 @@ def inspect(files, *, kind="auto", sheets=None, maps=None, as_of=None):
 
 
 def check(*, payroll=None, roster=None, hours=None, policy="quangang-2022", hours_policy="wenzhou-2012",
-          as_of=None, budgeted=None, to_school=None, output_dir=None, overwrite=False, lang="zh", redact=False):
+          as_of=None, budgeted=None, to_school=None, output_dir=None, overwrite=False, lang="zh", redact=False,
+          activities=None, institutions=None):
     """Everything in one run, as `ttcalc check` does for cron: (report, paths written)."""
     from ttcalc.check import run
 
@@ -84,4 +114,5 @@ def check(*, payroll=None, roster=None, hours=None, policy="quangang-2022", hour
     return run(_paths(payroll) if payroll else None, _paths(roster) if roster else None,
                _paths(hours) if hours else None, policy=policy, hours_policy=hours_policy, as_of=as_of,
                budgeted=budgeted, to_school=to_school, output_dir=Path(output_dir) if output_dir else None,
-               overwrite=overwrite, lang=lang, redact=redact)
+               overwrite=overwrite, lang=lang, redact=redact, activities=_paths(activities) if activities else None,
+               institutions=_paths(institutions) if institutions else None)

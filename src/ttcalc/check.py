@@ -1,4 +1,4 @@
-"""`ttcalc check`: budget, staffing and hours in one run, one report and one exit code — for
+"""`ttcalc check`: budget, staffing, hours, duties and institutions in one run, one report and one exit code — for
 monthly cron jobs.  A missing input makes its checks not_applicable, never a failure; the
 report says how many checks were judged, and `require` makes a part that judged nothing fail."""
 
@@ -15,7 +15,8 @@ from ttcalc.pipeline import run as run_command
 from ttcalc.core.msg import msg
 from ttcalc.policy.rules import NA, not_applicable
 
-PARTS = {"budget": "--payroll", "staffing": "--roster", "hours": "--hours"}  # part -> its input option
+PARTS = {"budget": "--payroll", "staffing": "--roster", "hours": "--hours",  # part -> its input option
+         "duties": "--activities", "institutions": "--institutions"}
 
 
 def _command(part: str):
@@ -39,15 +40,17 @@ def run(payroll: list[str] | None = None, roster: list[str] | None = None, hours
         overwrite: bool = False, lang: str = "en", progress=None, redact: bool = False, *,
         sheets: list[str] | None = None, maps: dict | None = None, public_funds: list[str] | None = None,
         cycle: str | None = None, hired_since: date | None = None,
-        require: list[str] | None = None) -> tuple[Report, dict[str, Path]]:
+        require: list[str] | None = None, activities: list[str] | None = None,
+        institutions: list[str] | None = None) -> tuple[Report, dict[str, Path]]:
     """Every part whose input is given, with every option its single command takes.  The
     report says how many checks each part judged (`judged`, figures `checks_judged`); a part
     named in `require` that judged nothing is listed in `unjudged_required` (exit 1)."""
     as_of = as_of or date.today()
-    given = {"budget": payroll, "staffing": roster, "hours": hours}
+    given = {"budget": payroll, "staffing": roster, "hours": hours, "duties": activities, "institutions": institutions}
     parts = [p for p, files in given.items() if files]
     if not parts:
-        raise InputError("ttcalc check: give at least one of --payroll, --roster, --hours")
+        raise InputError("ttcalc check: give at least one of --payroll, --roster, --hours, --activities, "
+                         "--institutions")
     for part in require or []:
         if part not in PARTS:
             raise InputError(f"--require {part}: expected a comma-separated list of {', '.join(PARTS)}")
@@ -61,7 +64,8 @@ def run(payroll: list[str] | None = None, roster: list[str] | None = None, hours
     common = {"policy": policy, "hours_policy": hours_policy, "as_of": as_of, "sheets": sheets, "maps": maps or {},
               "overwrite": overwrite, "lang": lang, "redact": redact}
     extra = {"budget": {"budgeted": budgeted, "to_school": to_school, "public_funds": public_funds},
-             "staffing": {"hired_since": hired_since}, "hours": {"roster": roster, "cycle": cycle}}
+             "staffing": {"hired_since": hired_since}, "hours": {"roster": roster, "cycle": cycle},
+             "duties": {"roster": roster}, "institutions": {}}
     subs = {}
     if roster:  # the roster's teachers are the pass-down divisor of the budget part
         subs["staffing"] = _run_part("staffing", roster, common, extra["staffing"], paths.get("staffing"), None)
@@ -98,7 +102,9 @@ def exit_code(report: Report) -> int:
 
 
 def _run_part(part, files, common, extra, output, progress):
-    options = Options(policy=common["hours_policy"] if part == "hours" else common["policy"], as_of=common["as_of"],
+    own = {"hours": common["hours_policy"],  # quangang-2022 sets no hours or institution rules
+           "institutions": _command("institutions").default_policy}
+    options = Options(policy=own.get(part, common["policy"]), as_of=common["as_of"],
                       sheets=common["sheets"], maps=common["maps"], output=output, overwrite=common["overwrite"],
                       lang=common["lang"], redact=common["redact"], progress=progress,
                       extra={k: v for k, v in extra.items() if v is not None})
@@ -112,10 +118,17 @@ def _merge(report: Report, sub: Report, part: str) -> None:
         report.extra["hours_policy"] = sub.policy
     report.inputs += [dict(i, role=part) for i in sub.inputs]
     report.figures.update(sub.figures)
-    if sub.by_unit is not None:
-        report.by_unit = sub.by_unit
-    if sub.by_person is not None:
-        report.by_person = sub.by_person
+    if part in ("duties", "institutions"):  # their own sections: budget's by_unit, hours' by_person stay
+        for key, value in (("by_person", sub.by_person), ("by_unit", sub.by_unit)):
+            if value is not None:
+                report.extra[f"{part}_{key}"] = value
+        if sub.policy and report.policy and sub.policy.get("id") != report.policy.get("id"):
+            report.extra[f"{part}_policy"] = sub.policy
+    else:
+        if sub.by_unit is not None:
+            report.by_unit = sub.by_unit
+        if sub.by_person is not None:
+            report.by_person = sub.by_person
     report.checks += sub.checks
     key = ("code", "file", "sheet", "row", "message")
     seen = {tuple(w.get(k) for k in key) for w in report.warnings}

@@ -332,6 +332,8 @@ def hours(files: Files, policy: PolicyOpt = "wenzhou-2012", as_of: AsOf = None, 
 def check(payroll: Annotated[Optional[list[str]], typer.Option("--payroll", help="Payroll workbook(s), folder or glob.")] = None,
           roster: Annotated[Optional[list[str]], typer.Option("--roster", help="Roster workbook(s).")] = None,
           hours: Annotated[Optional[list[str]], typer.Option("--hours", help="Training-hour ledger(s).")] = None,
+          activities: Annotated[Optional[list[str]], typer.Option("--activities", help="Activity log(s) of the training school's people (duties).")] = None,
+          institutions: Annotated[Optional[list[str]], typer.Option("--institutions", help="List(s) of county-level training institutions (policy hebei-2013).")] = None,
           policy: PolicyOpt = "quangang-2022",
           hours_policy: Annotated[str, typer.Option("--hours-policy", help="Profile for the hours rules (quangang-2022 has none).")] = "wenzhou-2012",
           as_of: AsOf = None, sheet: SheetOpt = None, map: MapOpt = None,
@@ -360,7 +362,8 @@ def check(payroll: Annotated[Optional[list[str]], typer.Option("--payroll", help
                                       progress=_progress(quiet, len(payroll or [])), redact=redact,
                                       sheets=sheet, maps=_maps(map), public_funds=public_funds, cycle=cycle,
                                       hired_since=_date(hired_since, "--hired-since") if hired_since else None,
-                                      require=[p.strip() for p in require.split(",") if p.strip()] if require else None)
+                                      require=[p.strip() for p in require.split(",") if p.strip()] if require else None,
+                                      activities=activities, institutions=institutions)
         if redact:
             from ttcalc.output.redact import redact_report
 
@@ -415,6 +418,44 @@ def policies_show(ctx: typer.Context, profile: Annotated[str, typer.Argument(hel
         from ttcalc.policy.profile import load_profile
 
         _write(render_policy.render_show(load_profile(profile), format.value, _lang(lang, format)))
+
+    _guard(debug, body)
+
+
+@app.command()
+def duties(files: Files, policy: PolicyOpt = "quangang-2022", as_of: AsOf = None, sheet: SheetOpt = None,
+           map: MapOpt = None,
+           roster: Annotated[Optional[list[str]], typer.Option("--roster", help="Roster workbook: roles (领导班子, 专职教研员, 兼职) and 调入 dates.")] = None,
+           calendar: Annotated[Optional[str], typer.Option("--calendar", help="Text file of holidays (2024-10-01) and worked weekend days (+2024-10-12), for working days.")] = None,
+           format: FmtOpt = Fmt.table, lang: LangOpt = None, output: Output = None, overwrite: Overwrite = False,
+           quiet: Quiet = False, debug: Debug = False, redact: Redact = False) -> None:
+    """The training school's people from an activity log: days in schools, 听课, placements, leaders, demonstration lessons."""
+    started = time.monotonic()
+
+    def body() -> None:
+        from ttcalc import api
+
+        report = api.duties(files, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map), roster=roster,
+                            calendar=calendar, output=output, overwrite=overwrite, lang=_lang(lang, format),
+                            redact=redact)
+        _emit(report, format, lang, quiet, started, redact)
+
+    _guard(debug, body)
+
+
+@app.command()
+def institutions(files: Files, policy: PolicyOpt = "hebei-2013", as_of: AsOf = None, sheet: SheetOpt = None,
+                 map: MapOpt = None, format: FmtOpt = Fmt.table, lang: LangOpt = None, output: Output = None,
+                 overwrite: Overwrite = False, quiet: Quiet = False, debug: Debug = False, redact: Redact = False) -> None:
+    """County-level training institutions: demonstration shares per city, mergers, failing ones."""
+    started = time.monotonic()
+
+    def body() -> None:
+        from ttcalc import api
+
+        report = api.institutions(files, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
+                                  output=output, overwrite=overwrite, lang=_lang(lang, format), redact=redact)
+        _emit(report, format, lang, quiet, started, redact)
 
     _guard(debug, body)
 

@@ -37,7 +37,8 @@ def _person(rng: random.Random, i: int, born_from: int = 1966, born_to: int = 19
 def write_all(directory: Path) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     return [write_payroll(directory / "payroll.xlsx"), write_roster(directory / "roster.xlsx"),
-            write_hours(directory / "hours.xlsx")]
+            write_hours(directory / "hours.xlsx"), write_activities(directory / "activities.xlsx"),
+            write_institutions(directory / "institutions.xlsx")]
 
 
 def _save(wb, path: Path) -> Path:
@@ -286,4 +287,98 @@ def write_hours(path: Path) -> Path:
                 ws.append([seq, name, pid, "网络研修：" + ["信息技术应用能力", "师德师风", "心理健康教育"][t % 3],
                            "网络", 24 if not short else 12, None])
         ws.append([None, "合计"])
+    return _save(wb, path)
+
+
+def _weekdays(start: date, n: int, step: int = 1) -> list[date]:
+    from datetime import timedelta
+
+    out, d = [], start
+    while len(out) < n:
+        if d.weekday() < 5:
+            out.append(d)
+        d += timedelta(days=step)
+    return out
+
+
+def write_activities(path: Path) -> Path:
+    """An activity log of a training school's people, 2021-09 to 2024-12, dates written every
+    way a clerk writes them; judged at --as-of 2024-12-31 it has passes and fails at each rule's
+    edge: 20 and 19 days a semester (a day with two activities counted once), 124 and 80 听课
+    periods, a placement semester inside and outside three years, an idle person, leaders with
+    20 working days that include a Saturday and with 19, 10 and 8 research activities."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "活动记录"
+    _title(ws, "教师进修学校人员下校及教研活动登记表（2021—2024）", 8)
+    for c, h in enumerate(["序号", "姓名", "职务", "活动类型", "日期", "天数", "听课节数", "学校"], start=1):
+        ws.cell(2, c, h).font = Font(bold=True)
+    rows: list[list] = []
+    school = UNITS[0]
+
+    def add(name, role, kind, when, days=None, periods=None, where=school):
+        rows.append([name, role, kind, when, days, periods, where])
+
+    autumn = _weekdays(date(2024, 9, 2), 30, 2)
+    for i, d in enumerate(autumn[:22]):  # 22 days, pass; 124 periods, pass
+        add("陈建华", "专职教研员", "听课", d, None, "6节" if i < 20 else "2节")
+    add("陈建华", "专职教研员", "示范课", autumn[3])
+    add("陈建华", "专职教研员", "挂职", "2023.2.13-2023.7.14", None, None, UNITS[1])  # 152 of 181 days: a semester
+    for d in autumn[:19]:  # 19 days: one short; 80 periods; placement in 2021 only; no demonstration lesson
+        add("林丽娟", "专职教研员", "听课", d, None, "4节")
+    add("林丽娟", "专职教研员", "听课", autumn[0], None, "4节")  # the same day again: still 19 days
+    add("林丽娟", "专职教研员", "兼任教学", "2021.10.8-2021.12.31", None, None, UNITS[1])  # 85 of 153 days: not a semester
+    # 黄志强: 20 days exactly, written every way: a range, 年月日, an Excel serial, "2天", a day twice
+    add("黄志强", "专任教师", "下校调研", "10.8-10.11", "4天")
+    add("黄志强", "专任教师", "教研活动", "2024年10月15日", "2天")
+    add("黄志强", "专任教师", "听课", "2024年10月15日", None, "4节")  # the same day: counted once
+    add("黄志强", "专任教师", "指导教学", 45597)  # Excel serial: 2024-11-01
+    for d in _weekdays(date(2024, 11, 4), 13):
+        add("黄志强", "专任教师", "上课", d.isoformat(), "1天")
+    add("黄志强", "专任教师", "展示课", "2024/11/20")
+    add("黄志强", "专任教师", "支教", "2022.9.1-2023.1.31", None, None, UNITS[2])
+    add("张秀英", "兼职教师", "培训授课", date(2024, 10, 9))
+    add("李晓燕", "专任教师", "培训授课", date(2022, 10, 12))  # nothing since: two years idle
+    # leaders (calendar year 2024): 20 working days + a Saturday; 19 working days + a Saturday
+    visits = _weekdays(date(2024, 3, 4), 20, 3)
+    for d in visits:
+        add("王文杰", "校长", "下校", d)
+    add("王文杰", "校长", "下校", date(2024, 3, 9))  # a Saturday: not a working day
+    for d in visits[:10]:  # research activities on visit days: no more days
+        add("王文杰", "校长", "教研活动", d)
+    visits = _weekdays(date(2024, 3, 5), 19, 3)
+    for d in visits:
+        add("吴美玲", "副校长", "深入学校", d)
+    add("吴美玲", "副校长", "深入学校", date(2024, 6, 15))  # a Saturday: 19 working days
+    for d in visits[:8]:
+        add("吴美玲", "副校长", "教研活动", d)
+    for n, r in enumerate(rows, start=1):
+        ws.append([n] + r)
+    ws.append([None, "注：日期可写区间（如 10.8-10.11）；听课写节数。"])
+    return _save(wb, path)
+
+
+def write_institutions(path: Path) -> Path:
+    """Twenty county institutions in three cities: 8 national (40% exactly: pass), 15 at
+    provincial demonstration standard or above (75%: 1 short), one city short, two
+    demonstration institutions not merged by the end of 2015, one 不达标, one without a rating."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "县级教师培训机构"
+    _title(ws, "县级教师培训机构评估认定及整合情况", 7)
+    for c, h in enumerate(["序号", "设区市", "机构名称", "评估等级", "认定时间", "是否整合", "整合时间"], start=1):
+        ws.cell(2, c, h).font = Font(bold=True)
+    plan = [("石家庄市", "国家级示范", "是", "2015-06-30")] * 5 + [("石家庄市", "省级示范", "是", "2015-10-01")] * 2 + \
+        [("保定市", "国家级示范", "是", "2014-12-01")] * 2 + [("保定市", "省级示范性", "否", None)] + \
+        [("保定市", "省级示范", "是", "2016-03-01")] + [("保定市", "标准化", None, None)] * 2 + \
+        [("保定市", "不达标", None, None)] + [("沧州市", "国家级示范", "是", "2015-12-31")] + \
+        [("沧州市", "省级示范", "是", "2015-11-11")] * 3 + [("沧州市", "标准化", None, None)] + [("沧州市", None, None, None)]
+    for n, (city, rating, merged, on) in enumerate(plan, start=1):
+        ws.append([n, city, f"{city[:-1]}第{n}县教师发展中心", rating, "2013年11月26日" if rating else None, merged, on])
     return _save(wb, path)
