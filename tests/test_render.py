@@ -112,7 +112,7 @@ def test_csv_has_a_bom_and_every_table(run, samples):
         assert len(rows) > 1 and any(expect in c for row in rows for c in row), (table, rows[:3])
     units = run(*commands(samples)["budget"], "--format", "csv", "--table", "by_unit", "--lang", "zh")
     rows = list(csv.reader(io.StringIO(units.stdout.lstrip("\ufeff"))))
-    assert rows[0][0] == "单位" and len(rows) == 5
+    assert rows[0][0] == "unit" and len(rows) == 5  # keys stay English in every language (spec §4)
     bad = run(*base, "--format", "csv", "--table", "nope")
     assert bad.code == 2 and "--table nope" in bad.stderr
 

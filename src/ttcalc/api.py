@@ -26,9 +26,18 @@ def _paths(files) -> list[str]:
     return [str(files)] if isinstance(files, (str, Path)) else [str(f) for f in files]
 
 
+def _date(value, option: str = "as_of"):
+    """A date given as text ("2024-12-31") or a date; a bad one is the user's error, not ours."""
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise InputError(f"{option}={value!r}: expected a date like 2024-12-31") from None
+
+
 def _options(policy, as_of, sheets, maps, output, overwrite, lang, redact, progress=None, **extra) -> Options:
-    if isinstance(as_of, str):
-        as_of = date.fromisoformat(as_of)
+    as_of = _date(as_of)
     return Options(policy=policy, as_of=as_of, sheets=sheets, maps=dict(maps or {}), output=output,
                    overwrite=overwrite, lang=lang, redact=redact, progress=progress, extra=extra)
 
@@ -52,8 +61,7 @@ def staffing(files, *, policy=None, as_of=None, sheets=None, maps=None, hired_si
     command = import_module("ttcalc.staffing")
     from ttcalc.pipeline import run
 
-    if isinstance(hired_since, str):
-        hired_since = date.fromisoformat(hired_since)
+    hired_since = _date(hired_since, "hired_since")
     return run(command.COMMAND, _paths(files), _options(
         policy, as_of, sheets, maps, output, overwrite, lang, redact, hired_since=hired_since))
 
@@ -109,8 +117,7 @@ def check(*, payroll=None, roster=None, hours=None, policy="quangang-2022", hour
     """Everything in one run, as `ttcalc check` does for cron: (report, paths written)."""
     from ttcalc.check import run
 
-    if isinstance(as_of, str):
-        as_of = date.fromisoformat(as_of)
+    as_of = _date(as_of)
     return run(_paths(payroll) if payroll else None, _paths(roster) if roster else None,
                _paths(hours) if hours else None, policy=policy, hours_policy=hours_policy, as_of=as_of,
                budgeted=budgeted, to_school=to_school, output_dir=Path(output_dir) if output_dir else None,

@@ -110,8 +110,9 @@ def csv_tables(data: dict) -> list[str]:
 
 
 def _head(key: str, lang: str) -> str:
-    """CSV headers: the JSON keys in English (scripts rely on them), the catalog's words in Chinese."""
-    return key if lang == "en" else (figure_label(key, lang) if figure_label(key, lang) != key else label(key, lang))
+    """CSV headers are the JSON keys, in English whatever the language (spec §4: keys never depend
+    on the locale; scripts and spreadsheets rely on them); the cells below follow --lang."""
+    return key
 
 
 def _plain(value, lang: str):
