@@ -8,7 +8,7 @@ Pure functions; nothing here prints.
 
 from __future__ import annotations
 
-from ttcalc.cells.titles import _tables, normalise, vocabulary
+from ttcalc.cells.titles import tables, normalise, vocabulary
 
 
 def _rank_of(s: str) -> int | None:
@@ -55,7 +55,7 @@ def exemption_hit(term: str, texts: list[object], education: str | None) -> str 
     """Does a profile's exemption ("特级教师", "研究生", "市级及以上学科带头人") apply to a
     person with these honour/title cells and this 学历 level?  Returns the evidence or None."""
     t = normalise(term)
-    edu = _tables()["education"].match(t)
+    edu = tables()["education"].match(t)
     if edu[1] == "ok" and edu[2] == t:
         return f"{edu[0]}学历" if education == edu[0] else None
     cells = [normalise(x) for x in texts if x is not None and normalise(x)]

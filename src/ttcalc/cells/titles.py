@@ -121,7 +121,7 @@ class _Table:
 
 
 @cache
-def _tables() -> dict[str, _Table]:
+def tables() -> dict[str, _Table]:
     v = vocabulary()
     return {k: _Table(v[k]) for k in ("titles", "education", "category", "employment")}
 
@@ -218,10 +218,10 @@ def _title_part(s: str) -> Match:
     grade = post_grade_level(s)
     if grade is not None:
         return grade
-    m = None if s in _tables()["titles"].exact else _STAGE_SUBJECT.match(s)
+    m = None if s in tables()["titles"].exact else _STAGE_SUBJECT.match(s)
     if m:
         s = m.group(1) + m.group(3) + (m.group(4) or "")
-    level, status, alias = _tables()["titles"].match(s)
+    level, status, alias = tables()["titles"].match(s)
     if status == "ok":
         return Match(None, "none", s, alias) if level == NONE else Match(level, "ok", s, alias)
     if status == "unknown" and any(normalise(n) in s for n in v["not_titles"]["contains"]):
@@ -272,7 +272,7 @@ def education_level(raw: object) -> Match:
     for i, part in enumerate(parts):
         if i > 0 and part in degree_words:
             continue  # the 学位 half of "本科/学士", "研究生/硕士"
-        level, status, alias = _tables()["education"].match(part, degree_words if marked else frozenset())
+        level, status, alias = tables()["education"].match(part, degree_words if marked else frozenset())
         if status == "unknown" and (marked or part in degree_words):
             status = "degree"
         results.append(Match(level, status, text, alias))
@@ -289,7 +289,7 @@ def _lookup(table: str, raw: object) -> Match:
     s = normalise(text)
     if not s:
         return Match(None, "blank", text)
-    level, status, alias = _tables()[table].match(s)
+    level, status, alias = tables()[table].match(s)
     return Match(level, status, text, alias)
 
 

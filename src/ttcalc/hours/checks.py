@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ttcalc.core.msg import msg
-from ttcalc.hours.ledger import Cycle, _dec, hstr
+from ttcalc.hours.ledger import Cycle, dec, hstr
 from ttcalc.hours.people import Person, add_years, employed_in
-from ttcalc.hours.remedies import _annual_line, _count_text, _line, _remedy
+from ttcalc.hours.remedies import annual_line, count_text, remedy_line, join_remedy
 from ttcalc.policy.rules import (
     FAIL,
     NA,
@@ -57,7 +57,7 @@ def _cycle_check(check_id: str, rule_id: str, measure: str, ctx: Ctx, people: li
         return not_applicable(check_id, msg("hours.reason.nobody_in_cycle", who=msg(f"hours.who.{what}"),
                                             cycle=ctx.cycle.text()), rule, ctx.lang)
     check = from_rule(check_id, rule, ctx.lang)
-    bound = _dec(rule)
+    bound = dec(rule)
     short = [(p, p.summary[measure]) for p in people if not meets(Fraction(p.summary[measure]), rule)]
     running = ctx.cycle.running
     check.inputs = {"cycle": ctx.cycle.text(), "teachers": len(people), "short": len(short)}
@@ -69,7 +69,7 @@ def _cycle_check(check_id: str, rule_id: str, measure: str, ctx: Ctx, people: li
         p.still[STILL.get(measure, measure)] = hstr(need)
         if not running:
             p.failed.append(check_id)
-    check.actual = _count_text(len(short), len(people), running and bool(short))
+    check.actual = count_text(len(short), len(people), running and bool(short))
     if not short:
         check.status = PASS
     elif running:
@@ -77,7 +77,7 @@ def _cycle_check(check_id: str, rule_id: str, measure: str, ctx: Ctx, people: li
                                              end=f"{ctx.cycle.end}-12-31", short=len(short), total=len(people))
     else:
         check.status = FAIL
-        check.remedy = _remedy([_line(p, measure, v, bound, ctx) for p, v in short])
+        check.remedy = join_remedy([remedy_line(p, measure, v, bound, ctx) for p, v in short])
     return check
 
 
@@ -97,7 +97,7 @@ def _annual_check(check_id: str, rule_id: str, measure: str, ctx: Ctx, people: l
         return not_applicable(check_id, msg("hours.reason.no_year_complete", cycle=ctx.cycle.text(),
                                             as_of=ctx.cycle.as_of.isoformat()), rule, ctx.lang)
     check = from_rule(check_id, rule, ctx.lang)
-    bound = _dec(rule)
+    bound = dec(rule)
     lines, short_people = [], 0
     for p in people:
         missed = []
@@ -114,13 +114,13 @@ def _annual_check(check_id: str, rule_id: str, measure: str, ctx: Ctx, people: l
         if missed:
             short_people += 1
             p.failed.append(check_id)
-            lines.append(_annual_line(p, measure, missed, bound))
+            lines.append(annual_line(p, measure, missed, bound))
     years = ctx.cycle.judged()
     check.inputs = {"years_judged": years, "teachers": len(people), "short": short_people}
     check.formula = f"per teacher and completed year {years}: {measure.replace('years', 'hours')} {rule.bound_text('en')}"
-    check.actual = _count_text(short_people, len(people))
+    check.actual = count_text(short_people, len(people))
     check.status = FAIL if short_people else PASS
-    check.remedy = _remedy(lines)
+    check.remedy = join_remedy(lines)
     return check
 
 
@@ -158,7 +158,7 @@ def _share_check(ctx: Ctx) -> object:
     check.actual = ratio_str(worst)
     check.inputs = {"unit_years": len(check.details), "failing": fails, "lowest_share": ratio_str(worst)}
     check.status = FAIL if fails else PASS
-    check.remedy = _remedy(lines)
+    check.remedy = join_remedy(lines)
     return check
 
 
@@ -189,7 +189,7 @@ def _role_check(check_id, rule_id, role, measure, period, ctx: Ctx):
         return not_applicable(check_id, msg("hours.reason.nobody_on_roster", who=msg(f"hours.who.{role}")),
                               rule, ctx.lang)
     check = from_rule(check_id, rule, ctx.lang)
-    bound = _dec(rule)
+    bound = dec(rule)
     window = ctx.profile.get("hours.new_teacher_max_years" if period == "probation"
                              else "hours.new_principal_within_years")
     short, lines = 0, []
@@ -208,13 +208,13 @@ def _role_check(check_id, rule_id, role, measure, period, ctx: Ctx):
         if over:
             short += 1
             p.failed.append(check_id)
-            lines.append(msg("hours.remedy.past", line=_line(p, measure, value, bound, ctx), due=due.isoformat()))
+            lines.append(msg("hours.remedy.past", line=remedy_line(p, measure, value, bound, ctx), due=due.isoformat()))
     pending = len(check.details) - short
     check.inputs = {"people": len(people), "short": short, "still_to_complete": pending}
     check.formula = f"per person: {measure} hours {rule.bound_text('en')}"
-    check.actual = _count_text(short, len(people))
+    check.actual = count_text(short, len(people))
     if short:
-        check.status, check.remedy = FAIL, _remedy(lines)
+        check.status, check.remedy = FAIL, join_remedy(lines)
     elif pending:
         check.status = NA
         check.reason = msg("hours.reason.period_open", pending=pending, total=len(people))

@@ -12,9 +12,9 @@ from ttcalc.core.msg import msg
 from ttcalc.core.report import Report
 from ttcalc.core.warn import Warnings
 from ttcalc.hours.checks import Ctx, all_checks
-from ttcalc.hours.courses import _has, _types
+from ttcalc.hours.courses import has, type_table
 from ttcalc.hours.ledger import Cycle, cycle_anchor, cycle_for, hstr, read_ledger
-from ttcalc.hours.output import DEFINITIONS, _notes, _person_out, _tables
+from ttcalc.hours.output import DEFINITIONS, cycle_notes, person_out, tables
 from ttcalc.hours.people import (
     apply_roster,
     people_of,
@@ -54,11 +54,11 @@ def compute_report(dataset, profile, options, cyc):
     roster_data = apply_roster(roster, people, profile, as_of, warn, cyc) if roster else None
     if roster:
         recount_probation(people, profile, cyc, warn)
-    vocational = _types()["roles"]["vocational"]
+    vocational = type_table()["roles"]["vocational"]
     for p in people.values():
         if p.unit is None:
             p.unit = Path(p.rows[0].file).stem if p.rows else None
-        p.vocational = p.vocational or _has(p.unit, vocational)
+        p.vocational = p.vocational or has(p.unit, vocational)
         p.summary = summarise(p, cyc)
     listed = [p for p in people.values()
               if p.in_cycle or p.roles or any(r.excluded and cyc.has(r.year) for r in p.rows)]
@@ -95,9 +95,9 @@ def compute_report(dataset, profile, options, cyc):
     for p in teachers:  # school-based hours count toward the total too: the larger need is what it takes
         if "school_based" in p.still:
             p.still["hours"] = hstr(max(Decimal(p.still.get("hours", "0")), Decimal(p.still["school_based"])))
-    report.by_person = [_person_out(p) for p in teachers]
-    report.tables = _tables(teachers, cyc)
-    report.notes = _notes(profile, cyc)
+    report.by_person = [person_out(p) for p in teachers]
+    report.tables = tables(teachers, cyc)
+    report.notes = cycle_notes(profile, cyc)
     others = roster_people(roster_data) if roster_data else ()  # roster names, for --redact in the workbook
     return report, HoursBook(rows, teachers, cyc, others)
 

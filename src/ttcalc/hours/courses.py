@@ -12,14 +12,14 @@ from ttcalc.core.msg import Msg, msg
 
 
 @cache
-def _types() -> dict:
+def type_table() -> dict:
     return tomllib.loads((files("ttcalc.hours") / "training_types.toml").read_text(encoding="utf-8"))
 
 
 @cache
 def _words(which: str) -> tuple[tuple[str, str], ...]:
     """(word, type) pairs, longest word first, of "spellings" or "course_words"."""
-    pairs = [(squash(w).lower(), name) for name, t in _types()["types"].items() for w in t[which]]
+    pairs = [(squash(w).lower(), name) for name, t in type_table()["types"].items() for w in t[which]]
     return tuple(sorted(set(pairs), key=lambda p: -len(p[0])))
 
 
@@ -41,19 +41,19 @@ def _match(text: str | None, which: str) -> list[str]:
 
 
 @cache
-def _kinds() -> dict:
-    return {name: t["kind"] for name, t in _types()["types"].items()}
+def kind_names() -> dict:
+    return {name: t["kind"] for name, t in type_table()["types"].items()}
 
 
 def classify(type_text: str | None, course: str | None) -> tuple[str | None, set[str], bool]:
     """(form, topics, type_known) of a ledger row."""
-    kinds = _kinds()
+    kinds = kind_names()
     by_type = _match(type_text, "spellings")
     by_course = _match(course, "course_words")
     forms = [t for t in by_type if kinds[t] == "form"] or [t for t in by_course if kinds[t] == "form"]
     topics = {t for t in by_type + by_course if kinds[t] == "topic"}
     both = " ".join(x for x in (type_text, course) if x)
-    topics = {t for t in topics if not _has(both, _types()["types"][t].get("not_with", []))}
+    topics = {t for t in topics if not has(both, type_table()["types"][t].get("not_with", []))}
     return (forms[0] if forms else None), topics, bool(by_type)
 
 
@@ -62,7 +62,7 @@ def _generic_words() -> frozenset[str]:
     return frozenset(w for w, _t in _words("spellings") + _words("course_words"))
 
 
-def _generic(course: str | None) -> bool:
+def generic(course: str | None) -> bool:
     """A course name that is only a type word (集中培训, 面授): it names no particular course."""
     return bool(course) and squash(course).lower() in _generic_words()
 
@@ -72,6 +72,6 @@ def type_label(name: str | None) -> Msg:
     return msg(f"hours.type.{name if name is not None else 'other'}")
 
 
-def _has(text: str | None, words: list[str]) -> bool:
+def has(text: str | None, words: list[str]) -> bool:
     text = squash(text) if text else ""
     return bool(text) and any(squash(w) in text for w in words)

@@ -36,7 +36,7 @@ def hstr(value: Decimal | int | None) -> str | None:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _dec(rule) -> Decimal:
+def dec(rule) -> Decimal:
     return Decimal(str(rule.value))
 
 
@@ -224,7 +224,7 @@ def _amount(row: Row, values: dict, rates: dict, warn: Warnings) -> str | None:
             rid = "hours.day_hours" if col == "days" else "hours.credit_hours"
             _warn(warn, f"no_{col}_rate", row, unit=unit_zh, rule=rid)
             return msg("hours.row.no_rate", unit=unit_zh, rule=rid)
-        row.hours = value * _dec(rule)
+        row.hours = value * dec(rule)
         return None
     _warn(warn, "hours_missing", row)
     return msg("hours.row.no_hours")

@@ -4,10 +4,10 @@ teacher, the table of who is short or still to complete, and the notes on the cy
 from __future__ import annotations
 
 from ttcalc.core.msg import msg
-from ttcalc.hours.courses import _kinds, type_label
+from ttcalc.hours.courses import kind_names, type_label
 from ttcalc.hours.ledger import Cycle, hstr
 from ttcalc.hours.people import Person
-from ttcalc.hours.remedies import _who, series
+from ttcalc.hours.remedies import who_of, series
 
 DEFINITION_KEYS = ("teachers", "hours", "year", "after_as_of", "units", "type", "concentrated_course", "excluded",
                    "running_cycle", "teachers_compliant", "unit", "school_share", "denominators", "hours_excluded",
@@ -15,7 +15,7 @@ DEFINITION_KEYS = ("teachers", "hours", "year", "after_as_of", "units", "type", 
 DEFINITIONS = {k: msg(f"hours.definition.{k}") for k in DEFINITION_KEYS}  # worded in the catalogs
 
 
-def _person_out(p: Person) -> dict:
+def person_out(p: Person) -> dict:
     s = p.summary
     out = {"name": p.name, "id": p.id, "unit": p.unit, "cycle_total": hstr(s["total"]),
            "school_based": hstr(s["school_based"]), "concentrated_max_course": hstr(s["concentrated_max_course"]),
@@ -42,14 +42,14 @@ TABLE_HEADERS = ("name", "unit", "cycle_total", "school_based", "longest_concent
                  "still_needed", "failed_checks")
 
 
-def _tables(teachers: list[Person], cyc: Cycle) -> dict:
+def tables(teachers: list[Person], cyc: Cycle) -> dict:
     rows = []
     for p in teachers:
         if not p.failed and not p.still:
             continue
         s = p.summary
         years = msg("hours.table.years", years=series(list(p.years_short))) if p.years_short else ""
-        rows.append([_who(p), p.unit or "", hstr(s["total"]), hstr(s["school_based"]),
+        rows.append([who_of(p), p.unit or "", hstr(s["total"]), hstr(s["school_based"]),
                      hstr(s["concentrated_max_course"]), years, _still_text(p.still), ", ".join(dict.fromkeys(p.failed))])
     headers = [msg(f"hours.table.{h}") for h in TABLE_HEADERS]
     return {"hours.short": {"title": msg("hours.table.title", cycle=cyc.text()), "headers": headers, "rows": rows}}
@@ -65,11 +65,11 @@ def _still_text(still: dict):
         elif key == "concentrated_course":
             parts.append(msg("hours.still.course", hours=value))
         elif key != "school_based" or "hours" not in still:
-            parts.append(msg("hours.still.other", what=type_label(key) if key in _kinds() else key, hours=value))
+            parts.append(msg("hours.still.other", what=type_label(key) if key in kind_names() else key, hours=value))
     return msg("hours.still.list", parts=parts) if parts else ""
 
 
-def _notes(profile, cyc: Cycle) -> list:
+def cycle_notes(profile, cyc: Cycle) -> list:
     if cyc.start is None:
         return []
     if cyc.running:

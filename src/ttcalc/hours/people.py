@@ -12,7 +12,7 @@ from fractions import Fraction
 from ttcalc.cells.dates import parse_date, years_between
 from ttcalc.cells.money import parse_decimal
 from ttcalc.cells.text import squash
-from ttcalc.hours.courses import _generic, _has, _types
+from ttcalc.hours.courses import generic, has, type_table
 from ttcalc.core.warn import Warnings
 from ttcalc.hours.ledger import Cycle, Row, decide
 from ttcalc.policy.rules import meets
@@ -96,7 +96,7 @@ def apply_roster(paths, people: dict[str, Person], profile, as_of: date, warn: W
 
     Whether a teacher is new is judged on the cycle's last day, or as-of if that is earlier."""
     on = min(as_of, date(cycle.end, 12, 31)) if cycle is not None and cycle.end is not None else as_of
-    roles = _types()["roles"]
+    roles = type_table()["roles"]
     data = reader.read(list(paths), "roster")
     by_name: dict[str, list[Person]] = {}
     for p in people.values():
@@ -123,13 +123,13 @@ def apply_roster(paths, people: dict[str, Person], profile, as_of: date, warn: W
             person.unit = person.unit or unit
             person.on_roster = True
             role, honour, category = get.get("role"), get.get("honour"), get.get("category")
-            if _has(role, roles["principal"]):
+            if has(role, roles["principal"]):
                 person.roles.add("principal")
-                if _has(role, roles["new_principal"]):
+                if has(role, roles["new_principal"]):
                     person.roles.add("new_principal")
-            if _has(role, roles["homeroom"]):
+            if has(role, roles["homeroom"]):
                 person.roles.add("homeroom")
-            if _has(honour, roles["backbone"]) or _has(role, roles["backbone"]):
+            if has(honour, roles["backbone"]) or has(role, roles["backbone"]):
                 person.roles.add("backbone")
             person.work_start = person.work_start or _date(get.get("work_start"))
             person.join = person.join or _date(get.get("join"))
@@ -138,7 +138,7 @@ def apply_roster(paths, people: dict[str, Person], profile, as_of: date, warn: W
                 person.roles.add("new_teacher")
             elif _past_new_teacher(person, profile, on):
                 person.first_year_past = True
-            if _has(unit or person.unit, roles["vocational"]) or _has(category, roles["vocational"]):
+            if has(unit or person.unit, roles["vocational"]) or has(category, roles["vocational"]):
                 person.vocational = True
             if not found and person.roles:
                 people.setdefault(person.key, person)
@@ -169,7 +169,7 @@ def _date(text) -> date | None:
 
 
 def _is_new_teacher(person: Person, get: dict, profile, as_of: date, roles: dict) -> bool:
-    if _has(get.get("role"), roles["new_teacher"]) or _has(get.get("category"), roles["new_teacher"]):
+    if has(get.get("role"), roles["new_teacher"]) or has(get.get("category"), roles["new_teacher"]):
         return True
     rule = profile.get("hours.new_teacher_max_years")
     if rule is None:
@@ -251,7 +251,7 @@ def _courses(rows: list[Row]) -> dict:
     out: dict = {}
     for r in rows:
         if r.form == "concentrated":
-            named = r.course and not _generic(r.course)
+            named = r.course and not generic(r.course)
             key = (r.year, squash(r.course), r.date) if named else (r.year, f"{r.file}|{r.sheet}|{r.row}", None)
             out[key] = out.get(key, Decimal(0)) + r.hours
     return out

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ttcalc.core.msg import Msg, msg
-from ttcalc.hours.ledger import _dec
+from ttcalc.hours.ledger import dec
 from ttcalc.hours.people import Person
 
 if TYPE_CHECKING:
@@ -18,11 +18,11 @@ KINDS = ("school_based", "concentrated", "management", "homeroom", "probation", 
          "new_principal", "new_principal_concentrated")  # measures with a word of their own (hours.measure.*)
 
 
-def _who(p: Person) -> str:
+def who_of(p: Person) -> str:
     return p.name or p.id or p.key
 
 
-def _remedy(lines: list[Msg]) -> Msg | None:
+def join_remedy(lines: list[Msg]) -> Msg | None:
     if not lines:
         return None
     shown = list(lines[:SHOWN])
@@ -31,30 +31,30 @@ def _remedy(lines: list[Msg]) -> Msg | None:
     return msg("hours.remedy.lines", lines=shown)
 
 
-def _count_text(short: int, total: int, running: bool = False) -> Msg:
+def count_text(short: int, total: int, running: bool = False) -> Msg:
     return msg("hours.actual.still_to_complete" if running else "hours.actual.short", short=short, total=total)
 
 
-def _line(p: Person, measure: str, value: Decimal, bound: Decimal, ctx: Ctx) -> Msg:
+def remedy_line(p: Person, measure: str, value: Decimal, bound: Decimal, ctx: Ctx) -> Msg:
     if measure == "concentrated_max_course":
-        return msg("hours.remedy.course", who=_who(p), bound=bound, value=value)
+        return msg("hours.remedy.course", who=who_of(p), bound=bound, value=value)
     need = bound - value
     if measure == "total":
         sb_rule = ctx.profile.get("hours.school_based_min")
-        sb_need = _dec(sb_rule) - p.summary["school_based"] if sb_rule is not None else Decimal(0)
+        sb_need = dec(sb_rule) - p.summary["school_based"] if sb_rule is not None else Decimal(0)
         need = max(need, sb_need)
         if sb_need > 0:
-            return msg("hours.remedy.total_school_based", who=_who(p), need=need, school_based=sb_need)
-        return msg("hours.remedy.total", who=_who(p), need=need)
+            return msg("hours.remedy.total_school_based", who=who_of(p), need=need, school_based=sb_need)
+        return msg("hours.remedy.total", who=who_of(p), need=need)
     if measure in KINDS:
-        return msg("hours.remedy.kind", who=_who(p), need=need, kind=msg(f"hours.measure.{measure}"))
-    return msg("hours.remedy.total", who=_who(p), need=need)
+        return msg("hours.remedy.kind", who=who_of(p), need=need, kind=msg(f"hours.measure.{measure}"))
+    return msg("hours.remedy.total", who=who_of(p), need=need)
 
 
-def _annual_line(p: Person, measure: str, missed: list, bound: Decimal) -> Msg:
+def annual_line(p: Person, measure: str, missed: list, bound: Decimal) -> Msg:
     code = "hours.remedy.year_school_based" if measure == "school_years" else "hours.remedy.year"
     gaps = [msg(code, year=y, gap=bound - p.summary[measure][y]) for y in missed]
-    return msg("hours.remedy.annual", who=_who(p), gaps=series(gaps))
+    return msg("hours.remedy.annual", who=who_of(p), gaps=series(gaps))
 
 
 def series(items: list):
