@@ -237,7 +237,7 @@ def test_zhongxiaoxue_short_forms_keep_their_level(text, level):
 def test_xiaoxue_alias_never_matches_inside_zhongxiaoxue():
     """Even without the 中小学 alias, 中小学高级 is not read as 小学高级 (中级): unknown, never a
     level lower than it is."""
-    table = T._tables()["titles"]
+    table = T.tables()["titles"]
     level, status, _ = table.match("中小学高级", drop=frozenset({"中小学高级"}))
     assert (level, status) == (None, "unknown")
     assert table.match("某小学高级", drop=frozenset())[0] == "中级"  # a 小学 name after any other character
