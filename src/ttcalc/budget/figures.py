@@ -1,11 +1,6 @@
-"""`ttcalc budget`: the training fund a budget must hold, from payroll sheets.
-
-payroll_total is the sum of the gross pay (应发) of every person row read, in integer fen;
-every derived money figure is computed from that exact total and rounded once, half-up, to
-the fen (spec §7).  The rates and shares come from the policy profile, never from code.
-The figures stay integer fen (`Figures`) until the report shows them: the checks compare
-those integers, never text.
-"""
+"""The budget's figures: fund_min/fund_max, the training school's part, the per-teacher
+pass-down, per unit — every derived money figure computed from the exact payroll total and
+rounded once, half-up, to the fen (spec §7); rates and shares come from the profile."""
 
 from __future__ import annotations
 

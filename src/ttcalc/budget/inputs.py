@@ -1,9 +1,5 @@
-"""`ttcalc budget`: the training fund a budget must hold, from payroll sheets.
-
-payroll_total is the sum of the gross pay (应发) of every person row read, in integer fen;
-every derived money figure is computed from that exact total and rounded once, half-up, to
-the fen (spec §7).  The rates and shares come from the policy profile, never from code.
-"""
+"""`--budgeted` and `--to-school`: amounts ("185185.19", "3万"), or a small budget sheet that
+holds the fund (and the training school's part) beside their labels."""
 
 from __future__ import annotations
 

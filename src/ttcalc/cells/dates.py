@@ -1,8 +1,6 @@
-"""Cleaning of single cell values: text, money, numbers, dates.
-
-Pure functions; the vectorised money path used for large payrolls is in `payroll.py`.
-Every parser returns a value or raises `ValueError` with a short reason.
-"""
+"""Dates of one cell in every shape of spec §3 (Excel serials, "1985.03", "1985年3月",
+"19850301" …), with how precise the cell was, and whole years between dates (周岁).  Pure
+functions: a parser returns a value or raises ValueError with a short reason."""
 
 from __future__ import annotations
 

@@ -1,10 +1,6 @@
-"""Roster words to levels: 职称 → title level, 学历 → education level, 岗位类别, 专职/兼职.
-
-The vocabulary is data (data/titles.toml); this module only normalises a cell and finds
-the most specific match (domain.md §1, §2).  A string it does not know gets no level and
-a status that the caller turns into a warning naming the row — never a guess, never senior.
-Pure functions; nothing here prints.
-"""
+"""Whether a hire-screening exemption of a profile ("特级教师", "研究生", "市级及以上学科带头人",
+a contest prize "及以上") applies to a person's honour and title cells.  The vocabulary of
+honours and their ranks is data (titles.toml); pure functions."""
 
 from __future__ import annotations
 

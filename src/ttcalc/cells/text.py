@@ -1,8 +1,5 @@
-"""Cleaning of single cell values: text, money, numbers, dates.
-
-Pure functions; the vectorised money path used for large payrolls is in `payroll.py`.
-Every parser returns a value or raises `ValueError` with a short reason.
-"""
+"""Text of one cell: NFKC (full-width to half-width), trimmed, whitespace removed ("姓  名" →
+"姓名"), and the dash words an accountant writes for nothing.  Pure functions."""
 
 from __future__ import annotations
 

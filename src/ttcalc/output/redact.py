@@ -1,14 +1,5 @@
-"""Mask personal data for sharing a report (`--redact`), and keep it out of messages.
-
-Payrolls and rosters name people and carry their 身份证号.  `redact_report` masks, in place,
-every name (张* / 欧阳**) and ID number (350521********123X) in every part of a Report: the
-per-person lists, the checks' details and remedies, warnings, inputs, notes, the extra JSON
-sections and the tables.  Names are masked where a field holds a name, and wherever else the
-same name appears in free text; ID numbers wherever they appear.
-
-`scrub` and `mask_seen` are for messages: an error message or a log line shows row numbers,
-never a person's name or ID.  Nothing here prints.
-"""
+"""`--redact`: mask every name and ID number in every part of a report (the per-person lists,
+checks' details and remedies, warnings, inputs, notes, tables), for sharing it."""
 
 from __future__ import annotations
 

@@ -1,15 +1,6 @@
-"""Open a spreadsheet file and hand out its sheets as grids of text.
-
-A grid is a `pyarrow.Table` of string columns c0, c1, …; row i of the table is the sheet's
-row i + 1 (leading blank rows are kept so row numbers match what the clerk sees).  Excel,
-WPS and LibreOffice formats go through fastexcel (Rust calamine); CSV through the csv module
-after the encoding is detected.  Files are only ever opened for reading.
-
-Before a parser sees a file it is checked against the caps of `limits` (zip bombs, allocation
-bombs, oversized text files); whatever a file's content, the outcome is a Grid or an
-InputError naming the file and the reason in a clerk's words — never a crash, even when the
-Rust reader panics.
-"""
+"""Excel, WPS and LibreOffice workbooks (.xlsx .xlsm .xls .xlsb .ods) read through fastexcel
+(Rust calamine) as grids of text, each sheet checked against the caps before it is loaded;
+the reader's panics and errors become one line in a clerk's words."""
 
 from __future__ import annotations
 

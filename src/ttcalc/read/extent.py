@@ -1,40 +1,6 @@
-"""Caps that keep a hostile or broken file from exhausting memory or time.
-
-Every workbook is checked before any parser touches it: an .xlsx/.xlsm/.xlsb/.ods file from
-its zip directory (sizes and compression ratios, nothing is unpacked), then each sheet for
-the number of cells the reader would allocate.  A file over a cap is refused with a one-line
-message naming the file, the size found and the limit, and the variable that raises it.
-
-The defaults are generous for real payrolls (a 1,000,000-row × 20-column sheet passes with
-room to spare).  Each can be changed with an environment variable:
-
-    TTCALC_MAX_UNZIPPED_MB   2048         total unpacked size of an .xlsx/.xlsm/.xlsb/.ods
-                                          (sum of the member sizes in the zip directory)
-    TTCALC_MAX_ZIP_RATIO     200          unpacked ÷ packed size of any member bigger than
-                                          50 MB unpacked (real sheets pack 5–30:1; a zip bomb
-                                          packs about 1000:1)
-    TTCALC_MAX_CELLS         50000000     rows × columns of one sheet (the extent the reader
-                                          allocates, from A1 to the last cell): from the
-                                          sheet's <dimension>, verified against the cells
-                                          themselves; for .xls from its DIMENSIONS record
-    TTCALC_MAX_CSV_MB        1024         size of a .csv/.tsv/.txt file
-    TTCALC_SCAN_MB           64           sheet XML up to this size (about 100,000 rows of 16
-                                          columns) is scanned for cells outside its declared
-                                          <dimension>, as a lying dimension is how an
-                                          allocation bomb gets past the cell cap; the scan
-                                          costs about 7 ms per MB.  Larger sheets are trusted
-                                          to their <dimension> (Excel, WPS, LibreOffice and
-                                          the Python writers always write a true one); raise
-                                          it to scan every sheet, 0 turns the scan off.
-                                          A sheet without a <dimension>, or whose dimension
-                                          is over the cap, is always walked cell by cell.
-
-Values are whole numbers; a bad value is refused (exit 2) rather than ignored.
-
-What is not covered: an .ods is left to calamine's own cap (100 million cells); an .xlsb
-sheet is checked against its declared dimension only; a zip whose directory under-states
-its sizes is caught by the cell cap, not the size cap.
-"""
+"""How far a sheet really reaches, measured before a reader allocates it: an .xlsx worksheet's
+cells (declared dimension, else walked), an .xlsb sheet's BrtWsDim, a legacy .xls sheet's
+DIMENSIONS record — each against the cell cap of `read.limits`."""
 
 from __future__ import annotations
 

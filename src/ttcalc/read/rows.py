@@ -1,9 +1,5 @@
-"""Read payroll, roster and hours workbooks into one data set.
-
-For every sheet of every file: find the header, map columns to fields, and mark each row
-used or skipped with a reason (blank, total, note, no name or ID).  Nothing here prints;
-problems with the input raise `InputError`, doubts become warnings.
-"""
+"""Row classification of one sheet, column-wise: blank, note (注/说明/制表人…), total (合计/小计…)
+or a person row; and the text form of a sheet's columns."""
 
 from __future__ import annotations
 
