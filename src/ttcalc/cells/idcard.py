@@ -40,7 +40,9 @@ def parse_id(raw: object) -> IdInfo | None:
     """Read an ID cell.  Returns None for an empty cell."""
     if raw is None:
         return None
-    text = unicodedata.normalize("NFKC", str(raw)).strip().replace(" ", "").replace("x", "X")
+    # full-width digits (NFKC), any spaces, and the apostrophe or quotes a clerk types to keep
+    # the ID as text ("'350521…") go before the ID is checked
+    text = "".join(unicodedata.normalize("NFKC", str(raw)).split()).strip("'\"‘’`“”").replace("x", "X")
     if text in ("", "NAN", "NONE"):
         return None
     if text.endswith(".0") and text[:-2].isdigit():

@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ttcalc.core.errors import InputError
+from ttcalc.core.msg import msg
+from ttcalc.core.warn import Warn
 from ttcalc.read import fields as fieldmap
-from ttcalc.read.files import Grid, expand, sheets
+from ttcalc.read import layout, origin
+from ttcalc.read.files import Grid, expand_all, sheets
 from ttcalc.read.header import Header, apply_map, dedupe, detect
 from ttcalc.read.rows import as_text, classify, own_memory
 
@@ -52,6 +55,13 @@ class SheetRead:
     blank_rows: int = 0
     warnings: list[Warning_] = field(default_factory=list)
     map_misses: list[str] = field(default_factory=list)
+    unit: str | None = None  # the sheet's unit when no column holds it
+    unit_source: str | None = None  # column | title | sheet | file
+    month: str | None = None
+    month_source: str | None = None  # column | sheet | file | title
+    header_repeats: int = 0  # header rows repeated below the first (payslip layout)
+    merged: list = field(default_factory=list)  # merge ranges filled down a data column
+    title: list = field(default_factory=list)  # the title lines above the header
 
     @property
     def used(self) -> bool:
@@ -116,19 +126,43 @@ def _data_name(col) -> str:
 
 
 def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
-         sheet_names: list[str] | None = None, progress=None, keep: set[str] | None = None) -> DataSet:
+         sheet_names: list[str] | None = None, progress=None, keep: set[str] | None = None,
+         skip_bad: bool = False) -> DataSet:
     """Read every file and sheet named into one DataSet of the given kind
     ("payroll", "roster" or "hours").  `keep`: the fields a command needs; other columns are
-    dropped once rows are classified, so a city's folder of workbooks stays small in memory."""
-    files = expand(paths)
-    if not files:
+    dropped once rows are classified, so a city's folder of workbooks stays small in memory.
+    `skip_bad`: a file that cannot be read is listed as skipped instead of stopping the run."""
+    files, skipped_files, from_folder = expand_all(paths)
+    if not files and not skipped_files:
         raise InputError("no input file given")
     maps = maps or {}
-    out: list[SheetRead] = []
+    out: list[SheetRead] = [_skipped_file(p, reason) for p, reason in skipped_files]
+    files, twice = layout.once_each(files)
+    for path, first, how in twice:
+        s = _skipped_file(path, msg(f"read.skip.same_{how}", first=str(first)))
+        s.warnings.append(Warn(f"same_{how}", str(path), None, None, None, {"first": str(first)}))
+        out.append(s)
+    if not files:
+        raise InputError(f"{skipped_files[0][0]}: {skipped_files[0][1]}" if skipped_files else "no input file given")
     sch = None if kind == "auto" else fieldmap.schema(kind)
+    year_words = fieldmap.schema("payroll").year_sheets
     for path, grids in _load_all(files, sheet_names):
-        if sch is None:  # "auto" (inspect): the kind whose headers the first file matches best
+        try:
+            if isinstance(grids, Exception):
+                raise grids
             grids = list(grids)
+        except InputError as exc:
+            if skip_bad or (path in from_folder and path.suffix.lower() in (".txt", ".tsv", ".xml")):
+                out.append(_skipped_file(path, msg("read.skip.unreadable", why=str(exc))))
+                continue
+            raise
+        if layout.own_output(grids):
+            out.append(_skipped_file(path, msg("read.skip.own_output")))
+            continue
+        if len(files) > 1 and not sheet_names and any(w in path.stem for w in year_words):
+            out.append(_skipped_file(path, msg("read.skip.year_file")))
+            continue
+        if sch is None:  # "auto" (inspect): the kind whose headers the first file matches best
             kind = guess_kind(grids)
             sch = fieldmap.schema(kind)
         unknown = [f for f in maps if f not in sch.fields]
@@ -136,11 +170,22 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
             raise InputError(f"--map {unknown[0]}=…: no such {kind} field; fields are: {', '.join(sch.fields)}")
         file_sheets = [_read_sheet(g, sch, maps, bool(sheet_names), keep) for g in grids]
         if not file_sheets:
+            if skip_bad:
+                out.append(_skipped_file(path, msg("read.skip.unreadable", why="no sheets")))
+                continue
             raise InputError(f"{path}: the workbook has no sheets")
         if not any(s.used for s in file_sheets):
+            if len(files) > 1 and all(_not_persons(s) for s in file_sheets):
+                out.append(_skipped_file(path, msg("read.skip.summary_file")))
+                out.extend(file_sheets)
+                continue
+            if skip_bad:
+                out.append(_skipped_file(path, msg("read.skip.unreadable", why=_why_unusable(path, file_sheets, sch))))
+                continue
             raise InputError(_why_unusable(path, file_sheets, sch))
         if not sheet_names:
             _skip_year_sheets(file_sheets, sch)
+        layout.name_units(file_sheets, sch.kind)
         out.extend(file_sheets)
         if progress:
             progress(path)
@@ -152,6 +197,19 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
             raise InputError(f"--map {fname}={wanted}: no sheet has a column with that header; headers of "
                              f"{headed[0].file} [{headed[0].sheet}] are: {', '.join(headed[0].header.headers)}")
     return DataSet(kind, out)
+
+
+def _skipped_file(path, reason) -> SheetRead:
+    """A whole file left out, listed with its reason (sheet "")."""
+    from pathlib import Path as _P
+
+    return SheetRead(_P(path), "", status="skipped", reason=reason)
+
+
+def _not_persons(s: SheetRead) -> bool:
+    """A sheet that holds no person rows by design: empty, no header, a per-unit summary."""
+    r = str(s.reason or "")
+    return r == "empty sheet" or r.startswith(("no table header", "per-unit summary")) or "hidden" in r
 
 
 def _duplicates_across(reads: list) -> None:
@@ -244,7 +302,11 @@ def _load_all(files: list[Path], sheet_names):
             nxt = next(pending, None)
             if nxt is not None:
                 ahead.append((nxt, pool.submit(load, nxt)))
-            yield path, future.result()
+            try:
+                result = future.result()
+            except InputError as exc:  # the caller decides: stop, or skip the file (--skip-bad)
+                result = exc
+            yield path, result
 
 
 def _why_unusable(path: Path, reads: list[SheetRead], sch) -> str:
@@ -298,6 +360,10 @@ def _read_sheet(grid: Grid, sch, maps: dict[str, str], named: bool, keep: set[st
                            f"headers are: {', '.join(header.headers)}"
                            + (f"; closest header seen: {near!r}" if near else ""))
             return read
+    read.title = [str(v) for r in head_rows[:header.first_row - 1] for v in r if v]  # title cells
+    if offset == 0:
+        fill = {c.index for c in header.columns if c.field and sch.fields[c.field].type != "money"}
+        table, read.merged = layout.expand_merges(grid, table, header.last_row, fill)
     body = table.slice(header.last_row - offset)
     names, arrays = [], []
     for col in header.columns:
@@ -312,6 +378,8 @@ def _read_sheet(grid: Grid, sch, maps: dict[str, str], named: bool, keep: set[st
     scan = [as_text(body.column(i)) for i in range(body.num_columns) if i not in mapped_idx][:12]
     ids = _start_id_check(names, arrays)  # on the other core while the rows are classified
     skip = classify(scan, dict(zip(names, arrays)), sch)
+    skip, read.header_repeats = layout.repeated_headers(skip, header, names, arrays)
+    layout.degree_as_education(read, header, names, arrays, sch)
     problems = None
     if ids is not None:
         normalised, problems = ids.result()
@@ -322,6 +390,7 @@ def _read_sheet(grid: Grid, sch, maps: dict[str, str], named: bool, keep: set[st
     if read.blank_rows:
         data = data.filter(pc.invert(pc.fill_null(pc.equal(skip, "blank"), False)))
     read.data = data
+    layout.find_month(read, grid, sch.kind)
     _check_ids(read)
     _check_duplicates(read, grid, sch.kind)
     if keep is not None:
@@ -433,6 +502,14 @@ def inputs_block(dataset, list_cap: int = 1000) -> list[dict]:
         item = {"file": str(s.file), "sheet": s.sheet, "status": s.status}
         if s.header:
             item["header_row"] = s.header.last_row
+            item["header_rows"] = [s.header.first_row, s.header.last_row]
+            item["header_repeats"] = s.header_repeats
+        if s.unit_source:
+            item["unit"], item["unit_source"] = s.unit, s.unit_source
+        if s.month_source:
+            item["month"], item["month_source"] = s.month, s.month_source
+        if s.merged:
+            item["merged_filled"] = [_range_text(m) for m in s.merged[:list_cap]]
         if s.used:
             skipped = s.skipped()
             item["rows_used"] = s.rows_used()
@@ -446,3 +523,16 @@ def inputs_block(dataset, list_cap: int = 1000) -> list[dict]:
         out.append(item)
     return out
 
+
+
+def _range_text(m) -> str:
+    """(0, 0, 4, 0) -> "A1:A5"."""
+    def col(i: int) -> str:
+        out = ""
+        i += 1
+        while i:
+            i, r = divmod(i - 1, 26)
+            out = chr(65 + r) + out
+        return out
+
+    return f"{col(m[1])}{m[0] + 1}:{col(m[3])}{m[2] + 1}"
