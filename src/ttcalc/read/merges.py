@@ -90,4 +90,4 @@ def fill_down(table, merged: list[Range], first_row: int, columns: set[int]):
                 if values[r] is None:
                     values[r] = values[r0]
         cols[ci] = pa.array(values, cols[ci].type)
-    return pa.table(cols, names=table.column_names), todo
+    return pa.table(cols, names=table.column_names), sorted(todo)
