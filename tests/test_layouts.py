@@ -346,3 +346,37 @@ def test_english_payroll_headers(run, xlsx, header):
             ["B", ident(2), "2024-01", "2000.02"]]
     data = run("budget", xlsx("p.xlsx", {"S": rows}), "--format", "json").json()
     assert data["figures"]["payroll_total"] == "3000.03" and data["figures"]["people"] == 2
+
+
+def test_files_all_named_summary_are_all_read(run, tmp_path):
+    """汇总 in every file's name says nothing of a year total: none is skipped."""
+    folder = tmp_path / "city"
+    folder.mkdir()
+    make_xlsx(folder / "一中工资汇总.xlsx", {"S": _school_rows(None, [(1, 100)])})
+    make_xlsx(folder / "二中工资汇总.xlsx", {"S": _school_rows(None, [(2, 250)])})
+    data = run("budget", folder, "--format", "json").json()
+    assert data["figures"]["payroll_total"] == "350.00" and data["figures"]["people"] == 2
+    assert units_of(data) == {"一中": ("100.00", 1), "二中": ("250.00", 1)}  # the school, from the file name
+
+
+def test_every_file_skipped_is_an_error_not_a_zero(run, tmp_path):
+    folder = tmp_path / "f"
+    folder.mkdir()
+    make_xlsx(folder / "a.xlsx", {"S": [["单位", "人数", "应发合计"], ["一中", 2, 300]]})
+    make_xlsx(folder / "b.xlsx", {"S": [["单位", "人数", "应发合计"], ["二中", 1, 100]]})
+    out = run("budget", folder)
+    assert out.code == 2 and "every file was skipped" in out.stderr
+
+
+def test_a_merged_amount_is_not_copied(run, xlsx):
+    """Only text fields are filled down: an amount merged over two persons would double."""
+    rows = [["姓名", "身份证号", "应发合计"], ["甲", ident(1), 1000], ["乙", ident(2), None]]
+    out = run("budget", xlsx("m.xlsx", {"S": rows}, {"S": ["C2:C3"]}))
+    assert out.code == 2 and "row 3" in out.stderr
+
+
+def test_no_education_column_is_unknown_not_zero(run, xlsx):
+    rows = [["姓名", "身份证号", "职称", "专兼职"], ["A", ident(1), "一级教师", "专职"], ["B", ident(2), "二级教师", "专职"]]
+    data = run("staffing", xlsx("r.xlsx", {"S": rows}), "--format", "json").json()
+    assert data["figures"]["graduate_share"] is None and data["figures"]["bachelor_plus_share"] is None
+    assert data["figures"]["title_mid_senior_share"] == "0.5000"

@@ -17,7 +17,7 @@ def run(paths: list[str], kind: str = "auto", maps: dict | None = None, sheet_na
         as_of: date | None = None) -> Report:
     if kind != "auto" and kind not in reader.KINDS:
         raise InputError(f"--kind {kind}: expected one of {', '.join(reader.KINDS)}")
-    dataset = reader.read(paths, kind, maps, sheet_names)
+    dataset = reader.read(paths, kind, maps, sheet_names, allow_empty=True)
     kind = dataset.kind
     report = Report("inspect", as_of or date.today())
     report.inputs = inputs_block(dataset)

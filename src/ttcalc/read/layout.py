@@ -84,23 +84,36 @@ def repeated_headers(skip, header, names: list[str], arrays: list):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    cols = [c for c in header.columns if c.field]
-    hits, k = None, 0
-    for col, arr in zip(cols, arrays):
-        if not pa.types.is_string(arr.type) or not col.header:
-            continue
-        labels = {col.header.replace(" / ", ""), *col.header.split(" / ")}
-        labels |= {re.sub(r"[(（][^)）]*[)）]$", "", x) for x in labels}
-        text = pc.replace_substring_regex(pc.utf8_normalize(arr, "NFKC"), r"\s+", "")
-        eq = pc.fill_null(pc.is_in(text, value_set=pa.array(sorted(labels))), False).to_numpy(zero_copy_only=False)
-        hits = eq.astype(np.int32) if hits is None else hits + eq
-        k += 1
-    if hits is None or k < 2:
+    cols = [(c, a) for c, a in zip([c for c in header.columns if c.field], arrays)
+            if pa.types.is_string(a.type) and c.header]
+    if len(cols) < 2 or len(arrays[0]) == 0:
         return skip, 0
-    repeat = hits >= max(2, (k + 1) // 2)
-    n = int(repeat.sum())
+    labels_of = {}
+    for col, _ in cols:
+        labels = {col.header.replace(" / ", ""), *col.header.split(" / ")}
+        labels_of[col.index] = sorted(labels | {re.sub(r"[(（][^)）]*[)）]$", "", x) for x in labels})
+
+    def same(col, arr):
+        text = pc.replace_substring_regex(pc.utf8_normalize(arr, "NFKC"), r"\s+", "")
+        return pc.fill_null(pc.is_in(text, value_set=pa.array(labels_of[col.index])), False)
+
+    # a cheap first pass on one column (the name, else the first): only the rows that repeat
+    # its header are looked at in every column, so a million-row payroll pays one pass
+    lead = next(((c, a) for c, a in cols if c.field in ("name", "id")), cols[0])
+    candidates = np.flatnonzero(same(*lead).to_numpy(zero_copy_only=False))
+    if not len(candidates):
+        return skip, 0
+    take = pa.array(candidates)
+    hits, k = np.zeros(len(candidates), dtype=np.int32), 0
+    for col, arr in cols:
+        hits += same(col, pc.take(arr, take)).to_numpy(zero_copy_only=False)
+        k += 1
+    found = candidates[hits >= max(2, (k + 1) // 2)]
+    n = len(found)
     if not n:
         return skip, 0
+    repeat = np.zeros(len(arrays[0]), dtype=bool)
+    repeat[found] = True
     skip = pc.if_else(pa.array(repeat), pa.scalar(REPEAT_REASON), skip)
     return (skip.combine_chunks() if hasattr(skip, "combine_chunks") else skip), n
 

@@ -127,7 +127,7 @@ def _data_name(col) -> str:
 
 def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
          sheet_names: list[str] | None = None, progress=None, keep: set[str] | None = None,
-         skip_bad: bool = False) -> DataSet:
+         skip_bad: bool = False, allow_empty: bool = False) -> DataSet:
     """Read every file and sheet named into one DataSet of the given kind
     ("payroll", "roster" or "hours").  `keep`: the fields a command needs; other columns are
     dropped once rows are classified, so a city's folder of workbooks stays small in memory.
@@ -146,6 +146,9 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
         raise InputError(f"{skipped_files[0][0]}: {skipped_files[0][1]}" if skipped_files else "no input file given")
     sch = None if kind == "auto" else fieldmap.schema(kind)
     year_words = fieldmap.schema("payroll").year_sheets
+    year_named = {f for f in files if any(w in f.stem for w in year_words)}
+    if len(year_named) == len(files):  # every file is named 汇总/合计…: none is a total of the others
+        year_named = set()
     for path, grids in _load_all(files, sheet_names):
         try:
             if isinstance(grids, Exception):
@@ -159,7 +162,7 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
         if layout.own_output(grids):
             out.append(_skipped_file(path, msg("read.skip.own_output")))
             continue
-        if len(files) > 1 and not sheet_names and any(w in path.stem for w in year_words):
+        if len(files) > 1 and not sheet_names and path in year_named:
             out.append(_skipped_file(path, msg("read.skip.year_file")))
             continue
         if sch is None:  # "auto" (inspect): the kind whose headers the first file matches best
@@ -189,6 +192,10 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
         out.extend(file_sheets)
         if progress:
             progress(path)
+    if not allow_empty and not any(s.used for s in out):
+        first = next((s for s in out if s.reason), None)
+        raise InputError(f"{first.file if first else paths[0]}: no file with person rows was read: every file was "
+                         "skipped (run ttcalc inspect on the folder to see why)")
     if kind == "payroll":
         _duplicates_across(out)
     for fname, wanted in maps.items():
