@@ -220,11 +220,21 @@ def test_spreadsheetml_export(run, tmp_path, name):
     assert units_of(data) == {"一中": ("2000.00", 2), "二中本部": ("700.00", 2), "二中分校": ("50.00", 1)}
 
 
-def test_wps_et_is_refused_in_one_line(run, tmp_path):
+def test_wps_et_without_a_biff_workbook_is_refused_in_one_line(run, tmp_path):
     path = tmp_path / "工资.et"
-    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    path.write_bytes(b"WPS-ET\x00\x01" + b"\x00" * 600)
     out = run("budget", path)
     assert out.code == 2 and "WPS" in out.stderr and out.stderr.count("\n") == 1
+
+
+@pytest.mark.libreoffice
+def test_wps_et_holding_a_biff_workbook_is_read(run, xlsx, soffice, tmp_path):
+    rows, merges, expect = _merged_book([2, 1])
+    xls = soffice(xlsx("m.xlsx", {"S": rows}, {"S": merges}), "xls")
+    et = tmp_path / "工资.et"
+    et.write_bytes(xls.read_bytes())
+    data = run("budget", et, "--format", "json").json()
+    assert units_of(data) == {u: (fen(a), len(a)) for u, a in expect.items()}
 
 
 # ---- 5. and 6. folders, summaries, the same data twice ---------------------------------------

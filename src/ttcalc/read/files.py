@@ -107,7 +107,7 @@ def sniff(path: Path) -> str:
     name, ext = path.name, path.suffix.lower()
     if name.startswith("~$") or name.startswith(".~lock."):
         raise InputError(f"{path}: not a spreadsheet: this is an Office lock file (~$…) left by an open workbook")
-    if ext in _FOREIGN and ext != ".xml":
+    if ext in _FOREIGN and ext not in (".xml", ".et", ".ett"):
         raise InputError(f"{path}: {_FOREIGN[ext]}")
     try:
         with path.open("rb") as fh:
@@ -116,6 +116,8 @@ def sniff(path: Path) -> str:
         raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
     if not head:
         raise InputError(f"{path}: empty file (0 bytes)")
+    if ext in (".et", ".ett") and not head.startswith(OLE_MAGIC):
+        raise InputError(f"{path}: {_FOREIGN[ext]}")  # a WPS format without a BIFF workbook inside
     if head.startswith(OLE_MAGIC):
         if _encrypted_ole(path):
             raise InputError(f"{path}: 受密码保护的工作簿，请先在 Excel 中取消密码 (password-protected workbook: remove the password in Excel first)")
