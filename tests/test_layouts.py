@@ -390,3 +390,17 @@ def test_no_education_column_is_unknown_not_zero(run, xlsx):
     data = run("staffing", xlsx("r.xlsx", {"S": rows}), "--format", "json").json()
     assert data["figures"]["graduate_share"] is None and data["figures"]["bachelor_plus_share"] is None
     assert data["figures"]["title_mid_senior_share"] == "0.5000"
+
+
+@pytest.mark.parametrize("copy", ["payroll (1).xlsx", "payroll - 副本.xlsx", "backup/payroll.xlsx", "备份/payroll.xlsx"])
+def test_of_identical_copies_the_original_is_read(run, tmp_path, copy):
+    folder = tmp_path / "pay"
+    folder.mkdir()
+    original = make_xlsx(folder / "payroll.xlsx", {"S": _month(6)})
+    (folder / copy).parent.mkdir(exist_ok=True)
+    shutil.copy(original, folder / copy)
+    data = run("budget", folder, "--format", "json").json()
+    assert data["figures"]["payroll_total"] == "3012.00"
+    used = [i["file"] for i in data["inputs"] if i["status"] == "used"]
+    assert used == [str(original)]
+    assert [w["code"] for w in data["warnings"]].count("same_content") == 1

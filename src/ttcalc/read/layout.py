@@ -22,10 +22,12 @@ REPEAT_REASON = "header row repeated (payslip layout)"
 
 def once_each(files: list[Path]) -> tuple[list[Path], list[tuple[Path, Path, str]]]:
     """The files to read, each once: the same resolved path or the same content (SHA-256)
-    given again is dropped.  Returns (kept, [(dropped, first, "path" | "content")])."""
-    kept, dropped = [], []
+    given again is dropped.  Of identical copies the original is kept: the one not named as
+    a copy ("(1)", "副本", "copy", "backup"), nearest the top of the folder, shortest name.
+    Returns (kept, [(dropped, kept instead, "path" | "content")])."""
+    dropped = []
     by_path: dict[Path, Path] = {}
-    by_hash: dict[tuple, Path] = {}
+    unique = []
     for f in files:
         try:
             real = f.resolve()
@@ -35,18 +37,31 @@ def once_each(files: list[Path]) -> tuple[list[Path], list[tuple[Path, Path, str
             dropped.append((f, by_path[real], "path"))
             continue
         by_path[real] = f
-        if len(files) > 1 and f.is_file():
-            try:
-                digest = _digest(f)
-            except OSError:
-                digest = None
-            if digest is not None and digest in by_hash:
-                dropped.append((f, by_hash[digest], "content"))
-                continue
-            if digest is not None:
-                by_hash[digest] = f
-        kept.append(f)
-    return kept, dropped
+        unique.append(f)
+    if len(unique) < 2:
+        return unique, dropped
+    groups: dict[tuple, list[Path]] = {}
+    for f in unique:
+        try:
+            key = _digest(f) if f.is_file() else ("path", str(f))
+        except OSError:
+            key = ("path", str(f))
+        groups.setdefault(key, []).append(f)
+    keep = {}
+    for same in groups.values():
+        best = min(same, key=_copy_rank)
+        keep[best] = True
+        dropped.extend((f, best, "content") for f in same if f is not best)
+    return [f for f in unique if f in keep], dropped
+
+
+_COPY_MARK = re.compile(r"\(\d+\)|（\d+）|副本|拷贝|复制|(?i:copy|backup)")
+_BACKUP_DIR = re.compile(r"(?i)backup|备份|副本|^bak$|^old$|旧")
+
+
+def _copy_rank(path: Path) -> tuple:
+    in_backup = any(_BACKUP_DIR.search(part) for part in path.parts[:-1])
+    return (bool(_COPY_MARK.search(path.name)) or in_backup, len(path.parts), len(path.name), str(path))
 
 
 def _digest(path: Path) -> tuple:
