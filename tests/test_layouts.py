@@ -404,3 +404,16 @@ def test_of_identical_copies_the_original_is_read(run, tmp_path, copy):
     used = [i["file"] for i in data["inputs"] if i["status"] == "used"]
     assert used == [str(original)]
     assert [w["code"] for w in data["warnings"]].count("same_content") == 1
+
+
+@pytest.mark.parametrize("merged", [True, False])
+def test_payslip_with_a_two_row_header(run, xlsx, merged):
+    rows, merges, people = [], [], [(1, "1000.00"), (2, "2345.67"), (3, "99.99")]
+    for n, gross in people:
+        top = len(rows) + 1
+        rows += [["姓名", "身份证号", "工资项目", None, "应发合计"], [None, None, "岗位工资", "薪级工资", None],
+                 [f"人{n}", ident(n), 1, 2, gross], [None] * 5]
+        merges += [f"A{top}:A{top + 1}", f"B{top}:B{top + 1}", f"C{top}:D{top}", f"E{top}:E{top + 1}"]
+    data = run("budget", xlsx("p2.xlsx", {"S": rows}, {"S": merges} if merged else None), "--format", "json").json()
+    assert data["figures"]["payroll_total"] == fen(g for _, g in people) and data["figures"]["people"] == 3
+    assert data["inputs"][0]["header_repeats"] >= 2

@@ -14,34 +14,13 @@ from ttcalc.core.errors import InputError
 from ttcalc.core.msg import msg
 from ttcalc.core.warn import Warn
 from ttcalc.read import fields as fieldmap
-from ttcalc.read import layout, origin
+from ttcalc.read import layout
 from ttcalc.read.files import Grid, expand_all, sheets
 from ttcalc.read.header import Header, apply_map, dedupe, detect
+from ttcalc.read.rowchecks import WARN_CAP, Warning_, check_duplicates, check_ids, duplicates_across, range_text
 from ttcalc.read.rows import as_text, classify, own_memory
 
-WARN_CAP = 200  # warnings listed per code and sheet; the rest are counted
-
-
-_ID_MESSAGES = {
-    "checksum": "ID check digit does not match (GB 11643)",
-    "numeric": "ID stored as a number: its last digits are lost; store the column as text",
-    "length": "ID has the wrong length (18 or 15 characters expected)",
-    "characters": "ID has characters other than digits and a final X",
-    "birth_date": "ID holds an impossible birth date",
-}
-
-
-@dataclass
-class Warning_:
-    code: str
-    file: str
-    sheet: str
-    row: int | None
-    message: str
-
-    def as_dict(self) -> dict:
-        return {"code": self.code, "file": self.file, "sheet": self.sheet, "row": self.row,
-                "message": self.message}
+__all__ = ["WARN_CAP", "Warning_", "DataSet", "SheetRead", "read", "inputs_block", "refuse_bad", "guess_kind"]
 
 
 @dataclass
@@ -197,7 +176,7 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
         raise InputError(f"{first.file if first else paths[0]}: no file with person rows was read: every file was "
                          "skipped (run ttcalc inspect on the folder to see why)")
     if kind == "payroll":
-        _duplicates_across(out)
+        duplicates_across(out)
     for fname, wanted in maps.items():
         headed = [s for s in out if s.header is not None]
         if headed and all(fname in s.map_misses for s in headed):
@@ -208,44 +187,13 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
 
 def _skipped_file(path, reason) -> SheetRead:
     """A whole file left out, listed with its reason (sheet "")."""
-    from pathlib import Path as _P
-
-    return SheetRead(_P(path), "", status="skipped", reason=reason)
+    return SheetRead(Path(path), "", status="skipped", reason=reason)
 
 
 def _not_persons(s: SheetRead) -> bool:
     """A sheet that holds no person rows by design: empty, no header, a per-unit summary."""
     r = str(s.reason or "")
     return r == "empty sheet" or r.startswith(("no table header", "per-unit summary")) or "hidden" in r
-
-
-def _duplicates_across(reads: list) -> None:
-    """The same 身份证号 paid for the same month in two sheets or files (a school's file sent
-    twice, a month copied into another): warned, with where the first one is."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    parts, origin = [], []
-    for n, s in enumerate(reads):
-        if s.used and s.column("id") and s.column("month"):
-            d = s.data.filter(pc.and_(pc.is_null(s.data["_skip"]), pc.is_valid(s.data["id"])))
-            key = pc.binary_join_element_wise(d["id"], pc.fill_null(d["month"], ""), "\x1f")
-            parts.append(key.combine_chunks() if isinstance(key, pa.ChunkedArray) else key)
-            origin.append((n, d["_row"].to_numpy()))
-    if len(parts) < 2:
-        return
-    codes = pc.dictionary_encode(pa.concat_arrays(parts)).indices.to_numpy(zero_copy_only=False)
-    sheet_of = np.concatenate([np.full(len(rows), n) for n, rows in origin])
-    row_of = np.concatenate([rows for _, rows in origin])
-    _, first = np.unique(codes, return_index=True)
-    first_of = first[np.unique(codes, return_inverse=True)[1]]
-    again = np.flatnonzero((np.arange(len(codes)) != first_of) & (sheet_of != sheet_of[first_of]))
-    for i in again[:WARN_CAP]:
-        s, f = reads[sheet_of[i]], reads[sheet_of[first_of[i]]]
-        s.warnings.append(Warning_("duplicate_person", str(s.file), s.sheet, int(row_of[i]),
-                                   f"same 身份证号 and month as {f.file} [{f.sheet}] row {int(row_of[first_of[i]])}: "
-                                   "paid twice, or the same file given twice?"))
 
 
 def _skip_year_sheets(file_sheets: list, sch) -> None:
@@ -398,8 +346,8 @@ def _read_sheet(grid: Grid, sch, maps: dict[str, str], named: bool, keep: set[st
         data = data.filter(pc.invert(pc.fill_null(pc.equal(skip, "blank"), False)))
     read.data = data
     layout.find_month(read, grid, sch.kind)
-    _check_ids(read)
-    _check_duplicates(read, grid, sch.kind)
+    check_ids(read)
+    check_duplicates(read, grid, sch.kind)
     if keep is not None:
         read.data = own_memory(read.data.select([c for c in read.data.column_names
                                            if c.startswith("_") or c.split(":")[0] in keep]))
@@ -432,65 +380,6 @@ def _examples(sch) -> str:
     return ", ".join(sch.fields[k].aliases[0] for k in keys)
 
 
-def _warn(read: SheetRead, code: str, rows: list[int], message: str) -> None:
-    for r in rows[:WARN_CAP]:
-        read.warnings.append(Warning_(code, str(read.file), read.sheet, r, message))
-    if len(rows) > WARN_CAP:
-        read.warnings.append(Warning_(code, str(read.file), read.sheet, None,
-                                      f"{len(rows) - WARN_CAP} more rows: {message}"))
-
-
-def _check_ids(read: SheetRead) -> None:
-    """Warn about the IDs validate_array found wrong (on person rows only)."""
-    import pyarrow.compute as pc
-
-    if "_id_problem" not in read.data.column_names:
-        return
-    problems = read.data["_id_problem"]
-    read.data = read.data.drop_columns(["_id_problem"])
-    if problems.null_count == len(problems):
-        return
-    flagged = read.data.select(["_row", "_skip"]).append_column("problem", problems).filter(
-        pc.and_(pc.is_valid(problems), pc.is_null(read.data["_skip"])))
-    by_code: dict[str, list[int]] = {}
-    for row, code in zip(flagged["_row"].to_pylist(), flagged["problem"].to_pylist()):
-        by_code.setdefault(code, []).append(row)
-    for code, message in _ID_MESSAGES.items():
-        if by_code.get(code):
-            _warn(read, f"id_{code}", by_code[code], message)
-
-
-def _check_duplicates(read: SheetRead, grid: Grid, kind: str) -> None:
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if kind == "hours":
-        return
-    names = read.data.column_names
-    key_cols = [c for c in ("id",) if c in names] or [c for c in ("name", "unit") if c in names]
-    if kind == "payroll" and "month" in names:
-        key_cols.append("month")
-    if not key_cols or read.data.num_rows == 0:
-        return
-    data = read.data.select(key_cols + ["_row", "_skip"])  # filter only what is needed: a copy
-    data = data.filter(pc.is_null(data["_skip"]))
-    keyed = data.filter(pc.is_valid(data[key_cols[0]]))
-    key = keyed[key_cols[0]] if len(key_cols) == 1 else pc.binary_join_element_wise(
-        *[pc.fill_null(keyed[c], "") for c in key_cols], "\x1f")
-    key = key.combine_chunks() if isinstance(key, pa.ChunkedArray) else key
-    import numpy as np
-
-    codes = pc.dictionary_encode(key).indices.to_numpy(zero_copy_only=False)
-    _, first = np.unique(codes, return_index=True)
-    if len(first) == len(codes):  # the common case: nobody twice
-        return
-    again = np.ones(len(codes), dtype=bool)
-    again[first] = False  # rows are in sheet order, so the first appearance is not the duplicate
-    rows = keyed["_row"].to_numpy()[again].tolist()
-    what = "in the same month" if kind == "payroll" else "on the roster"
-    _warn(read, "duplicate_person", rows, f"same person appears twice {what} (by {'+'.join(key_cols)})")
-
-
 def refuse_bad(sheet, mask, bad: list[tuple[int, str]], column: str) -> None:
     """An unreadable amount on a row that counts stops the run: a total must not silently
     leave it out.  The message names file, sheet, row and column, never the person."""
@@ -516,7 +405,7 @@ def inputs_block(dataset, list_cap: int = 1000) -> list[dict]:
         if s.month_source:
             item["month"], item["month_source"] = s.month, s.month_source
         if s.merged:
-            item["merged_filled"] = [_range_text(m) for m in s.merged[:list_cap]]
+            item["merged_filled"] = [range_text(m) for m in s.merged[:list_cap]]
         if s.used:
             skipped = s.skipped()
             item["rows_used"] = s.rows_used()
@@ -531,15 +420,3 @@ def inputs_block(dataset, list_cap: int = 1000) -> list[dict]:
     return out
 
 
-
-def _range_text(m) -> str:
-    """(0, 0, 4, 0) -> "A1:A5"."""
-    def col(i: int) -> str:
-        out = ""
-        i += 1
-        while i:
-            i, r = divmod(i - 1, 26)
-            out = chr(65 + r) + out
-        return out
-
-    return f"{col(m[1])}{m[0] + 1}:{col(m[3])}{m[2] + 1}"
