@@ -417,3 +417,29 @@ def test_payslip_with_a_two_row_header(run, xlsx, merged):
     data = run("budget", xlsx("p2.xlsx", {"S": rows}, {"S": merges} if merged else None), "--format", "json").json()
     assert data["figures"]["payroll_total"] == fen(g for _, g in people) and data["figures"]["people"] == 3
     assert data["inputs"][0]["header_repeats"] >= 2
+
+
+# ---- where a unit and month are written: the rule, over generated titles ------------------
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+from ttcalc.read.origin import month_in, unit_in_title  # noqa: E402
+
+PLACES = st.sampled_from(["XX区", "泉港区", "城关镇", "某县", ""])
+SCHOOLS = st.sampled_from(["第二中学", "实验小学", "中心幼儿园", "第一中学", "民族中学", "职业技术学校", "山腰中心校"])
+STOPS = st.sampled_from(["教职工工资发放表", "工资表", "在职人员工资明细", "绩效工资发放表", "工资条", "教师花名册"])
+
+
+@given(PLACES, SCHOOLS, st.integers(2000, 2039), st.one_of(st.none(), st.integers(1, 12)), STOPS,
+       st.sampled_from(["", " ", "\u3000"]))
+def test_unit_and_month_in_any_title(place, school, year, month, stop, gap):
+    when = f"{year}年" + (f"{month}月" if month else "")
+    for title in (f"{place}{school}{gap}{when}{stop}", f"{when}{gap}{place}{school}{stop}"):
+        assert unit_in_title([title]) == place + school
+        assert month_in(title) == (f"{year}-{month:02d}" if month else None)
+
+
+@given(STOPS, st.integers(2000, 2039))
+def test_a_title_naming_no_school_gives_no_unit(stop, year):
+    assert unit_in_title([f"{year}年泉港区{stop}"]) is None
+    assert unit_in_title(["金额单位：元"]) is None
