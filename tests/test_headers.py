@@ -54,7 +54,8 @@ def test_header_layouts(run, xlsx, case):
 def test_subtitle_unit_does_not_become_a_unit_column(run, xlsx):
     sheets, _, _ = CASES["subtitle_line"]
     data = run("budget", xlsx("s.xlsx", sheets), "--format", "json").json()
-    assert [u["unit"] for u in data["by_unit"]] == ["s"]
+    # spec §3 (issue 12): a title line naming the unit ("单位：…") is the unit's source
+    assert [u["unit"] for u in data["by_unit"]] == ["泉港区第一小学"]
 
 
 def test_totals_and_signatures_anywhere_are_not_counted(run, xlsx):

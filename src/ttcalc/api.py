@@ -43,7 +43,8 @@ def _options(policy, as_of, sheets, maps, output, overwrite, lang, redact, progr
 
 
 def budget(files, *, policy=None, as_of=None, sheets=None, maps=None, budgeted=None, to_school=None,
-           public_funds=None, output=None, overwrite=False, lang="zh", redact=False, progress=None):
+           public_funds=None, output=None, overwrite=False, lang="zh", redact=False, progress=None,
+           skip_bad=False):
     """The training fund a budget must hold (`ttcalc budget`)."""
     command = import_module("ttcalc.budget")
     from ttcalc.duties.sniff import refuse_log
@@ -52,22 +53,22 @@ def budget(files, *, policy=None, as_of=None, sheets=None, maps=None, budgeted=N
     refuse_log(_paths(files), "budget")
     return run(command.COMMAND, _paths(files), _options(
         policy, as_of, sheets, maps, output, overwrite, lang, redact, progress, budgeted=budgeted,
-        to_school=to_school, public_funds=_paths(public_funds) if public_funds else None))
+        to_school=to_school, public_funds=_paths(public_funds) if public_funds else None, skip_bad=skip_bad))
 
 
 def staffing(files, *, policy=None, as_of=None, sheets=None, maps=None, hired_since=None, output=None,
-             overwrite=False, lang="zh", redact=False):
+             overwrite=False, lang="zh", redact=False, skip_bad=False):
     """Title, credential and staffing ratios (`ttcalc staffing`)."""
     command = import_module("ttcalc.staffing")
     from ttcalc.pipeline import run
 
     hired_since = _date(hired_since, "hired_since")
     return run(command.COMMAND, _paths(files), _options(
-        policy, as_of, sheets, maps, output, overwrite, lang, redact, hired_since=hired_since))
+        policy, as_of, sheets, maps, output, overwrite, lang, redact, hired_since=hired_since, skip_bad=skip_bad))
 
 
 def hours(files, *, policy=None, as_of=None, sheets=None, maps=None, cycle=None, roster=None, output=None,
-          overwrite=False, lang="zh", redact=False):
+          overwrite=False, lang="zh", redact=False, skip_bad=False):
     """Training hours against the cycle rules (`ttcalc hours`)."""
     command = import_module("ttcalc.hours")
     from ttcalc.duties.sniff import refuse_log
@@ -76,7 +77,7 @@ def hours(files, *, policy=None, as_of=None, sheets=None, maps=None, cycle=None,
     refuse_log(_paths(files), "hours")
     return run(command.COMMAND, _paths(files), _options(
         policy, as_of, sheets, maps, output, overwrite, lang, redact, cycle=cycle,
-        roster=_paths(roster) if roster else None))
+        roster=_paths(roster) if roster else None, skip_bad=skip_bad))
 
 
 def duties(files, *, policy=None, as_of=None, sheets=None, maps=None, roster=None, calendar=None, output=None,

@@ -48,6 +48,7 @@ Overwrite = Annotated[bool, typer.Option("--overwrite", help="Replace an existin
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no log line on stderr.")]
 Debug = Annotated[bool, typer.Option("--debug", help="Show a traceback on internal errors.")]
 Redact = Annotated[bool, typer.Option("--redact", help="Mask names and ID numbers in every output.")]
+SkipBad = Annotated[bool, typer.Option("--skip-bad", help="List a file that cannot be read as skipped instead of stopping.")]
 TableOpt = Annotated[Optional[str], typer.Option("--table", help="With --format csv: which table (checks, figures, by_unit, by_person, inputs, warnings or a command's own); default checks.")]
 
 
@@ -265,7 +266,8 @@ def budget(files: Files, policy: PolicyOpt = "quangang-2022", as_of: AsOf = None
            to_school: Annotated[Optional[str], typer.Option("--to-school", help="The part allocated to the training school (yuan).")] = None,
            public_funds: Annotated[Optional[list[str]], typer.Option("--public-funds", help="Per-unit public-funds (公用经费) budget sheet.")] = None,
            format: FmtOpt = Fmt.table, lang: LangOpt = None, output: Output = None, overwrite: Overwrite = False,
-           quiet: Quiet = False, debug: Debug = False, redact: Redact = False, table: TableOpt = None) -> None:
+           quiet: Quiet = False, debug: Debug = False, redact: Redact = False, table: TableOpt = None,
+           skip_bad: SkipBad = False) -> None:
     """The training fund a budget must hold, from payroll sheets (exact to the fen)."""
     started = time.monotonic()
 
@@ -276,7 +278,7 @@ def budget(files: Files, policy: PolicyOpt = "quangang-2022", as_of: AsOf = None
             report = api.budget(files, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
                                 budgeted=_amount(budgeted, "--budgeted"), to_school=_amount(to_school, "--to-school"),
                                 public_funds=public_funds, output=output, overwrite=overwrite,
-                                lang=_lang(lang, format), progress=tick, redact=redact)
+                                lang=_lang(lang, format), progress=tick, redact=redact, skip_bad=skip_bad)
         _emit(report, format, lang, quiet, started, redact, table)
 
     _guard(debug, body)
@@ -289,7 +291,8 @@ def staffing(files: Files, policy: PolicyOpt = "quangang-2022", as_of: AsOf = No
              map: MapOpt = None,
              hired_since: Annotated[Optional[str], typer.Option("--hired-since", help="Screen full-time hires since this date (default: the profile's effective date).")] = None,
              format: FmtOpt = Fmt.table, lang: LangOpt = None, output: Output = None, overwrite: Overwrite = False,
-             quiet: Quiet = False, debug: Debug = False, redact: Redact = False, table: TableOpt = None) -> None:
+             quiet: Quiet = False, debug: Debug = False, redact: Redact = False, table: TableOpt = None,
+           skip_bad: SkipBad = False) -> None:
     """Title, credential and staffing ratios, renewal and new-hire screening, with remedies."""
     started = time.monotonic()
 
@@ -298,7 +301,8 @@ def staffing(files: Files, policy: PolicyOpt = "quangang-2022", as_of: AsOf = No
 
         report = api.staffing(files, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
                               hired_since=_date(hired_since, "--hired-since") if hired_since else None,
-                              output=output, overwrite=overwrite, lang=_lang(lang, format), redact=redact)
+                              output=output, overwrite=overwrite, lang=_lang(lang, format), redact=redact,
+                              skip_bad=skip_bad)
         _emit(report, format, lang, quiet, started, redact, table)
 
     _guard(debug, body)
@@ -312,7 +316,8 @@ def hours(files: Files, policy: PolicyOpt = "wenzhou-2012", as_of: AsOf = None, 
           cycle: Annotated[Optional[str], typer.Option("--cycle", help="START-END years, e.g. 2022-2026 (default: the cycle containing --as-of).")] = None,
           roster: Annotated[Optional[list[str]], typer.Option("--roster", help="Roster workbook, for role-specific rules.")] = None,
           format: FmtOpt = Fmt.table, lang: LangOpt = None, output: Output = None, overwrite: Overwrite = False,
-          quiet: Quiet = False, debug: Debug = False, redact: Redact = False, table: TableOpt = None) -> None:
+          quiet: Quiet = False, debug: Debug = False, redact: Redact = False, table: TableOpt = None,
+           skip_bad: SkipBad = False) -> None:
     """Each teacher's training hours against the cycle rules."""
     started = time.monotonic()
 
@@ -321,7 +326,7 @@ def hours(files: Files, policy: PolicyOpt = "wenzhou-2012", as_of: AsOf = None, 
 
         report = api.hours(files, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
                            cycle=cycle, roster=roster, output=output, overwrite=overwrite, lang=_lang(lang, format),
-                           redact=redact)
+                           redact=redact, skip_bad=skip_bad)
         _emit(report, format, lang, quiet, started, redact, table)
 
     _guard(debug, body)

@@ -19,7 +19,7 @@ def run(paths: list[str], kind: str = "auto", maps: dict | None = None, sheet_na
         as_of: date | None = None) -> Report:
     if kind != "auto" and kind not in reader.KINDS:
         raise InputError(f"--kind {kind}: expected one of {', '.join(reader.KINDS)}")
-    dataset = reader.read(paths, kind, maps, sheet_names)
+    dataset = reader.read(paths, kind, maps, sheet_names, allow_empty=True)
     kind = dataset.kind
     report = Report("inspect", as_of or date.today())
     report.inputs = inputs_block(dataset)
@@ -51,8 +51,27 @@ def run(paths: list[str], kind: str = "auto", maps: dict | None = None, sheet_na
                       "sheets_used": len(dataset.used), "sheets_skipped": len(dataset.sheets) - len(dataset.used),
                       "rows_used": sum(s.rows_used() for s in dataset.used)}
     report.extra = {"sheets": sheets_out}
-    report.tables = {"columns": {"headers": ["sheets", "header", "field", "how", "unit"], "rows": rows}}
+    report.tables = {"columns": {"headers": ["sheets", "header", "field", "how", "unit"], "rows": rows},
+                     "layout": _layout_table(report.inputs)}
     return report
+
+
+def _layout_table(inputs: list[dict]) -> dict:
+    """Per sheet: header rows and repeats, where the unit and month came from, merged ranges
+    filled down; per file left out: why (issue 12)."""
+    rows = []
+    for i in inputs:
+        where = f"{i['file']} [{i['sheet']}]" if i["sheet"] else i["file"]
+        if i["status"] != "used":
+            rows.append([where, "", "", "", "", "", i.get("reason") or ""])
+            continue
+        head = i.get("header_rows")
+        rows.append([where, f"{head[0]}–{head[1]}" if head else "", i.get("header_repeats", 0),
+                     f"{i['unit']} ({i['unit_source']})" if i.get("unit") else i.get("unit_source", ""),
+                     f"{i['month']} ({i['month_source']})" if i.get("month") else i.get("month_source", ""),
+                     ", ".join(i.get("merged_filled", [])), ""])
+    return {"headers": ["sheet", "header rows", "header repeats", "unit (source)", "month (source)",
+                        "merged, filled down", "skipped: why"], "rows": rows}
 
 
 def _title_warnings(dataset) -> list[dict]:

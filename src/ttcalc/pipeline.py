@@ -28,7 +28,8 @@ def run(command: Command, files: list[str], options: Options) -> Report:
     check_output(options.output, inputs)
     refuse_existing(options.output, options.overwrite)
     dataset = read(files, command.kind, options.maps, options.sheets, options.progress,
-                   keep=set(command.keep) if command.keep is not None else None)
+                   keep=set(command.keep) if command.keep is not None else None,
+                   skip_bad=bool(options.extra.get("skip_bad")))
     report, context = command.compute(dataset, profile, options, prepared)
     report.dataset = dataset
     report.policy, policy_warnings = policy_block(profile, options.as_of)

@@ -4,7 +4,6 @@ exactly as integer fen, per unit, with every person counted once across sheets a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ttcalc.core.errors import InputError
 from ttcalc.core.warn import Warnings
@@ -82,10 +81,11 @@ def _by_unit(pay: Payroll, s, data, fen, used) -> None:
     import pyarrow.compute as pc
 
     n = data.num_rows
+    fallback = s.unit or unit_of_file(s.file)  # a title line, the sheet name, else the file's name
     if s.column("unit"):
-        units = pc.fill_null(pc.utf8_trim_whitespace(data["unit"]), unit_of_file(s.file))
+        units = pc.fill_null(pc.utf8_trim_whitespace(data["unit"]), fallback)
     else:
-        units = pa.array([unit_of_file(s.file)] * n, pa.string())
+        units = pa.array([fallback] * n, pa.string())
     names = data["name"] if s.column("name") else pa.nulls(n, pa.string())
     ids = data["id"] if s.column("id") else pa.nulls(n, pa.string())
     pay.parts.append(pa.table([units, pa.array(fen), ids, names], names=["unit", "fen", "id", "name"])
@@ -95,10 +95,9 @@ def _by_unit(pay: Payroll, s, data, fen, used) -> None:
 def unit_of_file(path) -> str:
     """The unit of a sheet without a 单位 column: the file's name (one school per file) —
     unless the name is a month or a date ("2024-01.xlsx"), which names no school."""
-    import re
+    from ttcalc.read.origin import unit_of_file as of_file
 
-    stem = Path(path).stem
-    return "（未注明单位）" if re.fullmatch(r"[\d\s._\-年月日份]*", stem) or re.search(r"\d{1,2}月", stem) else stem
+    return of_file(path)
 
 
 def _tally(pay: Payroll) -> None:

@@ -40,7 +40,9 @@ def parse_id(raw: object) -> IdInfo | None:
     """Read an ID cell.  Returns None for an empty cell."""
     if raw is None:
         return None
-    text = unicodedata.normalize("NFKC", str(raw)).strip().replace(" ", "").replace("x", "X")
+    # full-width digits (NFKC), any spaces, and the apostrophe or quotes a clerk types to keep
+    # the ID as text ("'350521…") go before the ID is checked
+    text = "".join(unicodedata.normalize("NFKC", str(raw)).split()).strip("'\"‘’`“”").replace("x", "X")
     if text in ("", "NAN", "NONE"):
         return None
     if text.endswith(".0") and text[:-2].isdigit():
@@ -115,7 +117,9 @@ def validate_array(values):
         text = pc.replace_with_mask(text, wide, pc.utf8_normalize(text.filter(wide), "NFKC"))
         ascii_ = pc.fill_null(pc.string_is_ascii(text), True)
     foreign = np.flatnonzero(~ascii_.to_numpy(zero_copy_only=False))  # still not ASCII: parse_id decides
-    text = pc.replace_substring(pc.replace_substring(pc.ascii_trim(text, _STRIP), " ", ""), "x", "X")
+    # as parse_id: every space goes, and the apostrophe or quotes a clerk types to keep the ID as text
+    text = pc.replace_substring_regex(text, r"\s+", "")
+    text = pc.replace_substring(pc.ascii_trim(pc.ascii_trim(text, _STRIP), "'\"`"), "x", "X")
     empty = pc.or_(pc.is_null(text), pc.fill_null(pc.is_in(text, pa.array(["", "NAN", "NONE"])), False))
     if pc.any(pc.ends_with(text, ".0")).as_py():  # "350521198503011234.0": a number cell read as text
         dot0 = pc.fill_null(pc.match_substring_regex(text, r"^\d+\.0$"), False)

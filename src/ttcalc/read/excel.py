@@ -136,6 +136,8 @@ class _SheetGuard:
     def misnamed(self) -> bool:
         """True when the name says one Excel format and the content is another."""
         ext = self.path.suffix.lower()
+        if ext in (".et", ".ett"):  # WPS: a BIFF workbook inside, which the reader knows by content
+            return self.kind == "ole"
         if ext not in EXCEL or self.kind is None:
             return False
         if self.kind == "ole":

@@ -46,15 +46,36 @@ _FOREIGN = {
 
 def expand(paths: list[str]) -> list[Path]:
     """Files named on the command line; a folder stands for the spreadsheets in it."""
+    return expand_all(paths)[0]
+
+
+def expand_all(paths: list[str]) -> tuple[list[Path], list[tuple[Path, object]], set[Path]]:
+    """(files to read, [(file left out of a folder, why)], the files found in folders).  In a
+    folder, lock files (~$…, .~lock…) and files that are no workbook (.docx, .pdf, …) are
+    left out with their reason; the run goes on."""
+    from ttcalc.core.msg import msg
+
     out: list[Path] = []
+    skipped: list[tuple[Path, object]] = []
+    in_folder: set[Path] = set()
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found = sorted(q for q in p.rglob("*")
-                           if q.is_file() and q.suffix.lower() in SUPPORTED and not q.name.startswith(("~$", ".~")))
+            found = []
+            for q in sorted(p.rglob("*")):
+                if not q.is_file() or any(part.startswith(".") and part not in (".", "..")
+                                          for part in q.relative_to(p).parts[:-1]):
+                    continue
+                if q.name.startswith(("~$", ".~")):
+                    skipped.append((q, msg("read.skip.lock_file")))
+                elif q.suffix.lower() in SUPPORTED | _SYSTEM_EXPORTS:
+                    found.append(q)
+                elif not q.name.startswith("."):
+                    skipped.append((q, msg("read.skip.not_workbook", ext=q.suffix.lower() or "—")))
             if not found:
                 raise InputError(f"{p}: folder holds no spreadsheet (.xlsx, .xls, .ods, .csv)")
             out.extend(found)
+            in_folder.update(found)
         elif any(ch in raw for ch in "*?[") and not p.exists():
             found = sorted(Path().glob(raw)) if not p.is_absolute() else sorted(Path("/").glob(raw.lstrip("/")))
             if not found:
@@ -62,7 +83,10 @@ def expand(paths: list[str]) -> list[Path]:
             out.extend(q for q in found if q.is_file())
         else:
             out.append(p)
-    return out
+    return out, skipped, in_folder
+
+
+_SYSTEM_EXPORTS = {".xml"}  # SpreadsheetML, read when its content says so
 
 
 def sniff(path: Path) -> str:
@@ -74,7 +98,7 @@ def sniff(path: Path) -> str:
     name, ext = path.name, path.suffix.lower()
     if name.startswith("~$") or name.startswith(".~lock."):
         raise InputError(f"{path}: not a spreadsheet: this is an Office lock file (~$…) left by an open workbook")
-    if ext in _FOREIGN:
+    if ext in _FOREIGN and ext not in (".xml", ".et", ".ett"):
         raise InputError(f"{path}: {_FOREIGN[ext]}")
     try:
         with path.open("rb") as fh:
@@ -83,6 +107,8 @@ def sniff(path: Path) -> str:
         raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
     if not head:
         raise InputError(f"{path}: empty file (0 bytes)")
+    if ext in (".et", ".ett") and not head.startswith(OLE_MAGIC):
+        raise InputError(f"{path}: {_FOREIGN[ext]}")  # a WPS format without a BIFF workbook inside
     if head.startswith(OLE_MAGIC):
         if _encrypted_ole(path):
             raise InputError(f"{path}: 受密码保护的工作簿，请先在 Excel 中取消密码 (password-protected workbook: remove the password in Excel first)")
@@ -90,7 +116,7 @@ def sniff(path: Path) -> str:
     if head.startswith(ZIP_MAGIC) or head.startswith(ZIP_EMPTY_MAGIC):
         _check_zip(path)
         return "excel"
-    if ext in EXCEL:
+    if ext in EXCEL or ext == ".xml":
         return _text_in_excel_name(path, head)
     if ext in TEXT or ext == "":
         return "csv"
@@ -110,11 +136,11 @@ def _text_in_excel_name(path: Path, head: bytes) -> str:
                          "(damaged, or another kind of file renamed)")
     low = text.lstrip().lower()
     if low.startswith(("<html", "<!doctype html", "<table", "<head", "<meta", "<body")) or "<html" in low[:1000]:
-        raise InputError(f"{path}: not a real Excel file: a web page (HTML) saved with an Excel name by another "
-                         "system; open it in Excel or WPS and save it as .xlsx")
-    if "urn:schemas-microsoft-com:office:spreadsheet" in low or low.startswith("<?xml"):
-        raise InputError(f"{path}: not a real Excel file: Excel 2003 XML saved with an Excel name; open it in Excel "
-                         "or WPS and save it as .xlsx")
+        return "html"  # a payroll system's web-page export under an .xls name
+    if "urn:schemas-microsoft-com:office:spreadsheet" in low:
+        return "xml2003"  # Excel 2003 XML (SpreadsheetML)
+    if low.startswith("<?xml"):
+        raise InputError(f"{path}: not a spreadsheet: an XML file that is not Excel 2003 XML (SpreadsheetML)")
     if low.startswith(("mime-version", "content-type")):
         raise InputError(f"{path}: not a real Excel file: a web archive (MHT) saved with an Excel name; open it in "
                          "Excel or WPS and save it as .xlsx")
@@ -192,6 +218,11 @@ def sheets(path: Path, wanted: list[str] | None = None) -> Iterator[Grid]:
         yield Grid(path, path.stem, table, names=names)
         return
     how = sniff(path)
+    if how in ("html", "xml2003"):
+        from ttcalc.read import webtables
+
+        yield from (webtables.html_grids(path) if how == "html" else webtables.xml2003_grids(path))
+        return
     if how == "csv":
         yield Grid(path, path.stem, read_csv(path))
         return

@@ -11,34 +11,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ttcalc.core.errors import InputError
+from ttcalc.core.msg import msg
+from ttcalc.core.warn import Warn
 from ttcalc.read import fields as fieldmap
-from ttcalc.read.files import Grid, expand, sheets
+from ttcalc.read import layout
+from ttcalc.read.files import Grid, expand_all, sheets
 from ttcalc.read.header import Header, apply_map, dedupe, detect
+from ttcalc.read.rowchecks import WARN_CAP, Warning_, check_duplicates, check_ids, duplicates_across, range_text
 from ttcalc.read.rows import as_text, classify, own_memory
 
-WARN_CAP = 200  # warnings listed per code and sheet; the rest are counted
-
-
-_ID_MESSAGES = {
-    "checksum": "ID check digit does not match (GB 11643)",
-    "numeric": "ID stored as a number: its last digits are lost; store the column as text",
-    "length": "ID has the wrong length (18 or 15 characters expected)",
-    "characters": "ID has characters other than digits and a final X",
-    "birth_date": "ID holds an impossible birth date",
-}
-
-
-@dataclass
-class Warning_:
-    code: str
-    file: str
-    sheet: str
-    row: int | None
-    message: str
-
-    def as_dict(self) -> dict:
-        return {"code": self.code, "file": self.file, "sheet": self.sheet, "row": self.row,
-                "message": self.message}
+__all__ = ["WARN_CAP", "Warning_", "DataSet", "SheetRead", "read", "inputs_block", "refuse_bad", "guess_kind"]
 
 
 @dataclass
@@ -52,6 +34,13 @@ class SheetRead:
     blank_rows: int = 0
     warnings: list[Warning_] = field(default_factory=list)
     map_misses: list[str] = field(default_factory=list)
+    unit: str | None = None  # the sheet's unit when no column holds it
+    unit_source: str | None = None  # column | title | sheet | file
+    month: str | None = None
+    month_source: str | None = None  # column | sheet | file | title
+    header_repeats: int = 0  # header rows repeated below the first (payslip layout)
+    merged: list = field(default_factory=list)  # merge ranges filled down a data column
+    title: list = field(default_factory=list)  # the title lines above the header
 
     @property
     def used(self) -> bool:
@@ -116,19 +105,46 @@ def _data_name(col) -> str:
 
 
 def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
-         sheet_names: list[str] | None = None, progress=None, keep: set[str] | None = None) -> DataSet:
+         sheet_names: list[str] | None = None, progress=None, keep: set[str] | None = None,
+         skip_bad: bool = False, allow_empty: bool = False) -> DataSet:
     """Read every file and sheet named into one DataSet of the given kind
     ("payroll", "roster" or "hours").  `keep`: the fields a command needs; other columns are
-    dropped once rows are classified, so a city's folder of workbooks stays small in memory."""
-    files = expand(paths)
-    if not files:
+    dropped once rows are classified, so a city's folder of workbooks stays small in memory.
+    `skip_bad`: a file that cannot be read is listed as skipped instead of stopping the run."""
+    files, skipped_files, from_folder = expand_all(paths)
+    if not files and not skipped_files:
         raise InputError("no input file given")
     maps = maps or {}
-    out: list[SheetRead] = []
+    out: list[SheetRead] = [_skipped_file(p, reason) for p, reason in skipped_files]
+    files, twice = layout.once_each(files)
+    for path, first, how in twice:
+        s = _skipped_file(path, msg(f"read.skip.same_{how}", first=str(first)))
+        s.warnings.append(Warn(f"same_{how}", str(path), None, None, None, {"first": str(first)}))
+        out.append(s)
+    if not files:
+        raise InputError(f"{skipped_files[0][0]}: {skipped_files[0][1]}" if skipped_files else "no input file given")
     sch = None if kind == "auto" else fieldmap.schema(kind)
+    year_words = fieldmap.schema("payroll").year_sheets
+    year_named = {f for f in files if any(w in f.stem for w in year_words)}
+    if len(year_named) == len(files):  # every file is named 汇总/合计…: none is a total of the others
+        year_named = set()
     for path, grids in _load_all(files, sheet_names):
-        if sch is None:  # "auto" (inspect): the kind whose headers the first file matches best
+        try:
+            if isinstance(grids, Exception):
+                raise grids
             grids = list(grids)
+        except InputError as exc:
+            if skip_bad or (path in from_folder and path.suffix.lower() in (".txt", ".tsv", ".xml")):
+                out.append(_skipped_file(path, msg("read.skip.unreadable", why=str(exc))))
+                continue
+            raise
+        if layout.own_output(grids):
+            out.append(_skipped_file(path, msg("read.skip.own_output")))
+            continue
+        if len(files) > 1 and not sheet_names and path in year_named:
+            out.append(_skipped_file(path, msg("read.skip.year_file")))
+            continue
+        if sch is None:  # "auto" (inspect): the kind whose headers the first file matches best
             kind = guess_kind(grids)
             sch = fieldmap.schema(kind)
         unknown = [f for f in maps if f not in sch.fields]
@@ -136,16 +152,31 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
             raise InputError(f"--map {unknown[0]}=…: no such {kind} field; fields are: {', '.join(sch.fields)}")
         file_sheets = [_read_sheet(g, sch, maps, bool(sheet_names), keep) for g in grids]
         if not file_sheets:
+            if skip_bad:
+                out.append(_skipped_file(path, msg("read.skip.unreadable", why="no sheets")))
+                continue
             raise InputError(f"{path}: the workbook has no sheets")
         if not any(s.used for s in file_sheets):
+            if len(files) > 1 and all(_not_persons(s) for s in file_sheets):
+                out.append(_skipped_file(path, msg("read.skip.summary_file")))
+                out.extend(file_sheets)
+                continue
+            if skip_bad:
+                out.append(_skipped_file(path, msg("read.skip.unreadable", why=_why_unusable(path, file_sheets, sch))))
+                continue
             raise InputError(_why_unusable(path, file_sheets, sch))
         if not sheet_names:
             _skip_year_sheets(file_sheets, sch)
+        layout.name_units(file_sheets, sch.kind)
         out.extend(file_sheets)
         if progress:
             progress(path)
+    if not allow_empty and not any(s.used for s in out):
+        first = next((s for s in out if s.reason), None)
+        raise InputError(f"{first.file if first else paths[0]}: no file with person rows was read: every file was "
+                         "skipped (run ttcalc inspect on the folder to see why)")
     if kind == "payroll":
-        _duplicates_across(out)
+        duplicates_across(out)
     for fname, wanted in maps.items():
         headed = [s for s in out if s.header is not None]
         if headed and all(fname in s.map_misses for s in headed):
@@ -154,33 +185,15 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
     return DataSet(kind, out)
 
 
-def _duplicates_across(reads: list) -> None:
-    """The same 身份证号 paid for the same month in two sheets or files (a school's file sent
-    twice, a month copied into another): warned, with where the first one is."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
+def _skipped_file(path, reason) -> SheetRead:
+    """A whole file left out, listed with its reason (sheet "")."""
+    return SheetRead(Path(path), "", status="skipped", reason=reason)
 
-    parts, origin = [], []
-    for n, s in enumerate(reads):
-        if s.used and s.column("id") and s.column("month"):
-            d = s.data.filter(pc.and_(pc.is_null(s.data["_skip"]), pc.is_valid(s.data["id"])))
-            key = pc.binary_join_element_wise(d["id"], pc.fill_null(d["month"], ""), "\x1f")
-            parts.append(key.combine_chunks() if isinstance(key, pa.ChunkedArray) else key)
-            origin.append((n, d["_row"].to_numpy()))
-    if len(parts) < 2:
-        return
-    codes = pc.dictionary_encode(pa.concat_arrays(parts)).indices.to_numpy(zero_copy_only=False)
-    sheet_of = np.concatenate([np.full(len(rows), n) for n, rows in origin])
-    row_of = np.concatenate([rows for _, rows in origin])
-    _, first = np.unique(codes, return_index=True)
-    first_of = first[np.unique(codes, return_inverse=True)[1]]
-    again = np.flatnonzero((np.arange(len(codes)) != first_of) & (sheet_of != sheet_of[first_of]))
-    for i in again[:WARN_CAP]:
-        s, f = reads[sheet_of[i]], reads[sheet_of[first_of[i]]]
-        s.warnings.append(Warning_("duplicate_person", str(s.file), s.sheet, int(row_of[i]),
-                                   f"same 身份证号 and month as {f.file} [{f.sheet}] row {int(row_of[first_of[i]])}: "
-                                   "paid twice, or the same file given twice?"))
+
+def _not_persons(s: SheetRead) -> bool:
+    """A sheet that holds no person rows by design: empty, no header, a per-unit summary."""
+    r = str(s.reason or "")
+    return r == "empty sheet" or r.startswith(("no table header", "per-unit summary")) or "hidden" in r
 
 
 def _skip_year_sheets(file_sheets: list, sch) -> None:
@@ -244,7 +257,11 @@ def _load_all(files: list[Path], sheet_names):
             nxt = next(pending, None)
             if nxt is not None:
                 ahead.append((nxt, pool.submit(load, nxt)))
-            yield path, future.result()
+            try:
+                result = future.result()
+            except InputError as exc:  # the caller decides: stop, or skip the file (--skip-bad)
+                result = exc
+            yield path, result
 
 
 def _why_unusable(path: Path, reads: list[SheetRead], sch) -> str:
@@ -298,6 +315,10 @@ def _read_sheet(grid: Grid, sch, maps: dict[str, str], named: bool, keep: set[st
                            f"headers are: {', '.join(header.headers)}"
                            + (f"; closest header seen: {near!r}" if near else ""))
             return read
+    read.title = [str(v) for r in head_rows[:header.first_row - 1] for v in r if v]  # title cells
+    if offset == 0:
+        fill = {c.index for c in header.columns if c.field and sch.fields[c.field].type != "money"}
+        table, read.merged = layout.expand_merges(grid, table, header.last_row, fill)
     body = table.slice(header.last_row - offset)
     names, arrays = [], []
     for col in header.columns:
@@ -312,6 +333,8 @@ def _read_sheet(grid: Grid, sch, maps: dict[str, str], named: bool, keep: set[st
     scan = [as_text(body.column(i)) for i in range(body.num_columns) if i not in mapped_idx][:12]
     ids = _start_id_check(names, arrays)  # on the other core while the rows are classified
     skip = classify(scan, dict(zip(names, arrays)), sch)
+    skip, read.header_repeats = layout.repeated_headers(skip, header, names, arrays)
+    layout.degree_as_education(read, header, names, arrays, sch)
     problems = None
     if ids is not None:
         normalised, problems = ids.result()
@@ -322,8 +345,9 @@ def _read_sheet(grid: Grid, sch, maps: dict[str, str], named: bool, keep: set[st
     if read.blank_rows:
         data = data.filter(pc.invert(pc.fill_null(pc.equal(skip, "blank"), False)))
     read.data = data
-    _check_ids(read)
-    _check_duplicates(read, grid, sch.kind)
+    layout.find_month(read, grid, sch.kind)
+    check_ids(read)
+    check_duplicates(read, grid, sch.kind)
     if keep is not None:
         read.data = own_memory(read.data.select([c for c in read.data.column_names
                                            if c.startswith("_") or c.split(":")[0] in keep]))
@@ -356,65 +380,6 @@ def _examples(sch) -> str:
     return ", ".join(sch.fields[k].aliases[0] for k in keys)
 
 
-def _warn(read: SheetRead, code: str, rows: list[int], message: str) -> None:
-    for r in rows[:WARN_CAP]:
-        read.warnings.append(Warning_(code, str(read.file), read.sheet, r, message))
-    if len(rows) > WARN_CAP:
-        read.warnings.append(Warning_(code, str(read.file), read.sheet, None,
-                                      f"{len(rows) - WARN_CAP} more rows: {message}"))
-
-
-def _check_ids(read: SheetRead) -> None:
-    """Warn about the IDs validate_array found wrong (on person rows only)."""
-    import pyarrow.compute as pc
-
-    if "_id_problem" not in read.data.column_names:
-        return
-    problems = read.data["_id_problem"]
-    read.data = read.data.drop_columns(["_id_problem"])
-    if problems.null_count == len(problems):
-        return
-    flagged = read.data.select(["_row", "_skip"]).append_column("problem", problems).filter(
-        pc.and_(pc.is_valid(problems), pc.is_null(read.data["_skip"])))
-    by_code: dict[str, list[int]] = {}
-    for row, code in zip(flagged["_row"].to_pylist(), flagged["problem"].to_pylist()):
-        by_code.setdefault(code, []).append(row)
-    for code, message in _ID_MESSAGES.items():
-        if by_code.get(code):
-            _warn(read, f"id_{code}", by_code[code], message)
-
-
-def _check_duplicates(read: SheetRead, grid: Grid, kind: str) -> None:
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if kind == "hours":
-        return
-    names = read.data.column_names
-    key_cols = [c for c in ("id",) if c in names] or [c for c in ("name", "unit") if c in names]
-    if kind == "payroll" and "month" in names:
-        key_cols.append("month")
-    if not key_cols or read.data.num_rows == 0:
-        return
-    data = read.data.select(key_cols + ["_row", "_skip"])  # filter only what is needed: a copy
-    data = data.filter(pc.is_null(data["_skip"]))
-    keyed = data.filter(pc.is_valid(data[key_cols[0]]))
-    key = keyed[key_cols[0]] if len(key_cols) == 1 else pc.binary_join_element_wise(
-        *[pc.fill_null(keyed[c], "") for c in key_cols], "\x1f")
-    key = key.combine_chunks() if isinstance(key, pa.ChunkedArray) else key
-    import numpy as np
-
-    codes = pc.dictionary_encode(key).indices.to_numpy(zero_copy_only=False)
-    _, first = np.unique(codes, return_index=True)
-    if len(first) == len(codes):  # the common case: nobody twice
-        return
-    again = np.ones(len(codes), dtype=bool)
-    again[first] = False  # rows are in sheet order, so the first appearance is not the duplicate
-    rows = keyed["_row"].to_numpy()[again].tolist()
-    what = "in the same month" if kind == "payroll" else "on the roster"
-    _warn(read, "duplicate_person", rows, f"same person appears twice {what} (by {'+'.join(key_cols)})")
-
-
 def refuse_bad(sheet, mask, bad: list[tuple[int, str]], column: str) -> None:
     """An unreadable amount on a row that counts stops the run: a total must not silently
     leave it out.  The message names file, sheet, row and column, never the person."""
@@ -433,6 +398,14 @@ def inputs_block(dataset, list_cap: int = 1000) -> list[dict]:
         item = {"file": str(s.file), "sheet": s.sheet, "status": s.status}
         if s.header:
             item["header_row"] = s.header.last_row
+            item["header_rows"] = [s.header.first_row, s.header.last_row]
+            item["header_repeats"] = s.header_repeats
+        if s.unit_source:
+            item["unit"], item["unit_source"] = s.unit, s.unit_source
+        if s.month_source:
+            item["month"], item["month_source"] = s.month, s.month_source
+        if s.merged:
+            item["merged_filled"] = [range_text(m) for m in s.merged[:list_cap]]
         if s.used:
             skipped = s.skipped()
             item["rows_used"] = s.rows_used()
@@ -445,4 +418,5 @@ def inputs_block(dataset, list_cap: int = 1000) -> list[dict]:
             item["reason"] = s.reason
         out.append(item)
     return out
+
 

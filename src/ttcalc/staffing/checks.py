@@ -107,6 +107,8 @@ def graduate_check(profile, calc: dict, lang: str, remedies: dict):
     if rule is None:
         return None
     n = calc["counts"]["graduates"]
+    if n is None:
+        return not_applicable("staff.graduate_count", "the roster has no 学历 (education) column", rule, lang)
     check = judge(from_rule("staff.graduate_count", rule, lang), Fraction(n), rule, shown=str(n))
     check.formula = msg("staffing.formula.graduates")
     check.inputs = {"graduates": n, "fulltime_teachers": calc["counts"]["fulltime_teachers"]}

@@ -34,8 +34,9 @@ def compute(roster: Roster, as_of: date) -> dict:
     n = len(ft)
     mid = sum(T.level_rank(p.level) >= T.level_rank("中级") for p in ft)
     senior = sum(T.level_rank(p.level) >= T.level_rank("副高") for p in ft)
-    grad = sum(p.education == "研究生" for p in ft)
-    bach = sum(T.education_rank(p.education) >= T.education_rank("本科") for p in ft)
+    has_edu = "education" not in roster.missing  # no 学历 column: the shares are unknown, not 0
+    grad = sum(p.education == "研究生" for p in ft) if has_edu else None
+    bach = sum(T.education_rank(p.education) >= T.education_rank("本科") for p in ft) if has_edu else None
     has_join = "join" not in roster.missing
     hires = sum(p.hire5y for p in ft) if has_join else None
     leavers = sum(p.leaver5y for p in ps) if "leave" not in roster.missing else None
