@@ -5,6 +5,7 @@ Pure functions; no I/O.  See shared/domain.md §3.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +23,14 @@ class IdInfo:
     problem: str | None = None  # code: checksum | numeric | length | birth_date | characters
 
 
+_SCIENTIFIC = re.compile(r"^[+-]?\d*\.?\d*E[+-]?\d+$")
+
+# An ID that went through a number ("numeric") has lost its last digits: two people can share
+# what is left, so it must never key a person.  validate_array hands it back empty (the row is
+# kept and keyed by name + unit) and flags it, for the reader's warning.
+UNUSABLE = frozenset({"numeric"})
+
+
 def check_char(first17: str) -> str:
     """The GB 11643 check character of the first 17 digits."""
     total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS))
@@ -29,23 +38,26 @@ def check_char(first17: str) -> str:
 
 
 def _looks_numeric_stored(digits: str) -> bool:
-    """An 18-digit ID that went through a float: beyond 2**53 only multiples of the
-    float's spacing survive, so a number exactly representable as a float and above
-    2**53 very likely lost its last digits."""
+    """An 18-digit ID (its check character wrong) that went through a number: beyond 2**53
+    only multiples of the float's spacing survive, so a number exactly representable as a
+    float and above 2**53 very likely lost its last digits."""
     n = int(digits)
-    return n > 2**53 and int(float(n)) == n
+    # Excel keeps 15 significant digits: an 18-digit ID typed as a number ends in "000"
+    return n > 2**53 and (int(float(n)) == n or digits.endswith("000"))
 
 
 def parse_id(raw: object) -> IdInfo | None:
     """Read an ID cell.  Returns None for an empty cell."""
     if raw is None:
         return None
-    text = unicodedata.normalize("NFKC", str(raw)).strip().replace(" ", "").replace("x", "X")
+    if isinstance(raw, float):  # a float cell: its last digits are already gone
+        return IdInfo(repr(raw), False, problem="numeric")
+    text = unicodedata.normalize("NFKC", str(raw)).strip().replace(" ", "").upper()
     if text in ("", "NAN", "NONE"):
         return None
     if text.endswith(".0") and text[:-2].isdigit():
         text = text[:-2]
-    if "E+" in text:  # 3.50521E+17: Excel showed it as a number
+    if _SCIENTIFIC.match(text):  # 3.50521E+17: Excel showed it as a number
         return IdInfo(text, False, problem="numeric")
     if len(text) == 15 and text.isdigit():
         body = text[:6] + "19" + text[6:]
@@ -140,4 +152,9 @@ def validate_array(values):
                                    pa.array([problems[i] for i in sorted(problems)], pa.string()))
     else:
         out = pa.nulls(n, pa.string())
+    lost = [i for i, code in problems.items() if code in UNUSABLE]
+    if lost:  # never a person key: what is left of the number may be another person's too
+        mask = np.zeros(n, dtype=bool)
+        mask[lost] = True
+        text = pc.if_else(pa.array(mask), pa.scalar(None, pa.string()), text)
     return text, out
