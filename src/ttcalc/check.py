@@ -9,7 +9,7 @@ from pathlib import Path
 from ttcalc.core.command import Options, callable_module
 from ttcalc.core.errors import InputError
 from ttcalc.core.report import Report
-from ttcalc.output.safeio import refuse_existing
+from ttcalc.output.safeio import OutputSet
 from ttcalc.pipeline import run as run_command
 from ttcalc.policy.rules import not_applicable
 
@@ -40,24 +40,50 @@ def run(payroll: list[str] | None = None, roster: list[str] | None = None, hours
     parts = [p for p, files in given.items() if files]
     if not parts:
         raise InputError("ttcalc check: give at least one of --payroll, --roster, --hours")
-    paths: dict[str, Path] = {}
+    outputs = None
     if output_dir is not None:
         if not output_dir.is_dir():
             raise InputError(f"--output-dir {output_dir}: no such folder")
-        paths = output_paths(output_dir, as_of, parts)
-        for p in paths.values():
-            refuse_existing(p, overwrite)
-    report = Report("check", as_of)
-    for part in PARTS:
-        files = given[part]
-        if not files:
-            report.checks += [not_applicable(i, f"no {PARTS[part]} input given", lang=lang)
-                              for i in _command(part).check_ids]
-            continue
-        sub = _run_part(part, files, policy, hours_policy, as_of, budgeted, to_school, paths.get(part),
-                        overwrite, lang, progress, roster, redact)
-        _merge(report, sub, part)
-    return report, paths
+        outputs = OutputSet(output_dir, overwrite)
+    try:
+        temps = {k: outputs.reserve(k, p) for k, p in output_paths(output_dir, as_of, parts).items()} \
+            if outputs is not None else {}
+        report = Report("check", as_of)
+        for part in PARTS:
+            files = given[part]
+            if not files:
+                report.checks += [not_applicable(i, f"no {PARTS[part]} input given", lang=lang)
+                                  for i in _command(part).check_ids]
+                continue
+            # each workbook goes to its reserved temporary; the set is committed at the end
+            sub = _run_part(part, files, policy, hours_policy, as_of, budgeted, to_school, temps.get(part),
+                            True, lang, progress, roster, redact)
+            _merge(report, sub, part)
+        if outputs is None:
+            return report, {}
+        _write_report(temps["report"], report, redact)
+        return report, outputs.commit()  # one commit per run: every file, or none
+    finally:
+        if outputs is not None:
+            outputs.discard()
+
+
+def _write_report(path: Path, report: Report, redact: bool) -> None:
+    import copy
+
+    from ttcalc.cells.privacy import mask_warnings
+    from ttcalc.output.render.report import to_json
+
+    shown = copy.deepcopy(report)
+    shown.warnings = mask_warnings(shown.warnings)
+    if redact:
+        from ttcalc.output.redact import redact_report
+
+        redact_report(shown)
+    try:
+        path.write_text(to_json(shown.as_dict()), encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path.parent}: cannot write the report ({exc.strerror})") from None
 
 
 def _run_part(part, files, policy, hours_policy, as_of, budgeted, to_school, output, overwrite, lang, progress,

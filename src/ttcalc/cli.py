@@ -114,8 +114,15 @@ def _emit(report, fmt: Fmt, lang: Lang | None, quiet: bool, started: float, reda
         from ttcalc.output.redact import redact_report
 
         redact_report(report)
-    sys.stdout.write(render(report, fmt.value, _lang(lang, fmt)))
-    sys.stdout.flush()
+    from ttcalc.cells.privacy import mask_warnings
+
+    report.warnings = mask_warnings(report.warnings)  # no cell text that could be a person's
+    text = render(report, fmt.value, _lang(lang, fmt))
+    if fmt in (Fmt.table, Fmt.markdown):
+        from ttcalc.cells.privacy import for_terminal
+
+        text = for_terminal(text)  # cell text never reaches a terminal as escape sequences
+    _out(text)
     if not quiet and not sys.stderr.isatty():
         failed = len(report.failed)
         sys.stderr.write(f"ttcalc {report.command}: {len(report.checks)} checks, {failed} failed, "
@@ -126,7 +133,44 @@ def _emit(report, fmt: Fmt, lang: Lang | None, quiet: bool, started: float, reda
 def _write(out) -> None:
     from ttcalc.output.render.report import to_json
 
-    sys.stdout.write(to_json(out) if isinstance(out, dict) else out if out.endswith("\n") else out + "\n")
+    _out(to_json(out) if isinstance(out, dict) else out if out.endswith("\n") else out + "\n")
+
+
+_PLAIN = {"✔": "OK", "✘": "X", "✓": "OK", "✗": "X", "⚠": "!", "…": "...", "—": "-", "→": "->", "≥": ">=", "≤": "<=",
+          "×": "x", "÷": "/"}
+
+
+def _out(text: str) -> None:
+    """Write to stdout.  A stdout that cannot encode a character (a GBK or Big5 console, a
+    Windows redirect) gets a plain stand-in for ✔/✘ and the like, then "?" — never a crash; a
+    closed stdout is an environment problem (exit 2), not an internal error."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    except UnicodeEncodeError:
+        pass
+    except (BrokenPipeError, ValueError, OSError) as exc:
+        _stdout_gone(exc)
+    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+    for mark, plain in _PLAIN.items():
+        text = text.replace(mark, plain)
+    try:
+        text = text.encode(encoding, errors="replace").decode(encoding)
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except (BrokenPipeError, ValueError, OSError, LookupError) as exc:
+        _stdout_gone(exc)
+
+
+def _stdout_gone(exc: BaseException) -> None:
+    try:  # the interpreter flushes stdout again at exit: point it at nothing
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+    raise InputError(f"cannot write the output: stdout is closed or broken ({type(exc).__name__})")
 
 
 def _guard(debug: bool, fn) -> None:
@@ -144,26 +188,63 @@ def _guard(debug: bool, fn) -> None:
 
         sys.stderr.write(f"ttcalc: {clean_message(exc)}\n")
         raise typer.Exit(exc.exit_code) from None
+    except Terminated:
+        sys.stderr.write("ttcalc: terminated (SIGTERM); nothing was written\n")
+        raise typer.Exit(143) from None
     except KeyboardInterrupt:
         sys.stderr.write("ttcalc: interrupted\n")
         raise typer.Exit(130) from None
+    except MemoryError:
+        sys.stderr.write("ttcalc: out of memory reading the input: the files are too big for the memory "
+                         "available (or TTCALC_MAX_MEMORY_MB); split them, or read them on a larger machine\n")
+        raise typer.Exit(2) from None
     except Exception as exc:  # noqa: BLE001 — the user must never see a bare traceback
-        import tempfile
         import traceback
 
         if debug:
             traceback.print_exc()
-        log = Path(tempfile.gettempdir()) / "ttcalc-error.log"
-        try:
-            log.write_text(traceback.format_exc(), encoding="utf-8")
-            where = f"details in {log}; "
-        except OSError:
-            where = ""
         from ttcalc.cells.privacy import clean_message
 
+        log = _error_log(exc)
+        where = f"details in {log}; " if log else ""
         sys.stderr.write(f"ttcalc: internal error: {type(exc).__name__}: {clean_message(exc)[:200]} "
                          f"({where}rerun with --debug to see the traceback)\n")
         raise typer.Exit(3) from None
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (cron, systemd, a timeout), raised like Ctrl-C so every temporary is removed."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated()
+
+
+def _error_log(exc: BaseException) -> Path | None:
+    """The exit-3 log: in the user's own state folder (platformdirs), created owner-only,
+    never through a symlink, never appended to another file; it holds the traceback's code
+    locations and the exception type — no message text, so no cell content and no person."""
+    import traceback
+
+    try:
+        from platformdirs import user_state_dir
+
+        folder = Path(user_state_dir("ttcalc", appauthor=False))
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        st = os.lstat(folder)
+        if not os.path.isdir(folder) or os.path.islink(folder) or st.st_uid != os.getuid():
+            return None
+        os.chmod(folder, 0o700)
+        log = folder / f"error-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+        fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except (OSError, ImportError, AttributeError):
+        return None
+    frames = traceback.extract_tb(exc.__traceback__)
+    lines = [f"ttcalc {__version__} internal error: {type(exc).__name__}\n"] + \
+            [f'  File "{f.filename}", line {f.lineno}, in {f.name}\n' for f in frames]
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.writelines(lines)
+    return log
 
 
 def _version(value: bool) -> None:
@@ -196,13 +277,14 @@ def inspect(files: Files, kind: Annotated[str, typer.Option("--kind", help="payr
 
 @app.command()
 def sample(directory: Annotated[Path, typer.Argument(help="Folder to write the sample workbooks into.")],
+           overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace sample files already there.")] = False,
            quiet: Quiet = False, debug: Debug = False) -> None:
     """Write sample payroll.xlsx, roster.xlsx and hours.xlsx to try ttcalc on."""
 
     def body() -> None:
         from ttcalc import sample as samples
 
-        written = samples.write_all(directory)
+        written = samples.write_all(directory, overwrite)
         if not quiet:
             for p in written:
                 sys.stdout.write(f"{p}\n")
@@ -291,19 +373,11 @@ def check(payroll: Annotated[Optional[list[str]], typer.Option("--payroll", help
 
     def body() -> None:
         from ttcalc import check as check_mod
-        from ttcalc.output.render.report import to_json
-        from ttcalc.output.safeio import write_text
 
-        report, paths = check_mod.run(payroll, roster, hours, policy=policy, hours_policy=hours_policy,
-                                      as_of=_date(as_of), budgeted=budgeted, to_school=to_school,
-                                      output_dir=output_dir, overwrite=overwrite, lang=_lang(lang, format),
-                                      progress=_progress(quiet, len(payroll or [])), redact=redact)
-        if "report" in paths:
-            if redact:
-                from ttcalc.output.redact import redact_report
-
-                redact_report(report)
-            write_text(paths["report"], to_json(report.as_dict()), overwrite)
+        report, _paths = check_mod.run(payroll, roster, hours, policy=policy, hours_policy=hours_policy,
+                                       as_of=_date(as_of), budgeted=budgeted, to_school=to_school,
+                                       output_dir=output_dir, overwrite=overwrite, lang=_lang(lang, format),
+                                       progress=_progress(quiet, len(payroll or [])), redact=redact)
         _emit(report, format, lang, quiet, started, redact)
 
     _guard(debug, body)
@@ -347,10 +421,20 @@ def policies_show(ctx: typer.Context, profile: Annotated[str, typer.Argument(hel
 
 def main() -> None:
     """Console entry point: usage errors become one line and exit 2."""
+    import signal
+
+    try:
+        signal.signal(signal.SIGTERM, _on_sigterm)  # like Ctrl-C: temporaries removed on the way out
+    except (ValueError, OSError, AttributeError):
+        pass
+    _memory_ceiling()
     try:
         code = app(standalone_mode=False)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
+    except Terminated:
+        sys.stderr.write("ttcalc: terminated (SIGTERM)\n")
+        sys.exit(143)
     except (typer.Abort, KeyboardInterrupt):
         sys.stderr.write("ttcalc: interrupted\n")
         sys.exit(130)
@@ -365,3 +449,21 @@ def main() -> None:
         sys.stderr.write(f"ttcalc: {exc.format_message()} (see {where})\n")
         sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _memory_ceiling() -> None:
+    """A per-run memory ceiling (TTCALC_MAX_MEMORY_MB, default: the machine's memory), so that
+    running out of memory is a MemoryError, worded and exit 2, rather than the kernel's kill."""
+    try:
+        import resource
+
+        raw = os.environ.get("TTCALC_MAX_MEMORY_MB", "").strip()
+        if raw:
+            limit = int(raw) * (1 << 20)
+        else:
+            limit = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        if limit > 0 and (soft == resource.RLIM_INFINITY or limit < soft):
+            resource.setrlimit(resource.RLIMIT_DATA, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+    except (ImportError, ValueError, OSError, AttributeError):
+        pass

@@ -138,7 +138,8 @@ def clean_message(text) -> str:
 _QUOTED = re.compile(r"(?P<q>['\"“‘「『])(?P<t>[^'\"”’」』\n]{1,120})(?P<e>['\"”’」』])")
 
 
-_DIGIT_RUN = re.compile(r"(?<![\w.])\d[\d…*.Xx+Ee -]{6,}[\dXx](?![\w.])")
+# unquoted: an ID cut short ("3505…6814") or of 15–18 digits whatever its date; not money
+_DIGIT_RUN = re.compile(r"(?<![\w.])(?:\d{3,}…\d{3,}|\d{15,17}[\dXx])(?![\w.])")
 
 
 def mask_cell(text: str) -> str:
@@ -151,6 +152,8 @@ def mask_cell(text: str) -> str:
     t = text.strip()
     if looks_like_name(t):
         return mask_name(t)
+    if ID_PATTERN.search(t):
+        return scrub(t)
     if len(_DIGIT.findall(t)) >= 6 and not re.search(r"[\u3400-\u9fff]", t):
         return t[:2] + "".join("*" if ch.isalnum() else ch for ch in t[2:])
     return scrub(t)
@@ -164,7 +167,7 @@ def mask_text(text):
         return text
     out = _QUOTED.sub(lambda m: m.group("q") + mask_cell(m.group("t")) + m.group("e"), text)
     out = scrub(out)
-    return _DIGIT_RUN.sub(lambda m: mask_cell(m.group(0)) if len(_DIGIT.findall(m.group(0))) >= 10 else m.group(0), out)
+    return _DIGIT_RUN.sub(lambda m: mask_cell(m.group(0)), out)
 
 
 _PLACE_KEYS = frozenset({"file", "sheet", "column", "code", "row", "header", "path", "n", "count"})

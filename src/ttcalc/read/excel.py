@@ -95,6 +95,7 @@ def _native_stderr_muted():
     several threads read workbooks at once: the first one in mutes, the last one out restores."""
     with _MUTE:
         if _muted[0] == 0:
+            _abort_reported()
             try:
                 sys.stderr.flush()
                 saved = os.dup(2)
@@ -118,6 +119,25 @@ def _native_stderr_muted():
                 os.dup2(_muted[1], 2)
                 os.close(_muted[1])
                 _muted[1] = None
+
+
+_REAL_STDERR: list = []
+
+
+def _abort_reported() -> None:
+    """An abort inside the Rust reader (an allocation that fails) ends the process at once, with
+    stderr muted: faulthandler, writing to a copy of the real stderr, still says what happened."""
+    if _REAL_STDERR:
+        return
+    try:
+        import faulthandler
+
+        copy = os.fdopen(os.dup(2), "w", closefd=True)
+        _REAL_STDERR.append(copy)
+        if not faulthandler.is_enabled():
+            faulthandler.enable(file=copy, all_threads=False)
+    except (OSError, ValueError, AttributeError, RuntimeError):
+        _REAL_STDERR.append(None)
 
 
 def _reader_failure(exc: BaseException) -> bool:

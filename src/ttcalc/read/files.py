@@ -76,10 +76,7 @@ def expand(paths: list[str]) -> list[Path]:
 
 def sniff(path: Path) -> str:
     """Decide how to read a file: 'excel', 'csv', or raise InputError naming the reason."""
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if path.is_dir():
-        raise InputError(f"{path}: is a folder")
+    limits.regular_file(path)  # a FIFO or a device is refused before it is opened for reading
     name, ext = path.name, path.suffix.lower()
     if name.startswith("~$") or name.startswith(".~lock."):
         raise InputError(f"{path}: not a spreadsheet: this is an Office lock file (~$…) left by an open workbook")
@@ -197,6 +194,7 @@ def _check_zip(path: Path) -> None:
 def sheets(path: Path, wanted: list[str] | None = None) -> Iterator[Grid]:
     """Every sheet of a file as a Grid (a CSV file has one sheet, named after the file)."""
     if path.suffix.lower() in COLUMNAR and path.is_file():
+        limits.regular_file(path)
         names, table = read_parquet(path)
         yield Grid(path, path.stem, table, names=names)
         return

@@ -76,6 +76,53 @@ class Limits:
     scan: int  # bytes
 
 
+_INPUTS: set[tuple[int, int]] = set()  # (device, inode) of every file read in this process
+
+
+def note_input(st: os.stat_result) -> None:
+    """Remember a file read as input: no output of this process may land on it."""
+    _INPUTS.add((st.st_dev, st.st_ino))
+
+
+def regular_file(path: Path) -> os.stat_result:
+    """The stat of an input that is a regular file, checked on an open handle (opened without
+    blocking, so a FIFO cannot hang us): a device (/dev/zero), a FIFO or a socket is refused
+    before a byte is read.  The file is remembered as an input (never written over)."""
+    import stat
+
+    try:
+        first = os.stat(path)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
+    if stat.S_ISDIR(first.st_mode):
+        raise InputError(f"{path}: is a folder")
+    if not stat.S_ISREG(first.st_mode):
+        raise InputError(f"{path}: not a regular file (a device, pipe or socket): refused")
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+    try:
+        st = os.fstat(fd)
+    finally:
+        os.close(fd)
+    if not stat.S_ISREG(st.st_mode):  # swapped for a device or pipe after the first look
+        raise InputError(f"{path}: not a regular file (a device, pipe or socket): refused")
+    note_input(st)
+    return st
+
+
+def is_input(path) -> bool:
+    """True when `path` (any spelling: relative, symlinked, hard-linked) is a file read as input."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return False
+    return (st.st_dev, st.st_ino) in _INPUTS
+
+
 def _env(name: str) -> int:
     raw = os.environ.get(name, "").strip().replace("_", "").replace(",", "")
     if not raw:
