@@ -203,11 +203,11 @@ def _guard(debug: bool, fn) -> None:
 
         if debug:
             traceback.print_exc()
-        from ttcalc.cells.privacy import clean_message
+        from ttcalc.cells.privacy import clean_message, mask_free_text
 
         log = _error_log(exc)
         where = f"details in {log}; " if log else ""
-        sys.stderr.write(f"ttcalc: internal error: {type(exc).__name__}: {clean_message(exc)[:200]} "
+        sys.stderr.write(f"ttcalc: internal error: {type(exc).__name__}: {mask_free_text(clean_message(exc))[:200]} "
                          f"({where}rerun with --debug to see the traceback)\n")
         raise typer.Exit(3) from None
 

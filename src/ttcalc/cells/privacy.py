@@ -159,6 +159,18 @@ def mask_cell(text: str) -> str:
     return scrub(t)
 
 
+_HAN_RUN = re.compile(r"[\u3400-\u9fff·]{2,5}")
+
+
+def mask_free_text(text):
+    """Text of unknown origin (an internal error's message): mask_text, and every run of Han
+    characters that reads like a name, quoted or not."""
+    out = mask_text(text)
+    if not isinstance(out, str):
+        return out
+    return _HAN_RUN.sub(lambda m: mask_name(m.group(0)) if looks_like_name(m.group(0)) else m.group(0), out)
+
+
 def mask_text(text):
     """A message (warning, error, log line) with person data masked: ID numbers anywhere, and
     every quoted cell text that reads like a name or an ID number.  The one place that keeps
