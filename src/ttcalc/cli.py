@@ -195,6 +195,10 @@ def _guard(debug: bool, fn) -> None:
         sys.stderr.write("ttcalc: interrupted\n")
         raise typer.Exit(130) from None
     except MemoryError:
+        if debug:
+            import traceback
+
+            traceback.print_exc()
         sys.stderr.write("ttcalc: out of memory reading the input: the files are too big for the memory "
                          "available (or TTCALC_MAX_MEMORY_MB); split them, or read them on a larger machine\n")
         raise typer.Exit(2) from None

@@ -263,14 +263,14 @@ def _varint(data: bytes, pos: int, most: int) -> tuple[int | None, int]:
     return value, pos
 
 
-def xls_dimensions(path: Path) -> dict[str, tuple[int, int]]:
+def xls_dimensions(path: Path | bytes) -> dict[str, tuple[int, int]]:
     """{sheet name: (rows, columns)} from the DIMENSIONS record of each sheet of a BIFF5/8
     workbook: a cheap estimate (no cell is read).  Empty when the file cannot be walked (the
     reader then judges it)."""
     try:
         import olefile
 
-        with olefile.OleFileIO(str(path)) as ole:
+        with olefile.OleFileIO(path if isinstance(path, bytes) else str(path)) as ole:
             stream = next((s for s in ("Workbook", "Book", "WORKBOOK", "BOOK") if ole.exists(s)), None)
             if stream is None:
                 return {}
