@@ -130,47 +130,16 @@ def _emit(report, fmt: Fmt, lang: Lang | None, quiet: bool, started: float, reda
     raise typer.Exit(report.exit_code)
 
 
+def _out(text: str) -> None:
+    from ttcalc.output.safeio import write_stdout
+
+    write_stdout(text)
+
+
 def _write(out) -> None:
     from ttcalc.output.render.report import to_json
 
     _out(to_json(out) if isinstance(out, dict) else out if out.endswith("\n") else out + "\n")
-
-
-_PLAIN = {"✔": "OK", "✘": "X", "✓": "OK", "✗": "X", "⚠": "!", "…": "...", "—": "-", "→": "->", "≥": ">=", "≤": "<=",
-          "×": "x", "÷": "/"}
-
-
-def _out(text: str) -> None:
-    """Write to stdout.  A stdout that cannot encode a character (a GBK or Big5 console, a
-    Windows redirect) gets a plain stand-in for ✔/✘ and the like, then "?" — never a crash; a
-    closed stdout is an environment problem (exit 2), not an internal error."""
-    try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    except UnicodeEncodeError:
-        pass
-    except (BrokenPipeError, ValueError, OSError) as exc:
-        _stdout_gone(exc)
-    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
-    for mark, plain in _PLAIN.items():
-        text = text.replace(mark, plain)
-    try:
-        text = text.encode(encoding, errors="replace").decode(encoding)
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    except (BrokenPipeError, ValueError, OSError, LookupError) as exc:
-        _stdout_gone(exc)
-
-
-def _stdout_gone(exc: BaseException) -> None:
-    try:  # the interpreter flushes stdout again at exit: point it at nothing
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError, AttributeError):
-        pass
-    raise InputError(f"cannot write the output: stdout is closed or broken ({type(exc).__name__})")
 
 
 def _guard(debug: bool, fn) -> None:
@@ -209,7 +178,9 @@ def _guard(debug: bool, fn) -> None:
             traceback.print_exc()
         from ttcalc.cells.privacy import clean_message, mask_free_text
 
-        log = _error_log(exc)
+        from ttcalc.output.safeio import error_log
+
+        log = error_log(exc, __version__)
         where = f"details in {log}; " if log else ""
         sys.stderr.write(f"ttcalc: internal error: {type(exc).__name__}: {mask_free_text(clean_message(exc))[:200]} "
                          f"({where}rerun with --debug to see the traceback)\n")
@@ -222,33 +193,6 @@ class Terminated(KeyboardInterrupt):
 
 def _on_sigterm(signum, frame) -> None:
     raise Terminated()
-
-
-def _error_log(exc: BaseException) -> Path | None:
-    """The exit-3 log: in the user's own state folder (platformdirs), created owner-only,
-    never through a symlink, never appended to another file; it holds the traceback's code
-    locations and the exception type — no message text, so no cell content and no person."""
-    import traceback
-
-    try:
-        from platformdirs import user_state_dir
-
-        folder = Path(user_state_dir("ttcalc", appauthor=False))
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        st = os.lstat(folder)
-        if not os.path.isdir(folder) or os.path.islink(folder) or st.st_uid != os.getuid():
-            return None
-        os.chmod(folder, 0o700)
-        log = folder / f"error-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
-        fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-    except (OSError, ImportError, AttributeError):
-        return None
-    frames = traceback.extract_tb(exc.__traceback__)
-    lines = [f"ttcalc {__version__} internal error: {type(exc).__name__}\n"] + \
-            [f'  File "{f.filename}", line {f.lineno}, in {f.name}\n' for f in frames]
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.writelines(lines)
-    return log
 
 
 def _version(value: bool) -> None:

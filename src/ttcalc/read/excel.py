@@ -222,7 +222,7 @@ class _SheetGuard:
         if "content.xml" in zf.NameToInfo:  # an .ods: its repeats counted
             if self.ods is None:
                 try:
-                    self.ods = limits.ods_extent(self.path, zf, lim)
+                    self.ods = extent.ods_extent(self.path, zf, lim)
                 except InputError:
                     raise
                 except Exception:  # noqa: BLE001 — damaged XML: the reader says why

@@ -14,6 +14,7 @@ Rust reader panics.
 from __future__ import annotations
 
 import logging
+import os
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -72,6 +73,22 @@ def expand(paths: list[str]) -> list[Path]:
         else:
             out.append(p)
     return out
+
+
+def shown(path: Path) -> Path:
+    """A file name as it can be shown and written out: a name in GBK bytes (a folder copied from
+    Windows) arrives with undecodable bytes as surrogates, which no output can encode — it is
+    decoded as GB18030 instead (the bytes already read, the name is only a label now)."""
+    text = str(path)
+    if not any("\udc80" <= ch <= "\udcff" for ch in text):
+        return path
+    raw = os.fsencode(text)
+    for encoding in ("gb18030", "big5", "latin-1"):
+        try:
+            return Path(raw.decode(encoding))
+        except UnicodeDecodeError:
+            continue
+    return Path(raw.decode("utf-8", errors="replace"))
 
 
 def sniff(path: Path, data: bytes | None = None) -> str:
@@ -209,6 +226,7 @@ def sheets(path: Path, wanted: list[str] | None = None) -> Iterator[Grid]:
     lim = limits.current()
     text = path.suffix.lower() in TEXT or path.suffix == ""
     data = limits.read_input(path, lim.csv if text else lim.unzipped, text)  # once: every check sees these bytes
+    path = shown(path)  # from here on the path only names the file: its bytes are in hand
     if path.suffix.lower() in COLUMNAR:
         names, table = read_parquet(path, data)
         yield Grid(path, path.stem, table, names=names)
