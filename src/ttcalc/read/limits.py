@@ -22,6 +22,9 @@ room to spare).  Each can be changed with an environment variable:
                                           on the bytes unpacked; its count of strings is held to
                                           TTCALC_MAX_CELLS)
     TTCALC_MAX_SHEETS        1000         sheets in one workbook
+    TTCALC_MAX_MEMORY_MB     (RAM size)   the run's memory ceiling (RLIMIT_DATA, set by the
+                                          command line): past it a read fails with MemoryError,
+                                          worded and exit 2, not the kernel's kill
     TTCALC_SCAN_MB           64           sheet XML up to this size (about 100,000 rows of 16
                                           columns) is scanned for cells outside its declared
                                           <dimension>, as a lying dimension is how an
