@@ -10,7 +10,7 @@ from pathlib import Path
 from ttcalc.core.command import Options, callable_module
 from ttcalc.core.errors import InputError
 from ttcalc.core.report import Report
-from ttcalc.output.safeio import refuse_existing
+from ttcalc.output.safeio import OutputSet
 from ttcalc.pipeline import run as run_command
 from ttcalc.core.msg import msg
 from ttcalc.policy.rules import NA, not_applicable
@@ -41,7 +41,7 @@ def run(payroll: list[str] | None = None, roster: list[str] | None = None, hours
         sheets: list[str] | None = None, maps: dict | None = None, public_funds: list[str] | None = None,
         cycle: str | None = None, hired_since: date | None = None,
         require: list[str] | None = None, activities: list[str] | None = None,
-        institutions: list[str] | None = None) -> tuple[Report, dict[str, Path]]:
+        institutions: list[str] | None = None, report_lang: str | None = None) -> tuple[Report, dict[str, Path]]:
     """Every part whose input is given, with every option its single command takes.  The
     report says how many checks each part judged (`judged`, figures `checks_judged`); a part
     named in `require` that judged nothing is listed in `unjudged_required` (exit 1)."""
@@ -54,15 +54,31 @@ def run(payroll: list[str] | None = None, roster: list[str] | None = None, hours
     for part in require or []:
         if part not in PARTS:
             raise InputError(f"--require {part}: expected a comma-separated list of {', '.join(PARTS)}")
-    paths: dict[str, Path] = {}
+    outputs = None
     if output_dir is not None:
         if not output_dir.is_dir():
             raise InputError(f"--output-dir {output_dir}: no such folder")
-        paths = output_paths(output_dir, as_of, parts)
-        for p in paths.values():
-            refuse_existing(p, overwrite)
+        outputs = OutputSet(output_dir, overwrite)
+    try:
+        # every file goes to a reserved temporary; the set is committed at the end, or none of it
+        paths = {k: outputs.reserve(k, p) for k, p in output_paths(output_dir, as_of, parts).items()} \
+            if outputs is not None else {}
+        report = _run_parts(given, paths, outputs is not None, policy, hours_policy, as_of, budgeted, to_school,
+                            overwrite, lang, progress, redact, sheets, maps, public_funds, cycle, hired_since,
+                            require, roster)
+        if outputs is None:
+            return report, {}
+        _write_report(paths["report"], report, redact, report_lang or lang)
+        return report, outputs.commit()  # one commit per run: every file, or none
+    finally:
+        if outputs is not None:
+            outputs.discard()
+
+
+def _run_parts(given, paths, temporary, policy, hours_policy, as_of, budgeted, to_school, overwrite, lang, progress,
+               redact, sheets, maps, public_funds, cycle, hired_since, require, roster) -> Report:
     common = {"policy": policy, "hours_policy": hours_policy, "as_of": as_of, "sheets": sheets, "maps": maps or {},
-              "overwrite": overwrite, "lang": lang, "redact": redact}
+              "overwrite": True if temporary else overwrite, "lang": lang, "redact": redact}
     extra = {"budget": {"budgeted": budgeted, "to_school": to_school, "public_funds": public_funds},
              "staffing": {"hired_since": hired_since}, "hours": {"roster": roster, "cycle": cycle},
              "duties": {"roster": roster}, "institutions": {}}
@@ -93,7 +109,7 @@ def run(payroll: list[str] | None = None, roster: list[str] | None = None, hours
         report.notes.append(msg("check.note.nothing_judged"))
     elif missing:
         report.notes.append(msg("check.note.required_unjudged", parts=", ".join(missing)))
-    return report, paths
+    return report
 
 
 def exit_code(report: Report) -> int:
@@ -143,3 +159,24 @@ def _merge(report: Report, sub: Report, part: str) -> None:
 
 
 callable_module(__name__, "check")  # ttcalc.check(…) is ttcalc.api.check
+
+
+def _write_report(path: Path, report: Report, redact: bool, lang: str) -> None:
+    """The JSON report of the run, in the set's temporary: warnings masked (spec §9), every
+    name and ID number masked with --redact, worded in `lang`."""
+    import copy
+
+    from ttcalc.cells.privacy import mask_warnings
+    from ttcalc.output.i18n import localize
+    from ttcalc.output.render.report import to_json
+
+    shown = copy.deepcopy(report)
+    shown.warnings = mask_warnings(shown.warnings)
+    if redact:
+        from ttcalc.output.redact import redact_report
+
+        redact_report(shown)
+    try:
+        path.write_text(to_json(localize(shown.as_dict(), lang)), encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path.parent}: cannot write the report ({exc.strerror})") from None

@@ -59,8 +59,13 @@ def _examples(*lines: str) -> str:
 
 def _amount(text: str | None, option: str) -> str | None:
     """--budgeted 3万 / 30,000 / 3.5万元 → yuan as plain digits; a budget-sheet path passes through."""
-    if text is None or Path(text).suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods", ".csv") or Path(text).exists():
+    if text is None or Path(text).suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods", ".csv"):
         return text
+    try:
+        if Path(text).exists():
+            return text  # a budget sheet
+    except (OSError, ValueError):  # a name too long to be a file, or with a NUL: an amount, or bad
+        pass
     from ttcalc.cells.money import parse_amount
 
     try:
@@ -151,17 +156,26 @@ class _progress:
         """Used as the callback itself (outside `with`): nothing to show."""
 
 
-def _emit(report, fmt: Fmt, lang: Lang | None, quiet: bool, started: float, redact: bool = False,
-          table: str | None = None) -> None:
+def _print(report, fmt: Fmt, words: str, table: str | None) -> None:
+    """The report on stdout: warnings that could quote a person masked, terminal escape sequences
+    stripped from table and Markdown text, ✔/✘ only where stdout's encoding has them."""
+    from ttcalc.cells.privacy import for_terminal, mask_warnings
     from ttcalc.output.render.report import render
 
+    report.warnings = mask_warnings(report.warnings)  # no cell text that could be a person's
+    text = render(report, fmt.value, words, encoding=getattr(sys.stdout, "encoding", None), table=table)
+    if fmt in (Fmt.table, Fmt.markdown):
+        text = for_terminal(text)  # cell text never reaches a terminal as escape sequences
+    _out(text)
+
+
+def _emit(report, fmt: Fmt, lang: Lang | None, quiet: bool, started: float, redact: bool = False,
+          table: str | None = None) -> None:
     if redact:
         from ttcalc.output.redact import redact_report
 
         redact_report(report)
-    sys.stdout.write(render(report, fmt.value, _lang(lang, fmt), encoding=getattr(sys.stdout, "encoding", None),
-                            table=table))
-    sys.stdout.flush()
+    _print(report, fmt, _lang(lang, fmt), table)
     if not quiet and not sys.stderr.isatty():
         failed = len(report.failed)
         sys.stderr.write(f"ttcalc {report.command}: {len(report.checks)} checks, {failed} failed, "
@@ -169,10 +183,16 @@ def _emit(report, fmt: Fmt, lang: Lang | None, quiet: bool, started: float, reda
     raise typer.Exit(report.exit_code)
 
 
+def _out(text: str) -> None:
+    from ttcalc.output.safeio import write_stdout
+
+    write_stdout(text)
+
+
 def _write(out) -> None:
     from ttcalc.output.render.report import to_json
 
-    sys.stdout.write(to_json(out) if isinstance(out, dict) else out if out.endswith("\n") else out + "\n")
+    _out(to_json(out) if isinstance(out, dict) else out if out.endswith("\n") else out + "\n")
 
 
 def _guard(debug: bool, fn) -> None:
@@ -190,26 +210,42 @@ def _guard(debug: bool, fn) -> None:
 
         sys.stderr.write(f"ttcalc: {clean_message(exc)}\n")
         raise typer.Exit(exc.exit_code) from None
+    except Terminated:
+        sys.stderr.write("ttcalc: terminated (SIGTERM); nothing was written\n")
+        raise typer.Exit(143) from None
     except KeyboardInterrupt:
         sys.stderr.write("ttcalc: interrupted\n")
         raise typer.Exit(130) from None
+    except MemoryError:
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        sys.stderr.write("ttcalc: out of memory reading the input: the files are too big for the memory "
+                         "available (or TTCALC_MAX_MEMORY_MB); split them, or read them on a larger machine\n")
+        raise typer.Exit(2) from None
     except Exception as exc:  # noqa: BLE001 — the user must never see a bare traceback
-        import tempfile
         import traceback
 
         if debug:
             traceback.print_exc()
-        log = Path(tempfile.gettempdir()) / "ttcalc-error.log"
-        try:
-            log.write_text(traceback.format_exc(), encoding="utf-8")
-            where = f"details in {log}; "
-        except OSError:
-            where = ""
-        from ttcalc.cells.privacy import clean_message
+        from ttcalc.cells.privacy import clean_message, mask_free_text
 
-        sys.stderr.write(f"ttcalc: internal error: {type(exc).__name__}: {clean_message(exc)[:200]} "
+        from ttcalc.output.safeio import error_log
+
+        log = error_log(exc, __version__)
+        where = f"details in {log}; " if log else ""
+        sys.stderr.write(f"ttcalc: internal error: {type(exc).__name__}: {mask_free_text(clean_message(exc))[:200]} "
                          f"({where}rerun with --debug to see the traceback)\n")
         raise typer.Exit(3) from None
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (cron, systemd, a timeout), raised like Ctrl-C so every temporary is removed."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated()
 
 
 def _version(value: bool) -> None:
@@ -243,13 +279,14 @@ def inspect(files: Files, kind: Annotated[str, typer.Option("--kind", help="payr
 
 @app.command(epilog=_examples("ttcalc sample samples/", "ttcalc budget samples/payroll.xlsx"))
 def sample(directory: Annotated[Path, typer.Argument(help="Folder to write the sample workbooks into.")],
+           overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace sample files already there.")] = False,
            quiet: Quiet = False, debug: Debug = False) -> None:
     """Write sample payroll.xlsx, roster.xlsx and hours.xlsx to try ttcalc on."""
 
     def body() -> None:
         from ttcalc import sample as samples
 
-        written = samples.write_all(directory)
+        written = samples.write_all(directory, overwrite)
         if not quiet:
             for p in written:
                 sys.stdout.write(f"{p}\n")
@@ -356,27 +393,22 @@ def check(payroll: Annotated[Optional[list[str]], typer.Option("--payroll", help
 
     def body() -> None:
         from ttcalc import check as check_mod
-        from ttcalc.output.i18n import localize
-        from ttcalc.output.render.report import render, to_json
-        from ttcalc.output.safeio import write_text
 
         words = _lang(lang, format)
-        report, paths = check_mod.run(payroll, roster, hours, policy=policy, hours_policy=hours_policy,
+        report, _paths = check_mod.run(payroll, roster, hours, policy=policy, hours_policy=hours_policy,
                                       as_of=_date(as_of), budgeted=budgeted, to_school=to_school,
                                       output_dir=output_dir, overwrite=overwrite, lang=words,
                                       progress=_progress(quiet, len(payroll or [])), redact=redact,
                                       sheets=sheet, maps=_maps(map), public_funds=public_funds, cycle=cycle,
                                       hired_since=_date(hired_since, "--hired-since") if hired_since else None,
                                       require=[p.strip() for p in require.split(",") if p.strip()] if require else None,
-                                      activities=activities, institutions=institutions)
+                                      activities=activities, institutions=institutions,
+                                      report_lang=_lang(lang, Fmt.json))
         if redact:
             from ttcalc.output.redact import redact_report
 
             redact_report(report)
-        if "report" in paths:
-            write_text(paths["report"], to_json(localize(report.as_dict(), _lang(lang, Fmt.json))), overwrite)
-        sys.stdout.write(render(report, format.value, words))
-        sys.stdout.flush()
+        _print(report, format, words, None)
         code = check_mod.exit_code(report)
         if not quiet and not sys.stderr.isatty():
             judged = report.figures["checks_judged"]
@@ -467,10 +499,20 @@ def institutions(files: Files, policy: PolicyOpt = "hebei-2013", as_of: AsOf = N
 
 def main() -> None:
     """Console entry point: usage errors become one line and exit 2."""
+    import signal
+
+    try:
+        signal.signal(signal.SIGTERM, _on_sigterm)  # like Ctrl-C: temporaries removed on the way out
+    except (ValueError, OSError, AttributeError):
+        pass
+    _memory_ceiling()
     try:
         code = app(standalone_mode=False)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
+    except Terminated:
+        sys.stderr.write("ttcalc: terminated (SIGTERM)\n")
+        sys.exit(143)
     except (typer.Abort, KeyboardInterrupt):
         sys.stderr.write("ttcalc: interrupted\n")
         sys.exit(130)
@@ -485,3 +527,21 @@ def main() -> None:
         sys.stderr.write(f"ttcalc: {exc.format_message()} (see {where})\n")
         sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _memory_ceiling() -> None:
+    """A per-run memory ceiling (TTCALC_MAX_MEMORY_MB, default: the machine's memory), so that
+    running out of memory is a MemoryError, worded and exit 2, rather than the kernel's kill."""
+    try:
+        import resource
+
+        raw = os.environ.get("TTCALC_MAX_MEMORY_MB", "").strip()
+        if raw:
+            limit = int(raw) * (1 << 20)
+        else:
+            limit = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        if limit > 0 and (soft == resource.RLIM_INFINITY or limit < soft):
+            resource.setrlimit(resource.RLIMIT_DATA, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+    except (ImportError, ValueError, OSError, AttributeError):
+        pass

@@ -9,6 +9,7 @@ the same every time.
 
 from __future__ import annotations
 
+import os
 import random
 from datetime import date
 from decimal import Decimal
@@ -34,11 +35,29 @@ def _person(rng: random.Random, i: int, born_from: int = 1966, born_to: int = 19
     return name, born, male, _id(rng, born, male)
 
 
-def write_all(directory: Path) -> list[Path]:
-    directory.mkdir(parents=True, exist_ok=True)
+NAMES = ("payroll.xlsx", "roster.xlsx", "hours.xlsx")
+
+
+def write_all(directory: Path, overwrite: bool = False) -> list[Path]:
+    """The three samples in `directory`; an existing file there is replaced only with
+    `overwrite` (refused before anything is written)."""
+    from ttcalc.core.errors import InputError
+
+    directory = Path(directory)
+    existing = [directory / n for n in NAMES if os.path.lexists(directory / n)]
+    if existing and not overwrite:
+        raise InputError(f"{existing[0]}: already exists; add --overwrite to replace it")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{directory}: cannot create the folder ({exc.strerror})") from None
+    _OVERWRITE[0] = overwrite
     return [write_payroll(directory / "payroll.xlsx"), write_roster(directory / "roster.xlsx"),
             write_hours(directory / "hours.xlsx"), write_activities(directory / "activities.xlsx"),
             write_institutions(directory / "institutions.xlsx")]
+
+
+_OVERWRITE = [False]
 
 
 def _save(wb, path: Path) -> Path:
@@ -51,7 +70,7 @@ def _save(wb, path: Path) -> Path:
     wb.properties.created = stamp
     wb.properties.modified = stamp
 
-    with atomic_path(path, overwrite=True) as tmp:
+    with atomic_path(path, overwrite=_OVERWRITE[0]) as tmp:
         wb.save(tmp)
     return path
 

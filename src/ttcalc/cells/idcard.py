@@ -5,9 +5,17 @@ Pure functions; no I/O.  See shared/domain.md §3.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+
+_SCIENTIFIC = re.compile(r"^[+-]?\d*\.?\d*E[+-]?\d+$")
+
+# An ID that went through a number ("numeric") has lost its last digits: two people can share
+# what is left, so it must never key a person.  validate_array hands it back empty (the row is
+# kept and keyed by name + unit) and flags it, for the reader's warning.
+UNUSABLE = frozenset({"numeric"})
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
@@ -29,25 +37,28 @@ def check_char(first17: str) -> str:
 
 
 def _looks_numeric_stored(digits: str) -> bool:
-    """An 18-digit ID that went through a float: beyond 2**53 only multiples of the
-    float's spacing survive, so a number exactly representable as a float and above
-    2**53 very likely lost its last digits."""
+    """An 18-digit ID (its check character wrong) that went through a number: beyond 2**53
+    only multiples of the float's spacing survive, so a number exactly representable as a
+    float and above 2**53 very likely lost its last digits; and Excel keeps 15 significant
+    digits, so an 18-digit ID typed as a number ends in "000"."""
     n = int(digits)
-    return n > 2**53 and int(float(n)) == n
+    return n > 2**53 and (int(float(n)) == n or digits.endswith("000"))
 
 
 def parse_id(raw: object) -> IdInfo | None:
     """Read an ID cell.  Returns None for an empty cell."""
     if raw is None:
         return None
+    if isinstance(raw, float):  # a float cell: its last digits are already gone
+        return IdInfo(repr(raw), False, problem="numeric")
     # full-width digits (NFKC), any spaces, and the apostrophe or quotes a clerk types to keep
     # the ID as text ("'350521…") go before the ID is checked
-    text = "".join(unicodedata.normalize("NFKC", str(raw)).split()).strip("'\"‘’`“”").replace("x", "X")
+    text = "".join(unicodedata.normalize("NFKC", str(raw)).split()).strip("'\"‘’`“”").upper()
     if text in ("", "NAN", "NONE"):
         return None
     if text.endswith(".0") and text[:-2].isdigit():
         text = text[:-2]
-    if "E+" in text:  # 3.50521E+17: Excel showed it as a number
+    if _SCIENTIFIC.match(text):  # 3.50521E+17: Excel showed it as a number
         return IdInfo(text, False, problem="numeric")
     if len(text) == 15 and text.isdigit():
         body = text[:6] + "19" + text[6:]
@@ -119,14 +130,14 @@ def validate_array(values):
     foreign = np.flatnonzero(~ascii_.to_numpy(zero_copy_only=False))  # still not ASCII: parse_id decides
     # as parse_id: every space goes, and the apostrophe or quotes a clerk types to keep the ID as text
     text = pc.replace_substring_regex(text, r"\s+", "")
-    text = pc.replace_substring(pc.ascii_trim(pc.ascii_trim(text, _STRIP), "'\"`"), "x", "X")
+    text = pc.ascii_upper(pc.ascii_trim(pc.ascii_trim(text, _STRIP), "'\"`"))
     empty = pc.or_(pc.is_null(text), pc.fill_null(pc.is_in(text, pa.array(["", "NAN", "NONE"])), False))
     if pc.any(pc.ends_with(text, ".0")).as_py():  # "350521198503011234.0": a number cell read as text
         dot0 = pc.fill_null(pc.match_substring_regex(text, r"^\d+\.0$"), False)
         text = pc.if_else(dot0, pc.utf8_slice_codeunits(text, 0, -2), text)
     text = text.cast(pa.string())
     length = pc.fill_null(pc.binary_length(text), 0).to_numpy(zero_copy_only=False)  # ASCII: bytes = characters
-    eplus = pc.fill_null(pc.match_substring(text, "E+"), False).to_numpy(zero_copy_only=False)
+    eplus = pc.fill_null(pc.match_substring_regex(text, _SCIENTIFIC.pattern), False).to_numpy(zero_copy_only=False)
     empty = empty.to_numpy(zero_copy_only=False)
     live = ~empty & ~eplus
     offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset: text.offset + n + 1]
@@ -174,7 +185,8 @@ def validate_array(values):
             sub = raw[wrong]
             for k in range(18):
                 value = value * 10 + (sub[:, k].astype(np.int64) - 48)
-            numeric[wrong] = (value > 2**53) & (value.astype(np.float64).astype(np.int64) == value)
+            numeric[wrong] = (value > 2**53) & ((value.astype(np.float64).astype(np.int64) == value) |
+                                                (value % 1000 == 0))
         problem[idx] = np.where(~ok, np.where(numeric, 2, 1), np.where(bad_birth, 5, 0))
 
     out_text = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), text)
@@ -191,6 +203,9 @@ def validate_array(values):
         mask = pa.array(mask)
         out_text = pc.replace_with_mask(out_text, mask, pa.array([i.text if i else None for i in infos], pa.string()))
         problems = pc.replace_with_mask(problems, mask, pa.array([i.problem if i else None for i in infos], pa.string()))
+    lost = pc.fill_null(pc.is_in(problems, pa.array(sorted(UNUSABLE), pa.string())), False)
+    if pc.any(lost).as_py():  # never a person key: what is left of the number may be another person's too
+        out_text = pc.if_else(lost, pa.scalar(None, pa.string()), out_text)
     return out_text, problems
 
 

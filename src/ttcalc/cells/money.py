@@ -17,6 +17,13 @@ from ttcalc.cells.text import DASHES, squash
 FEN = Decimal("0.01")
 
 
+# No cell holds a billion yuan: not a salary, not a school's budget.  Beyond it an amount is an
+# ID number or a float's overflow in the wrong column, refused as not an amount; and under the
+# cell cap (50 million cells) every int64 sum of such amounts stays exact (5e18 < 2**63).
+MAX_FEN = 10**11
+_MAX_YUAN = Decimal(MAX_FEN) / 100
+
+
 _CURRENCY = re.compile(r"^(?:[¥￥]|RMB|CNY)|元$", re.IGNORECASE)
 
 
@@ -54,6 +61,10 @@ def parse_decimal(raw: object) -> Decimal | None:
         raise ValueError(f"not a number: {str(raw)[:40]!r}") from None
     if not value.is_finite():
         raise ValueError(f"not a number: {str(raw)[:40]!r}")
+    if value.is_zero():
+        return Decimal(0)
+    if abs(value.as_tuple().exponent) > 40 or abs(value) >= _MAX_YUAN:  # 1e308, 1E-999999999
+        raise ValueError("not an amount: out of range")
     return -value if negative else value
 
 
@@ -118,7 +129,22 @@ def column_fen(values, scale: int = 1):
             fen[i] = to_fen(value)
             if abs(exact - fen[i]) > Decimal("0.0001"):
                 subfen.append(int(i))
+    _refuse_huge(values, fen, present, bad)
     return fen, present, bad, subfen
+
+
+def _refuse_huge(values, fen, present, bad: list, huge=None) -> None:
+    """Amounts of a billion yuan or more (after a 万元 scale) are not amounts: listed as bad."""
+    import numpy as np
+    import pyarrow as pa
+
+    over = np.flatnonzero(present & ((np.abs(fen) >= MAX_FEN) if huge is None else huge))
+    if len(over):
+        known = {i for i, _ in bad}
+        texts = values.take(pa.array(over)).cast(pa.string()).to_pylist()
+        bad.extend((int(i), str(t)) for i, t in zip(over, texts) if int(i) not in known)
+        bad.sort()
+        fen[over] = 0
 
 
 def _numeric_fen(values):
@@ -130,6 +156,8 @@ def _numeric_fen(values):
 
     present = pc.is_valid(values).to_numpy(zero_copy_only=False)
     x = pc.fill_null(values, 0).to_numpy(zero_copy_only=False).astype(np.float64)
+    huge = np.isinf(x) | (np.abs(x) >= MAX_FEN / 100)
+    x = np.where(huge, 0.0, x)
     scaled = x * 100
     fen = np.rint(scaled).astype(np.int64)
     subfen = []
@@ -138,7 +166,9 @@ def _numeric_fen(values):
         exact = Decimal(repr(float(x[i])))
         fen[i] = to_fen(exact)
         subfen.append(int(i))
-    return fen, present, [], subfen
+    bad: list = []
+    _refuse_huge(values, fen, present, bad, huge)
+    return fen, present, bad, subfen
 
 
 

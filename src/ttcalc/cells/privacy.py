@@ -120,9 +120,124 @@ def one_line(text: str, limit: int = 60) -> str:
 
 def clean_message(text) -> str:
     """An error message fit for stderr and logs: one line (line breaks, tabs and control
-    characters — a terminal escape included — become spaces) and every ID number masked."""
+    characters — a terminal escape included — become spaces), every ID number masked and every
+    quoted cell text that could be a person's name or ID masked (mask_text)."""
     flat = " ".join(_CONTROL.sub(" ", str(text).replace("\x00", "")).split())
-    return scrub(flat)
+    return mask_text(flat)
+
+
+# cell text quoted back in a message: 'x', "x", “x”, 「x」, ‘x’
+_QUOTED = re.compile(r"(?P<q>['\"“‘「『])(?P<t>[^'\"”’」』\n]{1,120})(?P<e>['\"”’」』])")
+
+
+# unquoted: an ID cut short ("3505…6814") or of 15–18 digits whatever its date; not money
+_DIGIT_RUN = re.compile(r"(?<![\w.])(?:\d{3,}…\d{3,}|\d{15,17}[\dXx])(?![\w.])")
+
+
+def mask_cell(text: str) -> str:
+    """One cell's text quoted back in a message: a name-like text (张三) becomes 张*, a
+    text that is what is left of an ID (whole, cut "3505…6814" or as a float "3.50505E+17")
+    keeps its first two characters only; anything else (dates, years, amounts) has its ID
+    numbers masked."""
+    if not isinstance(text, str) or not text.strip():
+        return text
+    t = text.strip()
+    quote = re.fullmatch(r"(['\"“‘「『])(.*)(['\"”’」』])", t, re.S)
+    if quote:  # a cell quoted back (repr): the quotes stay, the text inside is judged
+        return quote.group(1) + mask_cell(quote.group(2)) + quote.group(3)
+    if looks_like_name(t):
+        return mask_name(t)
+    if ID_PATTERN.search(t):
+        return scrub(t)
+    if _ID_LIKE.match(t.replace(" ", "")):
+        return t[:2] + "".join("*" if ch.isalnum() else ch for ch in t[2:])
+    return scrub(t)
+
+
+# what is left of an ID number: a float ("3.50505E+17"), cut short ("3505…6814"), or a run of
+# twelve digits or more — never a date, a year range (2016–2020) or an amount with cents
+_ID_LIKE = re.compile(r"^[+-]?\d[\d.]*E[+-]?\d+$|^\d{3,}(?:…|\.\.\.)\d{3,}$|^\d{9,}[\dXx]?(?:\.\d+)?$", re.IGNORECASE)
+
+
+_HAN_RUN = re.compile(r"[\u3400-\u9fff·]{2,5}")
+
+
+def mask_free_text(text):
+    """Text of unknown origin (an internal error's message): mask_text, and every run of Han
+    characters that reads like a name, quoted or not."""
+    out = mask_text(text)
+    if not isinstance(out, str):
+        return out
+    return _HAN_RUN.sub(lambda m: mask_name(m.group(0)) if looks_like_name(m.group(0)) else m.group(0), out)
+
+
+def mask_text(text):
+    """A message (warning, error, log line) with person data masked: ID numbers anywhere, and
+    every quoted cell text that reads like a name or an ID number.  The one place that keeps
+    people out of messages: errors on stderr, warnings in every format, the exit-3 log."""
+    if not isinstance(text, str) or not text:
+        return text
+    out = _QUOTED.sub(lambda m: m.group("q") + mask_cell(m.group("t")) + m.group("e"), text)
+    out = scrub(out)
+    return _DIGIT_RUN.sub(lambda m: mask_cell(m.group(0)), out)
+
+
+_PLACE_KEYS = frozenset({"file", "sheet", "column", "code", "row", "header", "path", "n", "count"})
+
+
+def mask_params(params: dict) -> dict:
+    """A message's parameters with cell text masked (mask_cell on raw values, mask_text on
+    sentences); where (file, sheet, column) and numbers are left as they are."""
+    out = {}
+    for k, v in params.items():
+        if isinstance(v, str) and k not in _PLACE_KEYS:
+            out[k] = mask_text(v) if (" " in v.strip() or len(v) > 40) else mask_cell(v)
+        elif isinstance(v, (list, tuple)) and k not in _PLACE_KEYS:
+            out[k] = type(v)(mask_cell(x) if isinstance(x, str) else x for x in v)
+        else:
+            out[k] = v
+    return out
+
+
+def mask_warning(warning):
+    """A warning (a dict with "message", or any object with `message`/`params`) with person data
+    masked in its message and parameters.  Returns the masked copy (dicts) or the object."""
+    if isinstance(warning, dict):
+        out = dict(warning)
+        if "message" in out:
+            out["message"] = _mask_any(out["message"])
+        if isinstance(out.get("params"), dict):
+            out["params"] = mask_params(out["params"])
+        return out
+    if hasattr(warning, "params") and isinstance(warning.params, dict):
+        warning.params = mask_params(warning.params)
+    return warning
+
+
+def _mask_any(value):
+    if isinstance(value, str):
+        return mask_text(value)
+    params = getattr(value, "params", None)
+    if isinstance(params, dict) and hasattr(value, "code"):
+        return type(value)(value.code, mask_params(params))
+    return value
+
+
+def mask_warnings(warnings: list) -> list:
+    return [mask_warning(w) for w in warnings or []]
+
+
+_TERMINAL = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\\\)?|[P^_X][^\x1b]*(?:\x1b\\\\)?|.)?"
+                       r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def for_terminal(text: str) -> str:
+    """Rendered output fit for a terminal: escape sequences (a title change, a screen clear,
+    a hyperlink) and other control characters removed, bidirectional overrides too; line
+    breaks and tabs stay (the table's own layout)."""
+    if not isinstance(text, str):
+        return text
+    return _TERMINAL.sub("", text)
 
 
 def mask_seen(values: Iterable[str]) -> list[str]:

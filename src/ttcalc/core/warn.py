@@ -25,7 +25,11 @@ class Warn:
 
     @property
     def message(self) -> Msg:
-        return Msg("warning." + self.code, self.params)
+        """The words of the warning: its parameters, and where it is (file, sheet, row, column)
+        for a template that names them."""
+        where = {k: v for k, v in (("file", self.file), ("sheet", self.sheet), ("row", self.row),
+                                   ("column", self.column)) if v is not None}
+        return Msg("warning." + self.code, {**where, **self.params})
 
     def as_dict(self) -> dict:
         out = {"code": self.code, "file": self.file, "sheet": self.sheet, "row": self.row}

@@ -101,6 +101,8 @@ def _walk(value, text, key: str | None = None):
         return [_walk(v, text, key) for v in value]
     if isinstance(value, tuple):
         return tuple(_walk(v, text, key) for v in value)
+    if isinstance(value, Msg):  # a message still to be worded: its parameters are masked
+        return Msg(value.code, {k: _walk(v, text, k) for k, v in value.params.items()})
     if isinstance(value, str):
         k = str(key).lower() if key is not None else ""
         if k in NAME_KEYS:

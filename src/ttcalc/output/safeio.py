@@ -1,9 +1,13 @@
 """Writing output files safely: to a temporary file beside the target, then renamed into
-place, so a crash or Ctrl-C leaves the old file or the new one, never half of one."""
+place, so a crash, Ctrl-C or SIGTERM leaves the old file or the new one, never half of one
+and never a temporary.  A file this process has read as input is never the target, by any
+spelling of its path (`ttcalc.read.limits.is_input`).  `OutputSet` commits the files of one
+run together (`check --output-dir`): all or none, never mixed with a concurrent run's."""
 
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,8 +16,15 @@ from pathlib import Path
 from ttcalc.core.errors import InputError
 
 
+OUTPUT_SUFFIXES = (".xlsx",)
+
+
 def refuse_inputs(output: Path, inputs: list[Path]) -> None:
     """Writing onto an input file is refused, whatever the spelling of the path."""
+    from ttcalc.read.limits import is_input
+
+    if is_input(output):
+        raise InputError(f"{output}: refusing to write onto an input file")
     out = output.resolve()
     for p in inputs:
         try:
@@ -30,7 +41,10 @@ def check_output(output: Path | None, inputs: list[str]) -> None:
         return
     from ttcalc.read.files import expand
 
-    refuse_inputs(Path(output), expand(list(inputs)))
+    if Path(output).suffix.lower() not in OUTPUT_SUFFIXES:  # an .xlsm name on .xlsx content lies
+        raise InputError(f"{output}: the annotated workbook is written as .xlsx: name it "
+                         f"{Path(output).with_suffix('.xlsx').name}")
+    refuse_inputs(Path(output), expand([str(i) for i in inputs if i is not None]))
 
 
 def refuse_existing(output: Path | None, overwrite: bool) -> None:
@@ -47,21 +61,132 @@ def atomic_path(target: Path, overwrite: bool = False) -> Iterator[Path]:
         raise InputError(f"{target}: already exists; add --overwrite to replace it")
     if not target.parent.exists():
         raise InputError(f"{target.parent}: no such folder")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix + ".tmp", dir=target.parent)
-    os.close(fd)
+    tmp = _temporary(target)
     try:
         yield Path(tmp)
         _chmod_like(Path(tmp), target)
-        os.replace(tmp, target)
+        _refuse_input(target)
+        if overwrite:
+            os.replace(tmp, target)
+        else:  # never replace a file that appeared meanwhile (another run's)
+            _link(tmp, target)
+            os.unlink(tmp)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
 
 
+def _temporary(target: Path) -> str:
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix + ".tmp", dir=target.parent)
+    except OSError as exc:
+        raise InputError(f"{target.parent}: cannot write here ({exc.strerror})") from None
+    os.close(fd)
+    return tmp
+
+
+def _refuse_input(target: Path) -> None:
+    from ttcalc.read.limits import is_input
+
+    if is_input(target):
+        raise InputError(f"{target}: refusing to write onto an input file")
+
+
+def _link(tmp: str, target: Path) -> None:
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise InputError(f"{target}: already exists; add --overwrite to replace it") from None
+    except OSError:  # a file system without hard links: an exclusive create instead
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with open(tmp, "rb") as src, os.fdopen(fd, "wb", closefd=False) as dst:
+                while chunk := src.read(1 << 20):
+                    dst.write(chunk)
+            os.chmod(target, os.stat(tmp).st_mode & 0o777)
+        except BaseException:
+            os.close(fd)
+            os.unlink(target)
+            raise
+        os.close(fd)
+
+
+class OutputSet:
+    """The files of one run, written to temporaries in their folder and committed together at
+    the end: all of them appear, or none (a run that fails leaves nothing).  The commit holds
+    an exclusive lock on the folder, so two runs into one folder commit one after the other;
+    without --overwrite a file that exists (another run's) is never replaced — the commit is
+    refused and undone."""
+
+    def __init__(self, folder: Path, overwrite: bool = False) -> None:
+        self.folder, self.overwrite = Path(folder), overwrite
+        self.items: dict[str, tuple[Path, Path]] = {}  # key -> (temporary, target)
+
+    def reserve(self, key: str, target: Path) -> Path:
+        """A temporary path to write `target`'s content to (same suffix, hidden, same folder)."""
+        target = Path(target)
+        if target.exists() and not self.overwrite:
+            raise InputError(f"{target}: already exists; add --overwrite to replace it")
+        _refuse_input(target)
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp" + target.suffix, dir=target.parent)
+        except OSError as exc:
+            raise InputError(f"{target.parent}: cannot write here ({exc.strerror})") from None
+        os.close(fd)
+        self.items[key] = (Path(tmp), target)
+        return Path(tmp)
+
+    def targets(self) -> dict[str, Path]:
+        return {k: t for k, (_tmp, t) in self.items.items()}
+
+    def commit(self) -> dict[str, Path]:
+        import fcntl
+
+        fd = os.open(self.folder, os.O_RDONLY)
+        done: list[Path] = []
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            for tmp, target in self.items.values():
+                _refuse_input(target)
+                if not self.overwrite and os.path.lexists(target):
+                    raise InputError(f"{target}: already exists; add --overwrite to replace it")
+            for tmp, target in self.items.values():
+                _chmod_like(tmp, target)
+                if self.overwrite:
+                    os.replace(tmp, target)
+                else:
+                    _link(str(tmp), target)
+                    done.append(target)
+                    os.unlink(tmp)
+            done = []
+            return self.targets()
+        except BaseException:
+            for target in done:  # undo this commit's own files, never another's
+                try:
+                    os.unlink(target)
+                except OSError:
+                    pass
+            raise
+        finally:
+            os.close(fd)  # releases the lock
+            self.discard()
+
+    def discard(self) -> None:
+        """Remove the temporaries still there (after a commit, or when the run failed)."""
+        for tmp, _target in self.items.values():
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+
+
 def write_text(target: Path, text: str, overwrite: bool = False) -> None:
     with atomic_path(target, overwrite) as tmp:
-        tmp.write_text(text, encoding="utf-8")
+        try:
+            tmp.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"{target}: cannot be written ({exc.strerror})") from None
 
 
 def _chmod_like(tmp: Path, target: Path) -> None:
@@ -74,3 +199,68 @@ def _chmod_like(tmp: Path, target: Path) -> None:
         os.umask(umask)
         mode = 0o666 & ~umask
     os.chmod(tmp, mode)
+
+
+_PLAIN = {"✔": "OK", "✘": "X", "✓": "OK", "✗": "X", "⚠": "!", "…": "...", "—": "-", "→": "->", "≥": ">=", "≤": "<=",
+          "×": "x", "÷": "/"}
+
+
+def write_stdout(text: str) -> None:
+    """Write to stdout.  A stdout that cannot encode a character (a GBK or Big5 console, a
+    Windows redirect) gets a plain stand-in for ✔/✘ and the like, then "?" — never a crash; a
+    closed stdout is an environment problem (exit 2), not an internal error."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    except UnicodeEncodeError:
+        pass
+    except (BrokenPipeError, ValueError, OSError, AttributeError) as exc:  # AttributeError: no stdout at all
+        _stdout_gone(exc)
+    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+    for mark, plain in _PLAIN.items():
+        text = text.replace(mark, plain)
+    try:
+        text = text.encode(encoding, errors="replace").decode(encoding)
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except (BrokenPipeError, ValueError, OSError, LookupError, AttributeError) as exc:
+        _stdout_gone(exc)
+
+
+def _stdout_gone(exc: BaseException) -> None:
+    try:  # the interpreter flushes stdout again at exit: point it at nothing
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 — stdout was closed before we started
+    raise InputError(f"cannot write the output: stdout is closed or broken ({type(exc).__name__})")
+
+
+def error_log(exc: BaseException, version: str) -> Path | None:
+    """The exit-3 log: in the user's own state folder (platformdirs), created owner-only,
+    never through a symlink, never appended to another file; it holds the traceback's code
+    locations and the exception type — no message text, so no cell content and no person."""
+    import time
+    import traceback
+
+    try:
+        from platformdirs import user_state_dir
+
+        folder = Path(user_state_dir("ttcalc", appauthor=False))
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        st = os.lstat(folder)
+        if not os.path.isdir(folder) or os.path.islink(folder) or st.st_uid != os.getuid():
+            return None
+        os.chmod(folder, 0o700)
+        log = folder / f"error-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+        fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except (OSError, ImportError, AttributeError):
+        return None
+    frames = traceback.extract_tb(exc.__traceback__)
+    lines = [f"ttcalc {version} internal error: {type(exc).__name__}\n"] + \
+            [f'  File "{f.filename}", line {f.lineno}, in {f.name}\n' for f in frames]
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.writelines(lines)
+    return log

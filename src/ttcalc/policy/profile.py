@@ -323,6 +323,8 @@ def _decimal(value, key, fail, what="value") -> Decimal | int:
         fail(key, f'expected a decimal string like "0.015", got {value!r} (a float loses exactness)')
     if isinstance(value, int):
         number: Decimal | int = value
+        if abs(value) > 10**30:
+            fail(key, "expected a plain number (at most 30 digits)")
     elif isinstance(value, (str, Decimal)):
         try:
             number = Decimal(str(value).strip())
@@ -330,6 +332,12 @@ def _decimal(value, key, fail, what="value") -> Decimal | int:
             fail(key, f'expected a decimal string like "0.015", got {value!r}')
         if not number.is_finite():
             fail(key, f"expected a finite number, got {value!r}")
+        # "1E-999999999" would take forever in exact arithmetic: a policy value is a plain
+        # rate or amount, never beyond 30 digits or an exponent of ±30
+        if not number.is_zero() and (abs(number.adjusted()) > 30 or len(number.as_tuple().digits) > 30):
+            fail(key, f'expected a plain decimal like "0.015" (at most 30 digits), got {str(value)[:40]!r}')
+        if number.is_zero():
+            number = Decimal(0)  # 0E-999999999 too
     else:
         fail(key, f'expected a decimal string like "0.015" or an integer, got {value!r}')
     if number < 0:

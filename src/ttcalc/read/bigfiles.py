@@ -41,13 +41,14 @@ def _header_guess(rows: list[list[str]]) -> list[str]:
     return names
 
 
-def csv_table(path: Path, encoding: str, dialect) -> object:
-    """A big CSV: the first lines through the csv module (title lines, merged headers), the
-    rest through pyarrow, only the useful columns, as strings."""
+def csv_table(path: Path, encoding: str, dialect, data: bytes) -> object:
+    """A big CSV (its bytes, read once): the first lines through the csv module (title lines,
+    merged headers), the rest through pyarrow, only the useful columns, as strings."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    with path.open("r", encoding=encoding, newline="") as fh:
+    with io.TextIOWrapper(io.BytesIO(data[:HEAD_LINES * 65536]), encoding=encoding, newline="",
+                          errors="replace") as fh:
         head_text = "".join(fh.readline() for _ in range(HEAD_LINES))
     head = list(csv.reader(io.StringIO(head_text, newline=""), dialect))
     width = max((len(r) for r in head), default=0)
@@ -55,7 +56,7 @@ def csv_table(path: Path, encoding: str, dialect) -> object:
     names = [f"c{i}" for i in range(width)]
     ragged: list[str] = []  # lines with another number of fields: totals, notes (kept, see below)
     body = pacsv.read_csv(
-        path,
+        pa.BufferReader(data),
         read_options=pacsv.ReadOptions(skip_rows=len(head), column_names=names, encoding=encoding,
                                        block_size=1 << 24),
         parse_options=pacsv.ParseOptions(delimiter=dialect.delimiter, quote_char=dialect.quotechar or '"',
@@ -70,7 +71,7 @@ def csv_table(path: Path, encoding: str, dialect) -> object:
     body = body.select(kept)
     if ragged:  # put each short line back where it stood, so row numbers stay true
         at = 0
-        for line_no, text in _locate(path, encoding, ragged, len(head)):
+        for line_no, text in _locate(data, encoding, ragged, len(head)):
             index = line_no - len(head) - 1 - (len(pieces) - 1) // 2  # body rows before it
             pieces.append(body.slice(at, index - at))
             pieces.append(_rows_table(list(csv.reader([text], dialect)), keep, kept))
@@ -88,27 +89,24 @@ def _rows_table(rows: list[list[str]], keep: list[int], kept: list[str]):
     return pa.table(cols, names=kept)
 
 
-def _locate(path: Path, encoding: str, texts: list[str], head_lines: int) -> list[tuple[int, str]]:
+def _locate(data: bytes, encoding: str, texts: list[str], head_lines: int) -> list[tuple[int, str]]:
     """The 1-based line numbers of the ragged lines pyarrow skipped (it does not number them
-    when it reads in parallel), found in the file through a memory map."""
-    import mmap
-
+    when it reads in parallel), found in the file's bytes."""
     out = []
-    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-        offset, line = 0, 1
-        for _ in range(head_lines):  # skip the head
-            offset = mm.find(b"\n", offset) + 1
-            line += 1
-        for text in texts:
-            needle = text.encode(encoding)
-            found = mm.find(needle, offset)
-            while found > 0 and mm[found - 1] not in (10,):  # must start a line
-                found = mm.find(needle, found + 1)
-            if found < 0:
-                continue
-            line += mm[offset:found].count(b"\n")
-            out.append((line, text))
-            offset = found
+    offset, line = 0, 1
+    for _ in range(head_lines):  # skip the head
+        offset = data.find(b"\n", offset) + 1
+        line += 1
+    for text in texts:
+        needle = text.encode(encoding)
+        found = data.find(needle, offset)
+        while found > 0 and data[found - 1] not in (10,):  # must start a line
+            found = data.find(needle, found + 1)
+        if found < 0:
+            continue
+        line += data.count(b"\n", offset, found)
+        out.append((line, text))
+        offset = found
     return out
 
 
@@ -118,12 +116,20 @@ def _renumber(table, keep: list[int]):
     return table.rename_columns([f"c{j}" for j in range(len(keep))])
 
 
-def parquet_table(path: Path):
+def parquet_table(path: Path, data: bytes | None = None):
     """A Parquet payroll: (header names, table).  Only useful columns are read, and they keep
-    their types: amounts stored as numbers are summed without a detour through text."""
+    their types: amounts stored as numbers are summed without a detour through text.  The
+    row count in the file's metadata is held to the cell cap before any column is read."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    names = pq.read_schema(path).names
+    from ttcalc.read import limits
+
+    pf = pq.ParquetFile(pa.BufferReader(data) if data is not None else path)
+    names = pf.schema_arrow.names
     keep = useful(names)
-    table = pq.read_table(path, columns=[names[i] for i in keep])
+    rows = pf.metadata.num_rows
+    limits.check_cells(path, path.stem, rows, max(len(keep), 1), how=" (from its metadata)")
+    with limits.allocation(path, path.stem, rows * max(len(keep), 1)):
+        table = pf.read(columns=[names[i] for i in keep])
     return [names[i] for i in keep], table.rename_columns([f"c{j}" for j in range(len(keep))])

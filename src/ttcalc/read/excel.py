@@ -19,13 +19,17 @@ from ttcalc.read import extent, limits
 from ttcalc.read.grid import EXCEL, OLE_MAGIC, ZIP_MAGIC, Grid
 
 
-def excel_grids(path: Path, wanted: list[str] | None) -> Iterator[Grid]:
+def excel_grids(path: Path, wanted: list[str] | None, data: bytes | None = None) -> Iterator[Grid]:
+    """The sheets of a workbook, from its bytes (read once by limits.read_input, so the caps are
+    checked on exactly what the reader parses, and a file name in any encoding is no
+    obstacle)."""
     import fastexcel
 
-    guard = _SheetGuard(path)
-    source: str | bytes = str(path)
-    if guard.misnamed():  # an .xlsx renamed .xls (or the reverse): the reader trusts the name
-        source = path.read_bytes()
+    if data is None:
+        data = limits.read_input(path, limits.current().unzipped)
+    guard = _SheetGuard(path, data)
+    guard.before_open()  # an .ods is parsed whole when opened: its repeats are counted first
+    source: bytes = data
     try:
         with _native_stderr_muted():
             reader = fastexcel.read_excel(source)
@@ -39,10 +43,14 @@ def excel_grids(path: Path, wanted: list[str] | None) -> Iterator[Grid]:
         if missing:
             raise InputError(f"{path}: no sheet named {missing[0]!r}; sheets are: {', '.join(names)}")
         names = [n for n in names if n in wanted]
+    lim = limits.current()
+    if lim.sheets and len(names) > lim.sheets:
+        raise InputError(f"{path}: refused: the workbook has {len(names):,} sheets (limit {lim.sheets:,}); "
+                         "raise TTCALC_MAX_SHEETS if it is genuine, or name the sheets to read with --sheet")
     for name in names:
-        guard.check(name)  # the cell cap, before the reader allocates the sheet
+        cells = guard.check(name)  # the cell cap, before the reader allocates the sheet
         try:
-            with _native_stderr_muted():
+            with limits.allocation(path, name, cells), _native_stderr_muted():
                 sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string",
                                            whitespace_as_null=True)
                 table = _as_table(sheet.to_arrow())
@@ -86,6 +94,7 @@ def _native_stderr_muted():
     several threads read workbooks at once: the first one in mutes, the last one out restores."""
     with _MUTE:
         if _muted[0] == 0:
+            _abort_reported()
             try:
                 sys.stderr.flush()
                 saved = os.dup(2)
@@ -111,6 +120,25 @@ def _native_stderr_muted():
                 _muted[1] = None
 
 
+_REAL_STDERR: list = []
+
+
+def _abort_reported() -> None:
+    """An abort inside the Rust reader (an allocation that fails) ends the process at once, with
+    stderr muted: faulthandler, writing to a copy of the real stderr, still says what happened."""
+    if _REAL_STDERR:
+        return
+    try:
+        import faulthandler
+
+        copy = os.fdopen(os.dup(2), "w", closefd=True)
+        _REAL_STDERR.append(copy)
+        if not faulthandler.is_enabled():
+            faulthandler.enable(file=copy, all_threads=False)
+    except (OSError, ValueError, AttributeError, RuntimeError):
+        _REAL_STDERR.append(None)
+
+
 def _reader_failure(exc: BaseException) -> bool:
     """An error of the Rust reader on a file's content (a panic included), as opposed to
     Ctrl-C or an exit."""
@@ -120,18 +148,28 @@ def _reader_failure(exc: BaseException) -> bool:
 class _SheetGuard:
     """Checks each sheet against the cell cap before fastexcel allocates it."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, data: bytes) -> None:
         self.path = path
+        self.data = data
         self.kind = None
         self.parts: dict[str, str] | None = None
         self.checked: set[str] = set()
         self.xls: dict[str, tuple[int, int]] | None = None
-        try:
-            with path.open("rb") as fh:
-                head = fh.read(8)
-        except OSError:
-            return
+        self.ods: dict[str, tuple[int, int]] | None = None
+        self._zf: zipfile.ZipFile | None = None
+        head = data[:8]
         self.kind = "ole" if head.startswith(OLE_MAGIC) else "zip" if head.startswith(ZIP_MAGIC) else None
+
+    def zip(self) -> zipfile.ZipFile | None:
+        """The workbook's zip directory, parsed once (not once per sheet: 5,000 sheets stay linear)."""
+        if self._zf is None:
+            import io
+
+            try:
+                self._zf = zipfile.ZipFile(io.BytesIO(self.data))
+            except (zipfile.BadZipFile, OSError, ValueError):
+                return None
+        return self._zf
 
     def misnamed(self) -> bool:
         """True when the name says one Excel format and the content is another."""
@@ -142,50 +180,68 @@ class _SheetGuard:
             return False
         if self.kind == "ole":
             return ext != ".xls"
-        try:
-            with zipfile.ZipFile(self.path) as zf:
-                names = set(zf.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError):
+        zf = self.zip()
+        if zf is None:
             return False
+        names = set(zf.NameToInfo)
         family = ({".ods"} if "content.xml" in names else
                   {".xlsb"} if any(n.endswith("workbook.bin") for n in names) else {".xlsx", ".xlsm"})
         return ext not in family
 
-    def check(self, sheet: str) -> None:
+    def before_open(self) -> None:
+        zf = self.zip() if self.kind == "zip" else None
+        if zf is not None and "content.xml" in zf.NameToInfo:
+            self.check("")
+
+    def check(self, sheet: str) -> int:
+        """Refuse the sheet when it would span more cells than the cap; return its cells (an
+        estimate, 0 when unknown) for the shared budget of reads in flight."""
         lim = limits.current()
         if not lim.cells:
-            return
+            return 0
         if self.kind == "ole":
             if self.xls is None:
-                self.xls = extent.xls_dimensions(self.path)
+                self.xls = extent.xls_dimensions(self.data)
             if sheet in self.xls:
                 rows, cols = self.xls[sheet]
                 limits.check_cells(self.path, sheet, rows, cols, lim)
-            return
+                return rows * cols
+            return 0
         if self.kind != "zip":
-            return
-        try:
-            zf = zipfile.ZipFile(self.path)
-        except (zipfile.BadZipFile, OSError, ValueError):
-            return  # sniff has judged the container; the reader says the rest
-        with zf:
-            if self.parts is None:
-                self.parts = _sheet_parts(self.path, zf)
-            member = self.parts.get(sheet)
-            members = [member] if member else [m for m in _worksheet_members(zf) if m not in self.parts.values()]
-            for m in members:
-                if m in self.checked or m not in zf.NameToInfo:
-                    continue
-                self.checked.add(m)
-                label = sheet if member else f"{sheet} ({m})"
+            return 0
+        zf = self.zip()
+        if zf is None:
+            return 0  # sniff has judged the container; the reader says the rest
+        if "content.xml" in zf.NameToInfo:  # an .ods: its repeats counted
+            if self.ods is None:
                 try:
-                    if m.endswith(".bin"):
-                        extent.xlsb_extent(self.path, zf, m, label, lim)
-                    elif m.endswith(".xml"):
-                        extent.xlsx_extent(self.path, zf, m, label, lim)
-                except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
-                        KeyError):
-                    continue  # a damaged part: the reader reports it in its own words
+                    self.ods = extent.ods_extent(self.path, zf, lim)
+                except InputError:
+                    raise
+                except Exception:  # noqa: BLE001 — damaged XML: the reader says why
+                    self.ods = {}
+            rows, cols = self.ods.get(sheet, (0, 0))
+            return rows * cols
+        if self.parts is None:
+            self.parts = _sheet_parts(self.path, zf)
+        member = self.parts.get(sheet)
+        members = [member] if member else [m for m in _worksheet_members(zf) if m not in self.parts.values()]
+        cells = 0
+        for m in members:
+            if m in self.checked or m not in zf.NameToInfo:
+                continue
+            self.checked.add(m)
+            label = sheet if member else f"{sheet} ({m})"
+            try:
+                if m.endswith(".bin"):
+                    extent.xlsb_extent(self.path, zf, m, label, lim)
+                elif m.endswith(".xml"):
+                    rows, cols = extent.xlsx_extent(self.path, zf, m, label, lim)
+                    cells = max(cells, rows * cols)
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
+                    KeyError, TypeError):
+                continue  # a damaged part: the reader reports it in its own words
+        return cells
 
 
 def _worksheet_members(zf: zipfile.ZipFile) -> list[str]:

@@ -229,14 +229,14 @@ def _varint(data: bytes, pos: int, most: int) -> tuple[int | None, int]:
     return value, pos
 
 
-def xls_dimensions(path: Path) -> dict[str, tuple[int, int]]:
+def xls_dimensions(path: Path | bytes) -> dict[str, tuple[int, int]]:
     """{sheet name: (rows, columns)} from the DIMENSIONS record of each sheet of a BIFF5/8
     workbook: a cheap estimate (no cell is read).  Empty when the file cannot be walked (the
     reader then judges it)."""
     try:
         import olefile
 
-        with olefile.OleFileIO(str(path)) as ole:
+        with olefile.OleFileIO(path if isinstance(path, bytes) else str(path)) as ole:
             stream = next((s for s in ("Workbook", "Book", "WORKBOOK", "BOOK") if ole.exists(s)), None)
             if stream is None:
                 return {}
@@ -291,3 +291,54 @@ def _xls_name(raw: bytes, biff8: bool) -> str:
         return text[:2 * n].decode("utf-16-le", "replace") if flags & 1 else text[:n].decode("latin-1")
     return raw[1:1 + n].decode("latin-1")
 
+
+def ods_extent(path: Path, zf: zipfile.ZipFile, limits: Limits | None = None) -> dict[str, tuple[int, int]]:
+    """{sheet: (rows, columns)} of every table of an .ods, from content.xml streamed (defusedxml,
+    no DTD): the extent up to the last cell holding something, with the row and column repeats
+    counted — a 1 KB file repeating one cell over a million rows × 16,384 columns is refused
+    before the reader expands it."""
+    from defusedxml.ElementTree import iterparse
+
+    limits = limits or current()
+    out: dict[str, tuple[int, int]] = {}
+    if "content.xml" not in zf.NameToInfo:
+        return out
+    name, row, max_row, max_col, col, has = "", 0, 0, 0, 0, False
+    with zf.open("content.xml") as fh:
+        for event, el in iterparse(fh, events=("start", "end"), forbid_dtd=True):
+            tag = el.tag.rsplit("}", 1)[-1]
+            if event == "start":
+                if tag == "table":
+                    name = next((v for k, v in el.attrib.items() if k.endswith("}name")), "")
+                    row, max_row, max_col = 0, 0, 0
+                elif tag == "table-row":
+                    col, has = 0, False
+                continue
+            if tag in ("table-cell", "covered-table-cell"):
+                reps = _repeat(el, "number-columns-repeated")
+                col += reps
+                if len(el) or any(k.endswith("}value-type") for k in el.attrib):
+                    has, max_col = True, max(max_col, col)
+                    if limits.cells and (row + 1) * max_col > limits.cells:  # stop early on a bomb
+                        check_cells(path, name, row + 1, max_col, limits, " (counting its repeats)")
+                el.clear()
+            elif tag == "table-row":
+                row += _repeat(el, "number-rows-repeated")
+                if has:
+                    max_row = row
+                    check_cells(path, name, max_row, max_col, limits, " (counting its repeats)")
+                el.clear()
+            elif tag == "table":
+                out[name] = (max_row, max_col)
+                el.clear()
+    return out
+
+
+def _repeat(el, attr: str) -> int:
+    for k, v in el.attrib.items():
+        if k.endswith("}" + attr):
+            try:
+                return max(1, int(v))
+            except ValueError:
+                return 1
+    return 1

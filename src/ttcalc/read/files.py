@@ -5,6 +5,7 @@ as grids of text (`sheets`).  Files are only ever opened for reading."""
 from __future__ import annotations
 
 import logging
+import os
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -89,32 +90,50 @@ def expand_all(paths: list[str]) -> tuple[list[Path], list[tuple[Path, object]],
 _SYSTEM_EXPORTS = {".xml"}  # SpreadsheetML, read when its content says so
 
 
-def sniff(path: Path) -> str:
-    """Decide how to read a file: 'excel', 'csv', or raise InputError naming the reason."""
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if path.is_dir():
-        raise InputError(f"{path}: is a folder")
+def shown(path: Path) -> Path:
+    """A file name as it can be shown and written out: a name in GBK bytes (a folder copied from
+    Windows) arrives with undecodable bytes as surrogates, which no output can encode — it is
+    decoded as GB18030 instead (the bytes already read, the name is only a label now)."""
+    text = str(path)
+    if not any("\udc80" <= ch <= "\udcff" for ch in text):
+        return path
+    raw = os.fsencode(text)
+    for encoding in ("gb18030", "big5", "latin-1"):
+        try:
+            return Path(raw.decode(encoding))
+        except UnicodeDecodeError:
+            continue
+    return Path(raw.decode("utf-8", errors="replace"))
+
+
+def sniff(path: Path, data: bytes | None = None) -> str:
+    """Decide how to read a file ('excel', 'csv') from its bytes (`data`, read once by
+    `limits.read_input`; the file itself when not given), or raise InputError naming the reason."""
+    if data is None:
+        limits.regular_file(path)  # a FIFO or a device is refused before it is opened for reading
     name, ext = path.name, path.suffix.lower()
     if name.startswith("~$") or name.startswith(".~lock."):
         raise InputError(f"{path}: not a spreadsheet: this is an Office lock file (~$…) left by an open workbook")
     if ext in _FOREIGN and ext not in (".xml", ".et", ".ett"):
         raise InputError(f"{path}: {_FOREIGN[ext]}")
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(4096)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+    if data is None:
+        try:
+            with path.open("rb") as fh:
+                head = fh.read(4096)
+        except OSError as exc:
+            raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+    else:
+        head = data[:4096]
     if not head:
         raise InputError(f"{path}: empty file (0 bytes)")
     if ext in (".et", ".ett") and not head.startswith(OLE_MAGIC):
         raise InputError(f"{path}: {_FOREIGN[ext]}")  # a WPS format without a BIFF workbook inside
     if head.startswith(OLE_MAGIC):
-        if _encrypted_ole(path):
+        if _encrypted_ole(path, data):
             raise InputError(f"{path}: 受密码保护的工作簿，请先在 Excel 中取消密码 (password-protected workbook: remove the password in Excel first)")
         return "excel"
     if head.startswith(ZIP_MAGIC) or head.startswith(ZIP_EMPTY_MAGIC):
-        _check_zip(path)
+        _check_zip(path, data)
         return "excel"
     if ext in EXCEL or ext == ".xml":
         return _text_in_excel_name(path, head)
@@ -172,22 +191,30 @@ def _head_text(head: bytes) -> str | None:
     return None
 
 
-def _encrypted_ole(path: Path) -> bool:
+def _encrypted_ole(path: Path, data: bytes | None = None) -> bool:
+    import io
+
     try:
         import msoffcrypto
 
-        with path.open("rb") as fh:
+        with (io.BytesIO(data) if data is not None else path.open("rb")) as fh:
             return bool(msoffcrypto.OfficeFile(fh).is_encrypted())
     except Exception:  # not an Office file msoffcrypto knows: let the reader judge it
         return False
 
 
-def _check_zip(path: Path) -> None:
-    limits.check_members(path)
+def _check_zip(path: Path, data: bytes | None = None) -> None:
+    import io
+
+    limits.check_members(path, data)
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(io.BytesIO(data) if data is not None else path) as zf:
             limits.check_zip(path, zf)  # from the directory alone, before anything is unpacked
             names = set(zf.namelist())
+            if any(i.flag_bits & 0x1 for i in zf.infolist()):  # a part flagged encrypted
+                raise InputError(f"{path}: 受密码保护的工作簿，请先取消密码 (a part of the workbook is encrypted: "
+                                 "remove the password first)")
+            limits.check_shared_strings(path, zf)
             if "META-INF/manifest.xml" in names and \
                     b"encryption-data" in limits.read_member(path, zf, "META-INF/manifest.xml"):
                 raise InputError(f"{path}: 受密码保护的工作簿，请先取消密码 (password-protected ODS: remove the password first)")
@@ -204,7 +231,7 @@ def _check_zip(path: Path) -> None:
                     raise InputError(f"{path}: Apple Numbers file: export it as .xlsx first")
                 raise InputError(f"{path}: not a spreadsheet: a zip archive without a workbook inside")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, ValueError, NotImplementedError,
-            OSError) as exc:
+            OSError, RuntimeError) as exc:
         if isinstance(exc, NotImplementedError):
             raise InputError(f"{path}: cannot be read: packed with a method ttcalc does not know; save it again "
                              "from Excel or WPS") from None
@@ -213,20 +240,26 @@ def _check_zip(path: Path) -> None:
 
 def sheets(path: Path, wanted: list[str] | None = None) -> Iterator[Grid]:
     """Every sheet of a file as a Grid (a CSV file has one sheet, named after the file)."""
-    if path.suffix.lower() in COLUMNAR and path.is_file():
-        names, table = read_parquet(path)
+    lim = limits.current()
+    text = path.suffix.lower() in TEXT or path.suffix == ""
+    data = limits.read_input(path, lim.csv if text else lim.unzipped, text)  # once: every check sees these bytes
+    path = shown(path)  # from here on the path only names the file: its bytes are in hand
+    if path.suffix.lower() in COLUMNAR:
+        names, table = read_parquet(path, data)
         yield Grid(path, path.stem, table, names=names)
         return
-    how = sniff(path)
+    how = sniff(path, data)
     if how in ("html", "xml2003"):
         from ttcalc.read import webtables
 
-        yield from (webtables.html_grids(path) if how == "html" else webtables.xml2003_grids(path))
+        yield from (webtables.html_grids(path, data) if how == "html" else webtables.xml2003_grids(path, data))
         return
     if how == "csv":
-        yield Grid(path, path.stem, read_csv(path))
+        grid = Grid(path, path.stem, read_csv(path, data))
+        del data
+        yield grid
         return
-    yield from excel_grids(path, wanted)
+    yield from excel_grids(path, wanted, data)
 
 
 for _name in ("calamine", "fastexcel"):

@@ -17,7 +17,14 @@ room to spare).  Each can be changed with an environment variable:
                                           allocates, from A1 to the last cell): from the
                                           sheet's <dimension>, verified against the cells
                                           themselves; for .xls from its DIMENSIONS record
-    TTCALC_MAX_CSV_MB        1024         size of a .csv/.tsv/.txt file
+    TTCALC_MAX_CSV_MB        1024         size of a .csv/.tsv/.txt file (counted on the bytes read)
+    TTCALC_MAX_STRINGS_MB    512          the shared-strings part of an .xlsx, unpacked (counted
+                                          on the bytes unpacked; its count of strings is held to
+                                          TTCALC_MAX_CELLS)
+    TTCALC_MAX_SHEETS        1000         sheets in one workbook
+    TTCALC_MAX_MEMORY_MB     (RAM size)   the run's memory ceiling (RLIMIT_DATA, set by the
+                                          command line): past it a read fails with MemoryError,
+                                          worded and exit 2, not the kernel's kill
     TTCALC_SCAN_MB           64           sheet XML up to this size (about 100,000 rows of 16
                                           columns) is scanned for cells outside its declared
                                           <dimension>, as a lying dimension is how an
@@ -31,16 +38,22 @@ room to spare).  Each can be changed with an environment variable:
 
 Values are whole numbers; a bad value is refused (exit 2) rather than ignored.
 
-What is not covered: an .ods is left to calamine's own cap (100 million cells); an .xlsb
-sheet is checked against its declared dimension only; a zip whose directory under-states
-its sizes is caught by the cell cap, not the size cap.
+Every file is read once into memory (`read_input`, after a check that it is a regular file)
+and every cap is checked on those bytes.  The cell cap also applies to an .ods sheet (its
+row and column repeats counted, `ods_extent`) and to a Parquet file (rows × columns kept,
+from its metadata); it is a budget shared by every read in flight (`allocation`), so files
+read in parallel cannot together exceed it.  What is not covered: an .xlsb sheet is checked
+against its declared dimension only.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import struct
+import threading
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,6 +77,8 @@ DEFAULTS = {
     "TTCALC_MAX_CELLS": 50_000_000,
     "TTCALC_MAX_CSV_MB": 1024,
     "TTCALC_SCAN_MB": 64,
+    "TTCALC_MAX_STRINGS_MB": 512,
+    "TTCALC_MAX_SHEETS": 1000,
 }
 
 
@@ -74,6 +89,96 @@ class Limits:
     cells: int
     csv: int  # bytes
     scan: int  # bytes
+    strings: int = 512 * MB  # bytes of the shared-strings part, unpacked
+    sheets: int = 1000  # sheets in one workbook
+
+
+_INPUTS: set[tuple[int, int]] = set()  # (device, inode) of every file read in this process
+
+
+def note_input(st: os.stat_result) -> None:
+    """Remember a file read as input: no output of this process may land on it."""
+    _INPUTS.add((st.st_dev, st.st_ino))
+
+
+def regular_file(path: Path) -> os.stat_result:
+    """The stat of an input that is a regular file, checked on an open handle (opened without
+    blocking, so a FIFO cannot hang us): a device (/dev/zero), a FIFO or a socket is refused
+    before a byte is read.  The file is remembered as an input (never written over)."""
+    import stat
+
+    try:
+        first = os.stat(path)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
+    if stat.S_ISDIR(first.st_mode):
+        raise InputError(f"{path}: is a folder")
+    if not stat.S_ISREG(first.st_mode):
+        raise InputError(f"{path}: not a regular file (a device, pipe or socket): refused")
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+    try:
+        st = os.fstat(fd)
+    finally:
+        os.close(fd)
+    if not stat.S_ISREG(st.st_mode):  # swapped for a device or pipe after the first look
+        raise InputError(f"{path}: not a regular file (a device, pipe or socket): refused")
+    note_input(st)
+    return st
+
+
+def read_input(path: Path, cap: int, text: bool = False) -> bytes:
+    """The whole file, read once through one handle: refused when it is not a regular file
+    (checked on that handle, so a FIFO or device swapped in cannot hang us) or when more than
+    `cap` bytes come out of it (counted on the bytes read, not a size looked up before).
+    Every later check and parser works on these bytes: a file changed meanwhile cannot slip
+    past a cap."""
+    import stat
+
+    regular_file(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(f"{path}: not a regular file (a device, pipe or socket): refused")
+        note_input(st)
+        if cap and st.st_size > cap:
+            raise _too_big(path, st.st_size, cap, text)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(st.st_size + 1)  # one more byte: a file that grew since is noticed
+            if len(data) > st.st_size:
+                data += fh.read((cap + 1 - len(data)) if cap else -1) if not cap or len(data) <= cap else b""
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+    finally:
+        os.close(fd)
+    if cap and len(data) > cap:
+        raise _too_big(path, len(data), cap, text)
+    return data
+
+
+def _too_big(path: Path, size: int, cap: int, text: bool) -> InputError:
+    if text:
+        return InputError(f"{path}: refused: the text file is {human(size)} (limit {human(cap)}); "
+                          "raise TTCALC_MAX_CSV_MB if it is genuine")
+    return InputError(f"{path}: refused: the file is {human(size)} (limit {human(cap)}): "
+                      "raise TTCALC_MAX_UNZIPPED_MB if it is genuine")
+
+
+def is_input(path) -> bool:
+    """True when `path` (any spelling: relative, symlinked, hard-linked) is a file read as input."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return False
+    return (st.st_dev, st.st_ino) in _INPUTS
 
 
 def _env(name: str) -> int:
@@ -93,7 +198,8 @@ def current() -> Limits:
     """The limits in force (read from the environment on every call)."""
     return Limits(unzipped=_env("TTCALC_MAX_UNZIPPED_MB") * MB, ratio=_env("TTCALC_MAX_ZIP_RATIO"),
                   cells=_env("TTCALC_MAX_CELLS"), csv=_env("TTCALC_MAX_CSV_MB") * MB,
-                  scan=_env("TTCALC_SCAN_MB") * MB)
+                  scan=_env("TTCALC_SCAN_MB") * MB, strings=_env("TTCALC_MAX_STRINGS_MB") * MB,
+                  sheets=_env("TTCALC_MAX_SHEETS"))
 
 
 def human(n: int) -> str:
@@ -105,16 +211,19 @@ def human(n: int) -> str:
     return f"{n} bytes"
 
 
-def zip_entries(path: Path) -> int | None:
+def zip_entries(path: Path, data: bytes | None = None) -> int | None:
     """The entry count from the end-of-central-directory record (None when not found), read
     before zipfile builds its directory (a directory of millions of entries is itself a bomb)."""
-    try:
-        size = path.stat().st_size
-        with path.open("rb") as fh:
-            fh.seek(max(0, size - 65_557))
-            tail = fh.read()
-    except OSError:
-        return None
+    if data is not None:
+        tail = data[-65_557:]
+    else:
+        try:
+            size = path.stat().st_size
+            with path.open("rb") as fh:
+                fh.seek(max(0, size - 65_557))
+                tail = fh.read()
+        except OSError:
+            return None
     at = tail.rfind(b"PK\x05\x06")
     if at < 0 or at + 22 > len(tail):
         return None
@@ -126,8 +235,8 @@ def zip_entries(path: Path) -> int | None:
     return total
 
 
-def check_members(path: Path) -> None:
-    total = zip_entries(path)
+def check_members(path: Path, data: bytes | None = None) -> None:
+    total = zip_entries(path, data)
     if total is not None and total > MAX_MEMBERS:
         raise InputError(f"{path}: refused: the workbook holds {total:,} packed parts (limit {MAX_MEMBERS:,}): "
                          "a zip bomb or a damaged file")
@@ -151,6 +260,51 @@ def check_zip(path: Path, zf: zipfile.ZipFile, limits: Limits | None = None) -> 
                                  "damaged file; raise TTCALC_MAX_ZIP_RATIO if it is genuine")
 
 
+_SHARED = re.compile(r"(?:^|/)sharedStrings[^/]*\.(?:xml|bin)$", re.IGNORECASE)
+
+
+def check_shared_strings(path: Path, zf: zipfile.ZipFile, limits: Limits | None = None) -> None:
+    """The shared-strings part is unpacked whole by the reader, before any sheet: its size and
+    its count of strings are capped, counted on the bytes actually unpacked (a directory
+    that under-states the size does not help).  A 13 MB workbook holding 2 GB of strings is
+    refused in about a second instead of taking gigabytes of memory."""
+    limits = limits or current()
+    for info in zf.infolist():
+        if not _SHARED.search(info.filename):
+            continue
+        cap = limits.strings
+        if cap and info.file_size > cap:
+            raise _strings_refused(path, info.filename, f"{human(info.file_size)}", cap)
+        import copy
+
+        size, count, tail = 0, 0, b""
+        real = copy.copy(info)  # read past what the directory claims: the bytes decide
+        real.file_size = max(info.file_size, cap + 1) if cap else info.file_size
+        try:
+            del real.CRC  # the reading goes past the claimed end: no CRC check there
+        except AttributeError:
+            pass
+        try:
+            with zf.open(real) as fh:
+                while chunk := fh.read(_CHUNK):
+                    size += len(chunk)
+                    if cap and size > cap:
+                        raise _strings_refused(path, info.filename, f"more than {human(cap)}", cap)
+                    count += (tail + chunk).count(b"<si") - tail.count(b"<si")
+                    tail = chunk[-8:]
+        except (zipfile.BadZipFile, EOFError, zlib.error):
+            pass  # shorter than claimed, or damaged: the reader says why
+        if limits.cells and count > limits.cells:
+            raise InputError(f"{path}: refused: the workbook holds {count:,} shared strings (limit {limits.cells:,}, "
+                             "the cell cap): an allocation bomb or a damaged file; raise TTCALC_MAX_CELLS if it "
+                             "is genuine")
+
+
+def _strings_refused(path: Path, part: str, size: str, cap: int) -> InputError:
+    return InputError(f"{path}: refused: the part {part} (the workbook's text) unpacks to {size} (limit "
+                      f"{human(cap)}): a zip bomb or a damaged file; raise TTCALC_MAX_STRINGS_MB if it is genuine")
+
+
 def read_member(path: Path, zf: zipfile.ZipFile, name: str, cap: int = 16 * MB) -> bytes:
     """A small member (workbook.xml, a manifest), read no further than `cap` bytes, so a
     directory that under-states a size cannot make us unpack a bomb."""
@@ -169,6 +323,38 @@ def check_cells(path: Path, sheet: str, rows: int, cols: int, limits: Limits | N
         raise InputError(f"{path} [{sheet}]: refused: the sheet would span {rows:,} rows × {cols:,} columns = "
                          f"{cells:,} cells{how} (limit {limits.cells:,}): an allocation bomb or a damaged file; "
                          "raise TTCALC_MAX_CELLS if it is genuine")
+
+
+_ALLOC = threading.Condition()
+
+
+_IN_FLIGHT = [0]  # cells being allocated by the readers right now, in every thread
+
+
+def allocation(path: Path, sheet: str, cells: int):
+    """A share of the cell cap for one sheet while the reader allocates it: the cap is one
+    budget for every read in flight, so four files read in parallel, each just under the cap,
+    are loaded one after another instead of together.  A sheet over the whole cap is refused."""
+    from contextlib import contextmanager
+
+    cap = current().cells
+
+    @contextmanager
+    def held():
+        if cap and cells > cap:
+            check_cells(path, sheet, cells, 1)
+        with _ALLOC:
+            while cap and _IN_FLIGHT[0] and _IN_FLIGHT[0] + cells > cap:
+                _ALLOC.wait()
+            _IN_FLIGHT[0] += cells
+        try:
+            yield
+        finally:
+            with _ALLOC:
+                _IN_FLIGHT[0] -= cells
+                _ALLOC.notify_all()
+
+    return held()
 
 
 def check_csv(path: Path, limits: Limits | None = None) -> None:

@@ -50,11 +50,11 @@ def classify(scan: list, cols: dict, sch):
     blank = pc.is_null(first)  # the grid reads whitespace-only cells as empty
     for c in numbers:
         blank = pc.and_(blank, pc.is_null(c))
-    # CJK words have no full-width forms, so no normalisation is needed: "合  计" is matched by
-    # allowing spaces between the characters
+    # CJK words have no full-width forms, so no normalisation is needed: "合  计", "合\u3000计"
+    # and "合\u00a0计" are matched by allowing any Unicode space between the characters
     # totals and signature lines ("制表人：…", "审核：…") may stand in any label column
-    total_re = "(?i)" + "|".join([_spaced(w) for w in sch.total_words] + list(sch.total_patterns))
-    note_re = "(?i)(?:^|\x1f)\\s*(?:" + "|".join(_spaced(w) for w in sch.note_words) + ")"
+    total_re = "(?i)" + "|".join([_spaced(w) for w in sch.total_words] + [any_space(p) for p in sch.total_patterns])
+    note_re = "(?i)(?:^|\x1f)" + SPACE + "*(?:" + "|".join(_spaced(w) for w in sch.note_words) + ")"
     strings = [c for c in scan if pa.types.is_string(c.type)]
     total = pc.fill_null(pc.match_substring_regex(first, total_re), False)
     note = pc.fill_null(pc.match_substring_regex(first, note_re), False)
@@ -72,10 +72,22 @@ def classify(scan: list, cols: dict, sch):
     return reason.combine_chunks() if hasattr(reason, "combine_chunks") else reason
 
 
+# any space a clerk's keyboard or a converter puts in a label: ASCII, the full-width U+3000, the
+# no-break U+00A0/U+202F, the typographic U+2000–U+200A, zero-width U+200B and a stray BOM (RE2)
+SPACE = r"[\s\p{Z}\x{200b}\x{feff}]"
+
+
+def any_space(pattern: str) -> str:
+    """A total/note regex of the profile with its `\\s` widened to every Unicode space."""
+    return pattern.replace(r"\s", SPACE)
+
+
 def _spaced(word: str) -> str:
-    """A regex for a word whose characters may be spaced out: 合计 -> 合\\s*计."""
+    """A regex for a word whose characters may be spaced out by any space: 合计 -> 合␣*计."""
     import re
 
     chars = [re.escape(ch) for ch in word]
-    return r"\s*".join(chars) if not word.isascii() else re.escape(word)
+    if word.isascii():
+        return (SPACE + "+").join(re.escape(w) for w in word.split()) if " " in word else re.escape(word)
+    return (SPACE + "*").join(chars)
 

@@ -35,28 +35,27 @@ _SNIFF_CHARS = 8192  # csv.Sniffer is quadratic in places: a bounded sample keep
 _MAX_COLUMNS = 16_384  # as many as an .xlsx sheet holds
 
 
-def read_parquet(path: Path):
+def read_parquet(path: Path, data: bytes | None = None):
     from ttcalc.read.bigfiles import parquet_table
 
     try:
-        with path.open("rb") as fh:
-            magic = fh.read(4)
-        if magic != b"PAR1":
+        if data is None:
+            data = limits.read_input(path, limits.current().unzipped)
+        if data[:4] != b"PAR1":
             raise InputError(f"{path}: not a Parquet file (it does not start with PAR1)")
-        return parquet_table(path)
+        return parquet_table(path, data)
     except InputError:
         raise
     except Exception as exc:  # pyarrow says why: truncated footer, unknown codec …
         raise InputError(f"{path}: cannot be read as Parquet ({str(exc).splitlines()[0][:160]})") from None
 
 
-def _big_csv(path: Path):
+def _big_csv(path: Path, data: bytes):
     """A CSV too big for the csv module: encoding and dialect from its first 256 KB, the rest
     read columnar (bigfiles)."""
     from ttcalc.read.bigfiles import csv_table
 
-    with path.open("rb") as fh:
-        head = fh.read(256 * 1024)
+    head = data[:256 * 1024]
     for cut in range(4):  # a multi-byte character may straddle the cut
         try:
             text, encoding = decode(head[: len(head) - cut])
@@ -71,23 +70,22 @@ def _big_csv(path: Path):
     except csv.Error:
         dialect = csv.excel
     try:
-        return csv_table(path, encoding, dialect)
+        return csv_table(path, encoding, dialect, data)
     except Exception as exc:  # pyarrow's parse errors name the line
         raise InputError(f"{path}: not a readable CSV ({str(exc).splitlines()[0][:160]})") from None
 
 
-def read_csv(path: Path):
+def read_csv(path: Path, data: bytes | None = None):
+    """A text table from its bytes (read once by limits.read_input: the size cap is checked on
+    the bytes read, not on a size looked up before)."""
     import pyarrow as pa
 
     from ttcalc.read.bigfiles import BIG_CSV_BYTES
 
-    limits.check_csv(path)
-    if path.stat().st_size > BIG_CSV_BYTES:
-        return _big_csv(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+    if data is None:
+        data = limits.read_input(path, limits.current().csv, True)
+    if len(data) > BIG_CSV_BYTES:
+        return _big_csv(path, data)
     if not data.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" in data[:4096]:
         raise InputError(f"{path}: not a spreadsheet: binary content in a text file")
     try:

@@ -76,12 +76,12 @@ def _clean(text: str | None) -> str | None:
     return text or None
 
 
-def html_grids(path: Path):
+def html_grids(path: Path, data: bytes | None = None):
     """Every <table> of a web page as a sheet (named after the file; Table2, … after it)."""
     limits.check_csv(path)
     from lxml import etree, html
 
-    text = decode(path.read_bytes())
+    text = decode(data if data is not None else path.read_bytes())
     try:
         parser = html.HTMLParser(encoding="utf-8", no_network=True, remove_comments=True, huge_tree=False)
         root = html.document_fromstring(text.encode("utf-8"), parser=parser)
@@ -128,13 +128,13 @@ def _span(value) -> int:
 _SS = "urn:schemas-microsoft-com:office:spreadsheet"
 
 
-def xml2003_grids(path: Path):
+def xml2003_grids(path: Path, data: bytes | None = None):
     """Every <Worksheet> of an Excel 2003 XML file as a sheet."""
     limits.check_csv(path)
     from defusedxml import DefusedXmlException
 
     try:
-        root = limits.parse_xml(path.read_bytes())
+        root = limits.parse_xml(data if data is not None else path.read_bytes())
     except DefusedXmlException:
         raise InputError(f"{path}: refused: the XML declares entities (a DTD): a hostile or damaged file") from None
     except Exception as exc:  # noqa: BLE001 — a parse error of a damaged export

@@ -25,7 +25,7 @@ UNLIMITED = 10**6
 def terminal_width() -> int:
     """COLUMNS when set, else the terminal's width (at least 40); a pipe or a file has no limit,
     so `grep` sees whole lines."""
-    if os.environ.get("COLUMNS", "").isdigit() or sys.stdout.isatty():
+    if os.environ.get("COLUMNS", "").isdigit() or (sys.stdout is not None and sys.stdout.isatty()):
         return max(40, shutil.get_terminal_size((100, 24)).columns)
     return UNLIMITED
 

@@ -85,10 +85,12 @@ def _units_sheet(wb, fmt, report, last: int) -> dict:
     n = len(report.by_unit or [])
     for r, unit in enumerate(report.by_unit or [], start=1):
         text(ws, r, 0, unit["unit"])
-        ws.write_formula(r, 1, f"=ROUND(SUMIFS({rows_ref}!$G$2:$G${last},{rows_ref}!$D$2:$D${last},A{r + 1},"
-                               f"{rows_ref}!$H$2:$H${last},\"是\"),2)", fmt["money"], float(unit["payroll_total"]))
-        ws.write_formula(r, 2, f"=COUNTIFS({rows_ref}!$D$2:$D${last},A{r + 1},{rows_ref}!$H$2:$H${last},\"是\")",
-                         fmt["int"], unit["payroll_rows"])
+        # EXACT, not a SUMIFS criterion: a unit named "泉港区*", "<>一小", "=1+1" or "school a"
+        # beside "School A" must match itself only (no wildcard, operator or case folding)
+        same = f"--EXACT({rows_ref}!$D$2:$D${last},A{r + 1}),--({rows_ref}!$H$2:$H${last}=\"是\")"
+        ws.write_formula(r, 1, f"=ROUND(SUMPRODUCT({same},{rows_ref}!$G$2:$G${last}),2)", fmt["money"],
+                         float(unit["payroll_total"]))
+        ws.write_formula(r, 2, f"=SUMPRODUCT({same})", fmt["int"], unit["payroll_rows"])
         ws.write_number(r, 3, unit["people"], fmt["int"])
         ws.write_formula(r, 4, f"=IF(SUM($B$2:$B${n + 1})=0,0,B{r + 1}/SUM($B$2:$B${n + 1}))", fmt["ratio"],
                          float(unit.get("share_of_payroll") or 0))
