@@ -5,6 +5,7 @@ message.  Used by every message that quotes a cell, and by `output.redact`."""
 from __future__ import annotations
 
 import re
+from functools import cache
 import unicodedata
 from collections.abc import Iterable
 
@@ -45,7 +46,7 @@ _DIGIT = re.compile(r"\d")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-def _id_like(value: str) -> bool:
+def id_like(value: str) -> bool:
     """An ID number, even a damaged one ("3.50521E+17"), as opposed to a check or policy id."""
     digits = len(_DIGIT.findall(value))
     return digits >= 6 or (len(value.strip()) >= 8 and digits >= 0.6 * len(value.strip()))
@@ -84,20 +85,19 @@ def looks_like_name(text: str) -> bool:
 _HEADER_ENDINGS = frozenset("计资额位号码称级师员门期数率费贴效险税历校别龄务型注序目间表项类况职科段次份点")
 
 
+@cache
 def _header_words() -> frozenset:
-    global _HEADERS
-    if _HEADERS is None:
-        try:
-            from ttcalc.read.fields import data
+    """Every column alias ttcalc knows (姓名, 应发合计 …): table words, never a person's name.  Read
+    from the reader's alias table as data (a file, not an import: cells sit below read)."""
+    import tomllib
+    from importlib.resources import files
 
-            _HEADERS = frozenset(a for kind in data().values() for f in kind.values()
-                                 if isinstance(f, dict) for a in f.get("aliases", []))
-        except Exception:  # noqa: BLE001 — only a refinement of the guess
-            _HEADERS = frozenset()
-    return _HEADERS
-
-
-_HEADERS: frozenset | None = None
+    try:
+        table = tomllib.loads((files("ttcalc.read") / "fields.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):  # only a refinement of the guess
+        return frozenset()
+    return frozenset(a for kind in table.values() if isinstance(kind, dict) for f in kind.values()
+                     if isinstance(f, dict) for a in f.get("aliases", []))
 
 
 def scrub(text, names: Iterable[str] = ()):

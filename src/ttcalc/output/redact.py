@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ttcalc.core.msg import Msg
-from ttcalc.cells.privacy import ID_KEYS, NAME_KEYS, _id_like, mask_id, mask_name, scrub
+from ttcalc.cells.privacy import ID_KEYS, NAME_KEYS, id_like, mask_id, mask_name, scrub
 
 _NAME_HEADER = re.compile(r"(?i)^(?:.*姓名.*|name|names|teacher|person|full[ _]name)$")
 
@@ -86,7 +86,7 @@ def _collect(value, names: set, ids: set, key: str | None = None) -> None:
         k = str(key).lower()
         if k in NAME_KEYS:
             names.add(value.strip())
-        elif k in ID_KEYS and _id_like(value):
+        elif k in ID_KEYS and id_like(value):
             ids.add(value.strip())
 
 
@@ -107,7 +107,7 @@ def _walk(value, text, key: str | None = None):
         k = str(key).lower() if key is not None else ""
         if k in NAME_KEYS:
             return mask_name(value)
-        if k in ID_KEYS and _id_like(value):  # an ID number, not a check id like "staff.renewal_5y"
+        if k in ID_KEYS and id_like(value):  # an ID number, not a check id like "staff.renewal_5y"
             return mask_id(value)
         return text(value)
     return value

@@ -9,7 +9,7 @@ import struct
 import zipfile
 from pathlib import Path
 
-from ttcalc.read.limits import _CHUNK, MB, Limits, check_cells, current
+from ttcalc.read.limits import CHUNK, MB, Limits, check_cells, current
 
 
 def col_number(letters: bytes | str) -> int:
@@ -88,7 +88,7 @@ def _chunks(fh, first: bytes):
     block = first
     carry = b""
     while True:
-        nxt = fh.read(_CHUNK) if block else b""
+        nxt = fh.read(CHUNK) if block else b""
         buf = carry + block
         last = not nxt
         cut = len(buf) if last else max(0, len(buf) - _OVERLAP)
@@ -161,7 +161,7 @@ def _walk(path: Path, fh, sheet: str, limits: Limits) -> tuple[int, int]:
     seen = 0
     tail = b""
     while True:
-        block = fh.read(_CHUNK)
+        block = fh.read(CHUNK)
         buf = tail + block
         if not buf:
             break

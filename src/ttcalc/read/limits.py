@@ -68,7 +68,7 @@ RATIO_FROM = 50 * MB  # the ratio cap applies to members that unpack to more tha
 MAX_MEMBERS = 20_000  # entries in a workbook's zip directory
 
 
-_CHUNK = 4 * MB
+CHUNK = 4 * MB
 
 
 DEFAULTS = {
@@ -286,7 +286,7 @@ def check_shared_strings(path: Path, zf: zipfile.ZipFile, limits: Limits | None 
             pass
         try:
             with zf.open(real) as fh:
-                while chunk := fh.read(_CHUNK):
+                while chunk := fh.read(CHUNK):
                     size += len(chunk)
                     if cap and size > cap:
                         raise _strings_refused(path, info.filename, f"more than {human(cap)}", cap)
