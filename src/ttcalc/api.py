@@ -43,7 +43,7 @@ def _options(policy, as_of, sheets, maps, output, overwrite, lang, redact, progr
 
 
 def budget(files, *, policy=None, as_of=None, sheets=None, maps=None, budgeted=None, to_school=None,
-           public_funds=None, output=None, overwrite=False, lang="zh", redact=False, progress=None):
+           public_funds=None, output=None, overwrite=False, lang="zh", redact=False, progress=None, sector=None):
     """The training fund a budget must hold (`ttcalc budget`)."""
     command = import_module("ttcalc.budget")
     from ttcalc.duties.sniff import refuse_log
@@ -52,7 +52,7 @@ def budget(files, *, policy=None, as_of=None, sheets=None, maps=None, budgeted=N
     refuse_log(_paths(files), "budget")
     return run(command.COMMAND, _paths(files), _options(
         policy, as_of, sheets, maps, output, overwrite, lang, redact, progress, budgeted=budgeted,
-        to_school=to_school, public_funds=_paths(public_funds) if public_funds else None))
+        to_school=to_school, public_funds=_paths(public_funds) if public_funds else None, sector=sector))
 
 
 def staffing(files, *, policy=None, as_of=None, sheets=None, maps=None, hired_since=None, output=None,
@@ -67,7 +67,7 @@ def staffing(files, *, policy=None, as_of=None, sheets=None, maps=None, hired_si
 
 
 def hours(files, *, policy=None, as_of=None, sheets=None, maps=None, cycle=None, roster=None, output=None,
-          overwrite=False, lang="zh", redact=False):
+          overwrite=False, lang="zh", redact=False, school_type=None):
     """Training hours against the cycle rules (`ttcalc hours`)."""
     command = import_module("ttcalc.hours")
     from ttcalc.duties.sniff import refuse_log
@@ -76,7 +76,7 @@ def hours(files, *, policy=None, as_of=None, sheets=None, maps=None, cycle=None,
     refuse_log(_paths(files), "hours")
     return run(command.COMMAND, _paths(files), _options(
         policy, as_of, sheets, maps, output, overwrite, lang, redact, cycle=cycle,
-        roster=_paths(roster) if roster else None))
+        roster=_paths(roster) if roster else None, school_type=school_type))
 
 
 def duties(files, *, policy=None, as_of=None, sheets=None, maps=None, roster=None, calendar=None, output=None,

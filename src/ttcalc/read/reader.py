@@ -197,7 +197,7 @@ def _skip_year_sheets(file_sheets: list, sch) -> None:
             used = [u for u in used if u is not s]
 
 
-KINDS = ("payroll", "roster", "hours")
+KINDS = ("payroll", "roster", "hours", "activities", "institutions")
 
 
 def guess_kind(grids: list[Grid]) -> str:
@@ -388,7 +388,7 @@ def _check_duplicates(read: SheetRead, grid: Grid, kind: str) -> None:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if kind == "hours":
+    if kind in ("hours", "activities"):  # a ledger or a log holds many rows a person
         return
     names = read.data.column_names
     key_cols = [c for c in ("id",) if c in names] or [c for c in ("name", "unit") if c in names]
