@@ -320,3 +320,91 @@ def test_vocational_from_the_file_name_when_no_unit_column(run, tmp_path):
     rows = [["甲", "技能", "集中培训", 2023, 85], ["甲", "技能", "集中培训", 2024, 95]]
     checks, _ = hours_checks(run, ledger(tmp_path, rows, head=head, name="泉港区职业中专学校.xlsx"))
     assert checks["hours.annual_min_vocational"]["status"] == "fail"  # 2023: 85 < 90
+
+
+# ------------------------------------------------------------------ LibreOffice recalculation
+
+def _formula_cells(path, sheet):
+    """{(row, col): cached value} of the formula cells of a sheet as ttcalc wrote it."""
+    from openpyxl import load_workbook
+
+    formulas = load_workbook(path)[sheet]
+    cached = load_workbook(path, data_only=True)[sheet]
+    return {(c.row, c.column): cached.cell(c.row, c.column).value
+            for row in formulas.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=")}
+
+
+def _recalculated(soffice, path, sheet):
+    from openpyxl import load_workbook
+
+    return load_workbook(soffice(path, "xlsx"), data_only=True)[sheet]
+
+
+def _num(v):
+    return float(v) if v is not None else None
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("policy", ["district-2021", "quangang-2022"])
+def test_duties_workbook_recalculates_to_the_json(run, soffice, tmp_path, policy):
+    from conftest import SAMPLES
+
+    out_path = tmp_path / f"duties-{policy}.xlsx"
+    data = run("duties", SAMPLES / "activities.xlsx", "--roster", SAMPLES / "roster.xlsx", "--policy", policy,
+               "--as-of", "2024-12-31", "--output", out_path, "--format", "json").json()
+    sheet = "人员 Persons"
+    stored = _formula_cells(out_path, sheet)
+    assert len(stored) >= 3 * len(data["by_person"])
+    ws = _recalculated(soffice, out_path, sheet)
+    for (r, c), value in stored.items():  # every live formula gives what ttcalc stored
+        assert _num(ws.cell(r, c).value) == _num(value), (r, c)
+    # … and what ttcalc stored is the report's: columns D (school days), F (periods), H/I (leader)
+    checked = 0
+    for i, p in enumerate(data["by_person"], start=2):
+        assert ws.cell(i, 2).value == p["name"]
+        f = p["figures"]
+        for col, key in ((4, "school_days"), (6, "observation"), (8, "leader_days"), (9, "leader_research"),
+                         (10, "demo_lesson")):
+            if isinstance(f.get(key), str):
+                assert _num(ws.cell(i, col).value) == float(f[key]), (p["name"], key)
+                checked += 1
+        for col, key in ((5, "school_days"), (7, "observation")):
+            if key in p["still_needed"] and (i, col) in stored:
+                assert _num(ws.cell(i, col).value) == float(p["still_needed"][key]), (p["name"], key)
+    assert checked >= len(data["by_person"])
+
+
+@pytest.mark.libreoffice
+def test_institutions_workbook_recalculates_to_the_json(run, soffice, tmp_path):
+    from conftest import SAMPLES
+
+    out_path = tmp_path / "institutions.xlsx"
+    data = run("institutions", SAMPLES / "institutions.xlsx", "--as-of", "2024-12-31", "--output", out_path,
+               "--format", "json").json()
+    sheet = "设区市 Cities"
+    stored = _formula_cells(out_path, sheet)
+    ws = _recalculated(soffice, out_path, sheet)
+    for (r, c), value in stored.items():
+        assert abs(_num(ws.cell(r, c).value) - _num(value)) < 1e-12, (r, c)
+    rows = list(data["by_unit"]) + [{"city": None, **data["figures"]}]
+    for i, u in enumerate(rows, start=2):
+        if u["city"] is not None:
+            assert ws.cell(i, 1).value == u["city"]
+        for col, key in ((2, "institutions"), (3, "national"), (4, "provincial_or_better"), (5, "standard"),
+                         (6, "failing"), (9, "national_needed"), (10, "provincial_needed")):
+            assert _num(ws.cell(i, col).value) == u[key], (u["city"], key)
+        for col, key in ((7, "national_share"), (8, "provincial_share")):
+            assert f"{ws.cell(i, col).value:.4f}" == u[key], (u["city"], key)
+
+
+def test_check_passes_sector_and_school_type_on(run, tmp_path):
+    pay = payroll(tmp_path, ["40000", "60000"])
+    rows = [["甲", "泉州华侨学校", "技能", "集中培训", y, 80] for y in (2023, 2024)]
+    hours = ledger(tmp_path, rows)
+    out = run("check", "--payroll", pay, "--hours", hours, "--policy", "shanxi-2023", "--hours-policy", "shanxi-2023",
+              "--sector", "university", "--school-type", "vocational", "--budgeted", "1500", "--as-of", "2024-12-31",
+              "--lang", "en")
+    data = out.json()
+    checks = {c["id"]: c for c in data["checks"]}
+    assert checks["fund.rate"]["status"] == "pass" and checks["fund.rate"]["rule"] == "fund.university_rate_min"
+    assert checks["hours.annual_min_vocational"]["status"] == "fail"

@@ -343,6 +343,8 @@ def check(payroll: Annotated[Optional[list[str]], typer.Option("--payroll", help
           to_school: Annotated[Optional[str], typer.Option("--to-school", help="The part allocated to the training school (yuan).")] = None,
           public_funds: Annotated[Optional[list[str]], typer.Option("--public-funds", help="Per-unit public-funds (公用经费) budget sheet.")] = None,
           cycle: Annotated[Optional[str], typer.Option("--cycle", help="Hours cycle, START-END years, e.g. 2022-2026.")] = None,
+          sector: Annotated[Optional[str], typer.Option("--sector", help="Budget part: k12 (default) | university.")] = None,
+          school_type: Annotated[Optional[str], typer.Option("--school-type", help="Hours part: auto (default) | vocational | basic.")] = None,
           hired_since: Annotated[Optional[str], typer.Option("--hired-since", help="Screen full-time hires since this date.")] = None,
           require: Annotated[Optional[str], typer.Option("--require", help="Parts that must judge at least one check, e.g. budget,staffing,hours: exit 1 otherwise.")] = None,
           output_dir: Annotated[Optional[Path], typer.Option("--output-dir", help="Write the JSON report and annotated workbooks here, with dated names.")] = None,
@@ -365,7 +367,8 @@ def check(payroll: Annotated[Optional[list[str]], typer.Option("--payroll", help
                                       sheets=sheet, maps=_maps(map), public_funds=public_funds, cycle=cycle,
                                       hired_since=_date(hired_since, "--hired-since") if hired_since else None,
                                       require=[p.strip() for p in require.split(",") if p.strip()] if require else None,
-                                      activities=activities, institutions=institutions)
+                                      activities=activities, institutions=institutions, sector=sector,
+                                      school_type=school_type)
         if redact:
             from ttcalc.output.redact import redact_report
 
