@@ -153,8 +153,8 @@ def roster(tmp_path, subjects, head=ROSTER_HEAD, extra=()):
 
 
 def subject_check(run, path, *more):
-    out = run("staffing", path, "--policy", "district-2021", "--as-of", "2024-09-01", "--format", "json",
-              "--lang", "en", *more).json()
+    policy = [] if "--policy" in more else ["--policy", "district-2021"]
+    out = run("staffing", path, *policy, "--as-of", "2024-09-01", "--format", "json", "--lang", "en", *more).json()
     return next(c for c in out["checks"] if c["id"] == "staff.subject_coverage")
 
 
@@ -408,3 +408,23 @@ def test_check_passes_sector_and_school_type_on(run, tmp_path):
     checks = {c["id"]: c for c in data["checks"]}
     assert checks["fund.rate"]["status"] == "pass" and checks["fund.rate"]["rule"] == "fund.university_rate_min"
     assert checks["hours.annual_min_vocational"]["status"] == "fail"
+
+
+def test_subject_list_is_shown_as_every_one_and_defined(run, tmp_path):
+    r = run("policies", "show", "district-2021", "--lang", "en")
+    line = next(l for l in r.stdout.splitlines() if "staff.subject_coverage" in l)
+    assert "every one of" in line and "one of: " not in line.replace("every one of: ", "")
+    out = run("staffing", roster(tmp_path, ["语文"]), "--policy", "district-2021", "--format", "json",
+              "--lang", "en").json()
+    assert "ttcalc's choice" in out["definitions"]["subjects"] and "语文" in out["definitions"]["subjects"]
+
+
+def test_a_custom_profile_changes_the_subject_list(run, tmp_path):
+    custom = tmp_path / "mine.toml"
+    custom.write_text('[profile]\nid = "mine"\nextends = "district-2021"\n\n'
+                      '[overrides."staff.subject_coverage"]\nvalue = ["语文", "数学"]\n'
+                      'reason = "本区只考核语文、数学"\n', encoding="utf-8")
+    c = subject_check(run, roster(tmp_path, ["语文", "小学数学"]), "--policy", custom)
+    assert c["status"] == "pass" and c["inputs"]["subjects"] == 2
+    c = subject_check(run, roster(tmp_path, ["语文"]), "--policy", custom)
+    assert c["status"] == "fail" and c["inputs"]["missing"] == ["数学"]

@@ -96,6 +96,8 @@ def compute_report(dataset, profile, options, prepared):
     subjects = subject_check(profile, roster, lang, remedies)
     if subjects is not None:
         checks.append(subjects)
+        report.definitions["subjects"] = msg("staffing.definition.subjects", policy=profile.id,
+                                             subjects="、".join(profile.get("staff.subject_coverage").value))
     report.checks = checks
     report.extra["remedies"] = remedies
     _flag_blockers(roster, checks)
