@@ -146,7 +146,7 @@ def test_qualifiers_and_listed_only_rules():
     assert w.require("hours.annual_min").qualifier == "一般" and not w.require("hours.annual_min").advisory
     assert q.require("hire.age_max").qualifier == "原则上" and not q.require("hire.age_max").advisory
     assert d.require("hire.age_max").qualifier == "左右" and d.require("hire.age_max").advisory
-    assert not s.require("fund.university_rate_min").computable
+    assert s.require("fund.university_rate_min").computable  # budget --sector university (issue 15)
     assert q.require("staff.school_days_per_semester_min").computable  # computed by ttcalc duties (issue 15)
     assert d.require("staff.graduate_count_min").computable
     assert q.get("hours.credit_hours") is None  # no profile invents a 学分↔学时 rate

@@ -44,7 +44,7 @@ def _options(policy, as_of, sheets, maps, output, overwrite, lang, redact, progr
 
 def budget(files, *, policy=None, as_of=None, sheets=None, maps=None, budgeted=None, to_school=None,
            public_funds=None, output=None, overwrite=False, lang="zh", redact=False, progress=None,
-           skip_bad=False):
+           skip_bad=False, sector=None):
     """The training fund a budget must hold (`ttcalc budget`)."""
     command = import_module("ttcalc.budget")
     from ttcalc.duties.sniff import refuse_log
@@ -53,7 +53,8 @@ def budget(files, *, policy=None, as_of=None, sheets=None, maps=None, budgeted=N
     refuse_log(_paths(files), "budget")
     return run(command.COMMAND, _paths(files), _options(
         policy, as_of, sheets, maps, output, overwrite, lang, redact, progress, budgeted=budgeted,
-        to_school=to_school, public_funds=_paths(public_funds) if public_funds else None, skip_bad=skip_bad))
+        to_school=to_school, public_funds=_paths(public_funds) if public_funds else None, skip_bad=skip_bad,
+        sector=sector))
 
 
 def staffing(files, *, policy=None, as_of=None, sheets=None, maps=None, hired_since=None, output=None,
@@ -68,7 +69,7 @@ def staffing(files, *, policy=None, as_of=None, sheets=None, maps=None, hired_si
 
 
 def hours(files, *, policy=None, as_of=None, sheets=None, maps=None, cycle=None, roster=None, output=None,
-          overwrite=False, lang="zh", redact=False, skip_bad=False):
+          overwrite=False, lang="zh", redact=False, skip_bad=False, school_type=None):
     """Training hours against the cycle rules (`ttcalc hours`)."""
     command = import_module("ttcalc.hours")
     from ttcalc.duties.sniff import refuse_log
@@ -77,7 +78,8 @@ def hours(files, *, policy=None, as_of=None, sheets=None, maps=None, cycle=None,
     refuse_log(_paths(files), "hours")
     return run(command.COMMAND, _paths(files), _options(
         policy, as_of, sheets, maps, output, overwrite, lang, redact, cycle=cycle,
-        roster=_paths(roster) if roster else None, skip_bad=skip_bad))
+        roster=_paths(roster) if roster else None, skip_bad=skip_bad,
+        school_type=school_type))
 
 
 def duties(files, *, policy=None, as_of=None, sheets=None, maps=None, roster=None, calendar=None, output=None,

@@ -41,7 +41,8 @@ def run(payroll: list[str] | None = None, roster: list[str] | None = None, hours
         sheets: list[str] | None = None, maps: dict | None = None, public_funds: list[str] | None = None,
         cycle: str | None = None, hired_since: date | None = None,
         require: list[str] | None = None, activities: list[str] | None = None,
-        institutions: list[str] | None = None, report_lang: str | None = None) -> tuple[Report, dict[str, Path]]:
+        institutions: list[str] | None = None, report_lang: str | None = None,
+        sector: str | None = None, school_type: str | None = None) -> tuple[Report, dict[str, Path]]:
     """Every part whose input is given, with every option its single command takes.  The
     report says how many checks each part judged (`judged`, figures `checks_judged`); a part
     named in `require` that judged nothing is listed in `unjudged_required` (exit 1)."""
@@ -65,7 +66,7 @@ def run(payroll: list[str] | None = None, roster: list[str] | None = None, hours
             if outputs is not None else {}
         report = _run_parts(given, paths, outputs is not None, policy, hours_policy, as_of, budgeted, to_school,
                             overwrite, lang, progress, redact, sheets, maps, public_funds, cycle, hired_since,
-                            require, roster)
+                            require, roster, sector, school_type)
         if outputs is None:
             return report, {}
         _write_report(paths["report"], report, redact, report_lang or lang)
@@ -76,11 +77,13 @@ def run(payroll: list[str] | None = None, roster: list[str] | None = None, hours
 
 
 def _run_parts(given, paths, temporary, policy, hours_policy, as_of, budgeted, to_school, overwrite, lang, progress,
-               redact, sheets, maps, public_funds, cycle, hired_since, require, roster) -> Report:
+               redact, sheets, maps, public_funds, cycle, hired_since, require, roster, sector=None,
+               school_type=None) -> Report:
     common = {"policy": policy, "hours_policy": hours_policy, "as_of": as_of, "sheets": sheets, "maps": maps or {},
               "overwrite": True if temporary else overwrite, "lang": lang, "redact": redact}
-    extra = {"budget": {"budgeted": budgeted, "to_school": to_school, "public_funds": public_funds},
-             "staffing": {"hired_since": hired_since}, "hours": {"roster": roster, "cycle": cycle},
+    extra = {"budget": {"budgeted": budgeted, "to_school": to_school, "public_funds": public_funds, "sector": sector},
+             "staffing": {"hired_since": hired_since},
+             "hours": {"roster": roster, "cycle": cycle, "school_type": school_type},
              "duties": {"roster": roster}, "institutions": {}}
     subs = {}
     if roster:  # the roster's teachers are the pass-down divisor of the budget part

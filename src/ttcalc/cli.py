@@ -262,7 +262,7 @@ def _root(version: Annotated[bool, typer.Option("--version", "-V", callback=_ver
 
 @app.command(epilog=_examples("ttcalc inspect payroll.xlsx", "ttcalc inspect roster.xlsx --kind roster --format json",
                              "ttcalc inspect 工资/ --map gross=应发工资"))
-def inspect(files: Files, kind: Annotated[str, typer.Option("--kind", help="payroll | roster | hours | auto")] = "auto",
+def inspect(files: Files, kind: Annotated[str, typer.Option("--kind", help="payroll | roster | hours | activities | institutions | auto")] = "auto",
             sheet: SheetOpt = None, map: MapOpt = None, format: FmtOpt = Fmt.table, lang: LangOpt = None,
             quiet: Quiet = False, debug: Debug = False, redact: Redact = False, table: TableOpt = None) -> None:
     """How ttcalc reads a workbook: header row, column mapping, skipped rows and why."""
@@ -302,6 +302,7 @@ def budget(files: Files, policy: PolicyOpt = "quangang-2022", as_of: AsOf = None
            budgeted: Annotated[Optional[str], typer.Option("--budgeted", help="The training fund in the budget (yuan), or a small budget sheet (.xlsx/.csv) with it.")] = None,
            to_school: Annotated[Optional[str], typer.Option("--to-school", help="The part allocated to the training school (yuan).")] = None,
            public_funds: Annotated[Optional[list[str]], typer.Option("--public-funds", help="Per-unit public-funds (公用经费) budget sheet.")] = None,
+           sector: Annotated[str, typer.Option("--sector", help="k12 (a district's payroll, default) | university (a university's teachers' payroll: the profile's fund.university_rate_min).")] = "k12",
            format: FmtOpt = Fmt.table, lang: LangOpt = None, output: Output = None, overwrite: Overwrite = False,
            quiet: Quiet = False, debug: Debug = False, redact: Redact = False, table: TableOpt = None,
            skip_bad: SkipBad = False) -> None:
@@ -315,7 +316,8 @@ def budget(files: Files, policy: PolicyOpt = "quangang-2022", as_of: AsOf = None
             report = api.budget(files, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
                                 budgeted=_amount(budgeted, "--budgeted"), to_school=_amount(to_school, "--to-school"),
                                 public_funds=public_funds, output=output, overwrite=overwrite,
-                                lang=_lang(lang, format), progress=tick, redact=redact, skip_bad=skip_bad)
+                                lang=_lang(lang, format), progress=tick, redact=redact, skip_bad=skip_bad,
+                                sector=sector)
         _emit(report, format, lang, quiet, started, redact, table)
 
     _guard(debug, body)
@@ -352,6 +354,7 @@ def hours(files: Files, policy: PolicyOpt = "wenzhou-2012", as_of: AsOf = None, 
           map: MapOpt = None,
           cycle: Annotated[Optional[str], typer.Option("--cycle", help="START-END years, e.g. 2022-2026 (default: the cycle containing --as-of).")] = None,
           roster: Annotated[Optional[list[str]], typer.Option("--roster", help="Roster workbook, for role-specific rules.")] = None,
+          school_type: Annotated[str, typer.Option("--school-type", help="auto (vocational from the unit or roster names, default) | vocational (the whole ledger) | basic (none).")] = "auto",
           format: FmtOpt = Fmt.table, lang: LangOpt = None, output: Output = None, overwrite: Overwrite = False,
           quiet: Quiet = False, debug: Debug = False, redact: Redact = False, table: TableOpt = None,
            skip_bad: SkipBad = False) -> None:
@@ -363,7 +366,7 @@ def hours(files: Files, policy: PolicyOpt = "wenzhou-2012", as_of: AsOf = None, 
 
         report = api.hours(files, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
                            cycle=cycle, roster=roster, output=output, overwrite=overwrite, lang=_lang(lang, format),
-                           redact=redact, skip_bad=skip_bad)
+                           redact=redact, skip_bad=skip_bad, school_type=school_type)
         _emit(report, format, lang, quiet, started, redact, table)
 
     _guard(debug, body)
@@ -383,6 +386,8 @@ def check(payroll: Annotated[Optional[list[str]], typer.Option("--payroll", help
           to_school: Annotated[Optional[str], typer.Option("--to-school", help="The part allocated to the training school (yuan).")] = None,
           public_funds: Annotated[Optional[list[str]], typer.Option("--public-funds", help="Per-unit public-funds (公用经费) budget sheet.")] = None,
           cycle: Annotated[Optional[str], typer.Option("--cycle", help="Hours cycle, START-END years, e.g. 2022-2026.")] = None,
+          sector: Annotated[Optional[str], typer.Option("--sector", help="Budget part: k12 (default) | university.")] = None,
+          school_type: Annotated[Optional[str], typer.Option("--school-type", help="Hours part: auto (default) | vocational | basic.")] = None,
           hired_since: Annotated[Optional[str], typer.Option("--hired-since", help="Screen full-time hires since this date.")] = None,
           require: Annotated[Optional[str], typer.Option("--require", help="Parts that must judge at least one check, e.g. budget,staffing,hours: exit 1 otherwise.")] = None,
           output_dir: Annotated[Optional[Path], typer.Option("--output-dir", help="Write the JSON report and annotated workbooks here, with dated names.")] = None,
@@ -403,7 +408,8 @@ def check(payroll: Annotated[Optional[list[str]], typer.Option("--payroll", help
                                       hired_since=_date(hired_since, "--hired-since") if hired_since else None,
                                       require=[p.strip() for p in require.split(",") if p.strip()] if require else None,
                                       activities=activities, institutions=institutions,
-                                      report_lang=_lang(lang, Fmt.json))
+                                      report_lang=_lang(lang, Fmt.json), sector=sector,
+                                      school_type=school_type)
         if redact:
             from ttcalc.output.redact import redact_report
 

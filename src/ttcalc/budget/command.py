@@ -14,12 +14,18 @@ from ttcalc.budget.figures import compute as compute_figures
 from ttcalc.budget.figures import definitions
 from ttcalc.budget.inputs import budget_inputs
 from ttcalc.budget.payroll import sum_payroll
+from ttcalc.budget.sector import check_sector, sector_profile
+from ttcalc.core.errors import InputError
+from ttcalc.core.msg import msg
 from ttcalc.core.report import Report
 from ttcalc.read.reader import inputs_block
 
 
 def prepare(profile, options) -> tuple[int | None, int | None]:
-    """--budgeted and --to-school, read before any payroll is."""
+    """--sector, --budgeted and --to-school, checked and read before any payroll is."""
+    sector = check_sector(profile, options.extra.get("sector"))
+    if sector != "k12" and (options.extra.get("to_school") is not None or options.extra.get("public_funds")):
+        raise InputError(f"--sector {sector}: --to-school and --public-funds are rules of a district's K-12 budget")
     return budget_inputs(options.extra.get("budgeted"), options.extra.get("to_school"))
 
 
@@ -34,14 +40,25 @@ def extra_inputs(options) -> list[str]:
 def compute(dataset, profile, options, prepared):
     budgeted_fen, to_school_fen = prepared
     lang = options.lang
+    sector = options.extra.get("sector") or "k12"
+    profile = sector_profile(profile, sector)
     pay = sum_payroll(dataset)
     report = Report("budget", options.as_of)
     report.inputs = inputs_block(dataset)
     report.warnings = [w.as_dict() for w in dataset.warnings] + [w.as_dict() for w in pay.warnings.items()]
     figures = compute_figures(profile, pay, budgeted_fen, to_school_fen, options.extra.get("teachers"))
     report.definitions = definitions(figures)
-    report.figures = figures.shown
+    if sector != "k12":
+        report.figures = {"sector": sector, **figures.shown}
+        report.definitions["sector"] = msg(f"budget.definition.sector_{sector}", sector=sector,
+                                                  rule=profile.get("fund.rate_min").id)
+    else:
+        report.figures = figures.shown
     report.by_unit = figures.by_unit
     report.checks = checks(profile, figures, lang)
     report.checks += public_funds_checks(profile, options.extra.get("public_funds"), lang, report)
+    if sector != "k12":  # the training school's share is a rule of a district's budget
+        for c in report.checks:
+            if c.id == "fund.school_share":
+                c.reason = msg("budget.reason.sector_no_share", sector=sector)
     return report, pay

@@ -174,8 +174,11 @@ def semester_in_school(ctx: Ctx):
     if rule is None or not rule.computable:
         return not_applicable(cid, msg("duties.reason.no_rule", policy=ctx.profile.id, rule=RULES[cid]), lang=ctx.lang)
     years = int(rule.value)
-    share_rule = ctx.profile.get("duty.placement_semester_share")
-    share = Fraction(str(share_rule.value)) if share_rule is not None else Fraction(4, 5)
+    share_rule = ctx.profile.get("duty.placement_semester_share")  # ttcalc's own reading of 一个学期
+    if share_rule is None:
+        return not_applicable(cid, msg("duties.reason.no_rule", policy=ctx.profile.id,
+                                       rule="duty.placement_semester_share"), rule, ctx.lang)
+    share = Fraction(str(share_rule.value))
     window = Period(f"{_years_back(ctx.as_of, years) + timedelta(1)}/{ctx.as_of}",
                     _years_back(ctx.as_of, years) + timedelta(1), ctx.as_of)
     check = from_rule(cid, rule, ctx.lang)

@@ -94,6 +94,8 @@ def _definitions(profile, cal: Calendar, roles_known: bool) -> dict:
                            else "duties.definition.working_day_calendar",
                            holidays=len(cal.holidays), workdays=len(cal.workdays)),
         "period": msg("duties.definition.period"),
+        **({"placement": msg("duties.definition.placement", share=str(share.value), policy=profile.id)}
+           if (share := profile.get("duty.placement_semester_share")) is not None else {}),
         "roles": msg("duties.definition.roles" if roles_known else "duties.definition.no_roles"),
     }
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from ttcalc.core.errors import InputError
 from ttcalc.core.msg import msg
 from ttcalc.core.report import Report
 from ttcalc.core.warn import Warnings
@@ -34,8 +35,14 @@ class HoursBook:
     others: tuple  # (name, ID number) of roster persons, masked wherever they appear with --redact
 
 
+SCHOOL_TYPES = ("auto", "basic", "vocational")  # --school-type
+
+
 def prepare(profile, options):
     """The cycle judged, from --cycle or the profile, before any ledger is read."""
+    school_type = options.extra.get("school_type") or "auto"
+    if school_type not in SCHOOL_TYPES:
+        raise InputError(f"--school-type {school_type}: expected one of {', '.join(SCHOOL_TYPES)}")
     return cycle_for(profile, options.as_of, options.extra.get("cycle"))
 
 
@@ -55,10 +62,11 @@ def compute_report(dataset, profile, options, cyc):
     if roster:
         recount_probation(people, profile, cyc, warn)
     vocational = type_table()["roles"]["vocational"]
+    school_type = options.extra.get("school_type") or "auto"  # --school-type: the whole ledger's, or by name
     for p in people.values():
         if p.unit is None:
             p.unit = Path(p.rows[0].file).stem if p.rows else None
-        p.vocational = p.vocational or has(p.unit, vocational)
+        p.vocational = school_type == "vocational" or school_type == "auto" and (p.vocational or has(p.unit, vocational))
         p.summary = summarise(p, cyc)
     listed = [p for p in people.values()
               if p.in_cycle or p.roles or any(r.excluded and cyc.has(r.year) for r in p.rows)]
@@ -78,6 +86,9 @@ def compute_report(dataset, profile, options, cyc):
         ([w.as_dict() for w in roster_data.warnings] if roster_data else []) + [w.as_dict() for w in warn.items()]
     report.definitions = dict(DEFINITIONS)
     report.definitions["cycle"] = _cycle_definition(profile, cycle)
+    if profile.get("hours.annual_min_vocational") is not None:
+        report.definitions["school_type"] = msg(f"hours.definition.school_type_{school_type}",
+                                                 vocational="vocational", basic="basic")
     advisory = {c.id for c in report.checks if c.advisory}
     ledger = [p for p in teachers if p.in_cycle]
     report.figures = {

@@ -61,20 +61,40 @@ def atomic_path(target: Path, overwrite: bool = False) -> Iterator[Path]:
         raise InputError(f"{target}: already exists; add --overwrite to replace it")
     if not target.parent.exists():
         raise InputError(f"{target.parent}: no such folder")
-    tmp = _temporary(target)
+    tmp = None
     try:
+        with signals_held():  # SIGINT/SIGTERM wait until the temporary is known, so it can be removed
+            tmp = _temporary(target)
         yield Path(tmp)
-        _chmod_like(Path(tmp), target)
-        _refuse_input(target)
-        if overwrite:
-            os.replace(tmp, target)
-        else:  # never replace a file that appeared meanwhile (another run's)
-            _link(tmp, target)
-            os.unlink(tmp)
+        with signals_held():  # the rename is all or nothing
+            _chmod_like(Path(tmp), target)
+            _refuse_input(target)
+            if overwrite:
+                os.replace(tmp, target)
+            else:  # never replace a file that appeared meanwhile (another run's)
+                _link(tmp, target)
+                os.unlink(tmp)
     except BaseException:
-        if os.path.exists(tmp):
+        if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+@contextmanager
+def signals_held():
+    """Hold SIGINT and SIGTERM for a few system calls that must not be cut in two (a temporary
+    created but not yet known, a rename half done); they are delivered right after."""
+    import signal
+
+    try:
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    except (AttributeError, ValueError, OSError):  # no signal masks here (Windows)
+        old = None
+    try:
+        yield
+    finally:
+        if old is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _temporary(target: Path) -> str:

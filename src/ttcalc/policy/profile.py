@@ -26,8 +26,8 @@ NUMERIC_UNITS = {"ratio", "ratio_any", "yuan", "hours", "days", "years", "age", 
 UNITS = NUMERIC_UNITS | {"level", "education", "bool", "list", "text"}
 LEVELS = ("员级", "初级", "中级", "副高", "正高")
 EDUCATIONS = ("高中", "中专", "专科", "本科", "研究生")
-OPS = {">=", "<=", ">", "<", "==", "about", "in"}
-_INCLUSIVE = {">=": True, "<=": True, "==": True, "in": True, ">": False, "<": False}
+OPS = {">=", "<=", ">", "<", "==", "about", "in", "all"}  # in: one of a list; all: every one
+_INCLUSIVE = {">=": True, "<=": True, "==": True, "in": True, "all": True, ">": False, "<": False}
 RULE_ID = re.compile(r"^[a-z_]+(\.[a-z0-9_]+)+$")
 PROFILE_KEYS = {"id", "title", "document", "issuer", "issued", "effective", "effective_note",
                 "source", "scope", "note", "extends"}
@@ -82,6 +82,8 @@ class Rule:
             return f"{word} {value} ± {format_value(self.tolerance)}"
         if self.op == "in":
             return f"in [{', '.join(self.value)}]"  # type: ignore[arg-type]
+        if self.op == "all":
+            return f"all of [{', '.join(self.value)}]"  # type: ignore[arg-type]
         return f"{self.op} {value}"
 
 
@@ -372,7 +374,7 @@ def _make_rule(rid, f, key, fail, document, effective) -> Rule:
     elif unit == "list":
         if not isinstance(raw, list) or not raw or not all(isinstance(x, str) and x.strip() for x in raw):
             fail(vkey, f"expected a non-empty array of strings, got {raw!r}")
-        value, allowed = tuple(raw), {"in"}
+        value, allowed = tuple(raw), {"in", "all"}
     else:
         if not isinstance(raw, str) or not raw.strip():
             fail(vkey, f"expected a non-empty string, got {raw!r}")

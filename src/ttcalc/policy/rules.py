@@ -101,6 +101,8 @@ def bound_msg(rule) -> Msg:
         return Msg("policy.bound.about", {"value": format_value(rule.value), "tolerance": format_value(rule.tolerance)})
     if rule.op == "in":
         return Msg("policy.bound.one_of", {"values": ", ".join(rule.value)})
+    if rule.op == "all":
+        return Msg("policy.bound.all_of", {"values": ", ".join(rule.value)})
     return Msg("policy.bound.compare", {"op": rule.op, "value": format_value(rule.value)})
 
 

@@ -210,7 +210,7 @@ def _skip_year_sheets(file_sheets: list, sch) -> None:
             used = [u for u in used if u is not s]
 
 
-KINDS = ("payroll", "roster", "hours")
+KINDS = ("payroll", "roster", "hours", "activities", "institutions")
 
 
 def guess_kind(grids: list[Grid]) -> str:

@@ -91,7 +91,7 @@ def check_duplicates(read, grid, kind: str) -> None:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if kind == "hours":
+    if kind in ("hours", "activities"):  # a ledger or a log holds many rows a person
         return
     names = read.data.column_names
     key_cols = [c for c in ("id",) if c in names] or [c for c in ("name", "unit") if c in names]

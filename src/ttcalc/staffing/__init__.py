@@ -21,6 +21,7 @@ __all__ = ["COMMAND", "TEACHER", "Person", "whole_years"]
 
 COMMAND = Command(name="staffing", kind="roster", default_policy="quangang-2022",
                   check_ids=("staff.fulltime_share", "title.mid_senior_share", "title.senior_share",
-                             "staff.parttime_ratio", "staff.renewal_5y", "hire.eligibility", "staff.graduate_count"),
+                             "staff.parttime_ratio", "staff.renewal_5y", "hire.eligibility", "staff.graduate_count",
+                             "staff.subject_coverage"),
                   compute=compute_report, workbook="staffing", prepare=prepare)
 callable_module(__name__, "staffing")  # ttcalc.staffing(files, …) is ttcalc.api.staffing

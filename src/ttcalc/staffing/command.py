@@ -14,6 +14,7 @@ from ttcalc.staffing.checks import graduate_check, ratio_checks
 from ttcalc.staffing.figures import DEFINITIONS, compute
 from ttcalc.staffing.hires import hire_check
 from ttcalc.staffing.people import TEACHER, Roster, read_roster
+from ttcalc.staffing.subjects import subject_check
 
 
 def _flag_blockers(roster: Roster, checks: list) -> None:
@@ -92,6 +93,11 @@ def compute_report(dataset, profile, options, prepared):
     graduate = graduate_check(profile, calc, lang, remedies)
     if graduate is not None:
         checks.append(graduate)
+    subjects = subject_check(profile, roster, lang, remedies)
+    if subjects is not None:
+        checks.append(subjects)
+        report.definitions["subjects"] = msg("staffing.definition.subjects", policy=profile.id,
+                                             subjects="、".join(profile.get("staff.subject_coverage").value))
     report.checks = checks
     report.extra["remedies"] = remedies
     _flag_blockers(roster, checks)

@@ -44,6 +44,7 @@ class Person:
     leave: date | None = None
     teaching_years: Fraction | None = None
     honour: str | None = None
+    subject: str | None = None  # 任教学科, as written
     id_key: str | None = None  # the valid 身份证号, normalised
     in_post: bool = True
     status: Msg | None = None
@@ -246,6 +247,7 @@ def _person(s, rec: dict, group: T.SheetGroup, cols: set, as_of: date, sheet_war
     p.leave, _ = _date(rec.get("leave"), "调出时间", where, warn)
     p.teaching_years = _years_number(rec.get("teaching_years"))
     p.honour = rec.get("honour")
+    p.subject = rec.get("subject")
     if "join" in cols and p.join is None and not p.parttime and p.category == TEACHER and rec.get("join") is None:
         warn("no_join_date", where)
     if p.leave and p.leave <= as_of:

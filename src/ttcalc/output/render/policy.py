@@ -92,6 +92,8 @@ def requirement(rule: Rule, lang: str = "en") -> str:
     zh = lang == "zh"
     if rule.op == "in":
         return ("以下之一：" + "、".join(rule.value)) if zh else "one of: " + "; ".join(rule.value)
+    if rule.op == "all":
+        return ("以下每一项：" + "、".join(rule.value)) if zh else "every one of: " + "; ".join(rule.value)
     if rule.unit == "bool":
         return ("是" if rule.value else "否") if zh else ("yes" if rule.value else "no")
     text = rule.bound_text(lang)
@@ -251,7 +253,7 @@ def profile_markdown(profile: Profile, lang: str = "en") -> str:
         for r in rules:
             out += ["", f"### {_md(r.label(lang))} (`{r.id}`)", ""]
             bound = requirement(r, lang)
-            if r.op not in ("==", "in"):
+            if r.op not in ("==", "in", "all"):
                 bound += ("，" if lang == "zh" else ", ") + L["inclusive" if r.inclusive else "exclusive"]
             items = [(L["bound"], bound)]
             if r.basis:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ttcalc.budget.payroll import unit_of_file
+from ttcalc.budget.sector import sector_profile
 from ttcalc.core.errors import InputError
 from ttcalc.output.workbook.common import (
     MAX_ROWS,
@@ -27,6 +28,7 @@ UNITS = "分单位 By unit"
 
 def write(target: Path, report, pay, profile, options) -> None:
     lang, overwrite, redact = options.lang, options.overwrite, options.redact
+    profile = sector_profile(profile, options.extra.get("sector"))  # the rules the figures used
     total_rows = sum(s.data.num_rows for s, _fen, _used in pay.per_sheet)
     if total_rows > MAX_ROWS:
         raise InputError(f"{target}: {total_rows:,} payroll rows do not fit in one .xlsx sheet "
