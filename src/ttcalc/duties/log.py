@@ -19,7 +19,7 @@ from functools import cache
 from importlib.resources import files
 
 from ttcalc.cells.dates import parse_date
-from ttcalc.cells.text import squash
+from ttcalc.cells.text import alias_match, squash
 from ttcalc.core.errors import InputError
 
 _SEP = r"\s*(?:-|－|—|–|~|～|至|到)\s*"
@@ -34,24 +34,8 @@ def types() -> dict:
     return tomllib.loads((files("ttcalc.duties") / "activity_types.toml").read_text(encoding="utf-8"))
 
 
-def _alias_match(cell: str, table: dict[str, list[str]]) -> str | None:
-    """The key whose alias equals the cell, else whose longest alias the cell contains."""
-    key = squash(cell).lower()
-    if not key:
-        return None
-    best, best_len = None, 0
-    for name, aliases in table.items():
-        for a in aliases:
-            a = squash(a).lower()
-            if a == key:
-                return name
-            if a in key and len(a) > best_len:
-                best, best_len = name, len(a)
-    return best
-
-
 def activity_type(cell: str) -> str | None:
-    return _alias_match(cell, {k: v["aliases"] for k, v in types()["types"].items()})
+    return alias_match(cell, {k: v["aliases"] for k, v in types()["types"].items()})
 
 
 def classes_of(kind: str) -> set[str]:
@@ -59,7 +43,7 @@ def classes_of(kind: str) -> set[str]:
 
 
 def role_of(cell: str | None) -> str | None:
-    return _alias_match(cell or "", types()["roles"])
+    return alias_match(cell or "", types()["roles"])
 
 
 @dataclass

@@ -15,12 +15,20 @@ from functools import cache
 from importlib.resources import files
 
 from ttcalc.cells.dates import parse_date
-from ttcalc.cells.text import squash
+from ttcalc.cells.text import alias_match, squash
 from ttcalc.core.errors import InputError
 from ttcalc.core.msg import msg
 from ttcalc.core.report import Report
 from ttcalc.core.warn import Warnings
-from ttcalc.policy.rules import FAIL, NA, PASS, from_rule, judge, not_applicable, ratio_str
+from ttcalc.policy.rules import (
+    FAIL,
+    NA,
+    PASS,
+    from_rule,
+    judge,
+    not_applicable,
+    ratio_str,
+)
 from ttcalc.read.reader import inputs_block
 
 CHECK_IDS = ("institutions.national_share", "institutions.provincial_share", "institutions.merger",
@@ -38,16 +46,7 @@ def ratings() -> dict:
 
 
 def rating_of(cell: str) -> str | None:
-    key = squash(cell).lower()
-    best, best_len = None, 0
-    for name, spec in ratings()["ratings"].items():
-        for a in spec["aliases"]:
-            a = squash(a).lower()
-            if a == key:
-                return name
-            if a in key and len(a) > best_len:
-                best, best_len = name, len(a)
-    return best
+    return alias_match(cell, {name: spec["aliases"] for name, spec in ratings()["ratings"].items()})
 
 
 def _yes_no(cell: str | None) -> bool | None:

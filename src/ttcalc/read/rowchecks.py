@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ttcalc.read.extent import col_letters
+
 WARN_CAP = 200  # warnings listed per code and sheet; the rest are counted
 
 
@@ -120,12 +122,4 @@ def check_duplicates(read, grid, kind: str) -> None:
 
 def range_text(m) -> str:
     """(0, 0, 4, 0) -> "A1:A5"."""
-    def col(i: int) -> str:
-        out = ""
-        i += 1
-        while i:
-            i, r = divmod(i - 1, 26)
-            out = chr(65 + r) + out
-        return out
-
-    return f"{col(m[1])}{m[0] + 1}:{col(m[3])}{m[2] + 1}"
+    return f"{col_letters(m[1] + 1)}{m[0] + 1}:{col_letters(m[3] + 1)}{m[2] + 1}"
