@@ -271,7 +271,7 @@ def test_school_share_twenty_percent(run, xlsx):
     got = {(d["unit"], d["year"]): (d["sent"], d["teachers"], d["share"], d["status"], d["more_needed"])
            for d in share["details"]}
     assert got == {("一小", 2015): (1, 5, "0.2000", "pass", 0), ("二中", 2015): (1, 6, "0.1667", "fail", 1)}
-    assert "二中 2015: 1 more teachers needed (1/6)" in share["remedy"]
+    assert "二中 2015: 1 more teacher needed (1/6)" in share["remedy"]
 
 
 # Roles from a roster, wenzhou 2012–2016 judged at 2017-06-30 (新 started 2016-02-01: 教龄 1, probation over).

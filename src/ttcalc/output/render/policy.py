@@ -15,7 +15,7 @@ from typing import Sequence
 
 from ttcalc.core.errors import InputError
 from ttcalc.output.i18n import catalog
-from ttcalc.output.render.layout import block, grid, terminal_width
+from ttcalc.output.render.layout import block, dw, grid, terminal_width
 from ttcalc.policy.profile import DEFAULT_PROFILE, Profile, Rule, format_value
 
 FORMATS = ("table", "json", "csv", "markdown")
@@ -34,7 +34,6 @@ def _labels(lang: str) -> dict:
     lang = "zh" if lang == "zh" else "en"
     prefix = "output.policy."
     words = {k[len(prefix):]: v for k, v in catalog(lang).items() if k.startswith(prefix)}
-    words["table_help"] = words["table_help"].format(markdown="--format markdown", json="--format json")
     return words
 
 
@@ -152,10 +151,13 @@ def profile_table(profile: Profile, lang: str = "en", width: int | None = None) 
         old = L["added"] if o.old_value is None else format_value(o.old_value)
         head_lines.append(f"  {o.rule_id}: {old} -> {format_value(o.new_value)}  ({o.reason})")
     lines = [x for text in head_lines for x in block(text, width, hang="  ")]
-    rows = [[r.id, r.label(lang), requirement(r, lang), r.qualifier or "", r.citation(),
-             "✔" if r.computable else "–"] for r in profile.rules.values()]
-    head = [L["rule"], L["label"], L["bound"], L["qualifier"], L["citation"], L["computable"]]
-    table = grid(head, rows, width, keep={0})
+    # the id and its label in one cell (the label under the id), the qualifier under the bound:
+    # four columns fit 80 terminal columns without cutting an id or a clause mid-word
+    rows = [[f"{r.id}\n{r.label(lang)}", requirement(r, lang) + (f"\n{r.qualifier}" if r.qualifier else ""),
+             r.citation(), "✔" if r.computable else "–"] for r in profile.rules.values()]
+    head = [f"{L['rule']} / {L['label']}", f"{L['bound']} / {L['qualifier']}", L["citation"], L["computed"]]
+    ids = max((dw(r.id) for r in profile.rules.values()), default=0)
+    table = grid(head, rows, width, floor={0: ids})
     return "\n".join(lines + [""] + table + block(L["table_help"], width)) + "\n"
 
 

@@ -22,9 +22,12 @@ def open_workbook(target: Path, overwrite: bool = False, big: bool = False):
     """Yield (workbook, formats); the file appears whole at `target` or not at all."""
     import xlsxwriter
 
-    if Path(target).suffix.lower() not in (".xlsx", ".xlsm"):
-        from ttcalc.core.errors import InputError
+    from ttcalc.core.errors import InputError
 
+    if str(target) == "-":  # stdout carries the report; a binary workbook there would corrupt both
+        raise InputError("-o -: the annotated workbook cannot go to standard output (the report is printed "
+                         "there); give an .xlsx file name, e.g. -o 测算表.xlsx")
+    if Path(target).suffix.lower() not in (".xlsx", ".xlsm"):
         raise InputError(f"{target}: the annotated workbook must be an .xlsx file")
     with atomic_path(Path(target), overwrite) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
