@@ -12,6 +12,7 @@ from ttcalc.budget.payroll import unit_of_file
 from ttcalc.core.errors import InputError
 from ttcalc.output.workbook.common import (
     MAX_ROWS,
+    fitted_height,
     one,
     sheet,
     checks_sheet,
@@ -121,8 +122,9 @@ def _units_sheet(wb, fmt, report, last: int, lang: str, names: dict) -> None:
         ws.write_formula(r, 2, f"=COUNTIFS({rows_ref}!$D$2:$D${last},A{r + 1},{rows_ref}!$H$2:$H${last},\"{yes}\")",
                          fmt["int"], unit["payroll_rows"])
         ws.write_number(r, 3, unit["people"], fmt["int"])
+        whole = sum(Fraction(str(u["payroll_total"])) for u in units)  # the exact share the formula computes
         ws.write_formula(r, 4, f"=IF(SUM($B$2:$B${n + 1})=0,0,B{r + 1}/SUM($B$2:$B${n + 1}))", fmt["pct"],
-                         float(unit.get("share_of_payroll") or 0))
+                         float(Fraction(str(unit["payroll_total"])) / whole) if whole else 0)
         ws.write_formula(r, 5, f"=ROUND(B{r + 1}*'{names[SUMMARY]}'!$C$7,2)", fmt["money"],
                          float(unit.get("fund_min") or 0))
     if n:  # 合计: live sums with their stored values (people: a person in two units counts in each)
@@ -193,6 +195,8 @@ def _summary_sheet(wb, ws, fmt, report, profile, last: int, sources: list, lang:
         if kind == "money" and value not in (None, ""):  # the figure in words, beside it (never as a number)
             ws.write_string(r, 3, rmb_upper(int(Decimal(str(value)) * 100)))
         text(ws, r, 4, note, fmt["wrap"])
+        if note:  # the row grows with its wrapped clause, so lines never overlap the next row
+            ws.set_row(r, fitted_height(note, 60))
     row = 3 + len(lines)
     row = _verdicts(ws, fmt, report, row, lang)
     row = _reconcile(ws, fmt, sources, row, last, rows_ref, yes, lang)

@@ -54,6 +54,15 @@ def sheet(key: str, lang: str) -> str:
     return catalog(lang if lang in ("zh", "en") else "zh").get(f"output.sheet.{key}", key)
 
 
+def fitted_height(value, width: int, line: float = 15.0) -> float:
+    """The height (points) of a row whose cell wraps `value` in a column `width` characters wide
+    (a CJK character counts two): Excel and LibreOffice keep the stored height of a written row."""
+    from wcwidth import wcswidth
+
+    cols = max(wcswidth(str(value)), len(str(value)))
+    return line * max(1, -(-cols // max(width - 2, 1)))
+
+
 def formats(wb) -> dict:
     return {
         "head": wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}),
@@ -204,6 +213,7 @@ def notes_sheet(wb, fmt: dict, report, name: str | None = None, lang: str = "zh"
     from ttcalc.output.render.report import label
 
     ws = wb.add_worksheet(name or sheet("说明 Notes", lang))
+    print_setup(ws)
     ws.set_column(0, 0, 22)
     ws.set_column(1, 1, 100)
     row = 0

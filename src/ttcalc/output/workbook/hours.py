@@ -233,7 +233,6 @@ def _summary(ws, fmt, report, profile, cycle, last: int, n_teachers: int, lang: 
     end = n_teachers + 2
     live = {"hours_total": f"=SUMIFS({led}!${L_HOURS}$2:${L_HOURS}${last},{led}!${L_COUNTED}$2:${L_COUNTED}${last},1)",
             "rows_counted": f"=COUNTIF({led}!${L_COUNTED}$2:${L_COUNTED}${last},1)",
-            "rows_not_counted": f"=COUNTIF({led}!${L_COUNTED}$2:${L_COUNTED}${last},0)",
             "teachers": f"=COUNTA({tea}!$A$3:$A${max(end, 3)})" if n_teachers else None}
     r = 4
     for key, value in f.items():
@@ -300,6 +299,7 @@ def _units(wb, fmt, report, lang: str, names: dict) -> None:
         ws.write_number(r, 1, d["year"])
         ws.write_number(r, 2, d["teachers"], fmt["int"])
         ws.write_number(r, 3, d["sent"], fmt["int"])
-        ws.write_formula(r, 4, f"=IF(C{r + 1}=0,0,D{r + 1}/C{r + 1})", fmt["pct"], float(Decimal(d["share"])))
+        ws.write_formula(r, 4, f"=IF(C{r + 1}=0,0,D{r + 1}/C{r + 1})", fmt["pct"],
+                         d["sent"] / d["teachers"] if d["teachers"] else 0)  # exact, as the formula computes it
         text(ws, r, 5, check.required)
         ws.write_string(r, 6, label(d["status"], lang), fmt["fail"] if d["status"] == "fail" else fmt["pass"])

@@ -16,6 +16,7 @@ from ttcalc.output.i18n import word
 from ttcalc.output.workbook.common import (
     Shown,
     checks_sheet,
+    fitted_height,
     one,
     sheet,
     header_row,
@@ -237,18 +238,22 @@ def _summary_sheet(wb, ws, fmt, report, roster, profile, last: int, lang: str, n
             ws.write_formula(r, 2, formula, fmt["int"], value if value is not None else 0)
         if isinstance(value, int):
             ws.write_number(r, 3, value, fmt["int"])
+        elif value not in (None, ""):  # ttcalc's exact ratio as a number (never as text), as a percentage
+            ws.write_number(r, 3, float(Fraction(str(value))), fmt["pct"])
         else:
-            text(ws, r, 3, value)
+            ws.write_blank(r, 3, None)
         rule = profile.get(rules[key]) if key in rules else None
         if rule is not None:
-            ws.write_string(r, 4, rule.bound_text())
+            ws.write_string(r, 4, rule.bound_text(lang))
             keys = [k.strip("{}") for k in formula.split("/")] if ratio else None
             verdict = _verdict(rule, *(cells[k] for k in keys)) if ratio else _verdict(rule, cells[key], "1")
             nums = (vals.get(keys[0]), vals.get(keys[1])) if ratio else (vals.get(key), 1)
             stored = _verdict_value(rule, *nums)
             ws.write_formula(r, 5, verdict, fmt["fail"] if stored == "✘" else fmt["pass"] if stored == "✔" else None,
                              stored)
-            text(ws, r, 6, f"{rule.id}: {rule.citation()} — {rule.quote}", fmt["wrap"])
+            note = f"{rule.id}: {rule.citation()} — {rule.quote}"
+            text(ws, r, 6, note, fmt["wrap"])
+            ws.set_row(r, fitted_height(note, 60))
     _levels_chart(wb, ws, fmt, report, ft, _rng("level", last), 5 + len(lines), lang, names)
 
 
