@@ -27,7 +27,7 @@ from ttcalc.output.workbook.common import (
 from ttcalc.staffing.people import TEACHER, whole_years
 
 PERSONS, SUMMARY = "人员 Persons", "汇总 Summary"  # catalog keys ([output.sheet])
-FULL, PART = "专职", "兼职"  # values the summary's COUNTIFS match (the reader's words, in every language)
+FULL, PART = "专职", "兼职"  # worded by the catalog ([output.term]); the summary's COUNTIFS match the words written
 COLUMNS = [  # (header, width)
     ("file", 16), ("sheet", 12), ("row", 6), ("姓名 name", 10), ("单位 unit", 16), ("专职/兼职 employment", 10),
     ("岗位类别 (as read)", 12), ("岗位类别 category", 10), ("职称 (as read)", 14), ("职称等级 title level", 10),
@@ -68,6 +68,12 @@ def write(target: Path, report, roster, profile, options) -> None:
         masked = shown.report(report)
         checks_sheet(wb, fmt, masked, lang)
         notes_sheet(wb, fmt, masked, lang=lang)
+
+
+def _term(value: str, lang: str) -> str:
+    from ttcalc.output.render.report import term
+
+    return term(value, lang)
 
 
 def _worded(report, lang: str):
@@ -130,7 +136,7 @@ def _persons_sheet(wb, fmt, report, roster, shown: Shown, lang: str, names: dict
         put("row", p.row, True)
         put("name", p.name)
         put("unit", p.unit)
-        put("emp", PART if p.parttime else FULL)
+        put("emp", _term(PART if p.parttime else FULL, lang))
         put("cat_raw", p.category_raw)
         put("cat", p.category or one("未知 unknown", lang))
         put("title_raw", p.title_raw)
@@ -191,7 +197,8 @@ def _summary_sheet(wb, ws, fmt, report, roster, profile, last: int, lang: str, n
     header_row(ws, 3, [one(h, lang) for h in ("figure", "key", "formula value", "ttcalc value", "required", "verdict",
                                                "rule / clause")], fmt)
     emp, inpost, cat = _rng("emp", last), _rng("in_post", last), _rng("cat", last)
-    ft = f'{emp},"{FULL}",{inpost},"{yes}",{cat},"{TEACHER}"'
+    full, part = _term(FULL, lang), _term(PART, lang)
+    ft = f'{emp},"{full}",{inpost},"{yes}",{cat},"{TEACHER}"'
     mid, senior = T.level_rank("中级"), T.level_rank("副高")
     grad, bach = T.education_rank("研究生"), T.education_rank("本科")
     join, leave = _rng("join", last), _rng("leave", last)
@@ -201,9 +208,9 @@ def _summary_sheet(wb, ws, fmt, report, roster, profile, last: int, lang: str, n
               "graduates": sum(T.education_rank(p.education) >= grad for p in ft_all),
               "bachelor_plus": sum(T.education_rank(p.education) >= bach for p in ft_all)}
     lines = [  # key, label, formula (with {key} for the cell of another line), is ratio
-        ("staff_total", "在职教职工 staff in post", f'=COUNTIFS({emp},"{FULL}",{inpost},"{yes}")', False),
+        ("staff_total", "在职教职工 staff in post", f'=COUNTIFS({emp},"{full}",{inpost},"{yes}")', False),
         ("fulltime_teachers", "专任教师 full-time teachers", f"=COUNTIFS({ft})", False),
-        ("parttime_teachers", "兼职教师 part-time teachers", f'=COUNTIFS({emp},"{PART}",{inpost},"{yes}",{cat},"{TEACHER}")',
+        ("parttime_teachers", "兼职教师 part-time teachers", f'=COUNTIFS({emp},"{part}",{inpost},"{yes}",{cat},"{TEACHER}")',
          False),
         ("title_mid_senior", "中级及以上 mid-level or senior", f'=COUNTIFS({ft},{_rng("level_rank", last)},">={mid}")', False),
         ("title_senior", "副高及以上 senior", f'=COUNTIFS({ft},{_rng("level_rank", last)},">={senior}")', False),
@@ -211,7 +218,7 @@ def _summary_sheet(wb, ws, fmt, report, roster, profile, last: int, lang: str, n
         ("bachelor_plus", "本科及以上 bachelor or above", f'=COUNTIFS({ft},{_rng("edu_rank", last)},">={bach}")', False),
         ("hires_5y", "五年内调入 hires in five years", f'=COUNTIFS({ft},{join},">"&$C$3,{join},"<="&$C$2)', False),
         ("leavers_5y", "五年内调出 leavers in five years",
-         f'=COUNTIFS({emp},"{FULL}",{cat},"{TEACHER}",{leave},">"&$C$3,{leave},"<="&$C$2)', False),
+         f'=COUNTIFS({emp},"{full}",{cat},"{TEACHER}",{leave},">"&$C$3,{leave},"<="&$C$2)', False),
         ("fulltime_teacher_share", "专任教师占比", "{fulltime_teachers}/{staff_total}", True),
         ("title_mid_senior_share", "中高级职称比例", "{title_mid_senior}/{fulltime_teachers}", True),
         ("title_senior_share", "高级职称比例", "{title_senior}/{fulltime_teachers}", True),
