@@ -271,7 +271,7 @@ def test_school_share_twenty_percent(run, xlsx):
     got = {(d["unit"], d["year"]): (d["sent"], d["teachers"], d["share"], d["status"], d["more_needed"])
            for d in share["details"]}
     assert got == {("一小", 2015): (1, 5, "0.2000", "pass", 0), ("二中", 2015): (1, 6, "0.1667", "fail", 1)}
-    assert "二中 2015: 1 more teachers needed (1/6)" in share["remedy"]
+    assert "二中 2015: 1 more teacher needed (1/6)" in share["remedy"]
 
 
 # Roles from a roster, wenzhou 2012–2016 judged at 2017-06-30 (新 started 2016-02-01: 教龄 1, probation over).
@@ -360,13 +360,13 @@ def test_annotated_workbook(run, wenzhou, tmp_path):
 
     target, data = _workbook(run, wenzhou, tmp_path)
     wb = openpyxl.load_workbook(target)
-    assert wb.sheetnames[:2] == ["教师 Teachers", "台账 Ledger"] and "检查 Checks" in wb.sheetnames
-    ws = wb["教师 Teachers"]
+    assert wb.sheetnames[:3] == ["Summary", "Teachers", "Ledger"] and "Checks" in wb.sheetnames  # --lang en
+    ws = wb["Teachers"]
     rows = {r[1].value: r for r in ws.iter_rows(min_row=3) if r[1].value}
     assert set(rows) == {"甲", "乙", "丙"}
-    assert rows["甲"][4].value.startswith("=SUMIFS('台账 Ledger'!$N$2:$N$")
+    assert rows["甲"][4].value.startswith("=SUMIFS('Ledger'!$N$2:$N$")
     assert rows["丙"][1].fill.fgColor.rgb.endswith("FFC7CE") and not rows["甲"][1].fill.fgColor.rgb.endswith("FFC7CE")
-    ledger = list(wb["台账 Ledger"].iter_rows(min_row=2, values_only=True))
+    ledger = list(wb["Ledger"].iter_rows(min_row=2, values_only=True))
     probation = next(r for r in ledger if r[7] == "新教师岗前培训")
     assert probation[13] == 100 and probation[14] == 0 and "not counted toward the cycle" in probation[15]
     days = next(r for r in ledger if r[7] == "市级骨干教师集中培训")
@@ -402,7 +402,7 @@ def test_redacted_workbook_masks_names_and_ids(xlsx, tmp_path):
     shown = "\n".join(_workbook_texts(masked))
     assert not [x for x in secrets if x in shown]
     assert "欧阳**" in shown and "350505********" in shown
-    teachers = [openpyxl.load_workbook(p)["教师 Teachers"] for p in (plain, masked)]
+    teachers = [openpyxl.load_workbook(p)["教师"] for p in (plain, masked)]
     assert [[c.value for c in r if str(c.value).startswith(("=", "P0"))] for r in teachers[0].iter_rows()] == \
         [[c.value for c in r if str(c.value).startswith(("=", "P0"))] for r in teachers[1].iter_rows()]
     assert [p["name"] for p in redacted.by_person] == [p["name"] for p in report.by_person]  # the caller masks it
@@ -413,7 +413,7 @@ def test_annotated_workbook_recalculates(run, wenzhou, tmp_path, soffice):
     import openpyxl
 
     target, data = _workbook(run, wenzhou, tmp_path)
-    ws = openpyxl.load_workbook(soffice(target, "xlsx"), data_only=True)["教师 Teachers"]
+    ws = openpyxl.load_workbook(soffice(target, "xlsx"), data_only=True)["Teachers"]
     for r in ws.iter_rows(min_row=3, values_only=True):
         if not r[1]:
             continue
@@ -473,7 +473,7 @@ def test_rows_after_as_of_are_not_counted(run, xlsx, tmp_path):
     assert jia["years"]["2015"] == "34" and jia["years"]["2016"] == "0"
     assert data["figures"]["hours_total"] == "34" and data["figures"]["rows_not_counted"] == 2
     assert sorted(w["row"] for w in data["warnings"] if w["code"] == "after_as_of") == [3, 4]
-    ledger = list(openpyxl.load_workbook(target)["台账 Ledger"].iter_rows(min_row=2, values_only=True))
+    ledger = list(openpyxl.load_workbook(target)["Ledger"].iter_rows(min_row=2, values_only=True))
     later = [r for r in ledger if r[14] == 0]
     assert len(later) == 2 and all("after as-of 2015-06-30" in r[15] for r in later)
 

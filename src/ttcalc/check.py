@@ -50,7 +50,7 @@ def run(payroll: list[str] | None = None, roster: list[str] | None = None, hours
     given = {"budget": payroll, "staffing": roster, "hours": hours, "duties": activities, "institutions": institutions}
     parts = [p for p, files in given.items() if files]
     if not parts:
-        raise InputError("ttcalc check: give at least one of --payroll, --roster, --hours, --activities, "
+        raise InputError("check: give at least one of --payroll, --roster, --hours, --activities, "
                          "--institutions")
     for part in require or []:
         if part not in PARTS:

@@ -6,6 +6,7 @@ readers) are imported inside the commands, so `ttcalc --help` starts fast.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -113,6 +114,30 @@ def _maps(items: list[str] | None) -> dict[str, str]:
         key, value = item.split("=", 1)
         out[key.strip()] = value.strip()
     return out
+
+
+@contextlib.contextmanager
+def _stdin(files):
+    """`-` among the files: standard input (a CSV, or an .xlsx when it starts like a zip) copied
+    to a temporary file under the same size cap as any text file (TTCALC_MAX_CSV_MB)."""
+    if not files or "-" not in [str(f) for f in files]:
+        yield files
+        return
+    import tempfile
+
+    from ttcalc.read.limits import current, human
+
+    cap = current().csv
+    data = sys.stdin.buffer.read(cap + 1 if cap else -1)
+    if cap and len(data) > cap:
+        raise InputError(f"-: refused: standard input is more than {human(cap)} (limit {human(cap)}); "
+                         "raise TTCALC_MAX_CSV_MB if it is genuine")
+    if not data.strip():
+        raise InputError("-: standard input is empty: pipe a CSV into it, e.g. ttcalc budget - < payroll.csv")
+    with tempfile.TemporaryDirectory(prefix="ttcalc-") as tmp:
+        path = Path(tmp) / ("stdin.xlsx" if data[:4] == b"PK\x03\x04" else "stdin.csv")
+        path.write_bytes(data)
+        yield [str(path) if str(f) == "-" else f for f in files]
 
 
 class _progress:
@@ -312,13 +337,14 @@ def budget(files: Files, policy: PolicyOpt = "quangang-2022", as_of: AsOf = None
     def body() -> None:
         from ttcalc import api
 
-        with _progress(quiet, files) as tick:
-            report = api.budget(files, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
-                                budgeted=_amount(budgeted, "--budgeted"), to_school=_amount(to_school, "--to-school"),
-                                public_funds=public_funds, output=output, overwrite=overwrite,
-                                lang=_lang(lang, format), progress=tick, redact=redact, skip_bad=skip_bad,
-                                sector=sector)
-        _emit(report, format, lang, quiet, started, redact, table)
+        with _stdin(files) as files_in:
+            with _progress(quiet, files_in) as tick:
+                report = api.budget(files_in, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
+                                    budgeted=_amount(budgeted, "--budgeted"), to_school=_amount(to_school, "--to-school"),
+                                    public_funds=public_funds, output=output, overwrite=overwrite,
+                                    lang=_lang(lang, format), progress=tick, redact=redact, skip_bad=skip_bad,
+                                    sector=sector)
+            _emit(report, format, lang, quiet, started, redact, table)
 
     _guard(debug, body)
 
@@ -338,11 +364,12 @@ def staffing(files: Files, policy: PolicyOpt = "quangang-2022", as_of: AsOf = No
     def body() -> None:
         from ttcalc import api
 
-        report = api.staffing(files, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
-                              hired_since=_date(hired_since, "--hired-since") if hired_since else None,
-                              output=output, overwrite=overwrite, lang=_lang(lang, format), redact=redact,
-                              skip_bad=skip_bad)
-        _emit(report, format, lang, quiet, started, redact, table)
+        with _stdin(files) as files_in:
+            report = api.staffing(files_in, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
+                                  hired_since=_date(hired_since, "--hired-since") if hired_since else None,
+                                  output=output, overwrite=overwrite, lang=_lang(lang, format), redact=redact,
+                                  skip_bad=skip_bad)
+            _emit(report, format, lang, quiet, started, redact, table)
 
     _guard(debug, body)
 
@@ -364,10 +391,11 @@ def hours(files: Files, policy: PolicyOpt = "wenzhou-2012", as_of: AsOf = None, 
     def body() -> None:
         from ttcalc import api
 
-        report = api.hours(files, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
-                           cycle=cycle, roster=roster, output=output, overwrite=overwrite, lang=_lang(lang, format),
-                           redact=redact, skip_bad=skip_bad, school_type=school_type)
-        _emit(report, format, lang, quiet, started, redact, table)
+        with _stdin(files) as files_in:
+            report = api.hours(files_in, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
+                               cycle=cycle, roster=roster, output=output, overwrite=overwrite, lang=_lang(lang, format),
+                               redact=redact, skip_bad=skip_bad, school_type=school_type)
+            _emit(report, format, lang, quiet, started, redact, table)
 
     _guard(debug, body)
 
@@ -478,10 +506,11 @@ def duties(files: Files, policy: PolicyOpt = "quangang-2022", as_of: AsOf = None
     def body() -> None:
         from ttcalc import api
 
-        report = api.duties(files, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map), roster=roster,
-                            calendar=calendar, output=output, overwrite=overwrite, lang=_lang(lang, format),
-                            redact=redact)
-        _emit(report, format, lang, quiet, started, redact)
+        with _stdin(files) as files_in:
+            report = api.duties(files_in, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map), roster=roster,
+                                calendar=calendar, output=output, overwrite=overwrite, lang=_lang(lang, format),
+                                redact=redact)
+            _emit(report, format, lang, quiet, started, redact)
 
     _guard(debug, body)
 
@@ -496,9 +525,10 @@ def institutions(files: Files, policy: PolicyOpt = "hebei-2013", as_of: AsOf = N
     def body() -> None:
         from ttcalc import api
 
-        report = api.institutions(files, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
-                                  output=output, overwrite=overwrite, lang=_lang(lang, format), redact=redact)
-        _emit(report, format, lang, quiet, started, redact)
+        with _stdin(files) as files_in:
+            report = api.institutions(files_in, policy=policy, as_of=_date(as_of), sheets=sheet, maps=_maps(map),
+                                      output=output, overwrite=overwrite, lang=_lang(lang, format), redact=redact)
+            _emit(report, format, lang, quiet, started, redact)
 
     _guard(debug, body)
 

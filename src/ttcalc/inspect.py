@@ -35,14 +35,16 @@ def run(paths: list[str], kind: str = "auto", maps: dict | None = None, sheet_na
             item["columns"] = [{"column": c.index + 1, "header": c.header, "field": c.field,
                                 "how": c.how or None, "scale": c.scale} for c in s.header.columns if c.header]
             if s.used:
-                key = (f"header rows {s.header.first_row}–{s.header.last_row}",) + \
+                key = ((s.header.first_row, s.header.last_row),) + \
                     tuple((c.header, c.field, c.how, c.scale) for c in s.header.columns if c.header)
                 groups.setdefault(key, []).append(s.sheet)
         sheets_out.append(item)
     rows = []
     for key, names in groups.items():
         where = names[0] if len(names) == 1 else f"{names[0]} … {names[-1]} ({len(names)})"
-        rows.append([where, key[0], "", "", ""])
+        first, last = key[0]
+        rows.append([where, msg("output.line.header_row", first=first) if first == last else
+                     msg("output.line.header_rows", first=first, last=last), "", "", ""])
         where = ""
         for header, field, how, scale in key[1:]:
             rows.append([where, header, field or "–", how or "unmapped", "" if scale == 1 else f"× {scale}"])
@@ -70,8 +72,8 @@ def _layout_table(inputs: list[dict]) -> dict:
                      f"{i['unit']} ({i['unit_source']})" if i.get("unit") else i.get("unit_source", ""),
                      f"{i['month']} ({i['month_source']})" if i.get("month") else i.get("month_source", ""),
                      ", ".join(i.get("merged_filled", [])), ""])
-    return {"headers": ["sheet", "header rows", "header repeats", "unit (source)", "month (source)",
-                        "merged, filled down", "skipped: why"], "rows": rows}
+    return {"headers": ["layout_sheet", "layout_header_rows", "layout_header_repeats", "layout_unit",
+                        "layout_month", "layout_merged", "layout_skipped"], "rows": rows}
 
 
 def _title_warnings(dataset) -> list[dict]:

@@ -75,8 +75,16 @@ def _digest(path: Path) -> tuple:
 _BILINGUAL = re.compile(r"^[\u4e00-\u9fff]{2,6} [A-Z][A-Za-z ]{2,20}$")  # "明细 Rows", "汇总 Summary"
 
 
+OWN_MARK = ("ttcalc", "ttcalc annotated workbook")  # a very hidden sheet output.workbook writes
+
+
 def own_output(grids: list) -> bool:
-    """ttcalc's own annotated workbook: its tabs are named "汇总 Summary", "明细 Rows", …"""
+    """ttcalc's own annotated workbook: it holds a very hidden sheet "ttcalc" whose first cell
+    says so (in any language of its tabs); older ones had tabs named "汇总 Summary", "明细 Rows", …"""
+    for g in grids:
+        if g.sheet == OWN_MARK[0] and getattr(g, "hidden", False) and g.table.num_rows and g.table.num_columns:
+            if g.table.column(0)[0].as_py() == OWN_MARK[1]:
+                return True
     names = [g.sheet for g in grids]
     return ("汇总 Summary" in names or "明细 Rows" in names) and sum(1 for n in names if _BILINGUAL.match(n)) >= 2
 

@@ -77,8 +77,10 @@ def pad(text: str, width: int, right: bool = False) -> str:
 
 
 def grid(headers: list[str], rows: list[list], width: int, right: set[int] | frozenset = frozenset(),
-         keep: set[int] | frozenset = frozenset()) -> list[str]:
-    """A table as lines, none wider than `width`; the `keep` columns (ids) shrink last."""
+         keep: set[int] | frozenset = frozenset(), floor: dict[int, int] | None = None) -> list[str]:
+    """A table as lines, none wider than `width`; the `keep` columns (ids) shrink last, and a
+    column of `floor` {column: width} only below that width when nothing else can shrink."""
+    floor = floor or {}
     n = len(headers)
     cells = [["" if v is None else str(v) for v in row] + [""] * (n - len(row)) for row in rows]
     if n == 0:
@@ -90,7 +92,8 @@ def grid(headers: list[str], rows: list[list], width: int, right: set[int] | fro
         return _records(headers, cells, width)
     widths = natural[:]
     while sum(widths) > avail:
-        free = [k for k in range(n) if k not in keep and widths[k] > MIN_COL] or \
+        free = [k for k in range(n) if k not in keep and widths[k] > max(MIN_COL, floor.get(k, 0))] or \
+            [k for k in range(n) if k not in keep and widths[k] > MIN_COL] or \
             [k for k in range(n) if widths[k] > MIN_COL] or list(range(n))
         i = max(free, key=lambda k: widths[k])
         widths[i] -= 1

@@ -1,6 +1,6 @@
 """Rendering of `ttcalc policies` and `ttcalc policies show ID` (no printing here).
 
-Formats: ``table`` (tabulate text), ``json`` (a dict for the caller to dump), ``csv``
+Formats: ``table`` (text that fits the terminal width), ``json`` (a dict for the caller to dump), ``csv``
 (text, one row per rule) and ``markdown`` (a document an official can check clause by
 clause against the original). ``lang`` ("zh" | "en") selects the labels; quotes are
 always the verbatim Chinese.
@@ -13,53 +13,14 @@ import io
 from decimal import Decimal
 from typing import Sequence
 
-from tabulate import tabulate
-
 from ttcalc.core.errors import InputError
+from ttcalc.output.i18n import catalog
+from ttcalc.output.render.layout import block, dw, grid, terminal_width
 from ttcalc.policy.profile import DEFAULT_PROFILE, Profile, Rule, format_value
 
 FORMATS = ("table", "json", "csv", "markdown")
 TOPIC_ORDER = ("fund", "staffing", "hire", "duty", "hours", "institution")
 
-_L = {
-    "zh": {
-        "fund": "经费", "staffing": "教师进修学校队伍", "hire": "新进人员条件",
-        "duty": "领导班子与组织职责", "hours": "培训学时", "institution": "机构建设",
-        "id": "配置标识", "title": "文件标题", "document": "文号", "issuer": "发文机关",
-        "issued": "成文日期", "effective": "生效日期", "source": "来源文本", "scope": "适用范围",
-        "file": "配置文件", "extends": "继承自", "rules": "规则数", "default": "默认",
-        "not_stated": "未载明", "rule": "规则", "label": "名称", "bound": "取值",
-        "clause": "条款", "citation": "出处", "qualifier": "限定语", "basis": "计算基数",
-        "computable": "ttcalc 计算", "yes": "是", "no": "否（仅列出）", "advisory": "提示性",
-        "advisory_yes": "是：不满足时只提示，不计为不达标", "inclusive": "含本数",
-        "exclusive": "不含本数", "tolerance_note": "容差说明", "note": "说明",
-        "rule_effective": "本条生效日期", "overrides": "本配置改动的规则", "old": "原值",
-        "new": "新值", "reason": "理由或依据", "added": "（新增）", "quote": "原文",
-        "profile_note": "说明", "overridden": "本配置覆盖", "field": "项目", "content": "内容",
-        "quote_help": "引文照录来源文本（仅空白可能与原文不同）；“…”表示略去的分页标记、识别噪声或与本条无关的文字，各段均为原文。",
-        "table_help": "原文引文见 --format markdown 或 json。",
-    },
-    "en": {
-        "fund": "Training fund", "staffing": "Staffing of the training school",
-        "hire": "Conditions for new staff", "duty": "Duties of leaders and authorities",
-        "hours": "Training hours", "institution": "Institutions",
-        "id": "Profile", "title": "Title", "document": "Document", "issuer": "Issuer",
-        "issued": "Issued", "effective": "Effective", "source": "Source text", "scope": "Scope",
-        "file": "File", "extends": "Extends", "rules": "Rules", "default": "Default",
-        "not_stated": "not stated", "rule": "Rule", "label": "Label", "bound": "Value",
-        "clause": "Clause", "citation": "Citation", "qualifier": "Qualifier", "basis": "Basis",
-        "computable": "Computed by ttcalc", "yes": "yes", "no": "no (listed only)",
-        "advisory": "Advisory", "advisory_yes": "yes: a miss is reported, not counted as a failure",
-        "inclusive": "inclusive", "exclusive": "exclusive", "tolerance_note": "Tolerance",
-        "note": "Note", "rule_effective": "Rule effective", "overrides": "Rules changed by this profile",
-        "old": "Old value", "new": "New value", "reason": "Reason or citation", "added": "(added)",
-        "quote": "Quote", "profile_note": "Note", "overridden": "Overridden in", "field": "Field", "content": "Value",
-        "quote_help": "Quotes are copied verbatim from the source text (only whitespace may differ); "
-                      "\"…\" marks a skipped page-break marker, OCR noise or words not needed for the rule; "
-                      "each segment is verbatim.",
-        "table_help": "For the verbatim quotes use --format markdown or json.",
-    },
-}
 _UNIT = {
     "zh": {"hours": "学时", "days": "天", "years": "年", "age": "周岁", "yuan": "元",
            "hours_per_day": "学时/天"},
@@ -69,7 +30,11 @@ _UNIT = {
 
 
 def _labels(lang: str) -> dict:
-    return _L["zh" if lang == "zh" else "en"]
+    """The table words of `ttcalc policies` from the catalogs ([output.policy])."""
+    lang = "zh" if lang == "zh" else "en"
+    prefix = "output.policy."
+    words = {k[len(prefix):]: v for k, v in catalog(lang).items() if k.startswith(prefix)}
+    return words
 
 
 def _json_value(value):
@@ -163,30 +128,39 @@ def list_to_dict(profiles: Sequence[Profile]) -> dict:
 
 # ------------------------------------------------------------------ table / csv
 
-def list_table(profiles: Sequence[Profile], lang: str = "en") -> str:
+def list_table(profiles: Sequence[Profile], lang: str = "en", width: int | None = None) -> str:
     L = _labels(lang)
+    width = width or terminal_width()
     rows = [[p.id + (" *" if p.id == DEFAULT_PROFILE else ""), p.document, p.title,
              _date(p.issued, lang), _date(p.effective, lang), len(p.rules)] for p in profiles]
     head = [L["id"], L["document"], L["title"], L["issued"], L["effective"], L["rules"]]
-    return tabulate(rows, head) + f"\n* {L['default']}"
+    return "\n".join(grid(head, rows, width, right={5}, keep={0})) + f"\n* {L['default']}"
 
 
-def profile_table(profile: Profile, lang: str = "en") -> str:
+def profile_table(profile: Profile, lang: str = "en", width: int | None = None) -> str:
+    """The profile's head lines and one row per rule, no line wider than `width` (the terminal's)."""
     L = _labels(lang)
-    lines = [f"{profile.id}: {profile.document} {profile.title}",
-             f"{L['issuer']}: {profile.issuer}",
-             f"{L['issued']}: {_date(profile.issued, lang)}  {L['effective']}: {_date(profile.effective, lang)}"]
+    width = width or terminal_width()
+    head_lines = [f"{profile.id}: {profile.document} {profile.title}",
+                  f"{L['issuer']}: {profile.issuer}",
+                  f"{L['issued']}: {_date(profile.issued, lang)}  {L['effective']}: {_date(profile.effective, lang)}"]
     if profile.effective_note:
-        lines.append(f"  ({profile.effective_note})")
+        head_lines.append(f"  ({profile.effective_note})")
     if not profile.builtin:
-        lines.append(f"{L['file']}: {profile.path}" + (f"  {L['extends']}: {profile.extends}" if profile.extends else ""))
+        head_lines.append(f"{L['file']}: {profile.path}"
+                          + (f"  {L['extends']}: {profile.extends}" if profile.extends else ""))
     for o in profile.overrides:
         old = L["added"] if o.old_value is None else format_value(o.old_value)
-        lines.append(f"  {o.rule_id}: {old} -> {format_value(o.new_value)}  ({o.reason})")
-    rows = [[r.id, r.label(lang), requirement(r, lang), r.qualifier or "", r.citation(),
-             "✔" if r.computable else "–"] for r in profile.rules.values()]
-    head = [L["rule"], L["label"], L["bound"], L["qualifier"], L["citation"], L["computable"]]
-    return "\n".join(lines) + "\n\n" + tabulate(rows, head) + "\n" + L["table_help"]
+        head_lines.append(f"  {o.rule_id}: {old} -> {format_value(o.new_value)}  ({o.reason})")
+    lines = [x for text in head_lines for x in block(text, width, hang="  ")]
+    # the id and its label in one cell (the label under the id), the qualifier under the bound:
+    # four columns fit 80 terminal columns without cutting an id or a clause mid-word
+    rows = [[f"{r.id}\n{r.label(lang)}", requirement(r, lang) + (f"\n{r.qualifier}" if r.qualifier else ""),
+             r.citation(), "✔" if r.computable else "–"] for r in profile.rules.values()]
+    head = [f"{L['rule']} / {L['label']}", f"{L['bound']} / {L['qualifier']}", L["citation"], L["computed"]]
+    ids = max((dw(r.id) for r in profile.rules.values()), default=0)
+    table = grid(head, rows, width, floor={0: ids})
+    return "\n".join(lines + [""] + table + block(L["table_help"], width)) + "\n"
 
 
 def profile_csv(profile: Profile, lang: str = "en") -> str:

@@ -206,7 +206,8 @@ def _figure_rows(data: dict, lang: str) -> list[list[str]]:
 
 def _unit_table(data: dict, lang: str) -> tuple[list[str], list[list[str]]]:
     keys = list(dict.fromkeys(k for u in data["by_unit"] for k in u))
-    return [label(k, lang) if k == "unit" else figure_label(k, lang) for k in keys], \
+    return [figure_label(k, lang) if f"output.figure.{k}" in catalog(lang if lang in ("zh", "en") else "zh")
+            else label(k, lang) for k in keys], \
         [[_fmt(u.get(k), lang) for k in keys] for u in data["by_unit"]]
 
 

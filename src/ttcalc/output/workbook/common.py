@@ -17,14 +17,20 @@ from ttcalc.output.safeio import atomic_path
 MAX_ROWS = 1_048_575  # an .xlsx sheet holds 1,048,576 rows, one of them the header
 
 
+MARK_SHEET, MARK_TEXT = "ttcalc", "ttcalc annotated workbook"  # read.layout.own_output looks for it
+
+
 @contextmanager
 def open_workbook(target: Path, overwrite: bool = False, big: bool = False):
     """Yield (workbook, formats); the file appears whole at `target` or not at all."""
     import xlsxwriter
 
-    if Path(target).suffix.lower() not in (".xlsx", ".xlsm"):
-        from ttcalc.core.errors import InputError
+    from ttcalc.core.errors import InputError
 
+    if str(target) == "-":  # stdout carries the report; a binary workbook there would corrupt both
+        raise InputError("-o -: the annotated workbook cannot go to standard output (the report is printed "
+                         "there); give an .xlsx file name, e.g. -o 测算表.xlsx")
+    if Path(target).suffix.lower() not in (".xlsx", ".xlsm"):
         raise InputError(f"{target}: the annotated workbook must be an .xlsx file")
     with atomic_path(Path(target), overwrite) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
@@ -32,8 +38,35 @@ def open_workbook(target: Path, overwrite: bool = False, big: bool = False):
                                             "use_future_functions": False})
         try:
             yield wb, formats(wb)
+            mark = wb.add_worksheet(MARK_SHEET)  # how ttcalc knows its own output if it is given back
+            mark.write_string(0, 0, MARK_TEXT)
+            mark.very_hidden()
         finally:
             wb.close()
+
+
+def one(key: str, lang: str) -> str:
+    """A header or label of a workbook in the chosen language, from [output.head] (its key is the
+    old bilingual text); a key missing from the catalog shows as it is (the tests catch it)."""
+    from ttcalc.output.i18n import catalog
+
+    return catalog(lang if lang in ("zh", "en") else "zh").get(f"output.head.{key}", key)
+
+
+def sheet(key: str, lang: str) -> str:
+    """A sheet name in the chosen language ([output.sheet]); formulas must use the same name."""
+    from ttcalc.output.i18n import catalog
+
+    return catalog(lang if lang in ("zh", "en") else "zh").get(f"output.sheet.{key}", key)
+
+
+def fitted_height(value, width: int, line: float = 15.0) -> float:
+    """The height (points) of a row whose cell wraps `value` in a column `width` characters wide
+    (a CJK character counts two): Excel and LibreOffice keep the stored height of a written row."""
+    from wcwidth import wcswidth
+
+    cols = max(wcswidth(str(value)), len(str(value)))
+    return line * max(1, -(-cols // max(width - 2, 1)))
 
 
 def formats(wb) -> dict:
@@ -51,6 +84,11 @@ def formats(wb) -> dict:
         "fail_money": wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006", "num_format": "#,##0.00"}),
         "pass": wb.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"}),
         "muted": wb.add_format({"font_color": "#808080"}),
+        "muted_money": wb.add_format({"font_color": "#808080", "num_format": "#,##0.00"}),
+        "int_bold": wb.add_format({"num_format": "0", "bold": True}),
+        "pct_bold": wb.add_format({"num_format": "0.00%", "bold": True}),
+        "fail_pct": wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006", "num_format": "0.00%"}),
+        "pass_pct": wb.add_format({"bg_color": "#C6EFCE", "font_color": "#006100", "num_format": "0.00%"}),
         "bold": wb.add_format({"bold": True}),
         "line": wb.add_format({"bottom": 1}),
         "exempt": wb.add_format({"bg_color": "#DDEBF7", "font_color": "#1F4E78"}),
@@ -125,7 +163,7 @@ def sign_lines(ws, row: int, fmt, lang: str) -> None:
     from ttcalc.output.render.report import label
 
     for k, key in enumerate(("prepared_by", "reviewed_by", "date")):
-        ws.write_string(row, k * 2, f"{label(key, lang)}：", fmt.get("bold"))
+        ws.write_string(row, k * 2, label(key, lang) + ("：" if lang == "zh" else ":"), fmt.get("bold"))
         ws.write_blank(row, k * 2 + 1, None, fmt.get("line"))
 
 
@@ -146,12 +184,12 @@ def text(ws, row: int, col: int, value, fmt=None) -> None:
         ws.write_string(row, col, str(value), fmt) if fmt else ws.write_string(row, col, str(value))
 
 
-def checks_sheet(wb, fmt: dict, report, lang: str, name: str = "检查 Checks") -> None:
+def checks_sheet(wb, fmt: dict, report, lang: str, name: str | None = None) -> None:
     """One row per check: verdict, figures, bound, clause, the verbatim sentence, formula, remedy."""
     from ttcalc.output.i18n import word
     from ttcalc.output.render.report import label
 
-    ws = wb.add_worksheet(name)
+    ws = wb.add_worksheet(name or sheet("检查 Checks", lang))
     headers = [label(k, lang) for k in ("check", "status", "actual", "required", "citation", "quote", "formula",
                                          "inputs", "remedy")]
     header_row(ws, 0, headers, fmt, [24, 14, 14, 22, 30, 60, 28, 40, 50])
@@ -174,17 +212,20 @@ def checks_sheet(wb, fmt: dict, report, lang: str, name: str = "检查 Checks") 
             ws.write_comment(r, 1, f"{c.rule}: {c.citation}\n{c.quote or ''}"[:2000])
 
 
-def notes_sheet(wb, fmt: dict, report, name: str = "说明 Notes", lang: str = "zh") -> None:
+def notes_sheet(wb, fmt: dict, report, name: str | None = None, lang: str = "zh") -> None:
     """Definitions and warnings, so the workbook explains itself."""
+    from ttcalc.core.msg import Msg
     from ttcalc.output.i18n import word
+    from ttcalc.output.render.report import label
 
-    ws = wb.add_worksheet(name)
+    ws = wb.add_worksheet(name or sheet("说明 Notes", lang))
+    print_setup(ws)
     ws.set_column(0, 0, 22)
     ws.set_column(1, 1, 100)
     row = 0
     pol = report.policy or {}
     for key, value in [("policy", f"{pol.get('document', '')} ({pol.get('id', '')})"), ("as_of", report.as_of.isoformat())]:
-        ws.write_string(row, 0, key, fmt["head"])
+        ws.write_string(row, 0, label(key, lang), fmt["head"])
         text(ws, row, 1, value)
         row += 1
     for key, value in report.definitions.items():
@@ -194,7 +235,8 @@ def notes_sheet(wb, fmt: dict, report, name: str = "说明 Notes", lang: str = "
     for w in report.warnings[:5000]:
         ws.write_string(row, 0, w.get("code", "warning"), fmt["muted"])
         where = " ".join(str(x) for x in (w.get("file"), w.get("sheet") and f"[{w['sheet']}]",
-                                          w.get("row") and f"row {w['row']}") if x)
+                                          w.get("row") and word(Msg("output.line.row_at", {"row": w["row"]}), lang))
+                         if x)
         message = word(w["message"], lang)
         text(ws, row, 1, f"{where}: {message}" if where else message)
         row += 1

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from ttcalc.output.i18n import localize, word
-from ttcalc.output.workbook.common import Shown, checks_sheet, header_row, notes_sheet, open_workbook, text
+from ttcalc.output.workbook.common import Shown, checks_sheet, header_row, notes_sheet, one, open_workbook, sheet, text
 
 ACTS, DAYS, PERSONS = "活动 Activities", "日 Days", "人员 Persons"
 ACT_COLS = [("person", 8), ("file", 16), ("sheet", 12), ("row", 6), ("姓名 name", 10), ("类型 type", 12),
@@ -58,18 +58,20 @@ def write(target: Path, report, book, profile, options) -> None:
     tag = {p.key: f"P{n:03d}" for n, p in enumerate(book.persons, start=1)}
     with open_workbook(target, options.overwrite) as (wb, fmt):
         fmt["date"] = wb.add_format({"num_format": "yyyy-mm-dd"})
-        persons = wb.add_worksheet(PERSONS)  # first tab
-        n_acts = _activities(wb, fmt, book, tag, shown)
-        n_days = _days(wb, fmt, book, tag)
-        _persons(persons, fmt, report, book, profile, tag, shown, n_acts, n_days)
+        lang = options.lang
+        names = {k: sheet(k, lang) for k in (PERSONS, ACTS, DAYS)}
+        persons = wb.add_worksheet(names[PERSONS])  # first tab
+        n_acts = _activities(wb, fmt, book, tag, shown, lang, names)
+        n_days = _days(wb, fmt, book, tag, lang, names)
+        _persons(persons, fmt, report, book, profile, tag, shown, n_acts, n_days, lang, names)
         masked = shown.report(worded(report, options.lang))
         checks_sheet(wb, fmt, masked, options.lang)
-        notes_sheet(wb, fmt, masked)
+        notes_sheet(wb, fmt, masked, lang=options.lang)
 
 
-def _activities(wb, fmt, book, tag, shown) -> int:
-    ws = wb.add_worksheet(ACTS)
-    header_row(ws, 0, [h for h, _w in ACT_COLS], fmt, [w for _h, w in ACT_COLS])
+def _activities(wb, fmt, book, tag, shown, lang: str, names: dict) -> int:
+    ws = wb.add_worksheet(names[ACTS])
+    header_row(ws, 0, [one(h, lang) for h, _w in ACT_COLS], fmt, [w for _h, w in ACT_COLS])
     key_of = {}
     for p in book.persons:
         for a in p.rows:
@@ -93,9 +95,9 @@ def _activities(wb, fmt, book, tag, shown) -> int:
     return r
 
 
-def _days(wb, fmt, book, tag) -> int:
-    ws = wb.add_worksheet(DAYS)
-    header_row(ws, 0, [h for h, _w in DAY_COLS], fmt, [w for _h, w in DAY_COLS])
+def _days(wb, fmt, book, tag, lang: str, names: dict) -> int:
+    ws = wb.add_worksheet(names[DAYS])
+    header_row(ws, 0, [one(h, lang) for h, _w in DAY_COLS], fmt, [w for _h, w in DAY_COLS])
     r = 0
     for p in book.persons:
         school = p.dates("school")
@@ -108,16 +110,17 @@ def _days(wb, fmt, book, tag) -> int:
     return r
 
 
-def _persons(ws, fmt, report, book, profile, tag, shown, n_acts: int, n_days: int) -> None:
+def _persons(ws, fmt, report, book, profile, tag, shown, n_acts: int, n_days: int, lang: str, names: dict) -> None:
     as_of = report.as_of
     sem, sy, yr = book.semester, book.school_year, book.year
-    cols = [("person", 8), ("姓名 name", 10), ("职务 role", 8),
-            (f"在校天数 school days {sem.id}", 12), ("还需 still (days)", 10),
-            (f"听课节数 periods {sy.id}", 12), ("还需 still (periods)", 10),
-            (f"工作日 working days {yr.id}", 12), (f"教研活动 research {yr.id}", 12),
-            (f"示范课 demo lessons {sem.id}", 12), ("未达到 failed", 40)]
-    header_row(ws, 0, [h for h, _w in cols], fmt, [w for _h, w in cols])
-    ad, dd = f"'{ACTS}'!", f"'{DAYS}'!"
+    cols = [("person", 8, ""), ("姓名 name", 10, ""), ("职务 role", 8, ""),
+            ("在校天数 school days", 12, sem.id), ("还需 still (days)", 10, ""),
+            ("听课节数 periods", 12, sy.id), ("还需 still (periods)", 10, ""),
+            ("工作日 working days", 12, yr.id), ("教研活动 research", 12, yr.id),
+            ("示范课 demo lessons", 12, sem.id), ("未达到 failed", 40, "")]
+    header_row(ws, 0, [(one(h, lang) + (f" {tag_}" if tag_ else "")) for h, _w, tag_ in cols], fmt,
+               [w for _h, w, _t in cols])
+    ad, dd = f"'{names[ACTS]}'!", f"'{names[DAYS]}'!"
     rng = lambda sheet, c, n: f"{sheet}${_col(c)}$2:${_col(c)}${max(n, 1) + 1}"  # noqa: E731
     end_sem, end_sy, end_yr = (min(p.end, as_of) for p in (sem, sy, yr))
 

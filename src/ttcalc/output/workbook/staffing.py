@@ -16,6 +16,9 @@ from ttcalc.output.i18n import word
 from ttcalc.output.workbook.common import (
     Shown,
     checks_sheet,
+    fitted_height,
+    one,
+    sheet,
     header_row,
     notes_sheet,
     open_workbook,
@@ -23,9 +26,8 @@ from ttcalc.output.workbook.common import (
 )
 from ttcalc.staffing.people import TEACHER, whole_years
 
-PERSONS = "人员 Persons"
-SUMMARY = "汇总 Summary"
-FULL, PART, YES, NO = "专职", "兼职", "是", "否"
+PERSONS, SUMMARY = "人员 Persons", "汇总 Summary"  # catalog keys ([output.sheet])
+FULL, PART = "专职", "兼职"  # worded by the catalog ([output.term]); the summary's COUNTIFS match the words written
 COLUMNS = [  # (header, width)
     ("file", 16), ("sheet", 12), ("row", 6), ("姓名 name", 10), ("单位 unit", 16), ("专职/兼职 employment", 10),
     ("岗位类别 (as read)", 12), ("岗位类别 category", 10), ("职称 (as read)", 14), ("职称等级 title level", 10),
@@ -50,6 +52,8 @@ def _letter(col: int) -> str:
 
 def write(target: Path, report, roster, profile, options) -> None:
     lang, overwrite, redact = options.lang, options.overwrite, options.redact
+    names = {k: sheet(k, lang) for k in (PERSONS, SUMMARY)}
+    yes = one("yes", lang)
     report = _worded(report, lang)
     shown = Shown(redact, ((p.name, None) for p in roster.persons))
     with open_workbook(target, overwrite) as (wb, fmt):
@@ -57,12 +61,19 @@ def write(target: Path, report, roster, profile, options) -> None:
         fmt["fail_date"] = wb.add_format({"num_format": "yyyy-mm-dd", "bg_color": "#FFC7CE", "font_color": "#9C0006"})
         fmt["warn"] = wb.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700"})
         fmt["warn_date"] = wb.add_format({"num_format": "yyyy-mm-dd", "bg_color": "#FFEB9C", "font_color": "#9C5700"})
-        summary = wb.add_worksheet(SUMMARY)  # first tab
-        last = _persons_sheet(wb, fmt, report, roster, shown, lang)
-        _summary_sheet(wb, summary, fmt, report, roster, profile, last)
+        fmt["exempt_date"] = wb.add_format({"num_format": "yyyy-mm-dd", "bg_color": "#DDEBF7", "font_color": "#1F4E78"})
+        summary = wb.add_worksheet(names[SUMMARY])  # first tab
+        last = _persons_sheet(wb, fmt, report, roster, shown, lang, names, yes)
+        _summary_sheet(wb, summary, fmt, report, roster, profile, last, lang, names, yes)
         masked = shown.report(report)
         checks_sheet(wb, fmt, masked, lang)
-        notes_sheet(wb, fmt, masked)
+        notes_sheet(wb, fmt, masked, lang=lang)
+
+
+def _term(value: str, lang: str) -> str:
+    from ttcalc.output.render.report import term
+
+    return term(value, lang)
 
 
 def _worded(report, lang: str):
@@ -84,17 +95,24 @@ def _worded(report, lang: str):
 
 
 def _row_style(p) -> str | None:
-    """fail: a hire condition failed or a value was not understood; warn: blocks a failing ratio."""
-    if not p.flags:
-        return None
-    if any(rule is None or rule.startswith("hire.") for _text, rule, _c in p.flags):
+    """fail: a hire failed its screening or a value was not understood; exempt: a hire exempt from
+    the screening (blue, never red); warn: a person who blocks a failing ratio or whose screening
+    could not be finished."""
+    status = (p.hire or {}).get("status")
+    if status == "fail" or any(rule is None for _text, rule, _c in p.flags):
         return "fail"
-    return "warn"
+    if status == "exempt":
+        return "exempt"
+    if status not in (None, "pass") or any(rule and not rule.startswith("hire.") for _t, rule, _c in p.flags):
+        return "warn"
+    return None
 
 
-def _persons_sheet(wb, fmt, report, roster, shown: Shown, lang: str = "zh") -> int:
-    ws = wb.add_worksheet(PERSONS)
-    header_row(ws, 0, [h for h, _w in COLUMNS], fmt, [w for _h, w in COLUMNS])
+def _persons_sheet(wb, fmt, report, roster, shown: Shown, lang: str, names: dict, yes: str) -> int:
+    from ttcalc.core.msg import Msg
+
+    ws = wb.add_worksheet(names[PERSONS])
+    header_row(ws, 0, [one(h, lang) for h, _w in COLUMNS], fmt, [w for _h, w in COLUMNS])
     as_of = report.as_of
     r = 0
     for r, p in enumerate(roster.persons, start=1):
@@ -118,9 +136,9 @@ def _persons_sheet(wb, fmt, report, roster, shown: Shown, lang: str = "zh") -> i
         put("row", p.row, True)
         put("name", p.name)
         put("unit", p.unit)
-        put("emp", PART if p.parttime else FULL)
+        put("emp", _term(PART if p.parttime else FULL, lang))
         put("cat_raw", p.category_raw)
-        put("cat", p.category or "未知 unknown")
+        put("cat", p.category or one("未知 unknown", lang))
         put("title_raw", p.title_raw)
         put("level", p.level or T.NONE)
         put("level_rank", T.level_rank(p.level), True)
@@ -134,13 +152,18 @@ def _persons_sheet(wb, fmt, report, roster, shown: Shown, lang: str = "zh") -> i
             put("age", ages[0], True)
         else:
             put("age", f"{ages[0]}–{ages[1]}" if ages else None)
-        put("age_src", (p.birth_source + ("" if p.birth_precision == "day" else f" ({p.birth_precision} only)"))
-            if p.birth_source else None)
+        put("age_src", (p.birth_source + ("" if p.birth_precision == "day" else
+                                          f" ({one('only', lang)} {p.birth_precision})")) if p.birth_source else None)
         put("join", p.join)
         put("leave", p.leave)
-        put("in_post", YES if p.in_post else NO)
+        put("in_post", yes if p.in_post else one("no", lang))
         put("status", word(p.status, lang))
-        put("hire", (p.hire["status"] + (f" by {p.hire['exempt_by']}" if p.hire["exempt_by"] else "")) if p.hire else None)
+        if p.hire:
+            status = Msg("staffing.hire.status." + p.hire["status"])
+            put("hire", word(Msg("staffing.table.hire_status_by", {"status": status, "by": p.hire["exempt_by"]})
+                             if p.hire["exempt_by"] else status, lang))
+        else:
+            put("hire", None)
         flags = [(word(t, lang), rule, cite) for t, rule, cite in p.flags]
         put("flags", "; ".join(t + (f" [{rule}: {cite}]" if rule else "") for t, rule, cite in flags))
         if flags:
@@ -152,12 +175,13 @@ def _persons_sheet(wb, fmt, report, roster, shown: Shown, lang: str = "zh") -> i
     return max(r + 1, 2)  # last Excel row number of the data (at least row 2, so ranges stay valid)
 
 
-def _rng(key: str, last: int) -> str:
-    c = _letter(COL[key])
-    return f"'{PERSONS}'!${c}$2:${c}${last}"
+def _summary_sheet(wb, ws, fmt, report, roster, profile, last: int, lang: str, names: dict, yes: str) -> None:
+    from ttcalc.output.render.report import figure_label, label
 
+    def _rng(key: str, last: int) -> str:
+        c = _letter(COL[key])
+        return f"'{names[PERSONS]}'!${c}$2:${c}${last}"
 
-def _summary_sheet(wb, ws, fmt, report, roster, profile, last: int) -> None:
     f = report.figures
     ws.set_column(0, 0, 34)
     ws.set_column(1, 1, 24)
@@ -165,14 +189,16 @@ def _summary_sheet(wb, ws, fmt, report, roster, profile, last: int) -> None:
     ws.set_column(4, 5, 18)
     ws.set_column(6, 6, 60)
     pol = report.policy or {}
-    ws.write_string(0, 0, f"ttcalc staffing — {pol.get('document')} ({pol.get('id')})", fmt["title"])
-    ws.write_string(1, 0, "截至 as of")
+    ws.write_string(0, 0, f"{one('staffing title', lang)} — {pol.get('document')}（{pol.get('id')}）", fmt["title"])
+    ws.write_string(1, 0, label("as_of", lang))
     ws.write_datetime(1, 2, report.as_of, wb.add_format({"num_format": "yyyy-mm-dd", "bold": True}))
-    ws.write_string(2, 0, "五年窗口起点（不含）window start (exclusive)")
+    ws.write_string(2, 0, one("五年窗口起点（不含）window start (exclusive)", lang))
     ws.write_formula(2, 2, "=EDATE(C2,-60)", wb.add_format({"num_format": "yyyy-mm-dd"}), _serial(_months_back(report.as_of, 60)))
-    header_row(ws, 3, ["figure", "key", "formula value", "ttcalc value", "required", "verdict", "rule / clause"], fmt)
+    header_row(ws, 3, [one(h, lang) for h in ("figure", "key", "formula value", "ttcalc value", "required", "verdict",
+                                               "rule / clause")], fmt)
     emp, inpost, cat = _rng("emp", last), _rng("in_post", last), _rng("cat", last)
-    ft = f'{emp},"{FULL}",{inpost},"{YES}",{cat},"{TEACHER}"'
+    full, part = _term(FULL, lang), _term(PART, lang)
+    ft = f'{emp},"{full}",{inpost},"{yes}",{cat},"{TEACHER}"'
     mid, senior = T.level_rank("中级"), T.level_rank("副高")
     grad, bach = T.education_rank("研究生"), T.education_rank("本科")
     join, leave = _rng("join", last), _rng("leave", last)
@@ -182,9 +208,9 @@ def _summary_sheet(wb, ws, fmt, report, roster, profile, last: int) -> None:
               "graduates": sum(T.education_rank(p.education) >= grad for p in ft_all),
               "bachelor_plus": sum(T.education_rank(p.education) >= bach for p in ft_all)}
     lines = [  # key, label, formula (with {key} for the cell of another line), is ratio
-        ("staff_total", "在职教职工 staff in post", f'=COUNTIFS({emp},"{FULL}",{inpost},"{YES}")', False),
+        ("staff_total", "在职教职工 staff in post", f'=COUNTIFS({emp},"{full}",{inpost},"{yes}")', False),
         ("fulltime_teachers", "专任教师 full-time teachers", f"=COUNTIFS({ft})", False),
-        ("parttime_teachers", "兼职教师 part-time teachers", f'=COUNTIFS({emp},"{PART}",{inpost},"{YES}",{cat},"{TEACHER}")',
+        ("parttime_teachers", "兼职教师 part-time teachers", f'=COUNTIFS({emp},"{part}",{inpost},"{yes}",{cat},"{TEACHER}")',
          False),
         ("title_mid_senior", "中级及以上 mid-level or senior", f'=COUNTIFS({ft},{_rng("level_rank", last)},">={mid}")', False),
         ("title_senior", "副高及以上 senior", f'=COUNTIFS({ft},{_rng("level_rank", last)},">={senior}")', False),
@@ -192,7 +218,7 @@ def _summary_sheet(wb, ws, fmt, report, roster, profile, last: int) -> None:
         ("bachelor_plus", "本科及以上 bachelor or above", f'=COUNTIFS({ft},{_rng("edu_rank", last)},">={bach}")', False),
         ("hires_5y", "五年内调入 hires in five years", f'=COUNTIFS({ft},{join},">"&$C$3,{join},"<="&$C$2)', False),
         ("leavers_5y", "五年内调出 leavers in five years",
-         f'=COUNTIFS({emp},"{FULL}",{cat},"{TEACHER}",{leave},">"&$C$3,{leave},"<="&$C$2)', False),
+         f'=COUNTIFS({emp},"{full}",{cat},"{TEACHER}",{leave},">"&$C$3,{leave},"<="&$C$2)', False),
         ("fulltime_teacher_share", "专任教师占比", "{fulltime_teachers}/{staff_total}", True),
         ("title_mid_senior_share", "中高级职称比例", "{title_mid_senior}/{fulltime_teachers}", True),
         ("title_senior_share", "高级职称比例", "{title_senior}/{fulltime_teachers}", True),
@@ -206,9 +232,9 @@ def _summary_sheet(wb, ws, fmt, report, roster, profile, last: int) -> None:
              "renewal_5y": "staff.renewal_5y", "graduates": "staff.graduate_count_min"}
     cells = {key: f"$C${5 + i}" for i, (key, *_rest) in enumerate(lines)}
     vals = {key: f.get(key, counts.get(key)) for key, *_rest in lines}
-    for i, (key, label, formula, ratio) in enumerate(lines):
+    for i, (key, own, formula, ratio) in enumerate(lines):
         r = 4 + i
-        ws.write_string(r, 0, label)
+        ws.write_string(r, 0, figure_label(key, lang) if figure_label(key, lang) != key else one(own, lang))
         ws.write_string(r, 1, key)
         value = f.get(key, counts.get(key))
         if ratio:
@@ -219,19 +245,23 @@ def _summary_sheet(wb, ws, fmt, report, roster, profile, last: int) -> None:
             ws.write_formula(r, 2, formula, fmt["int"], value if value is not None else 0)
         if isinstance(value, int):
             ws.write_number(r, 3, value, fmt["int"])
+        elif value not in (None, ""):  # ttcalc's exact ratio as a number (never as text), as a percentage
+            ws.write_number(r, 3, float(Fraction(str(value))), fmt["pct"])
         else:
-            text(ws, r, 3, value)
+            ws.write_blank(r, 3, None)
         rule = profile.get(rules[key]) if key in rules else None
         if rule is not None:
-            ws.write_string(r, 4, rule.bound_text())
+            ws.write_string(r, 4, rule.bound_text(lang))
             keys = [k.strip("{}") for k in formula.split("/")] if ratio else None
             verdict = _verdict(rule, *(cells[k] for k in keys)) if ratio else _verdict(rule, cells[key], "1")
             nums = (vals.get(keys[0]), vals.get(keys[1])) if ratio else (vals.get(key), 1)
             stored = _verdict_value(rule, *nums)
             ws.write_formula(r, 5, verdict, fmt["fail"] if stored == "✘" else fmt["pass"] if stored == "✔" else None,
                              stored)
-            text(ws, r, 6, f"{rule.id}: {rule.citation()} — {rule.quote}", fmt["wrap"])
-    _levels_chart(wb, ws, fmt, report, ft, last, 5 + len(lines))
+            note = f"{rule.id}: {rule.citation()} — {rule.quote}"
+            text(ws, r, 6, note, fmt["wrap"])
+            ws.set_row(r, fitted_height(note, 60))
+    _levels_chart(wb, ws, fmt, report, ft, _rng("level", last), 5 + len(lines), lang, names)
 
 
 def _months_back(day, months: int):
@@ -275,17 +305,22 @@ def _verdict(rule, num: str, den: str) -> str:
     return f'=IF({den}=0,"–",IF({cond},"✔","✘"))'
 
 
-def _levels_chart(wb, ws, fmt, report, ft: str, last: int, start: int) -> None:
-    header_row(ws, start, ["职称等级 title level (专任教师)", "", "count", "ttcalc value"], fmt)
+def _levels_chart(wb, ws, fmt, report, ft: str, levels_rng: str, start: int, lang: str, names: dict) -> None:
+    from ttcalc.output.render.report import term
+
+    header_row(ws, start, [one("职称等级 title level (专任教师)", lang), "", one("count", lang), one("ttcalc value", lang)],
+               fmt)
     levels = list(report.figures["title_levels"].items())
     for i, (level, n) in enumerate(levels, start=start + 1):
-        ws.write_string(i, 0, level)
-        ws.write_formula(i, 2, f'=COUNTIFS({ft},{_rng("level", last)},"{level}")', fmt["int"], n)
+        ws.write_string(i, 0, term(level, lang))
+        ws.write_string(i, 1, level, fmt["muted"])  # the value the formula counts
+        ws.write_formula(i, 2, f'=COUNTIFS({ft},{levels_rng},B{i + 1})', fmt["int"], n)
         ws.write_number(i, 3, n, fmt["int"])
     ws.freeze_panes(4, 0)  # under the figures' header, not the levels table's
     chart = wb.add_chart({"type": "column"})
-    chart.add_series({"name": "专任教师 full-time teachers", "categories": [SUMMARY, start + 1, 0, start + len(levels), 0],
-                      "values": [SUMMARY, start + 1, 2, start + len(levels), 2], "data_labels": {"value": True}})
-    chart.set_title({"name": "职称等级 Title levels"})
+    chart.add_series({"name": one("专任教师 full-time teachers", lang),
+                      "categories": [names[SUMMARY], start + 1, 0, start + len(levels), 0],
+                      "values": [names[SUMMARY], start + 1, 2, start + len(levels), 2], "data_labels": {"value": True}})
+    chart.set_title({"name": one("职称等级 Title levels", lang)})
     chart.set_legend({"none": True})
     ws.insert_chart(start + len(levels) + 2, 0, chart)
