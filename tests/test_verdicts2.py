@@ -1,0 +1,145 @@
+"""Issue 13, finished: "not fully checked" counted wherever a cron job looks (log line, check's
+figures, --require), every option of the single commands taken by `check` (spec §2) with a
+visible effect, and every formula written to an annotated workbook carrying its value."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+
+import pytest
+from conftest import SAMPLES
+from test_staffing import AS_OF, HEAD, hire, teachers, write_roster
+
+from ttcalc.core.report import Report
+from ttcalc.policy.rules import not_applicable
+
+S = {k: SAMPLES / f"{k}.xlsx" for k in ("payroll", "roster", "hours", "activities", "institutions")}
+DAY = "2026-11-21"
+
+
+def _statuses(data) -> dict:
+    return {c["id"]: c["status"] for c in data["checks"]}
+
+
+# ======================================================================== 3. not fully checked, counted
+
+@pytest.fixture
+def partly_roster(tmp_path):
+    """district-2021 research-staff hires with no 荣誉称号 column: hire.eligibility is not_fully_checked."""
+    head = [h for h in HEAD if h != "荣誉称号"]
+    return write_roster(tmp_path / "r.xlsx", [hire(title="一级教师"), hire(title="一级教师")] + teachers(5), head=head)
+
+
+def test_not_fully_checked_exits_0_but_the_log_line_counts_it(run, partly_roster):
+    out = run("staffing", partly_roster, "--policy", "district-2021", "--as-of", AS_OF.isoformat(), "--format", "json")
+    assert _statuses(out.json())["hire.eligibility"] == "not_fully_checked"
+    failed = sum(1 for c in out.json()["checks"] if c["status"] == "fail")
+    assert out.code == (1 if failed else 0)
+    assert re.search(r"ttcalc staffing: \d+ checks, \d+ failed, 1 not fully checked, ", out.stderr), out.stderr
+
+
+def test_every_commands_log_line_says_not_fully_checked(run):
+    for cmd, path in (("budget", S["payroll"]), ("hours", S["hours"]), ("duties", S["activities"]),
+                      ("institutions", S["institutions"]), ("staffing", S["roster"])):
+        out = run(cmd, path, "--as-of", DAY, "--format", "json")
+        assert re.search(rf"ttcalc {cmd}: \d+ checks, \d+ failed, 0 not fully checked, ", out.stderr), (cmd, out.stderr)
+
+
+def test_check_counts_not_fully_checked_in_its_figures_and_log_line(run, partly_roster):
+    out = run("check", "--roster", partly_roster, "--policy", "district-2021", "--as-of", AS_OF.isoformat())
+    data = out.json()
+    assert data["figures"]["checks_not_fully_checked"] == 1
+    assert _statuses(data)["hire.eligibility"] == "not_fully_checked"
+    assert "1 not fully checked" in out.stderr and f"{data['figures']['checks_judged']} judged" in out.stderr
+    assert out.code == (1 if any(s == "fail" for s in _statuses(data).values()) else 0)
+    plain = run("check", "--payroll", S["payroll"], "--budgeted", "30000", "--as-of", DAY)
+    assert plain.json()["figures"]["checks_not_fully_checked"] == 0 and "0 not fully checked" in plain.stderr
+
+
+def test_require_counts_a_part_judged_only_not_fully_checked_as_judged(monkeypatch, tmp_path):
+    """A part whose every judged check is not_fully_checked judged something: --require is met."""
+    from ttcalc import check as check_mod
+
+    def fake(part, files, common, extra, output, progress):
+        sub = Report(part, AS_OF)
+        sub.checks = [not_applicable("staff.fulltime_share", "x")]
+        partly = not_applicable("hire.eligibility", "x")
+        partly.status = "not_fully_checked"
+        sub.checks.append(partly)
+        return sub
+
+    monkeypatch.setattr(check_mod, "_run_part", fake)
+    report, _ = check_mod.run(roster=[str(tmp_path / "r.xlsx")], as_of=AS_OF, require=["staffing"])
+    assert report.extra["judged"]["staffing"] == 1 and report.extra["unjudged_required"] == []
+    assert report.figures["checks_not_fully_checked"] == 1 and check_mod.exit_code(report) == 0
+    # the same part with nothing judged at all is not
+    monkeypatch.setattr(check_mod, "_run_part", lambda *a: Report("staffing", AS_OF))
+    report, _ = check_mod.run(roster=[str(tmp_path / "r.xlsx")], as_of=AS_OF, require=["staffing"])
+    assert report.extra["unjudged_required"] == ["staffing"] and check_mod.exit_code(report) == 1
+
+
+# ======================================================================== 4. check takes every option
+
+def _check(run, *args):
+    out = run("check", "--as-of", DAY, "--lang", "en", *args)
+    assert out.code in (0, 1), out.stdout + out.stderr
+    data = out.json()
+    assert re.search(rf"{data['figures']['checks_judged']} judged", out.stderr)
+    return data
+
+
+def test_check_payroll_budgeted_to_school(run):
+    base = _check(run, "--payroll", S["payroll"])
+    assert _statuses(base)["fund.rate"] == "not_applicable" and base["judged"]["budget"] == 0
+    data = _check(run, "--payroll", S["payroll"], "--budgeted", "30000")
+    assert _statuses(data)["fund.rate"] == "pass" and data["figures"]["budgeted"] == "30000.00"
+    assert _statuses(data)["fund.school_share"] == "not_applicable"
+    data = _check(run, "--payroll", S["payroll"], "--budgeted", "30000", "--to-school", "17999.99")
+    assert _statuses(data)["fund.school_share"] == "fail" and data["judged"]["budget"] == 2
+    assert data["figures"]["checks_judged"] == 2 and data["figures"]["to_school"] == "17999.99"
+
+
+def test_check_public_funds(run, xlsx):
+    funds = xlsx("f.xlsx", {"公用经费": [["单位", "年度公用经费预算总额", "培训经费支出"], ["一小", "10000", "999.99"]]})
+    data = _check(run, "--payroll", S["payroll"], "--policy", "wenzhou-2012", "--public-funds", funds)
+    assert _statuses(data)["fund.public_funds"] == "fail"
+    assert data["public_funds"][0]["training_spend_required"] == "1000.00"
+
+
+def test_check_roster_and_hired_since(run):
+    data = _check(run, "--roster", S["roster"])
+    assert data["judged"]["staffing"] >= 1 and data["figures"]["fulltime_teachers"] == 35
+    by_id = {c["id"]: c for c in data["checks"]}
+    hires = by_id["hire.eligibility"]["inputs"]["hires"]
+    later = {c["id"]: c for c in _check(run, "--roster", S["roster"], "--hired-since", DAY)["checks"]}
+    assert later["hire.eligibility"]["inputs"]["hired_since"] == DAY
+    assert later["hire.eligibility"]["inputs"].get("hires", 0) < hires
+
+
+def test_check_hours_and_cycle(run):
+    data = _check(run, "--hours", S["hours"])
+    start = data["figures"]["cycle_start"]
+    data = _check(run, "--hours", S["hours"], "--cycle", "2017-2021")
+    assert (data["figures"]["cycle_start"], data["figures"]["cycle_end"]) == (2017, 2021) != (start, start + 4)
+    assert run("check", "--hours", S["hours"], "--cycle", "soon", "--as-of", DAY).code == 2
+
+
+def test_check_activities_and_institutions(run):
+    data = _check(run, "--activities", S["activities"], "--institutions", S["institutions"])
+    assert data["judged"]["duties"] >= 1 and data["judged"]["institutions"] >= 1
+    assert data["judged"]["budget"] == data["judged"]["staffing"] == data["judged"]["hours"] == 0
+    assert data["figures"]["checks_judged"] == data["judged"]["duties"] + data["judged"]["institutions"]
+
+
+def test_check_sheet_and_map(run, xlsx):
+    head = ["单位", "姓名", "身份证号", "发放数"]
+    pay = xlsx("p.xlsx", {"一月": [head, ["一小", "甲", "11010519491231002X", 1000]],
+                          "二月": [head, ["一小", "甲", "11010519491231002X", 3000]]})
+    mapped = _check(run, "--payroll", pay, "--map", "gross=发放数", "--budgeted", "15")
+    assert mapped["figures"]["payroll_total"] == "4000.00"
+    one = _check(run, "--payroll", pay, "--map", "gross=发放数", "--sheet", "一月", "--budgeted", "15")
+    assert one["figures"]["payroll_total"] == "1000.00" and _statuses(one)["fund.rate"] == "pass"
+    assert _statuses(mapped)["fund.rate"] == "fail"  # 15.00 < 4000.00 × 1.5% = 60.00
+    unmapped = run("check", "--payroll", pay, "--as-of", DAY)
+    assert unmapped.code == 2 or unmapped.json()["figures"].get("payroll_total") != "4000.00"
