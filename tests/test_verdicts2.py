@@ -143,3 +143,93 @@ def test_check_sheet_and_map(run, xlsx):
     assert _statuses(mapped)["fund.rate"] == "fail"  # 15.00 < 4000.00 × 1.5% = 60.00
     unmapped = run("check", "--payroll", pay, "--as-of", DAY)
     assert unmapped.code == 2 or unmapped.json()["figures"].get("payroll_total") != "4000.00"
+
+
+# ======================================================================== 5. every formula carries its value
+
+BOOKS = {  # each command's workbook on the samples, in several variants (options change which formulas exist)
+    "budget": ["budget", "payroll", "--budgeted", "3万", "--to-school", "18000"],
+    "budget-bare": ["budget", "payroll"],
+    "budget-wenzhou": ["budget", "payroll", "--policy", "wenzhou-2012", "--budgeted", "50000", "--to-school", "15000"],
+    "staffing": ["staffing", "roster"],
+    "staffing-district": ["staffing", "roster", "--policy", "district-2021"],
+    "hours": ["hours", "hours", "--cycle", "2022-2026"],
+    "hours-default": ["hours", "hours"],
+    "duties": ["duties", "activities"],
+    "institutions": ["institutions", "institutions"],
+}
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory):
+    from typer.testing import CliRunner
+
+    from ttcalc.cli import app
+
+    d = tmp_path_factory.mktemp("books")
+    runner = CliRunner()
+    out = {}
+    for name, (cmd, sample, *args) in BOOKS.items():
+        path = d / f"{name}.xlsx"
+        res = runner.invoke(app, [cmd, str(S[sample]), *args, "--as-of", "2026-12-31", "--lang", "zh", "-q",
+                                  "-o", str(path)])
+        assert res.exit_code in (0, 1), (name, res.stdout, res.stderr)
+        out[name] = path
+    return out
+
+
+def _formula_cells(path) -> dict:
+    """{(sheet, cell): formula} for every formula cell, found with openpyxl (data_only=False)."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    return {(ws.title, c.coordinate): c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row
+            if c.data_type == "f"}  # a text cell reading "= ¥1.00" is no formula
+
+
+def _stored_values(path) -> dict:
+    """{(sheet, cell): the raw <v> text or None} for every cell holding an <f>, from the XML itself."""
+    import posixpath
+    from xml.etree import ElementTree as ET
+
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+    z = zipfile.ZipFile(path)
+    rels = {r.get("Id"): r.get("Target") for r in ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))}
+    out = {}
+    for sheet in ET.fromstring(z.read("xl/workbook.xml")).find("m:sheets", ns):
+        target = rels[sheet.get(f"{{{ns['r']}}}id")]
+        xml = ET.fromstring(z.read(posixpath.normpath(posixpath.join("xl", target.lstrip("/")))))
+        for c in xml.iter(f"{{{ns['m']}}}c"):
+            if c.find("m:f", ns) is not None:
+                v = c.find("m:v", ns)
+                out[(sheet.get("name"), c.get("r"))] = None if v is None else (v.text or "")
+    return out
+
+
+@pytest.mark.parametrize("name", list(BOOKS))
+def test_every_formula_cell_has_a_stored_value(books, name):
+    formulas = _formula_cells(books[name])
+    stored = _stored_values(books[name])
+    assert formulas, f"{name}: no formula at all — the test would prove nothing"
+    assert set(formulas) == set(stored)
+    assert [k for k, v in stored.items() if v is None] == []
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        return abs(a - b) <= 1e-9 * max(1, abs(b))
+    return (a in ("", None) and b in ("", None)) or a == b
+
+
+def test_every_stored_value_is_what_the_formula_computes(books, soffice):
+    """LibreOffice recalculates every formula on load (conftest profile): each stored value must
+    equal the recalculated one, so a spreadsheet that does not recalculate shows the right figure."""
+    from openpyxl import load_workbook
+
+    for name, path in books.items():
+        stored = load_workbook(path, data_only=True)
+        again = load_workbook(soffice(path, "xlsx"), data_only=True)
+        wrong = [(s, c, f, stored[s][c].value, again[s][c].value) for (s, c), f in _formula_cells(path).items()
+                 if not _same(stored[s][c].value, again[s][c].value)]
+        assert wrong == [], (name, wrong[:10])

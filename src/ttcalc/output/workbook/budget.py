@@ -93,11 +93,20 @@ def _units_sheet(wb, fmt, report, last: int) -> dict:
         ws.write_formula(r, 2, f"=SUMPRODUCT({same})", fmt["int"], unit["payroll_rows"])
         ws.write_number(r, 3, unit["people"], fmt["int"])
         ws.write_formula(r, 4, f"=IF(SUM($B$2:$B${n + 1})=0,0,B{r + 1}/SUM($B$2:$B${n + 1}))", fmt["ratio"],
-                         float(unit.get("share_of_payroll") or 0))
+                         _share(unit, report.by_unit))
         ws.write_formula(r, 5, f"=ROUND(B{r + 1}*'汇总 Summary'!$C$7,2)", fmt["money"],
                          float(unit.get("fund_min") or 0))
         out[unit["unit"]] = r + 1
     return out
+
+
+def _share(unit: dict, units: list) -> float:
+    """The value the share formula computes (B/ΣB, unrounded), stored with it: not the 4-place figure."""
+    from decimal import Decimal
+    from fractions import Fraction
+
+    total = sum(Fraction(Decimal(u["payroll_total"])) for u in units)
+    return float(Fraction(Decimal(unit["payroll_total"])) / total) if total else 0.0
 
 
 def _summary_sheet(wb, ws, fmt, report, profile, last: int, unit_rows: dict, lang: str) -> None:
@@ -133,11 +142,15 @@ def _summary_sheet(wb, ws, fmt, report, profile, last: int, unit_rows: dict, lan
          "payroll_total × fund_rate_min × school_share_min, rounded once"),
     ]
     if passdown is not None:
+        # the base the figures used (the budget when given, else fund_min) and their divisor (the
+        # payroll's people, C5, or the roster's teachers): the formula computes the value stored
+        base = f"C{3 + len(lines) + 3}" if f.get("passdown_basis") == "budgeted" else "C3*C7"
+        per = "C5" if f.get("passdown_teachers_source", "payroll") == "payroll" else str(f.get("passdown_teachers") or 0)
         lines += [("下拨学校比例 passdown_share", "passdown_share", None, f.get("passdown_share"), "ratio", cite(passdown)),
-                  ("下拨学校总额 passdown_total", "passdown_total", "=ROUND(C3*C7*C13,2)", None, "money",
-                   "payroll_total × fund_rate_min × passdown_share, rounded once"),
-                  ("人均下拨标准 passdown_per_teacher", "passdown_per_teacher", "=IF(C5=0,0,ROUND(C3*C7*C13/C5,2))",
-                   None, "money", "passdown_total ÷ people, rounded once")]
+                  ("下拨学校总额 passdown_total", "passdown_total", f"=ROUND({base}*C13,2)", None, "money",
+                   f"{'budgeted' if base != 'C3*C7' else 'payroll_total × fund_rate_min'} × passdown_share, rounded once"),
+                  ("人均下拨标准 passdown_per_teacher", "passdown_per_teacher", f"=IF({per}=0,0,ROUND({base}*C13/{per},2))",
+                   None, "money", "passdown_total ÷ teachers, rounded once")]
     if "budgeted" in f:
         lines += [("已列预算 budgeted", "budgeted", None, f["budgeted"], "money", "--budgeted"),
                   ("应拨进修学校 school_allocation_required", "school_allocation_required",

@@ -190,6 +190,7 @@ def _units(wb, fmt, report) -> None:
         ws.write_number(r, 1, d["year"])
         ws.write_number(r, 2, d["teachers"], fmt["int"])
         ws.write_number(r, 3, d["sent"], fmt["int"])
-        ws.write_formula(r, 4, f"=IF(C{r + 1}=0,0,D{r + 1}/C{r + 1})", fmt["ratio"], float(Decimal(d["share"])))
+        ws.write_formula(r, 4, f"=IF(C{r + 1}=0,0,D{r + 1}/C{r + 1})", fmt["ratio"],
+                         d["sent"] / d["teachers"] if d["teachers"] else 0)  # what D/C computes, unrounded
         text(ws, r, 5, check.required)
         ws.write_string(r, 6, d["status"], fmt["fail"] if d["status"] == "fail" else fmt["pass"])
