@@ -233,3 +233,70 @@ def test_every_stored_value_is_what_the_formula_computes(books, soffice):
         wrong = [(s, c, f, stored[s][c].value, again[s][c].value) for (s, c), f in _formula_cells(path).items()
                  if not _same(stored[s][c].value, again[s][c].value)]
         assert wrong == [], (name, wrong[:10])
+
+
+# ======================================================================== 2. one unit source for every command
+
+H = ["姓名", "身份证号", "培训项目", "培训类型", "年度", "学时"]  # an hours ledger with no 单位 column
+
+
+def _ledger_rows(name, n):
+    from test_hours import pid as hpid
+
+    return [[name, hpid(n), "校本研修", "校本", 2016, 24]]
+
+
+def _hours_units(run, *paths):
+    out = run("hours", *paths, "--cycle", "2012-2016", "--as-of", "2017-06-30", "--format", "json", "--lang", "en")
+    assert out.code in (0, 1), out.stdout + out.stderr
+    data = out.json()
+    assert "title line" in data["definitions"]["unit"] and "sheet name" in data["definitions"]["unit"]
+    return {p["name"]: p["unit"] for p in data["by_person"]}, {i["unit_source"] for i in data["inputs"] if "unit_source" in i}
+
+
+@pytest.mark.parametrize("title,unit", [("城关第二中学2016年教师培训学时登记表", "城关第二中学"),
+                                        ("单位：泉港一小", "泉港一小"), ("东山县实验小学 学时台账", "东山县实验小学")])
+def test_hours_unit_from_a_title_line(run, xlsx, title, unit):
+    path = xlsx("2016年学时.xlsx", {"Sheet1": [[title], H] + _ledger_rows("甲", 1) + _ledger_rows("乙", 2)})
+    assert _hours_units(run, path) == ({"甲": unit, "乙": unit}, {"title"})
+
+
+def test_hours_unit_from_sheet_names_and_file_names(run, xlsx):
+    by_sheet = xlsx("学时台账.xlsx", {"城关小学": [H] + _ledger_rows("甲", 1), "东山中学": [H] + _ledger_rows("乙", 2)})
+    assert _hours_units(run, by_sheet) == ({"甲": "城关小学", "乙": "东山中学"}, {"sheet"})
+    a = xlsx("西街小学.xlsx", {"Sheet1": [H] + _ledger_rows("丙", 3)})
+    b = xlsx("北关中学.xlsx", {"Sheet1": [H] + _ledger_rows("丁", 4)})
+    assert _hours_units(run, a, b) == ({"丙": "西街小学", "丁": "北关中学"}, {"file"})
+    column = xlsx("c.xlsx", {"城关小学": [["单位"] + H, ["南门小学"] + _ledger_rows("戊", 5)[0]]})
+    assert _hours_units(run, column) == ({"戊": "南门小学"}, {"column"})
+
+
+def _roster_hire_units(run, path):
+    out = run("staffing", path, "--as-of", AS_OF.isoformat(), "--format", "json", "--lang", "en")
+    assert out.code in (0, 1), out.stdout + out.stderr
+    data = out.json()
+    assert "title line" in data["definitions"]["unit"]
+    hires = {c["id"]: c for c in data["checks"]}["hire.eligibility"]["details"] or []
+    return {d["unit"] for d in hires}, {i["unit_source"] for i in data["inputs"] if "unit_source" in i}
+
+
+def test_staffing_unit_from_title_line_or_file_name(run, tmp_path):
+    from openpyxl import load_workbook
+
+    people = [hire(edu="大专"), hire(edu="大专")] + teachers(3)  # two failing hires: details name their unit
+    path = write_roster(tmp_path / "西街小学.xlsx", people)  # title "2024年教职工花名册" names no school
+    assert _roster_hire_units(run, path) == ({"西街小学"}, {"file"})
+    wb = load_workbook(path)
+    wb.active["A1"] = "城关第二中学2024年教职工花名册"
+    titled = tmp_path / "花名册.xlsx"
+    wb.save(titled)
+    assert _roster_hire_units(run, titled) == ({"城关第二中学"}, {"title"})
+
+
+def test_staffing_namesakes_in_two_schools_files_are_still_told_apart_by_id_only(run, tmp_path):
+    """The sheet's unit names a person's school; it does not change who is one person: rows with
+    the same ID in two files are one person, as before."""
+    path_a = write_roster(tmp_path / "西街小学.xlsx", teachers(3))
+    path_b = write_roster(tmp_path / "北关中学.xlsx", teachers(3))  # the same generated IDs and names
+    out = run("staffing", path_a, path_b, "--as-of", AS_OF.isoformat(), "--format", "json")
+    assert out.json()["figures"]["fulltime_teachers"] == 3
