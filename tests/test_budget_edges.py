@@ -132,3 +132,94 @@ def test_passdown_check_in_fen_and_its_remedy_passes(run, payroll, budget):
         if out is not None:
             check = _check(out, "fund.passdown")
             assert check["status"] == "fail" and "¥0.01 more" in check["remedy"]
+
+
+# ============================================================== every money remedy, applied, passes (issue 13 item 1)
+def _amounts(text: str) -> list[int]:
+    """The ¥ amounts of a remedy, in fen, in the order written."""
+    import re
+
+    return [int(a.replace(",", "").replace(".", "")) for a in re.findall(r"¥([\d,]+\.\d\d)", text)]
+
+
+@settings(max_examples=10, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(gross=st.integers(min_value=100, max_value=10**9), below=st.integers(min_value=1, max_value=10**6))
+def test_fund_rate_minimum_remedy_applied_passes_and_one_fen_less_fails(run, xlsx, gross, below):
+    pay = xlsx(f"m{gross}.xlsx", {"工资": [ROWS[0], ["一小", "甲", "11010519491231002X", _yuan(gross)]]})
+    fund_min = int((Decimal(gross) * Decimal("0.015")).quantize(Decimal(1), rounding="ROUND_HALF_UP"))
+    budget = max(0, fund_min - below)
+    if budget == fund_min:
+        return
+    check = _check(run("budget", pay, "--budgeted", _yuan(budget), "--format", "json", "--lang", "en"), "fund.rate")
+    assert check["status"] == "fail"
+    gap, required = _amounts(check["remedy"])
+    assert gap == fund_min - budget and required == fund_min
+    for amount, status in ((budget + gap, "pass"), (budget + gap - 1, "fail")):
+        again = run("budget", pay, "--budgeted", _yuan(amount), "--format", "json", "--lang", "en")
+        assert _check(again, "fund.rate")["status"] == status, (gross, amount)
+
+
+@settings(max_examples=10, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(gross=st.integers(min_value=100, max_value=10**9), above=st.integers(min_value=1, max_value=10**6))
+def test_fund_rate_maximum_remedy_applied_passes_and_one_fen_more_fails(run, xlsx, gross, above):
+    # quangang-2022: fund_max = payroll_total × 2.5%, rounded once
+    pay = xlsx(f"x{gross}.xlsx", {"工资": [ROWS[0], ["一小", "甲", "11010519491231002X", _yuan(gross)]]})
+    fund_max = int((Decimal(gross) * Decimal("0.025")).quantize(Decimal(1), rounding="ROUND_HALF_UP"))
+    budget = fund_max + above
+    check = _check(run("budget", pay, "--budgeted", _yuan(budget), "--format", "json", "--lang", "en"), "fund.rate")
+    assert check["status"] == "fail"
+    over, high = _amounts(check["remedy"])
+    assert over == above and high == fund_max
+    for amount, status in ((budget - over, "pass"), (budget - over + 1, "fail")):
+        again = run("budget", pay, "--budgeted", _yuan(amount), "--format", "json", "--lang", "en")
+        assert _check(again, "fund.rate")["status"] == status, (gross, amount)
+
+
+@settings(max_examples=10, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(public=st.integers(min_value=10, max_value=10**9), spent_part=st.fractions(min_value=0, max_value=1))
+def test_public_funds_remedy_applied_passes_and_one_fen_less_fails(run, payroll, xlsx, public, spent_part):
+    required = int((Decimal(public) * Decimal("0.10")).quantize(Decimal(1), rounding="ROUND_HALF_UP"))
+    spent = int(required * spent_part)
+    if spent >= required:
+        return
+
+    def judge(amount):
+        funds = xlsx(f"r{public}-{amount}.xlsx", {"公用经费": [["单位", "年度公用经费预算总额", "培训经费支出"],
+                                                            ["一小", _yuan(public), _yuan(amount)]]})
+        out = run("budget", payroll, "--policy", "wenzhou-2012", "--public-funds", funds, "--format", "json",
+                  "--lang", "en")
+        return _check(out, "fund.public_funds")
+
+    check = judge(spent)
+    assert check["status"] == "fail"
+    gap = int(check["details"][0]["shortfall"].replace(".", ""))
+    assert _amounts(check["remedy"]) == [gap]
+    assert judge(spent + gap)["status"] == "pass"
+    assert judge(spent + gap - 1)["status"] == "fail"
+
+
+@settings(max_examples=10, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(budget=st.integers(min_value=2, max_value=10**9), to_school_part=st.fractions(min_value=0, max_value=1))
+def test_passdown_remedy_applied_passes_on_both_sides(run, payroll, budget, to_school_part):
+    """wenzhou-2012 passes down exactly 70%: too much and too little both fail, the remedy's
+    to_school passes and one fen either side of it fails."""
+    to_school = int(budget * to_school_part)
+
+    def judge(amount):
+        out = run("budget", payroll, "--policy", "wenzhou-2012", "--budgeted", _yuan(budget), "--to-school",
+                  _yuan(amount), "--format", "json", "--lang", "en")
+        return _check(out, "fund.passdown")
+
+    check = judge(to_school)
+    required = int((Decimal(budget) * Decimal("0.7")).quantize(Decimal(1), rounding="ROUND_HALF_UP"))
+    if budget - to_school == required:
+        assert check["status"] == "pass"
+        return
+    assert check["status"] == "fail"
+    gap, total, remedy_to_school = _amounts(check["remedy"])
+    assert total == required and gap == abs(required - (budget - to_school)) and gap > 0
+    assert ("more" in check["remedy"]) == (budget - to_school < required)
+    assert judge(remedy_to_school)["status"] == "pass"
+    for wrong in (remedy_to_school - 1, remedy_to_school + 1):
+        if 0 <= wrong <= budget:
+            assert judge(wrong)["status"] == "fail"

@@ -280,3 +280,130 @@ def test_json_codes_and_numbers_do_not_depend_on_the_language(run, tmp_path):
     for c in zh["checks"]:  # worded in Chinese: no English sentence left in a remedy
         if c.get("remedy"):
             assert not re.search(r"\b[a-z]{4,}\b", c["remedy"]), c["remedy"]
+
+
+# ======================================================= every remedy re-run end to end, both sides (issue 13 item 1)
+from hypothesis import HealthCheck, example, settings  # noqa: E402
+
+E2E = settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+N_ROSTER = [0]
+
+
+def _judge_roster(run, tmp_path, people, check_id, *args):
+    N_ROSTER[0] += 1
+    path = write_roster(tmp_path / f"e2e{N_ROSTER[0]}.xlsx", people)
+    data, checks = _run(run, path, *args)
+    return checks[check_id], data.get("remedies", {}).get(check_id)
+
+
+# good title, bad title, for each title share under quangang-2022 (0.90 中级+, 0.50 副高+)
+TITLES = {"title.senior_share": ("高级教师", "一级教师"), "title.mid_senior_share": ("一级教师", "二级教师")}
+
+
+@E2E
+@example(rule_id="title.senior_share", a=1, b=5)
+@example(rule_id="title.mid_senior_share", a=7, b=9)
+@given(rule_id=st.sampled_from(sorted(TITLES)), a=st.integers(0, 12), b=st.integers(1, 12))
+def test_title_share_remedies_re_run_pass_and_one_less_fails(run, tmp_path, rule_id, a, b):
+    a = min(a, b)
+    good, bad = TITLES[rule_id]
+
+    def roster(n_good, n_bad, n_hired=0):
+        return (teachers(n_good, title=good) + teachers(n_bad, title=bad) +
+                [hire(title=good) for _ in range(n_hired)])
+
+    check, r = _judge_roster(run, tmp_path, roster(a, b - a), rule_id)
+    share = Fraction(a, b)
+    bound = Fraction({"title.senior_share": "0.5", "title.mid_senior_share": "0.9"}[rule_id])
+    assert check["status"] == ("pass" if share >= bound else "fail")
+    if check["status"] == "pass":
+        return
+    z, y, x = r["promote"], r["remove"], r["hire"]
+    assert _judge_roster(run, tmp_path, roster(a + z, b - a - z), rule_id)[0]["status"] == "pass"
+    assert _judge_roster(run, tmp_path, roster(a + z - 1, b - a - z + 1), rule_id)[0]["status"] == "fail"
+    if y is not None:
+        assert _judge_roster(run, tmp_path, roster(a, b - a - y), rule_id)[0]["status"] == "pass"
+        assert _judge_roster(run, tmp_path, roster(a, b - a - y + 1), rule_id)[0]["status"] == "fail"
+    if x is not None:
+        assert _judge_roster(run, tmp_path, roster(a, b - a, x), rule_id)[0]["status"] == "pass"
+        assert _judge_roster(run, tmp_path, roster(a, b - a, x - 1), rule_id)[0]["status"] == "fail"
+
+
+@E2E
+@example(t=4, o=2)
+@given(t=st.integers(1, 12), o=st.integers(1, 6))
+def test_fulltime_share_remedies_re_run_pass_and_one_less_fails(run, tmp_path, t, o):
+    def roster(n_teachers, n_others, n_hired=0):
+        return teachers(n_teachers) + teachers(n_others, category="管理人员") + [hire() for _ in range(n_hired)]
+
+    check, r = _judge_roster(run, tmp_path, roster(t, o), "staff.fulltime_share")
+    assert check["status"] == ("pass" if Fraction(t, t + o) >= Fraction("0.85") else "fail")
+    if check["status"] == "pass":
+        return
+    z, y, x = r["promote"], r["remove"], r["hire"]  # others made teachers, fewer others, teachers hired
+    for (nt, no, nh), status in (((t + z, o - z, 0), "pass"), ((t + z - 1, o - z + 1, 0), "fail"),
+                                 ((t, o - y, 0), "pass"), ((t, o - y + 1, 0), "fail"),
+                                 ((t, o, x), "pass"), ((t, o, x - 1), "fail")):
+        assert _judge_roster(run, tmp_path, roster(nt, no, nh), "staff.fulltime_share")[0]["status"] == status, \
+            (t, o, r, nt, no, nh)
+
+
+@E2E
+@example(h=0, old=12)
+@example(h=8, old=6)
+@given(h=st.integers(0, 8), old=st.integers(1, 30))
+def test_renewal_remedy_re_run_pass_on_both_sides_of_the_band(run, tmp_path, h, old):
+    """0.20 ± 0.05: below, hire x (each counts in both) passes and x − 1 fails; above, k of the
+    hires fewer (joined before the window) passes and k − 1 fails."""
+    def roster(n_old, n_hired):
+        return teachers(n_old) + [hire() for _ in range(n_hired)]
+
+    check, r = _judge_roster(run, tmp_path, roster(old, h), "staff.renewal_5y")
+    if check["status"] == "pass" or r.get("unreachable"):
+        return
+    if "hire" in r:
+        x = r["hire"]
+        assert _judge_roster(run, tmp_path, roster(old, h + x), "staff.renewal_5y")[0]["status"] == "pass"
+        assert _judge_roster(run, tmp_path, roster(old, h + x - 1), "staff.renewal_5y")[0]["status"] == "fail"
+    else:
+        k = r["excess_hires"]
+        assert k >= 1
+        assert _judge_roster(run, tmp_path, roster(old + k, h - k), "staff.renewal_5y")[0]["status"] == "pass"
+        assert _judge_roster(run, tmp_path, roster(old + k - 1, h - k + 1), "staff.renewal_5y")[0]["status"] == "fail"
+
+
+@E2E
+@example(g=1, rest=2)
+@given(g=st.integers(0, 6), rest=st.integers(0, 8))
+def test_graduate_headcount_remedy_re_run(run, tmp_path, g, rest):
+    """district-2021: at least 4 graduates; x more pass, x − 1 fail."""
+    def roster(n_grad, n_rest):
+        return teachers(n_grad, edu="硕士研究生") + teachers(n_rest)
+
+    check, r = _judge_roster(run, tmp_path, roster(g, rest), "staff.graduate_count", "--policy", "district-2021")
+    assert check["status"] == ("pass" if g >= 4 else "fail")
+    if check["status"] == "pass":
+        return
+    x = r["promote"]
+    assert x == 4 - g
+    assert _judge_roster(run, tmp_path, roster(g + x, rest), "staff.graduate_count", "--policy",
+                         "district-2021")[0]["status"] == "pass"
+    assert _judge_roster(run, tmp_path, roster(g + x - 1, rest), "staff.graduate_count", "--policy",
+                         "district-2021")[0]["status"] == "fail"
+
+
+@E2E
+@example(pt=1, ft=4)
+@given(pt=st.integers(0, 10), ft=st.integers(1, 10))
+def test_parttime_ratio_remedy_re_run_on_both_sides(run, tmp_path, pt, ft):
+    N_ROSTER[0] += 1
+    path = write_roster(tmp_path / f"pt{N_ROSTER[0]}.xlsx", teachers(ft), pt=pt)
+    _, checks = _run(run, path)
+    c = checks["staff.parttime_ratio"]
+    assert c["status"] == ("pass" if pt >= ft else "fail")
+    if c["status"] == "fail":
+        x = int(re.match(r"(\d+) more part-time", c["remedy"]).group(1))
+        for n, status in ((pt + x, "pass"), (pt + x - 1, "fail")):
+            N_ROSTER[0] += 1
+            again = write_roster(tmp_path / f"pt{N_ROSTER[0]}.xlsx", teachers(ft), pt=n)
+            assert _run(run, again)[1]["staff.parttime_ratio"]["status"] == status

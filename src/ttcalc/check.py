@@ -15,6 +15,8 @@ from ttcalc.pipeline import run as run_command
 from ttcalc.core.msg import msg
 from ttcalc.policy.rules import NA, not_applicable
 
+NOT_FULLY_CHECKED = "not_fully_checked"  # a judged check: some condition's column is missing
+
 PARTS = {"budget": "--payroll", "staffing": "--roster", "hours": "--hours",  # part -> its input option
          "duties": "--activities", "institutions": "--institutions"}
 
@@ -105,6 +107,8 @@ def _run_parts(given, paths, temporary, policy, hours_policy, as_of, budgeted, t
         judged[part] = sum(1 for c in sub.checks if c.status != NA)
         _merge(report, sub, part)
     report.figures["checks_judged"] = sum(judged.values())
+    # judged, not failed (exit 0) — but counted, so a cron job can tell it from a pass
+    report.figures["checks_not_fully_checked"] = sum(1 for c in report.checks if c.status == NOT_FULLY_CHECKED)
     report.extra["judged"] = judged
     missing = [p for p in require or [] if not judged.get(p)]
     report.extra["unjudged_required"] = missing

@@ -203,7 +203,9 @@ def _emit(report, fmt: Fmt, lang: Lang | None, quiet: bool, started: float, reda
     _print(report, fmt, _lang(lang, fmt), table)
     if not quiet and not sys.stderr.isatty():
         failed = len(report.failed)
+        partly = sum(1 for c in report.checks if c.status == "not_fully_checked")  # exit 0, but said
         sys.stderr.write(f"ttcalc {report.command}: {len(report.checks)} checks, {failed} failed, "
+                         f"{partly} not fully checked, "
                          f"{len(report.warnings)} warnings, {time.monotonic() - started:.1f} s\n")
     raise typer.Exit(report.exit_code)
 
@@ -446,8 +448,9 @@ def check(payroll: Annotated[Optional[list[str]], typer.Option("--payroll", help
         code = check_mod.exit_code(report)
         if not quiet and not sys.stderr.isatty():
             judged = report.figures["checks_judged"]
-            line = (f"ttcalc check: {len(report.checks)} checks, {judged} judged, {len(report.failed)} failed"
-                    if judged else f"ttcalc check: {len(report.checks)} checks, NOTHING JUDGED (all not applicable)")
+            line = (f"ttcalc check: {len(report.checks)} checks, {judged} judged, {len(report.failed)} failed, "
+                    f"{report.figures['checks_not_fully_checked']} not fully checked"
+                    if judged else f"ttcalc check: {len(report.checks)} checks, 0 judged — NOTHING JUDGED (all not applicable)")
             missing = report.extra.get("unjudged_required")
             if missing:
                 line += f", required part(s) that judged nothing: {','.join(missing)}"

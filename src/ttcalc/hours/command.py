@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
 from ttcalc.core.errors import InputError
 from ttcalc.core.msg import msg
@@ -64,8 +63,8 @@ def compute_report(dataset, profile, options, cyc):
     vocational = type_table()["roles"]["vocational"]
     school_type = options.extra.get("school_type") or "auto"  # --school-type: the whole ledger's, or by name
     for p in people.values():
-        if p.unit is None:
-            p.unit = Path(p.rows[0].file).stem if p.rows else None
+        if p.unit is None:  # no 单位 cell, no roster: the unit the read layer gives the person's sheet
+            p.unit = next((r.sheet_unit for r in p.rows if r.sheet_unit), None)
         p.vocational = school_type == "vocational" or school_type == "auto" and (p.vocational or has(p.unit, vocational))
         p.summary = summarise(p, cyc)
     listed = [p for p in people.values()

@@ -47,7 +47,8 @@ class Row:
     row: int
     name: str | None = None
     id: str | None = None
-    unit: str | None = None
+    unit: str | None = None  # the row's own 单位 cell (people are told apart by it)
+    sheet_unit: str | None = None  # the sheet's unit where no column gives one: title line, sheet or file name
     course: str | None = None
     type_text: str | None = None
     year: int | None = None
@@ -245,6 +246,7 @@ def read_ledger(dataset, profile, cycle: Cycle, warn: Warnings) -> list[Row]:
             row.name = (get.get("name") or "").strip() or None
             row.id = get.get("id") or None
             row.unit = (get.get("unit") or "").strip() or None
+            row.sheet_unit = s.unit  # the read layer's: a title line, the sheet name, else the file name
             row.course = (get.get("course") or "").strip() or None
             row.type_text = (get.get("type") or "").strip() or None
             if get["_skip"] is not None:

@@ -15,7 +15,7 @@ DEFINITION_KEYS = (
     "staff_total", "fulltime_teachers", "parttime_teachers", "post_category", "fulltime_teacher_share",
     "title_mid_senior_share", "title_senior_share", "parttime_ratio", "graduate_share", "bachelor_plus_share",
     "hires_5y", "leavers_5y", "renewal_5y", "title_levels", "education_levels", "title_level", "age", "dates",
-    "duplicates", "window", "hire.eligibility", "hire.honour", "not_fully_checked", "remedy",
+    "duplicates", "window", "hire.eligibility", "hire.honour", "not_fully_checked", "remedy", "unit",
 )
 # every figure's and choice's definition, worded by the output layer (messages [staffing.definition])
 DEFINITIONS = {key: msg("staffing.definition." + key.replace(".", "_")) for key in DEFINITION_KEYS}

@@ -82,7 +82,7 @@ def screen(p: Person, rules: list, exemptions, lang: str) -> dict:
         status = "exempt" if exempt_by else NOT_FULLY_CHECKED
     else:
         status = "advisory" if "advisory" in states else "pass"
-    return {"file": p.file, "sheet": p.sheet, "row": p.row, "name": p.name,
+    return {"file": p.file, "sheet": p.sheet, "row": p.row, "name": p.name, "unit": p.unit,
             "join": p.join.isoformat() if p.join else None, "status": status, "exempt_by": exempt_by,
             "in_post": p.in_post, "conditions": [c for c in conds if c["status"] != "pass"]}
 

@@ -24,7 +24,8 @@ class Person:
     sheet: str
     row: int
     name: str | None = None
-    unit: str | None = None
+    unit: str | None = None  # the row's 单位 cell, else its sheet's unit (title line, sheet name, file name)
+    unit_written: str | None = None  # the row's own 单位 cell: what tells namesakes apart
     parttime: bool = False
     category: str | None = None
     category_raw: str | None = None
@@ -173,7 +174,7 @@ def merge_duplicates(persons: list[Person], warnings: Warnings) -> None:
             else:
                 by_id[p.id_key] = i
         if p.name:
-            by_name.setdefault((T.normalise(p.name), T.normalise(p.unit) if p.unit else None), []).append(i)
+            by_name.setdefault((T.normalise(p.name), T.normalise(p.unit_written) if p.unit_written else None), []).append(i)
     for rows in by_name.values():
         if len(rows) < 2:
             continue
@@ -206,7 +207,10 @@ def merge_duplicates(persons: list[Person], warnings: Warnings) -> None:
 
 def _person(s, rec: dict, group: T.SheetGroup, cols: set, as_of: date, sheet_warn) -> Person:
     where = {"file": str(s.file), "sheet": s.sheet, "row": rec["_row"]}
-    p = Person(str(s.file), s.sheet, rec["_row"], rec.get("name"), rec.get("unit"))
+    written = (rec.get("unit") or "").strip() or None
+    # where no column gives it, the unit the read layer found for the sheet (as budget's): a title
+    # line, the sheet name when sheets are named by school, else the file name
+    p = Person(str(s.file), s.sheet, rec["_row"], rec.get("name"), written or s.unit, rec.get("unit"))
     p.columns = cols
 
     def warn(code, where, params=None, **kw):  # a row's warning is also its flag in the annotated workbook

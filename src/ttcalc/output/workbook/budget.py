@@ -175,9 +175,13 @@ def _summary_sheet(wb, ws, fmt, report, profile, last: int, sources: list, lang:
         ("school_allocation_min", "=ROUND(C3*C7*C9,2)", None, "money", one("note school_min", lang)),
     ]
     if passdown is not None:
+        # the base the figures used (the budget when given, else fund_min) and their divisor (the
+        # payroll's people, C5, or the roster's teachers): the formula computes the value stored
+        base = f"C{3 + len(lines) + 3}" if f.get("passdown_basis") == "budgeted" else "C3*C7"
+        per = "C5" if f.get("passdown_teachers_source", "payroll") == "payroll" else str(f.get("passdown_teachers") or 0)
         lines += [("passdown_share", None, f.get("passdown_share"), "ratio", cite(passdown)),
-                  ("passdown_total", "=ROUND(C3*C7*C13,2)", None, "money", one("note passdown_total", lang)),
-                  ("passdown_per_teacher", "=IF(C5=0,0,ROUND(C3*C7*C13/C5,2))", None, "money",
+                  ("passdown_total", f"=ROUND({base}*C13,2)", None, "money", one("note passdown_total", lang)),
+                  ("passdown_per_teacher", f"=IF({per}=0,0,ROUND({base}*C13/{per},2))", None, "money",
                    one("note per_teacher", lang))]
     if "budgeted" in f:
         lines += [("budgeted", None, f["budgeted"], "money", "--budgeted"),
