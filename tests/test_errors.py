@@ -47,23 +47,23 @@ def test_password_protected(run, tmp_path, xlsx):
 
 
 def test_empty_sheet(run, xlsx):
-    _one_line_error(run("budget", xlsx("empty.xlsx", {"Sheet1": []})), "empty.xlsx", "empty sheet")
+    _one_line_error(run("budget", "--lang", "en", xlsx("empty.xlsx", {"Sheet1": []})), "empty.xlsx", "empty sheet")
 
 
 def test_no_recognisable_header(run, xlsx):
     path = xlsx("h.xlsx", {"S": [["a", "b"], [1, 2]]})
-    _one_line_error(run("budget", path), "h.xlsx", "[S]", "no table header")
+    _one_line_error(run("budget", "--lang", "en", path), "h.xlsx", "[S]", "no table header")
 
 
 def test_required_field_missing_names_closest_header(run, xlsx):
     path = xlsx("net.xlsx", {"工资": [["姓名", "身份证号", "实发工资"], ["甲", "11010519491231002X", 100]]})
-    line = _one_line_error(run("budget", path), "net.xlsx", "[工资]", "gross")
+    line = _one_line_error(run("budget", "--lang", "en", path), "net.xlsx", "[工资]", "gross")
     assert "实发工资" in line
 
 
 def test_bad_amount_names_row_and_column(run, xlsx):
     path = xlsx("bad.xlsx", {"S": [["姓名", "应发合计"], ["甲", 100], ["乙", "待定"]]})
-    _one_line_error(run("budget", path), "bad.xlsx", "row 3", "应发合计", "待定")
+    _one_line_error(run("budget", "--lang", "en", path), "bad.xlsx", "row 3", "应发合计", "待定")
 
 
 def test_bad_options(run, xlsx):

@@ -195,8 +195,9 @@ def _write(out) -> None:
     _out(to_json(out) if isinstance(out, dict) else out if out.endswith("\n") else out + "\n")
 
 
-def _guard(debug: bool, fn) -> None:
-    """Run a command body: input errors exit 2 with one line, internal errors exit 3."""
+def _guard(debug: bool, fn, lang: str | None = None) -> None:
+    """Run a command body: input errors exit 2 with one line, worded in `lang` (the run's
+    --lang, else the locale's language: `_lang`), internal errors exit 3."""
     try:
         fn()
     except typer.Exit:
@@ -208,7 +209,7 @@ def _guard(debug: bool, fn) -> None:
             traceback.print_exc()
         from ttcalc.cells.privacy import clean_message
 
-        sys.stderr.write(f"ttcalc: {clean_message(exc)}\n")
+        sys.stderr.write(f"ttcalc: {clean_message(exc.words(lang or _lang(None)))}\n")
         raise typer.Exit(exc.exit_code) from None
     except Terminated:
         sys.stderr.write("ttcalc: terminated (SIGTERM); nothing was written\n")
@@ -274,7 +275,7 @@ def inspect(files: Files, kind: Annotated[str, typer.Option("--kind", help="payr
         report = inspection.run(files, kind, _maps(map), sheet)
         _emit(report, format, lang, quiet, started, redact, table)
 
-    _guard(debug, body)
+    _guard(debug, body, _lang(lang))
 
 
 @app.command(epilog=_examples("ttcalc sample samples/", "ttcalc budget samples/payroll.xlsx"))
@@ -318,7 +319,7 @@ def budget(files: Files, policy: PolicyOpt = "quangang-2022", as_of: AsOf = None
                                 lang=_lang(lang, format), progress=tick, redact=redact, skip_bad=skip_bad)
         _emit(report, format, lang, quiet, started, redact, table)
 
-    _guard(debug, body)
+    _guard(debug, body, _lang(lang))
 
 
 @app.command(epilog=_examples("ttcalc staffing roster.xlsx --as-of 2025-09-01",
@@ -342,7 +343,7 @@ def staffing(files: Files, policy: PolicyOpt = "quangang-2022", as_of: AsOf = No
                               skip_bad=skip_bad)
         _emit(report, format, lang, quiet, started, redact, table)
 
-    _guard(debug, body)
+    _guard(debug, body, _lang(lang))
 
 
 @app.command(epilog=_examples("ttcalc hours hours.xlsx --cycle 2022-2026",
@@ -366,7 +367,7 @@ def hours(files: Files, policy: PolicyOpt = "wenzhou-2012", as_of: AsOf = None, 
                            redact=redact, skip_bad=skip_bad)
         _emit(report, format, lang, quiet, started, redact, table)
 
-    _guard(debug, body)
+    _guard(debug, body, _lang(lang))
 
 
 @app.command(epilog=_examples("ttcalc check --payroll 工资/ --roster roster.xlsx --hours hours.xlsx",
@@ -420,7 +421,7 @@ def check(payroll: Annotated[Optional[list[str]], typer.Option("--payroll", help
             sys.stderr.write(f"{line}, {len(report.warnings)} warnings, {time.monotonic() - started:.1f} s\n")
         raise typer.Exit(code)
 
-    _guard(debug, body)
+    _guard(debug, body, _lang(lang))
 
 
 policies_app = typer.Typer(help="The built-in policy profiles and their cited rules.", invoke_without_command=True,
@@ -442,7 +443,7 @@ def policies(ctx: typer.Context, format: FmtOpt = Fmt.table, lang: LangOpt = Non
         profiles = [load_profile(pid) for pid in builtin_ids()]
         _write(render_policy.render_list(profiles, format.value, _lang(lang, format)))
 
-    _guard(debug, body)
+    _guard(debug, body, _lang(lang))
 
 
 @policies_app.command("show")
@@ -456,7 +457,7 @@ def policies_show(ctx: typer.Context, profile: Annotated[str, typer.Argument(hel
 
         _write(render_policy.render_show(load_profile(profile), format.value, _lang(lang, format)))
 
-    _guard(debug, body)
+    _guard(debug, body, _lang(lang))
 
 
 @app.command()
@@ -477,7 +478,7 @@ def duties(files: Files, policy: PolicyOpt = "quangang-2022", as_of: AsOf = None
                             redact=redact)
         _emit(report, format, lang, quiet, started, redact)
 
-    _guard(debug, body)
+    _guard(debug, body, _lang(lang))
 
 
 @app.command()
@@ -494,7 +495,7 @@ def institutions(files: Files, policy: PolicyOpt = "hebei-2013", as_of: AsOf = N
                                   output=output, overwrite=overwrite, lang=_lang(lang, format), redact=redact)
         _emit(report, format, lang, quiet, started, redact)
 
-    _guard(debug, body)
+    _guard(debug, body, _lang(lang))
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ttcalc.budget.payroll import unit_of_file
 from ttcalc.core.errors import InputError
+from ttcalc.output.i18n import word
 from ttcalc.output.workbook.common import (
     MAX_ROWS,
     checks_sheet,
@@ -20,6 +21,7 @@ from ttcalc.output.workbook.common import (
     text,
 )
 from ttcalc.output.render.report import figure_label, label
+from ttcalc.read.rows import skip_reason
 
 ROWS = "明细 Rows"
 UNITS = "分单位 By unit"
@@ -33,14 +35,14 @@ def write(target: Path, report, pay, profile, options) -> None:
                          f"(limit {MAX_ROWS:,}); run without --output, or give fewer files")
     with open_workbook(target, overwrite, big=total_rows > 50_000) as (wb, fmt):
         summary = wb.add_worksheet("汇总 Summary")  # first tab
-        last = _rows_sheet(wb, fmt, pay, redact)
+        last = _rows_sheet(wb, fmt, pay, redact, lang=lang)
         unit_rows = _units_sheet(wb, fmt, report, last)
         _summary_sheet(wb, summary, fmt, report, profile, last, unit_rows, lang)
         checks_sheet(wb, fmt, report, lang)
         notes_sheet(wb, fmt, report, lang=lang)
 
 
-def _rows_sheet(wb, fmt, pay, redact: bool = False) -> int:
+def _rows_sheet(wb, fmt, pay, redact: bool = False, lang: str = "zh") -> int:
     ws = wb.add_worksheet(ROWS)
     header_row(ws, 0, ["file", "sheet", "row", "单位 unit", "姓名 name", "身份证号 ID", "应发 gross used",
                        "计入 counted", "原因 reason"], fmt, [18, 10, 7, 22, 10, 21, 14, 8, 34])
@@ -71,7 +73,7 @@ def _rows_sheet(wb, fmt, pay, redact: bool = False) -> int:
             else:
                 ws.write_blank(r, 6, None)
                 ws.write_string(r, 7, "否", fmt["muted"])
-                text(ws, r, 8, skips[i], fmt["muted"])
+                text(ws, r, 8, word(skip_reason(skips[i]), lang), fmt["muted"])
             r += 1
     return r  # one past the last written row (0-based), i.e. the last Excel row number
 
