@@ -202,7 +202,7 @@ def _skipped_file(path, reason) -> SheetRead:
 
 def _not_persons(s: SheetRead) -> bool:
     """A sheet that holds no person rows by design: empty, no header, a per-unit summary."""
-    return s.reason_code in ("empty", "no_header", "no_header_seen", "summary_table", "hidden")
+    return s.reason_code in ("empty", "no_header", "summary_table", "hidden")
 
 
 def _skip_year_sheets(file_sheets: list, sch) -> None:
@@ -277,7 +277,7 @@ def _why_unusable(path: Path, reads: list[SheetRead], sch) -> Msg:
     if all(s.reason_code == "empty" for s in reads):
         return msg("read.error.empty", file=str(path), sheets=", ".join(repr(s.sheet) for s in reads))
     for s in reads:
-        if s.reason_code in ("missing_column", "missing_column_near"):
+        if s.reason_code == "missing_column":
             return msg("read.error.sheet", file=str(path), sheet=s.sheet, reason=s.reason)
     first = next((s for s in reads if s.reason_code != "empty"), reads[0])
     return msg("read.error.sheet", file=str(path), sheet=first.sheet, reason=first.reason)
@@ -304,8 +304,8 @@ def _read_sheet(grid: Grid, sch, maps: dict[str, str], named: bool, keep: set[st
 
         seen = mask_seen([str(v) for r in head_rows for v in r if v][:6])
         read.status = "skipped"
-        read.reason = (msg("read.sheet.no_header_seen", expected=_examples(sch), seen=", ".join(seen)) if seen
-                       else msg("read.sheet.no_header", expected=_examples(sch)))
+        read.reason = msg("read.sheet.no_header", expected=_examples(sch),
+                          seen=msg("read.sheet.seen", text=", ".join(seen)) if seen else "")
         return read
     read.map_misses = apply_map(header, maps, sch)  # an error only if no sheet at all has it
     dedupe(header, sch)
@@ -322,9 +322,8 @@ def _read_sheet(grid: Grid, sch, maps: dict[str, str], named: bool, keep: set[st
             what = _label(group[0])
             for g in group[1:]:
                 what = msg("read.field.either", a=what, b=_label(g))
-            read.reason = (msg("read.sheet.missing_column_near", column=what, headers=", ".join(header.headers),
-                               near=repr(near)) if near
-                           else msg("read.sheet.missing_column", column=what, headers=", ".join(header.headers)))
+            read.reason = msg("read.sheet.missing_column", column=what, headers=", ".join(header.headers),
+                              near=msg("read.sheet.near", header=repr(near)) if near else "")
             return read
     read.title = [str(v) for r in head_rows[:header.first_row - 1] for v in r if v]  # title cells
     if offset == 0:

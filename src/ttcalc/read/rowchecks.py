@@ -97,7 +97,10 @@ def check_duplicates(read, grid, kind: str) -> None:
     again[first] = False  # rows are in sheet order, so the first appearance is not the duplicate
     rows = keyed["_row"].to_numpy()[again].tolist()
     what = "month" if kind == "payroll" else "roster"
-    warn(read, "duplicate_person", rows, detail=msg(f"read.duplicate.{what}", by="+".join(key_cols)))
+    by = msg(f"read.field.{key_cols[0]}")
+    for c in key_cols[1:]:
+        by = msg("read.field.plus", a=by, b=msg(f"read.field.{c}"))
+    warn(read, "duplicate_person", rows, detail=msg(f"read.duplicate.{what}", by=by))
 
 
 def range_text(m) -> str:
