@@ -27,13 +27,13 @@ def test_missing_file(run, tmp_path):
 def test_not_a_spreadsheet(run, tmp_path):
     p = tmp_path / "letter.xlsx"
     p.write_text("Dear clerk, this is not a workbook.", encoding="utf-8")
-    _one_line_error(run("inspect", p), "letter.xlsx", "not a spreadsheet")
+    _one_line_error(run("inspect", "--lang", "en", p), "letter.xlsx", "not a spreadsheet")
 
 
 def test_lock_file(run, tmp_path):
     p = tmp_path / "~$payroll.xlsx"
     p.write_bytes(b"\x05clerk" + b"\x00" * 100)
-    _one_line_error(run("budget", p), "lock file")
+    _one_line_error(run("budget", "--lang", "en", p), "lock file")
 
 
 def test_password_protected(run, tmp_path, xlsx):

@@ -18,6 +18,7 @@ import typer
 
 from ttcalc import __version__
 from ttcalc.core.errors import InputError, TtcalcError
+from ttcalc.core.msg import msg
 
 app = typer.Typer(add_completion=True, pretty_exceptions_enable=False, rich_markup_mode=None,
                   no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]},
@@ -71,7 +72,7 @@ def _amount(text: str | None, option: str) -> str | None:
     try:
         return format(parse_amount(text), "f")
     except ValueError:
-        raise InputError(f"{option} {text}: expected an amount in yuan, e.g. 30000, 30,000.00, 3万 or 3万元") from None
+        raise InputError(msg("cli.error.amount", option=option, value=text)) from None
 
 
 def _lang(lang: Lang | None, fmt: "Fmt | None" = None) -> str:
@@ -101,7 +102,7 @@ def _date(text: str | None, option: str = "--as-of") -> date:
     except ValueError:
         value, note = None, None
     if value is None or note:
-        raise InputError(f"{option} {text}: expected a date like 2024-12-31")
+        raise InputError(msg("cli.error.date", option=option, value=text))
     return value
 
 
@@ -109,7 +110,7 @@ def _maps(items: list[str] | None) -> dict[str, str]:
     out = {}
     for item in items or []:
         if "=" not in item:
-            raise InputError(f"--map {item}: expected FIELD=HEADER, e.g. --map gross=应发工资")
+            raise InputError(msg("cli.error.map", value=item, example="--map gross=应发工资"))
         key, value = item.split("=", 1)
         out[key.strip()] = value.strip()
     return out
