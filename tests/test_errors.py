@@ -21,7 +21,7 @@ def _one_line_error(out, *needles):
 
 
 def test_missing_file(run, tmp_path):
-    _one_line_error(run("budget", tmp_path / "nope.xlsx"), "nope.xlsx", "no such file")
+    _one_line_error(run("budget", "--lang", "en", tmp_path / "nope.xlsx"), "nope.xlsx", "no such file")
 
 
 def test_not_a_spreadsheet(run, tmp_path):
