@@ -54,7 +54,7 @@ for line in sys.stdin:
     results = {}
     for cmd in ("inspect", "budget"):
         started = time.monotonic()
-        r = runner.invoke(app, [cmd, path, "--format", "json"])
+        r = runner.invoke(app, [cmd, path, "--format", "json", "--lang", "en"])
         exc = r.exception if r.exception is not None and not isinstance(r.exception, SystemExit) else None
         try:
             shown = json.loads(r.stdout).get("command") if r.stdout else None

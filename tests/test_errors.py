@@ -21,19 +21,19 @@ def _one_line_error(out, *needles):
 
 
 def test_missing_file(run, tmp_path):
-    _one_line_error(run("budget", tmp_path / "nope.xlsx"), "nope.xlsx", "no such file")
+    _one_line_error(run("budget", "--lang", "en", tmp_path / "nope.xlsx"), "nope.xlsx", "no such file")
 
 
 def test_not_a_spreadsheet(run, tmp_path):
     p = tmp_path / "letter.xlsx"
     p.write_text("Dear clerk, this is not a workbook.", encoding="utf-8")
-    _one_line_error(run("inspect", p), "letter.xlsx", "not a spreadsheet")
+    _one_line_error(run("inspect", "--lang", "en", p), "letter.xlsx", "not a spreadsheet")
 
 
 def test_lock_file(run, tmp_path):
     p = tmp_path / "~$payroll.xlsx"
     p.write_bytes(b"\x05clerk" + b"\x00" * 100)
-    _one_line_error(run("budget", p), "lock file")
+    _one_line_error(run("budget", "--lang", "en", p), "lock file")
 
 
 def test_password_protected(run, tmp_path, xlsx):
@@ -47,23 +47,23 @@ def test_password_protected(run, tmp_path, xlsx):
 
 
 def test_empty_sheet(run, xlsx):
-    _one_line_error(run("budget", xlsx("empty.xlsx", {"Sheet1": []})), "empty.xlsx", "empty sheet")
+    _one_line_error(run("budget", "--lang", "en", xlsx("empty.xlsx", {"Sheet1": []})), "empty.xlsx", "empty sheet")
 
 
 def test_no_recognisable_header(run, xlsx):
     path = xlsx("h.xlsx", {"S": [["a", "b"], [1, 2]]})
-    _one_line_error(run("budget", path), "h.xlsx", "[S]", "no table header")
+    _one_line_error(run("budget", "--lang", "en", path), "h.xlsx", "[S]", "no table header")
 
 
 def test_required_field_missing_names_closest_header(run, xlsx):
     path = xlsx("net.xlsx", {"工资": [["姓名", "身份证号", "实发工资"], ["甲", "11010519491231002X", 100]]})
-    line = _one_line_error(run("budget", path), "net.xlsx", "[工资]", "gross")
+    line = _one_line_error(run("budget", "--lang", "en", path), "net.xlsx", "[工资]", "gross")
     assert "实发工资" in line
 
 
 def test_bad_amount_names_row_and_column(run, xlsx):
     path = xlsx("bad.xlsx", {"S": [["姓名", "应发合计"], ["甲", 100], ["乙", "待定"]]})
-    _one_line_error(run("budget", path), "bad.xlsx", "row 3", "应发合计", "待定")
+    _one_line_error(run("budget", "--lang", "en", path), "bad.xlsx", "row 3", "应发合计", "待定")
 
 
 def test_bad_options(run, xlsx):

@@ -374,7 +374,7 @@ def test_every_file_skipped_is_an_error_not_a_zero(run, tmp_path):
     folder.mkdir()
     make_xlsx(folder / "a.xlsx", {"S": [["单位", "人数", "应发合计"], ["一中", 2, 300]]})
     make_xlsx(folder / "b.xlsx", {"S": [["单位", "人数", "应发合计"], ["二中", 1, 100]]})
-    out = run("budget", folder)
+    out = run("budget", "--lang", "en", folder)
     assert out.code == 2 and "every file was skipped" in out.stderr
 
 

@@ -55,7 +55,7 @@ def test_parse_id_flags_float_and_scientific_ids():
 @pytest.mark.parametrize("amount", ["9999999999999.99", 9999999999999.99, "1e308", 1e308, "1000000000", "-1E+20"])
 def test_an_amount_beyond_a_billion_yuan_is_refused_not_wrapped(run, xlsx, amount):
     rows = [HEAD] + [["一小", f"人{i}", None, amount] for i in range(3)]
-    ran = run("budget", xlsx("p.xlsx", {"工资": rows}), "--format", "json")
+    ran = run("budget", "--lang", "en", xlsx("p.xlsx", {"工资": rows}), "--format", "json")
     assert ran.code == 2, ran.stdout
     assert "row 2" in ran.stderr and "Traceback" not in ran.stderr
 

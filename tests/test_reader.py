@@ -24,7 +24,7 @@ MERGES = {"工资表": ["A1:I1", "E2:G2", "A2:A3", "B2:B3", "C2:C3", "D2:D3", "H
 
 def test_inspect_messy_workbook(run, xlsx):
     path = xlsx("messy.xlsx", MESSY, MERGES)
-    out = run("inspect", path, "--format", "json")
+    out = run("inspect", "--lang", "en", path, "--format", "json")
     assert out.code == 0, out.stderr
     data = out.json()
     sheet = data["sheets"][0]
@@ -63,7 +63,7 @@ def test_units_in_header_are_applied(run, xlsx):
 def test_english_headers_and_map_override(run, xlsx):
     rows = [["Name", "ID", "Pay before deductions", "Net pay"], ["A", "", 100, 90], ["B", "", 200, 180]]
     path = xlsx("e.xlsx", {"S": rows})
-    out = run("budget", path, "--format", "json")
+    out = run("budget", "--lang", "en", path, "--format", "json")
     assert out.code == 2 and "gross" in out.stderr.lower()
     data = run("budget", path, "--map", "gross=Pay before deductions", "--format", "json").json()
     assert data["figures"]["payroll_total"] == "300.00"

@@ -485,14 +485,14 @@ def test_redact_report_covers_every_part():
 def test_error_messages_show_rows_not_names_or_ids(tmp_path, run):
     pid = PEOPLE[0][1]
     bad = payroll_csv(tmp_path / "bad.csv", [("张三", pid, "一小", "五千元整")])
-    r = run("budget", bad)
+    r = run("budget", "--lang", "en", bad)
     assert r.code == 2 and "row 2" in r.stderr
     assert "张三" not in r.stderr and pid not in r.stderr
     # a sheet of people without a header row: the message quotes what it saw, masked
     headless = tmp_path / "headless.csv"
     headless.write_text("\n".join(f"{n},{i},{u}" for n, i, u, _g in PEOPLE) + "\n", encoding="utf-8")
     for cmd in ("budget", "inspect"):
-        r = run(cmd, headless, "--format", "json")
+        r = run(cmd, "--lang", "en", headless, "--format", "json")
         assert r.code == 2 and "headless.csv" in r.stderr
         for name, ident, _u, _g in PEOPLE:
             assert name not in r.stderr and ident not in r.stderr, r.stderr
@@ -586,6 +586,6 @@ def test_error_messages_mask_id_numbers(tmp_path, run):
     pid = PEOPLE[0][1]
     shifted = payroll_csv(tmp_path / "shifted.csv", [("张三", "一小", "x", pid[:-1] + "X")],
                           header=("姓名", "单位", "备注", "应发合计"))
-    r = run("budget", shifted)
+    r = run("budget", "--lang", "en", shifted)
     assert r.code == 2 and "row 2" in r.stderr and "shifted.csv" in r.stderr
     assert pid[:-1] not in r.stderr and "********" in r.stderr

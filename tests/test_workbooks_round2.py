@@ -80,7 +80,7 @@ def test_budget_totals_and_reconciliation(run, samples, tmp_path):
     for sheet, _file, ours, source, diff in (r[:5] for r in table):
         assert source is not None and abs(source - ours - diff) < 0.005, sheet
     detail = values["明细"]
-    totals = [r for r in detail.iter_rows(min_row=2, values_only=True) if r[8] and str(r[8]).startswith("total")]
+    totals = [r for r in detail.iter_rows(min_row=2, values_only=True) if r[8] and str(r[8]).startswith("合计行")]
     assert totals and all(r[6] is not None and r[7] == "否" for r in totals)  # amounts shown, never counted
     figures = {r[1]: r[2] for r in rows if r[1]}
     assert round(figures["payroll_total"] * 100) == total  # the source totals are not summed in

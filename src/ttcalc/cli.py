@@ -19,6 +19,7 @@ import typer
 
 from ttcalc import __version__
 from ttcalc.core.errors import InputError, TtcalcError
+from ttcalc.core.msg import msg
 
 app = typer.Typer(add_completion=True, pretty_exceptions_enable=False, rich_markup_mode=None,
                   no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]},
@@ -72,7 +73,7 @@ def _amount(text: str | None, option: str) -> str | None:
     try:
         return format(parse_amount(text), "f")
     except ValueError:
-        raise InputError(f"{option} {text}: expected an amount in yuan, e.g. 30000, 30,000.00, 3万 or 3万元") from None
+        raise InputError(msg("cli.error.amount", option=option, value=text)) from None
 
 
 def _lang(lang: Lang | None, fmt: "Fmt | None" = None) -> str:
@@ -102,7 +103,7 @@ def _date(text: str | None, option: str = "--as-of") -> date:
     except ValueError:
         value, note = None, None
     if value is None or note:
-        raise InputError(f"{option} {text}: expected a date like 2024-12-31")
+        raise InputError(msg("cli.error.date", option=option, value=text))
     return value
 
 
@@ -110,7 +111,7 @@ def _maps(items: list[str] | None) -> dict[str, str]:
     out = {}
     for item in items or []:
         if "=" not in item:
-            raise InputError(f"--map {item}: expected FIELD=HEADER, e.g. --map gross=应发工资")
+            raise InputError(msg("cli.error.map", value=item, example="--map gross=应发工资"))
         key, value = item.split("=", 1)
         out[key.strip()] = value.strip()
     return out
@@ -222,8 +223,9 @@ def _write(out) -> None:
     _out(to_json(out) if isinstance(out, dict) else out if out.endswith("\n") else out + "\n")
 
 
-def _guard(debug: bool, fn) -> None:
-    """Run a command body: input errors exit 2 with one line, internal errors exit 3."""
+def _guard(debug: bool, fn, lang: str | None = None) -> None:
+    """Run a command body: input errors exit 2 with one line, worded in `lang` (the run's
+    --lang, else the locale's language: `_lang`), internal errors exit 3."""
     try:
         fn()
     except typer.Exit:
@@ -235,7 +237,7 @@ def _guard(debug: bool, fn) -> None:
             traceback.print_exc()
         from ttcalc.cells.privacy import clean_message
 
-        sys.stderr.write(f"ttcalc: {clean_message(exc)}\n")
+        sys.stderr.write(f"ttcalc: {clean_message(exc.words(lang or _lang(None)))}\n")
         raise typer.Exit(exc.exit_code) from None
     except Terminated:
         sys.stderr.write("ttcalc: terminated (SIGTERM); nothing was written\n")
@@ -301,7 +303,7 @@ def inspect(files: Files, kind: Annotated[str, typer.Option("--kind", help="payr
         report = inspection.run(files, kind, _maps(map), sheet)
         _emit(report, format, lang, quiet, started, redact, table)
 
-    _guard(debug, body)
+    _guard(debug, body, _lang(lang))
 
 
 @app.command(epilog=_examples("ttcalc sample samples/", "ttcalc budget samples/payroll.xlsx"))
@@ -348,7 +350,7 @@ def budget(files: Files, policy: PolicyOpt = "quangang-2022", as_of: AsOf = None
                                     sector=sector)
             _emit(report, format, lang, quiet, started, redact, table)
 
-    _guard(debug, body)
+    _guard(debug, body, _lang(lang))
 
 
 @app.command(epilog=_examples("ttcalc staffing roster.xlsx --as-of 2025-09-01",
@@ -373,7 +375,7 @@ def staffing(files: Files, policy: PolicyOpt = "quangang-2022", as_of: AsOf = No
                                   skip_bad=skip_bad)
             _emit(report, format, lang, quiet, started, redact, table)
 
-    _guard(debug, body)
+    _guard(debug, body, _lang(lang))
 
 
 @app.command(epilog=_examples("ttcalc hours hours.xlsx --cycle 2022-2026",
@@ -399,7 +401,7 @@ def hours(files: Files, policy: PolicyOpt = "wenzhou-2012", as_of: AsOf = None, 
                                redact=redact, skip_bad=skip_bad, school_type=school_type)
             _emit(report, format, lang, quiet, started, redact, table)
 
-    _guard(debug, body)
+    _guard(debug, body, _lang(lang))
 
 
 @app.command(epilog=_examples("ttcalc check --payroll 工资/ --roster roster.xlsx --hours hours.xlsx",
@@ -457,7 +459,7 @@ def check(payroll: Annotated[Optional[list[str]], typer.Option("--payroll", help
             sys.stderr.write(f"{line}, {len(report.warnings)} warnings, {time.monotonic() - started:.1f} s\n")
         raise typer.Exit(code)
 
-    _guard(debug, body)
+    _guard(debug, body, _lang(lang))
 
 
 policies_app = typer.Typer(help="The built-in policy profiles and their cited rules.", invoke_without_command=True,
@@ -479,7 +481,7 @@ def policies(ctx: typer.Context, format: FmtOpt = Fmt.table, lang: LangOpt = Non
         profiles = [load_profile(pid) for pid in builtin_ids()]
         _write(render_policy.render_list(profiles, format.value, _lang(lang, format)))
 
-    _guard(debug, body)
+    _guard(debug, body, _lang(lang))
 
 
 @policies_app.command("show")
@@ -493,7 +495,7 @@ def policies_show(ctx: typer.Context, profile: Annotated[str, typer.Argument(hel
 
         _write(render_policy.render_show(load_profile(profile), format.value, _lang(lang, format)))
 
-    _guard(debug, body)
+    _guard(debug, body, _lang(lang))
 
 
 @app.command()
@@ -515,7 +517,7 @@ def duties(files: Files, policy: PolicyOpt = "quangang-2022", as_of: AsOf = None
                                 redact=redact)
             _emit(report, format, lang, quiet, started, redact)
 
-    _guard(debug, body)
+    _guard(debug, body, _lang(lang))
 
 
 @app.command()
@@ -533,7 +535,7 @@ def institutions(files: Files, policy: PolicyOpt = "hebei-2013", as_of: AsOf = N
                                       output=output, overwrite=overwrite, lang=_lang(lang, format), redact=redact)
             _emit(report, format, lang, quiet, started, redact)
 
-    _guard(debug, body)
+    _guard(debug, body, _lang(lang))
 
 
 def main() -> None:

@@ -58,6 +58,14 @@ def run(paths: list[str], kind: str = "auto", maps: dict | None = None, sheet_na
     return report
 
 
+def _sourced(value, source):
+    """"泉港区第一小学 (title)" as a message: the value and where it came from, worded."""
+    if not source:
+        return value or ""
+    where = msg(f"inspect.source.{source}")
+    return msg("inspect.source.valued", value=value, source=where) if value else where
+
+
 def _layout_table(inputs: list[dict]) -> dict:
     """Per sheet: header rows and repeats, where the unit and month came from, merged ranges
     filled down; per file left out: why (issue 12)."""
@@ -69,8 +77,7 @@ def _layout_table(inputs: list[dict]) -> dict:
             continue
         head = i.get("header_rows")
         rows.append([where, f"{head[0]}–{head[1]}" if head else "", i.get("header_repeats", 0),
-                     f"{i['unit']} ({i['unit_source']})" if i.get("unit") else i.get("unit_source", ""),
-                     f"{i['month']} ({i['month_source']})" if i.get("month") else i.get("month_source", ""),
+                     _sourced(i.get("unit"), i.get("unit_source")), _sourced(i.get("month"), i.get("month_source")),
                      ", ".join(i.get("merged_filled", [])), ""])
     return {"headers": ["layout_sheet", "layout_header_rows", "layout_header_repeats", "layout_unit",
                         "layout_month", "layout_merged", "layout_skipped"], "rows": rows}

@@ -17,6 +17,7 @@ from ttcalc.core.errors import InputError
 from ttcalc.core.msg import Msg, msg
 from ttcalc.core.warn import Warnings
 from ttcalc.hours.courses import classify, type_label
+from ttcalc.read.rows import skip_reason
 
 _UNIT_WORD = re.compile(r"(学时|课时|小时|天|日|学分|hours?|days?|credits?)$", re.IGNORECASE)  # "12学时" -> 12
 # the unit written in a cell decides how it is read, whatever the column: "12天" in 学时 is 12 days
@@ -250,7 +251,7 @@ def read_ledger(dataset, profile, cycle: Cycle, warn: Warnings) -> list[Row]:
             row.course = (get.get("course") or "").strip() or None
             row.type_text = (get.get("type") or "").strip() or None
             if get["_skip"] is not None:
-                row.reason, row.skipped = get["_skip"], True
+                row.reason, row.skipped = skip_reason(get["_skip"]), True
                 continue
             row.form, row.topics, known = classify(row.type_text, row.course)
             if row.type_text and not known and (s.sheet, row.type_text) not in unknown:

@@ -82,6 +82,17 @@ def word(message: Msg | str | None, lang: str) -> str | None:
     return template.format(**params)
 
 
+def _register() -> None:
+    """Let errors word themselves (`str(exc)`, `exc.words(lang)`) without the core layer
+    importing this one."""
+    from ttcalc.core import errors
+
+    errors.WORDER = word
+
+
+_register()
+
+
 def localize(value, lang: str):
     """A copy of a dict/list structure with every Msg worded."""
     if isinstance(value, Msg):

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ttcalc.core.errors import InputError
+from ttcalc.core.msg import msg
 from ttcalc.read import limits
 from ttcalc.read.excel import excel_grids
 from ttcalc.read.grid import (
@@ -54,8 +55,6 @@ def expand_all(paths: list[str]) -> tuple[list[Path], list[tuple[Path, object]],
     """(files to read, [(file left out of a folder, why)], the files found in folders).  In a
     folder, lock files (~$…, .~lock…) and files that are no workbook (.docx, .pdf, …) are
     left out with their reason; the run goes on."""
-    from ttcalc.core.msg import msg
-
     out: list[Path] = []
     skipped: list[tuple[Path, object]] = []
     in_folder: set[Path] = set()
@@ -74,13 +73,13 @@ def expand_all(paths: list[str]) -> tuple[list[Path], list[tuple[Path, object]],
                 elif not q.name.startswith("."):
                     skipped.append((q, msg("read.skip.not_workbook", ext=q.suffix.lower() or "—")))
             if not found:
-                raise InputError(f"{p}: folder holds no spreadsheet (.xlsx, .xls, .ods, .csv)")
+                raise InputError(msg("read.file.empty_folder", file=str(p), kinds=".xlsx, .xls, .ods, .csv"))
             out.extend(found)
             in_folder.update(found)
         elif any(ch in raw for ch in "*?[") and not p.exists():
             found = sorted(Path().glob(raw)) if not p.is_absolute() else sorted(Path("/").glob(raw.lstrip("/")))
             if not found:
-                raise InputError(f"{raw}: no file matches this pattern")
+                raise InputError(msg("read.file.no_match", file=str(raw)))
             out.extend(q for q in found if q.is_file())
         else:
             out.append(p)
@@ -113,7 +112,7 @@ def sniff(path: Path, data: bytes | None = None) -> str:
         limits.regular_file(path)  # a FIFO or a device is refused before it is opened for reading
     name, ext = path.name, path.suffix.lower()
     if name.startswith("~$") or name.startswith(".~lock."):
-        raise InputError(f"{path}: not a spreadsheet: this is an Office lock file (~$…) left by an open workbook")
+        raise InputError(msg("read.file.lock_file", file=str(path)))
     if ext in _FOREIGN and ext not in (".xml", ".et", ".ett"):
         raise InputError(f"{path}: {_FOREIGN[ext]}")
     if data is None:
@@ -121,16 +120,16 @@ def sniff(path: Path, data: bytes | None = None) -> str:
             with path.open("rb") as fh:
                 head = fh.read(4096)
         except OSError as exc:
-            raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+            raise InputError(msg("read.file.cannot_read", file=str(path), why=str(exc.strerror))) from None
     else:
         head = data[:4096]
     if not head:
-        raise InputError(f"{path}: empty file (0 bytes)")
+        raise InputError(msg("read.file.empty_file", file=str(path)))
     if ext in (".et", ".ett") and not head.startswith(OLE_MAGIC):
         raise InputError(f"{path}: {_FOREIGN[ext]}")  # a WPS format without a BIFF workbook inside
     if head.startswith(OLE_MAGIC):
         if _encrypted_ole(path, data):
-            raise InputError(f"{path}: 受密码保护的工作簿，请先在 Excel 中取消密码 (password-protected workbook: remove the password in Excel first)")
+            raise InputError(msg("read.file.password", file=str(path)))
         return "excel"
     if head.startswith(ZIP_MAGIC) or head.startswith(ZIP_EMPTY_MAGIC):
         _check_zip(path, data)
@@ -139,7 +138,7 @@ def sniff(path: Path, data: bytes | None = None) -> str:
         return _text_in_excel_name(path, head)
     if ext in TEXT or ext == "":
         return "csv"
-    raise InputError(f"{path}: not a spreadsheet (expected .xlsx, .xlsm, .xls, .ods or .csv)")
+    raise InputError(msg("read.file.not_spreadsheet", file=str(path), kinds=".xlsx, .xlsm, .xls, .ods, .csv"))
 
 
 def _text_in_excel_name(path: Path, head: bytes) -> str:
@@ -170,7 +169,7 @@ def _text_in_excel_name(path: Path, head: bytes) -> str:
     first = lines[0] if lines else ""
     if path.suffix.lower() == ".xls" and len(lines) > 1 and ("\t" in first or first.count(",") >= 2):
         return "csv"  # tab- or comma-separated text that a payroll system exported as ".xls": read it as such
-    raise InputError(f"{path}: not a spreadsheet: plain text, not an Excel workbook")
+    raise InputError(msg("read.file.plain_text", file=str(path)))
 
 
 def _head_text(head: bytes) -> str | None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from ttcalc.core.warn import Warn
 from ttcalc.read import merges, origin
 
-REPEAT_REASON = "header row repeated (payslip layout)"
+REPEAT_REASON = "header_repeat"  # a skip code: read.row.header_repeat
 
 
 def once_each(files: list[Path]) -> tuple[list[Path], list[tuple[Path, Path, str]]]:

@@ -58,6 +58,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ttcalc.core.errors import InputError
+from ttcalc.core.msg import msg
 
 MB = 1 << 20
 
@@ -110,7 +111,7 @@ def regular_file(path: Path) -> os.stat_result:
     try:
         first = os.stat(path)
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        raise InputError(msg("read.file.no_such_file", file=str(path))) from None
     except (OSError, ValueError) as exc:
         raise InputError(f"{path}: cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
     if stat.S_ISDIR(first.st_mode):

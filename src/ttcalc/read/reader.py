@@ -12,15 +12,16 @@ from pathlib import Path
 
 from ttcalc.core.errors import InputError
 from ttcalc.core.msg import msg
+from ttcalc.core.msg import Msg
 from ttcalc.core.warn import Warn
 from ttcalc.read import fields as fieldmap
 from ttcalc.read import layout
 from ttcalc.read.files import Grid, expand_all, sheets
 from ttcalc.read.header import Header, apply_map, dedupe, detect
-from ttcalc.read.rowchecks import WARN_CAP, Warning_, check_duplicates, check_ids, duplicates_across, range_text
-from ttcalc.read.rows import as_text, classify, own_memory
+from ttcalc.read.rowchecks import WARN_CAP, check_duplicates, check_ids, duplicates_across, range_text
+from ttcalc.read.rows import as_text, classify, own_memory, skip_reason
 
-__all__ = ["WARN_CAP", "Warning_", "DataSet", "SheetRead", "read", "inputs_block", "refuse_bad", "guess_kind"]
+__all__ = ["WARN_CAP", "DataSet", "SheetRead", "read", "inputs_block", "refuse_bad", "guess_kind"]
 
 
 @dataclass
@@ -30,9 +31,9 @@ class SheetRead:
     header: Header | None = None
     data: object = None  # pyarrow.Table: _row, _skip, then one string column per mapped column
     status: str = "used"  # used | skipped
-    reason: str | None = None
+    reason: Msg | None = None  # why the sheet or file is skipped (read.sheet.* / read.skip.*)
     blank_rows: int = 0
-    warnings: list[Warning_] = field(default_factory=list)
+    warnings: list[Warn] = field(default_factory=list)
     map_misses: list[str] = field(default_factory=list)
     unit: str | None = None  # the sheet's unit when no column holds it
     unit_source: str | None = None  # column | title | sheet | file
@@ -45,6 +46,13 @@ class SheetRead:
     @property
     def used(self) -> bool:
         return self.status == "used"
+
+    @property
+    def reason_code(self) -> str | None:
+        """The stable code of `reason` ("empty", "no_header", "lock_file", …) for scripts."""
+        if self.reason is None:
+            return None
+        return self.reason.code.rsplit(".", 1)[-1] if isinstance(self.reason, Msg) else "other"
 
     def rows_used(self) -> int:
         if self.data is None:
@@ -59,7 +67,8 @@ class SheetRead:
         import pyarrow.compute as pc
 
         rows = self.data.filter(pc.is_valid(self.data["_skip"])).select(["_row", "_skip"])
-        return [{"row": r, "reason": s} for r, s in zip(rows["_row"].to_pylist(), rows["_skip"].to_pylist())]
+        return [{"row": r, "code": s, "reason": skip_reason(s)}
+                for r, s in zip(rows["_row"].to_pylist(), rows["_skip"].to_pylist())]
 
     def column(self, name: str) -> str | None:
         """The data column holding a single-valued field, or None."""
@@ -95,7 +104,7 @@ class DataSet:
         return [s for s in self.sheets if s.used]
 
     @property
-    def warnings(self) -> list[Warning_]:
+    def warnings(self) -> list[Warn]:
         return [w for s in self.sheets for w in s.warnings]
 
 
@@ -113,7 +122,7 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
     `skip_bad`: a file that cannot be read is listed as skipped instead of stopping the run."""
     files, skipped_files, from_folder = expand_all(paths)
     if not files and not skipped_files:
-        raise InputError("no input file given")
+        raise InputError(msg("read.error.no_input"))
     maps = maps or {}
     out: list[SheetRead] = [_skipped_file(p, reason) for p, reason in skipped_files]
     files, twice = layout.once_each(files)
@@ -122,7 +131,8 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
         s.warnings.append(Warn(f"same_{how}", str(path), None, None, None, {"first": str(first)}))
         out.append(s)
     if not files:
-        raise InputError(f"{skipped_files[0][0]}: {skipped_files[0][1]}" if skipped_files else "no input file given")
+        raise InputError(msg("read.error.file", file=str(skipped_files[0][0]), reason=skipped_files[0][1])
+                         if skipped_files else msg("read.error.no_input"))
     sch = None if kind == "auto" else fieldmap.schema(kind)
     year_words = fieldmap.schema("payroll").year_sheets
     year_named = {f for f in files if any(w in f.stem for w in year_words)}
@@ -149,13 +159,13 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
             sch = fieldmap.schema(kind)
         unknown = [f for f in maps if f not in sch.fields]
         if unknown:
-            raise InputError(f"--map {unknown[0]}=…: no such {kind} field; fields are: {', '.join(sch.fields)}")
+            raise InputError(msg("read.error.map_field", field=unknown[0], kind=kind, fields=", ".join(sch.fields)))
         file_sheets = [_read_sheet(g, sch, maps, bool(sheet_names), keep) for g in grids]
         if not file_sheets:
             if skip_bad:
-                out.append(_skipped_file(path, msg("read.skip.unreadable", why="no sheets")))
+                out.append(_skipped_file(path, msg("read.skip.unreadable", why=msg("read.error.no_sheets_short"))))
                 continue
-            raise InputError(f"{path}: the workbook has no sheets")
+            raise InputError(msg("read.error.no_sheets", file=str(path)))
         if not any(s.used for s in file_sheets):
             if len(files) > 1 and all(_not_persons(s) for s in file_sheets):
                 out.append(_skipped_file(path, msg("read.skip.summary_file")))
@@ -173,15 +183,15 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
             progress(path)
     if not allow_empty and not any(s.used for s in out):
         first = next((s for s in out if s.reason), None)
-        raise InputError(f"{first.file if first else paths[0]}: no file with person rows was read: every file was "
-                         "skipped (run ttcalc inspect on the folder to see why)")
+        raise InputError(msg("read.error.nothing_read", file=str(first.file if first else paths[0]),
+                             command="ttcalc inspect"))
     if kind == "payroll":
         duplicates_across(out)
     for fname, wanted in maps.items():
         headed = [s for s in out if s.header is not None]
         if headed and all(fname in s.map_misses for s in headed):
-            raise InputError(f"--map {fname}={wanted}: no sheet has a column with that header; headers of "
-                             f"{headed[0].file} [{headed[0].sheet}] are: {', '.join(headed[0].header.headers)}")
+            raise InputError(msg("read.error.map_header", field=fname, header=wanted, file=str(headed[0].file),
+                                 sheet=headed[0].sheet, headers=", ".join(headed[0].header.headers)))
     return DataSet(kind, out)
 
 
@@ -192,8 +202,7 @@ def _skipped_file(path, reason) -> SheetRead:
 
 def _not_persons(s: SheetRead) -> bool:
     """A sheet that holds no person rows by design: empty, no header, a per-unit summary."""
-    r = str(s.reason or "")
-    return r == "empty sheet" or r.startswith(("no table header", "per-unit summary")) or "hidden" in r
+    return s.reason_code in ("empty", "no_header", "summary_table", "hidden")
 
 
 def _skip_year_sheets(file_sheets: list, sch) -> None:
@@ -206,7 +215,7 @@ def _skip_year_sheets(file_sheets: list, sch) -> None:
     for s in used:
         if any(w in s.sheet for w in sch.year_sheets) and len(used) > 1:
             s.status = "skipped"
-            s.reason = "a total sheet (合计/汇总/全年) beside the monthly sheets: its rows repeat theirs; not counted"
+            s.reason = msg("read.sheet.year_sheet")
             used = [u for u in used if u is not s]
 
 
@@ -264,14 +273,14 @@ def _load_all(files: list[Path], sheet_names):
             yield path, result
 
 
-def _why_unusable(path: Path, reads: list[SheetRead], sch) -> str:
-    if all(s.reason == "empty sheet" for s in reads):
-        return f"{path}: empty sheet: no data in {', '.join(repr(s.sheet) for s in reads)}"
+def _why_unusable(path: Path, reads: list[SheetRead], sch) -> Msg:
+    if all(s.reason_code == "empty" for s in reads):
+        return msg("read.error.empty", file=str(path), sheets=", ".join(repr(s.sheet) for s in reads))
     for s in reads:
-        if s.reason and s.reason.startswith("missing"):
-            return f"{path} [{s.sheet}]: {s.reason}"
-    first = next((s for s in reads if s.reason != "empty sheet"), reads[0])
-    return f"{path} [{first.sheet}]: {first.reason}"
+        if s.reason_code == "missing_column":
+            return msg("read.error.sheet", file=str(path), sheet=s.sheet, reason=s.reason)
+    first = next((s for s in reads if s.reason_code != "empty"), reads[0])
+    return msg("read.error.sheet", file=str(path), sheet=first.sheet, reason=first.reason)
 
 
 def _read_sheet(grid: Grid, sch, maps: dict[str, str], named: bool, keep: set[str] | None = None) -> SheetRead:
@@ -281,10 +290,10 @@ def _read_sheet(grid: Grid, sch, maps: dict[str, str], named: bool, keep: set[st
     read = SheetRead(grid.file, grid.sheet)
     table = grid.table
     if table.num_rows == 0 or table.num_columns == 0:
-        read.status, read.reason = "skipped", "empty sheet"
+        read.status, read.reason = "skipped", msg("read.sheet.empty")
         return read
     if grid.hidden and not named:
-        read.status, read.reason = "skipped", "hidden sheet (name it with --sheet to read it)"
+        read.status, read.reason = "skipped", msg("read.sheet.hidden")
         return read
     offset = 1 if grid.names is not None else 0  # Parquet: the header is the column names
     head_rows = ([list(grid.names)] if offset else []) + \
@@ -295,9 +304,8 @@ def _read_sheet(grid: Grid, sch, maps: dict[str, str], named: bool, keep: set[st
 
         seen = mask_seen([str(v) for r in head_rows for v in r if v][:6])
         read.status = "skipped"
-        read.reason = ("no table header found in the first 40 rows (a notes or explanation sheet?); "
-                       f"expected headers such as {_examples(sch)}"
-                       + (f"; text seen: {', '.join(seen)}" if seen else ""))
+        read.reason = msg("read.sheet.no_header", expected=_examples(sch),
+                          seen=msg("read.sheet.seen", text=", ".join(seen)) if seen else "")
         return read
     read.map_misses = apply_map(header, maps, sch)  # an error only if no sheet at all has it
     dedupe(header, sch)
@@ -307,13 +315,15 @@ def _read_sheet(grid: Grid, sch, maps: dict[str, str], named: bool, keep: set[st
         if not any(g in mapped for g in group):
             if group[0] in ("name", "id") and any(k in mapped for k in ("unit", "gross", "component")):
                 read.status = "skipped"
-                read.reason = "per-unit summary or other non-person table (no 姓名 or 身份证号 column): not counted"
+                read.reason = msg("read.sheet.summary_table")
                 return read
             near = fieldmap.closest(header.headers, group[0], sch)
             read.status = "skipped"
-            read.reason = (f"missing {' or '.join(_label(g) for g in group)} column; "
-                           f"headers are: {', '.join(header.headers)}"
-                           + (f"; closest header seen: {near!r}" if near else ""))
+            what = _label(group[0])
+            for g in group[1:]:
+                what = msg("read.field.either", a=what, b=_label(g))
+            read.reason = msg("read.sheet.missing_column", column=what, headers=", ".join(header.headers),
+                              near=msg("read.sheet.near", header=repr(near)) if near else "")
             return read
     read.title = [str(v) for r in head_rows[:header.first_row - 1] for v in r if v]  # title cells
     if offset == 0:
@@ -368,11 +378,11 @@ def _start_id_check(names: list[str], arrays: list):
     return future
 
 
-def _label(field: str) -> str:
-    labels = {"name": "姓名 (name)", "id": "身份证号 (ID)", "gross": "应发合计 (gross pay)",
-              "component": "pay components (基本工资, 绩效工资, 津贴补贴 …)", "hours": "学时 (hours)",
-              "days": "天数 (days)", "credits": "学分 (credits)"}
-    return labels.get(field, field)
+LABELLED = ("name", "id", "gross", "component", "hours", "days", "credits")
+
+
+def _label(field: str):
+    return msg(f"read.field.{field}") if field in LABELLED else field
 
 
 def _examples(sch) -> str:
@@ -388,8 +398,10 @@ def refuse_bad(sheet, mask, bad: list[tuple[int, str]], column: str) -> None:
     rows = sheet.data["_row"].to_numpy()
     for i, text in bad:
         if mask[i]:
-            raise InputError(f"{sheet.file} [{sheet.sheet}] row {int(rows[i])}, column {sheet.header_of(column)}: "
-                             f"expected an amount in yuan, got {text[:30]!r}")
+            from ttcalc.cells.privacy import mask_params
+
+            raise InputError(msg("read.error.amount", file=str(sheet.file), sheet=sheet.sheet, row=int(rows[i]),
+                                 column=sheet.header_of(column), **mask_params({"value": repr(text[:30])})))
 
 
 def inputs_block(dataset, list_cap: int = 1000) -> list[dict]:
@@ -415,7 +427,7 @@ def inputs_block(dataset, list_cap: int = 1000) -> list[dict]:
             if s.blank_rows:
                 item["blank_rows"] = s.blank_rows
         else:
-            item["reason"] = s.reason
+            item["code"], item["reason"] = s.reason_code, s.reason
         out.append(item)
     return out
 

@@ -3,33 +3,15 @@ sheets or files for the same month).  Doubts become warnings, never errors."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ttcalc.core.msg import msg
+from ttcalc.core.warn import Warn, Warnings
 
 from ttcalc.read.extent import col_letters
 
 WARN_CAP = 200  # warnings listed per code and sheet; the rest are counted
 
 
-_ID_MESSAGES = {
-    "checksum": "ID check digit does not match (GB 11643)",
-    "numeric": "ID stored as a number: its last digits are lost; store the column as text",
-    "length": "ID has the wrong length (18 or 15 characters expected)",
-    "characters": "ID has characters other than digits and a final X",
-    "birth_date": "ID holds an impossible birth date",
-}
-
-
-@dataclass
-class Warning_:
-    code: str
-    file: str
-    sheet: str
-    row: int | None
-    message: str
-
-    def as_dict(self) -> dict:
-        return {"code": self.code, "file": self.file, "sheet": self.sheet, "row": self.row,
-                "message": self.message}
+ID_PROBLEMS = ("checksum", "numeric", "length", "characters", "birth_date")  # warning codes id_*
 
 
 def duplicates_across(reads: list) -> None:
@@ -56,17 +38,17 @@ def duplicates_across(reads: list) -> None:
     again = np.flatnonzero((np.arange(len(codes)) != first_of) & (sheet_of != sheet_of[first_of]))
     for i in again[:WARN_CAP]:
         s, f = reads[sheet_of[i]], reads[sheet_of[first_of[i]]]
-        s.warnings.append(Warning_("duplicate_person", str(s.file), s.sheet, int(row_of[i]),
-                                   f"same 身份证号 and month as {f.file} [{f.sheet}] row {int(row_of[first_of[i]])}: "
-                                   "paid twice, or the same file given twice?"))
+        s.warnings.append(Warn("duplicate_person", str(s.file), s.sheet, int(row_of[i]), None,
+                               {"detail": msg("read.duplicate.across", first_file=str(f.file), first_sheet=f.sheet,
+                                              first_row=int(row_of[first_of[i]]))}))
 
 
-def warn(read, code: str, rows: list[int], message: str) -> None:
-    for r in rows[:WARN_CAP]:
-        read.warnings.append(Warning_(code, str(read.file), read.sheet, r, message))
-    if len(rows) > WARN_CAP:
-        read.warnings.append(Warning_(code, str(read.file), read.sheet, None,
-                                      f"{len(rows) - WARN_CAP} more rows: {message}"))
+def warn(read, code: str, rows: list[int], **params) -> None:
+    """One warning per row, capped (core.warn.Warnings: "and N more" past the cap)."""
+    out = Warnings(WARN_CAP)
+    for r in rows:
+        out.add(code, str(read.file), read.sheet, r, **params)
+    read.warnings.extend(out.items())
 
 
 def check_ids(read) -> None:
@@ -84,9 +66,9 @@ def check_ids(read) -> None:
     by_code: dict[str, list[int]] = {}
     for row, code in zip(flagged["_row"].to_pylist(), flagged["problem"].to_pylist()):
         by_code.setdefault(code, []).append(row)
-    for code, message in _ID_MESSAGES.items():
+    for code in ID_PROBLEMS:
         if by_code.get(code):
-            warn(read, f"id_{code}", by_code[code], message)
+            warn(read, f"id_{code}", by_code[code])
 
 
 def check_duplicates(read, grid, kind: str) -> None:
@@ -116,8 +98,11 @@ def check_duplicates(read, grid, kind: str) -> None:
     again = np.ones(len(codes), dtype=bool)
     again[first] = False  # rows are in sheet order, so the first appearance is not the duplicate
     rows = keyed["_row"].to_numpy()[again].tolist()
-    what = "in the same month" if kind == "payroll" else "on the roster"
-    warn(read, "duplicate_person", rows, f"same person appears twice {what} (by {'+'.join(key_cols)})")
+    what = "month" if kind == "payroll" else "roster"
+    by = msg(f"read.field.{key_cols[0]}")
+    for c in key_cols[1:]:
+        by = msg("read.field.plus", a=by, b=msg(f"read.field.{c}"))
+    warn(read, "duplicate_person", rows, detail=msg(f"read.duplicate.{what}", by=by))
 
 
 def range_text(m) -> str:

@@ -31,8 +31,17 @@ def as_text(column, money: bool = False):
     return pc.cast(column, pa.string())
 
 
+def skip_reason(code: str):
+    """The words of a row's skip code (the `_skip` column holds codes: blank, note_row,
+    total_row, no_person, header_repeat), worded by the output layer."""
+    from ttcalc.core.msg import msg
+
+    return msg(f"read.row.{code}")
+
+
 def classify(scan: list, cols: dict, sch):
-    """Per row: null when the row is a person row, else why it is skipped.  `scan`: the
+    """Per row: null when the row is a person row, else the code of why it is skipped
+    (blank, note_row, total_row, no_person; see `skip_reason`).  `scan`: the
     leading unmapped columns, where notes ("注：…") and total labels ("合计") sit."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -66,9 +75,9 @@ def classify(scan: list, cols: dict, sch):
     has_person = pc.is_valid(pc.coalesce(*person_cols)) if len(person_cols) > 1 else pc.is_valid(person_cols[0])
     none = pa.scalar(None, pa.string())
     reason = pc.if_else(blank, "blank",
-             pc.if_else(note, "note row (注/说明)",
-             pc.if_else(total, "total row (合计/小计/总计)",
-             pc.if_else(pc.invert(has_person), "no name or ID (not a person row)", none))))
+             pc.if_else(note, "note_row",
+             pc.if_else(total, "total_row",
+             pc.if_else(pc.invert(has_person), "no_person", none))))
     return reason.combine_chunks() if hasattr(reason, "combine_chunks") else reason
 
 

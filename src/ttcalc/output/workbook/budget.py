@@ -11,6 +11,7 @@ from pathlib import Path
 from ttcalc.budget.payroll import unit_of_file
 from ttcalc.budget.sector import sector_profile
 from ttcalc.core.errors import InputError
+from ttcalc.output.i18n import word
 from ttcalc.output.workbook.common import (
     MAX_ROWS,
     fitted_height,
@@ -25,8 +26,8 @@ from ttcalc.output.workbook.common import (
     sign_lines,
     text,
 )
-from ttcalc.output.i18n import word
 from ttcalc.output.render.report import figure_label, label
+from ttcalc.read.rows import skip_reason
 
 ROWS, UNITS, SUMMARY = "明细 Rows", "分单位 By unit", "汇总 Summary"  # catalog keys ([output.sheet])
 
@@ -103,7 +104,7 @@ def _rows_sheet(wb, fmt, pay, redact: bool, lang: str, names: dict):
                 else:
                     ws.write_blank(r, 6, None)
                 ws.write_string(r, 7, no, fmt["muted"])
-                text(ws, r, 8, skips[i], fmt["muted"])
+                text(ws, r, 8, word(skip_reason(skips[i]), lang), fmt["muted"])
             r += 1
         found = [t for t in totals if t is not None]
         sources.append((fname, sname, int(fen.sum()), found[-1] if found else None, len(found)))
