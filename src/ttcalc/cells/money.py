@@ -86,6 +86,7 @@ def fen_str(fen: int) -> str:
 
 
 _PLAIN = r"^-?\d{1,13}(\.\d{1,2})?$"
+_GROUPED_PLAIN = r"^-?\d{1,3}(,\d{3}){1,3}(\.\d{1,2})?$"  # at most 12 digits: exact through a float
 
 
 def column_fen(values, scale: int = 1):
@@ -103,6 +104,12 @@ def column_fen(values, scale: int = 1):
     text = values  # plain numbers (what the reader gets from numeric cells) are handled in bulk
     present = pc.is_valid(text).to_numpy(zero_copy_only=False)
     plain = pc.fill_null(pc.match_substring_regex(text, _PLAIN), False)
+    # "5,123.45" (thousands grouped, as a clerk types an amount) is parse_decimal's plain number
+    # without its commas: taken in bulk too, not cell by cell
+    grouped = pc.fill_null(pc.match_substring_regex(text, _GROUPED_PLAIN), False)
+    if pc.any(grouped).as_py():
+        text = pc.if_else(grouped, pc.replace_substring(text, ",", ""), text)
+        plain = pc.or_(plain, grouped)
     if scale != 1:  # "万元": every cell goes the exact way, scaled before it is rounded
         plain = pc.and_(plain, False)
     plain_np = plain.to_numpy(zero_copy_only=False)

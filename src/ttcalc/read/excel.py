@@ -19,7 +19,8 @@ from ttcalc.read import extent, limits
 from ttcalc.read.grid import EXCEL, OLE_MAGIC, ZIP_MAGIC, Grid
 
 
-def excel_grids(path: Path, wanted: list[str] | None, data: bytes | None = None) -> Iterator[Grid]:
+def excel_grids(path: Path, wanted: list[str] | None, data: bytes | None = None,
+                typed: bool = False) -> Iterator[Grid]:
     """The sheets of a workbook, from its bytes (read once by limits.read_input, so the caps are
     checked on exactly what the reader parses, and a file name in any encoding is no
     obstacle)."""
@@ -49,6 +50,10 @@ def excel_grids(path: Path, wanted: list[str] | None, data: bytes | None = None)
                          "raise TTCALC_MAX_SHEETS if it is genuine, or name the sheets to read with --sheet")
     for name in names:
         cells = guard.check(name)  # the cell cap, before the reader allocates the sheet
+        lazy = _typed_grid(path, guard, reader, name, cells) if typed else None
+        if lazy is not None:
+            yield lazy
+            continue
         try:
             with limits.allocation(path, name, cells), _native_stderr_muted():
                 sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string",
@@ -62,8 +67,65 @@ def excel_grids(path: Path, wanted: list[str] | None, data: bytes | None = None)
             raise InputError(f"{path} [{name}]: {_unreadable(path, exc)}") from None
         if guard.kind == "ole":
             table = _without_nul(table)
-        yield Grid(path, name, table, hidden)
+        grid = Grid(path, name, table, hidden)
+        member = (guard.parts or {}).get(name) if guard.kind == "zip" and not guard.misnamed() else None
+        if member and member.endswith(".xml") and guard.zip() is not None and member in guard.zip().NameToInfo:
+            from ttcalc.read import xlsxfast
+
+            grid.merges = xlsxfast.LazyMerges(guard.zip(), member)  # from the sheet's XML, not a second parse
+        yield grid
         del table
+
+
+def _typed_grid(path: Path, guard, reader, name: str, cells: int) -> Grid | None:
+    """A big .xlsx sheet as a lazy Grid: its first rows as text now (streamed from the sheet's
+    XML, for the header), then the rows below the header loaded once, typed (read.xlsxfast).
+    None when the sheet goes the general way (small, not .xlsx, a part we do not follow)."""
+    from ttcalc.read import xlsxfast
+
+    if (guard.kind != "zip" or path.suffix.lower() not in (".xlsx", ".xlsm") or cells < xlsxfast.TYPED_MIN_CELLS
+            or guard.misnamed()):
+        return None
+    zf = guard.zip()
+    member = (guard.parts or {}).get(name)
+    if zf is None or not member or member not in zf.NameToInfo or not member.endswith(".xml"):
+        return None
+    try:
+        head = xlsxfast.head_rows(zf, member)
+    except Exception:  # noqa: BLE001 — a DTD, damaged XML: the general reader says why
+        return None
+    if not head or not any(row and row[0] is not None for row in head):  # must start in column A
+        return None
+    import pyarrow as pa
+
+    width = max(len(r) for r in head)
+    table = pa.table([pa.array([r[i] if i < len(r) else None for r in head], pa.string()) for i in range(width)],
+                     names=[f"c{i}" for i in range(width)])
+    if guard.hidden is None:
+        guard.hidden = xlsxfast.hidden_sheets(path, zf)
+
+    def body(skip: int, strings: set[int], money: set[int]):
+        """The whole sheet, row i = sheet row i + 1: the header rows empty, the rows below typed;
+        a sheet whose amounts are not numbers or text: all text, the general way."""
+        merges.prefetch()
+        try:
+            with limits.allocation(path, name, cells), _native_stderr_muted():
+                loaded = xlsxfast.load_body(reader, name, skip, strings, money)
+                if loaded is None:
+                    sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string",
+                                              whitespace_as_null=True)
+                    return _as_table(sheet.to_arrow())
+        except BaseException as exc:
+            if not _reader_failure(exc):
+                raise
+            raise InputError(f"{path} [{name}]: {_unreadable(path, exc)}") from None
+        cols = [pa.chunked_array([pa.nulls(skip, c.type)] + c.chunks, c.type) for c in loaded.columns]
+        return pa.table(cols, names=loaded.column_names)
+
+    merges = xlsxfast.LazyMerges(zf, member)
+    grid = Grid(path, name, table, name in guard.hidden, body=body)
+    grid.merges = merges  # read.merges.ranges takes a grid's own merges
+    return grid
 
 
 def _without_nul(table):
@@ -157,6 +219,7 @@ class _SheetGuard:
         self.xls: dict[str, tuple[int, int]] | None = None
         self.ods: dict[str, tuple[int, int]] | None = None
         self._zf: zipfile.ZipFile | None = None
+        self.hidden: set[str] | None = None  # hidden sheets, for the typed path (read.xlsxfast)
         head = data[:8]
         self.kind = "ole" if head.startswith(OLE_MAGIC) else "zip" if head.startswith(ZIP_MAGIC) else None
 

@@ -237,8 +237,9 @@ def _check_zip(path: Path, data: bytes | None = None) -> None:
         raise InputError(f"{path}: truncated or damaged file (the zip structure is broken); save it again from Excel") from None
 
 
-def sheets(path: Path, wanted: list[str] | None = None) -> Iterator[Grid]:
-    """Every sheet of a file as a Grid (a CSV file has one sheet, named after the file)."""
+def sheets(path: Path, wanted: list[str] | None = None, typed: bool = False) -> Iterator[Grid]:
+    """Every sheet of a file as a Grid (a CSV file has one sheet, named after the file).
+    typed: a big .xlsx sheet may come as a lazy Grid (its first rows, and `body`: read.excel)."""
     lim = limits.current()
     text = path.suffix.lower() in TEXT or path.suffix == ""
     data = limits.read_input(path, lim.csv if text else lim.unzipped, text)  # once: every check sees these bytes
@@ -258,7 +259,7 @@ def sheets(path: Path, wanted: list[str] | None = None) -> Iterator[Grid]:
         del data
         yield grid
         return
-    yield from excel_grids(path, wanted, data)
+    yield from excel_grids(path, wanted, data, typed)
 
 
 for _name in ("calamine", "fastexcel"):

@@ -33,3 +33,5 @@ class Grid:
     table: object  # pyarrow.Table of strings (Parquet: typed columns, see `names`)
     hidden: bool = False
     names: list | None = None  # a Parquet file's column names: its header row, not in `table`
+    body: object = None  # a big .xlsx (read.excel): `table` holds the first rows only, and
+    # body(header_rows, text_columns, money_columns) gives the whole sheet, rows below the header typed

@@ -248,7 +248,7 @@ def _load_all(files: list[Path], sheet_names):
     workers = min(os.cpu_count() or 1, 4)
     if not small or workers < 2:
         for path in files:
-            yield path, sheets(path, sheet_names)
+            yield path, sheets(path, sheet_names, typed=True)
         return
     from collections import deque
     from concurrent.futures import ThreadPoolExecutor
@@ -326,6 +326,10 @@ def _read_sheet(grid: Grid, sch, maps: dict[str, str], named: bool, keep: set[st
                               near=msg("read.sheet.near", header=repr(near)) if near else "")
             return read
     read.title = [str(v) for r in head_rows[:header.first_row - 1] for v in r if v]  # title cells
+    if grid.body is not None:  # a big .xlsx: the rows below the header now, typed (read.excel)
+        table = grid.body(header.last_row, {c.index for c in header.columns if c.field and (
+            sch.fields[c.field].type != "money" or c.scale != 1)}, {c.index for c in header.columns if c.field
+                                                                  and sch.fields[c.field].type == "money"})
     if offset == 0:
         fill = {c.index for c in header.columns if c.field and sch.fields[c.field].type != "money"}
         table, read.merged = layout.expand_merges(grid, table, header.last_row, fill)
