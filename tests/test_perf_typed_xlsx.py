@@ -67,7 +67,7 @@ def test_a_late_word_in_an_amount_column_still_stops_the_run(run, tmp_path, type
     rows = [["姓名", "身份证号", "单位", "应发合计"]] + _people(2500)
     rows[2200][3] = "待定"
     path = make_xlsx(tmp_path / "word.xlsx", {"Sheet1": rows})
-    r = run("budget", path, "--format", "json", "--quiet")
+    r = run("budget", path, "--format", "json", "--quiet", "--lang", "en")
     assert typed
     assert r.code == 2 and "row 2201" in (r.stderr + r.stdout)
 
