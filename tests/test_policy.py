@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from ttcalc.core.errors import InputError
-from ttcalc.policy.profile import DEFAULT_PROFILE, NUMERIC_UNITS, RULE_ID, builtin_ids, load_profile
+from ttcalc.policy.model import DEFAULT_PROFILE, NUMERIC_UNITS, RULE_ID
+from ttcalc.policy.profile import builtin_ids, load_profile
 from ttcalc.output.render.policy import render_list, render_show, requirement
 
 BUILTINS = ["district-2021", "hebei-2013", "quangang-2022", "shanxi-2023", "wenzhou-2012"]

@@ -132,7 +132,7 @@ import os, signal, sys, time
 from pathlib import Path
 from ttcalc import cli
 from ttcalc.output.safeio import atomic_path
-signal.signal(signal.SIGTERM, cli._on_sigterm)
+signal.signal(signal.SIGTERM, cli.on_sigterm)
 try:
     with atomic_path(Path({str(tmp_path)!r}) / "out.xlsx") as tmp:
         tmp.write_text("half")

@@ -12,7 +12,7 @@ from ttcalc.core.report import Report
 from ttcalc.core.msg import msg
 from ttcalc.core.warn import Warnings
 from ttcalc.read import reader
-from ttcalc.read.reader import inputs_block
+from ttcalc.read.summary import inputs_block
 
 
 def run(paths: list[str], kind: str = "auto", maps: dict | None = None, sheet_names: list[str] | None = None,

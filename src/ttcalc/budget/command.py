@@ -18,7 +18,7 @@ from ttcalc.budget.sector import check_sector, sector_profile
 from ttcalc.core.errors import InputError
 from ttcalc.core.msg import msg
 from ttcalc.core.report import Report
-from ttcalc.read.reader import inputs_block
+from ttcalc.read.summary import inputs_block
 
 
 def prepare(profile, options) -> tuple[int | None, int | None]:

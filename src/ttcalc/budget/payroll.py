@@ -28,7 +28,7 @@ def sum_payroll(dataset) -> Payroll:
     import pyarrow.compute as pc
 
     from ttcalc.cells.money import column_fen
-    from ttcalc.read.reader import refuse_bad
+    from ttcalc.read.summary import refuse_bad
 
     pay = Payroll()
     for s in dataset.used:

@@ -12,7 +12,7 @@ from ttcalc.cells.money import column_fen, fen_str
 from ttcalc.core.msg import Fen, msg
 from ttcalc.policy.rules import FAIL, PASS, from_rule, not_applicable
 from ttcalc.read import reader
-from ttcalc.read.reader import refuse_bad
+from ttcalc.read.summary import refuse_bad
 
 
 def _derive(fen: int, rate) -> int:
@@ -22,7 +22,7 @@ def _derive(fen: int, rate) -> int:
 
 
 def check_public_funds(files: list[str], rule, lang: str, report) -> list:
-    from ttcalc.read.reader import inputs_block
+    from ttcalc.read.summary import inputs_block
 
     dataset = reader.read(files, "public_funds")
     report.inputs += inputs_block(dataset)

@@ -12,7 +12,7 @@ from ttcalc.duties.checks import CHECK_IDS, Ctx, all_checks
 from ttcalc.duties.log import read_log
 from ttcalc.duties.people import apply_roster, people_of
 from ttcalc.duties.periods import Calendar
-from ttcalc.read.reader import inputs_block
+from ttcalc.read.summary import inputs_block
 
 
 @dataclass

@@ -22,7 +22,7 @@ from ttcalc.hours.people import (
     roster_people,
     summarise,
 )
-from ttcalc.read.reader import inputs_block
+from ttcalc.read.summary import inputs_block
 
 
 @dataclass

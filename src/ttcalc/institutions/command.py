@@ -29,7 +29,7 @@ from ttcalc.policy.rules import (
     not_applicable,
     ratio_str,
 )
-from ttcalc.read.reader import inputs_block
+from ttcalc.read.summary import inputs_block
 
 CHECK_IDS = ("institutions.national_share", "institutions.provincial_share", "institutions.merger",
              "institutions.failing")

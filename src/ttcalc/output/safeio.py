@@ -7,7 +7,6 @@ run together (`check --output-dir`): all or none, never mixed with a concurrent 
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -222,43 +221,6 @@ def _chmod_like(tmp: Path, target: Path) -> None:
         os.umask(umask)
         mode = 0o666 & ~umask
     os.chmod(tmp, mode)
-
-
-_PLAIN = {"✔": "OK", "✘": "X", "✓": "OK", "✗": "X", "⚠": "!", "…": "...", "—": "-", "→": "->", "≥": ">=", "≤": "<=",
-          "×": "x", "÷": "/"}
-
-
-def write_stdout(text: str) -> None:
-    """Write to stdout.  A stdout that cannot encode a character (a GBK or Big5 console, a
-    Windows redirect) gets a plain stand-in for ✔/✘ and the like, then "?" — never a crash; a
-    closed stdout is an environment problem (exit 2), not an internal error."""
-    try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    except UnicodeEncodeError:
-        pass
-    except (BrokenPipeError, ValueError, OSError, AttributeError) as exc:  # AttributeError: no stdout at all
-        _stdout_gone(exc)
-    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
-    for mark, plain in _PLAIN.items():
-        text = text.replace(mark, plain)
-    try:
-        text = text.encode(encoding, errors="replace").decode(encoding)
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    except (BrokenPipeError, ValueError, OSError, LookupError, AttributeError) as exc:
-        _stdout_gone(exc)
-
-
-def _stdout_gone(exc: BaseException) -> None:
-    try:  # the interpreter flushes stdout again at exit: point it at nothing
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError, AttributeError):
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 — stdout was closed before we started
-    raise InputError(f"cannot write the output: stdout is closed or broken ({type(exc).__name__})")
 
 
 def error_log(exc: BaseException, version: str) -> Path | None:

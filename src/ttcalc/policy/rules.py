@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
 from ttcalc.core.msg import Msg
-from ttcalc.policy.profile import format_value
+from ttcalc.policy.model import format_value
 
 PASS, FAIL, NA = "pass", "fail", "not_applicable"
 

@@ -18,10 +18,10 @@ from ttcalc.read import fields as fieldmap
 from ttcalc.read import layout
 from ttcalc.read.files import Grid, expand_all, sheets
 from ttcalc.read.header import Header, apply_map, dedupe, detect
-from ttcalc.read.rowchecks import WARN_CAP, check_duplicates, check_ids, duplicates_across, range_text
+from ttcalc.read.rowchecks import WARN_CAP, check_duplicates, check_ids, duplicates_across
 from ttcalc.read.rows import as_text, classify, own_memory, skip_reason
 
-__all__ = ["WARN_CAP", "DataSet", "SheetRead", "read", "inputs_block", "refuse_bad", "guess_kind"]
+__all__ = ["WARN_CAP", "DataSet", "SheetRead", "read", "guess_kind"]
 
 
 @dataclass
@@ -392,47 +392,3 @@ def _label(field: str):
 def _examples(sch) -> str:
     keys = [k for k in ("name", "id", "gross", "title", "hours") if k in sch.fields]
     return ", ".join(sch.fields[k].aliases[0] for k in keys)
-
-
-def refuse_bad(sheet, mask, bad: list[tuple[int, str]], column: str) -> None:
-    """An unreadable amount on a row that counts stops the run: a total must not silently
-    leave it out.  The message names file, sheet, row and column, never the person."""
-    from ttcalc.core.errors import InputError
-
-    rows = sheet.data["_row"].to_numpy()
-    for i, text in bad:
-        if mask[i]:
-            from ttcalc.cells.privacy import mask_params
-
-            raise InputError(msg("read.error.amount", file=str(sheet.file), sheet=sheet.sheet, row=int(rows[i]),
-                                 column=sheet.header_of(column), **mask_params({"value": repr(text[:30])})))
-
-
-def inputs_block(dataset, list_cap: int = 1000) -> list[dict]:
-    out = []
-    for s in dataset.sheets:
-        item = {"file": str(s.file), "sheet": s.sheet, "status": s.status}
-        if s.header:
-            item["header_row"] = s.header.last_row
-            item["header_rows"] = [s.header.first_row, s.header.last_row]
-            item["header_repeats"] = s.header_repeats
-        if s.unit_source:
-            item["unit"], item["unit_source"] = s.unit, s.unit_source
-        if s.month_source:
-            item["month"], item["month_source"] = s.month, s.month_source
-        if s.merged:
-            item["merged_filled"] = [range_text(m) for m in s.merged[:list_cap]]
-        if s.used:
-            skipped = s.skipped()
-            item["rows_used"] = s.rows_used()
-            item["rows_skipped"] = skipped[:list_cap]
-            if len(skipped) > list_cap:
-                item["rows_skipped_more"] = len(skipped) - list_cap
-            if s.blank_rows:
-                item["blank_rows"] = s.blank_rows
-        else:
-            item["code"], item["reason"] = s.reason_code, s.reason
-        out.append(item)
-    return out
-
-

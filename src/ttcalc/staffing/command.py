@@ -9,7 +9,7 @@ from ttcalc.core.msg import msg
 from ttcalc.core.warn import Warnings
 from ttcalc.core.report import Report
 from ttcalc.policy.rules import FAIL
-from ttcalc.read.reader import inputs_block
+from ttcalc.read.summary import inputs_block
 from ttcalc.staffing.checks import graduate_check, ratio_checks
 from ttcalc.staffing.figures import DEFINITIONS, compute
 from ttcalc.staffing.hires import hire_check

@@ -305,8 +305,12 @@ def _md_cell(value) -> str:
 
 
 def _md_table(headers: list[str], rows: list[list]) -> list[str]:
-    out = ["| " + " | ".join(_md_cell(h) for h in headers) + " |", "|" + "---|" * len(headers)]
-    return out + ["| " + " | ".join(_md_cell(x) for x in r) + " |" for r in rows]
+    """A GitHub Markdown table (tabulate's "github" format), cells escaped for Markdown."""
+    from tabulate import tabulate
+
+    text = tabulate([[_md_cell(x) for x in r] for r in rows], headers=[_md_cell(h) for h in headers],
+                    tablefmt="github", disable_numparse=True)
+    return text.splitlines()
 
 
 def to_markdown(data: dict, lang: str, mark: dict = MARK) -> str:
