@@ -175,7 +175,7 @@ def test_bad_amounts_are_refused(text):
         parse_amount(text)
 
 
-@given(st.integers(min_value=0, max_value=10**12))
+@given(st.integers(min_value=0, max_value=10**11 - 1))  # below the billion-yuan cap (cells.money.MAX_FEN)
 def test_amount_round_trip(fen):
     from ttcalc.cells.money import parse_amount
 

@@ -9,12 +9,12 @@ The command line is `ttcalc`; the same reports are a Python API (see `ttcalc.api
 
 __version__ = "0.1.0"
 
-_API = ("budget", "staffing", "hours", "inspect", "check", "InputError")
+_API = ("budget", "staffing", "hours", "duties", "institutions", "inspect", "check", "InputError")
 
 
 def __getattr__(name: str):
     """The API functions, imported on first use so that `ttcalc --help` starts fast."""
-    if name in ("budget", "staffing", "hours", "inspect", "check"):
+    if name in ("budget", "staffing", "hours", "duties", "institutions", "inspect", "check"):
         from importlib import import_module
 
         return import_module(f"ttcalc.{name}")  # a callable module: ttcalc.budget(...) runs the command

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ttcalc.cells.money import parse_decimal, to_fen
+from ttcalc.cells.money import parse_amount, parse_decimal, to_fen
 from ttcalc.core.errors import InputError
 
 
@@ -51,8 +51,8 @@ def _budget_sheet(path: Path) -> tuple[int, int | None]:
 def _amount(option: str, text: str | None) -> int | None:
     if text is None:
         return None
-    try:
-        value = parse_decimal(text)
+    try:  # "185185.19", "30,000", "3万", "3.5万元" — as on the command line
+        value = parse_amount(str(text))
     except ValueError:
         value = None
     if value is None or value < 0:

@@ -220,6 +220,9 @@ def parse_amount(text: str) -> Decimal:
             raise ValueError(text)
         s = s.replace(",", "")
     try:
-        return Decimal(s) * scale
+        value = Decimal(s) * scale
     except Exception as exc:  # noqa: BLE001 — decimal's InvalidOperation and friends
         raise ValueError(text) from exc
+    if abs(value) >= _MAX_YUAN:  # a billion yuan or more is not a budget line (nor 400 nines)
+        raise ValueError(text)
+    return value

@@ -100,7 +100,21 @@ def stdin_files(files):
     with tempfile.TemporaryDirectory(prefix="ttcalc-") as tmp:
         path = Path(tmp) / ("stdin.xlsx" if data[:4] == b"PK\x03\x04" else "stdin.csv")
         path.write_bytes(data)
-        yield [str(path) if str(f) == "-" else f for f in files]
+        STDIN_ALIAS[str(path)] = "-"  # the report names standard input "-", never the temporary
+        try:
+            yield [str(path) if str(f) == "-" else f for f in files]
+        finally:
+            STDIN_ALIAS.pop(str(path), None)
+
+
+STDIN_ALIAS: dict[str, str] = {}
+
+
+def unalias(text: str) -> str:
+    """Text with the temporary that held standard input named "-" again (stable output)."""
+    for temp, name in STDIN_ALIAS.items():
+        text = text.replace(temp, name)
+    return text
 
 
 class progress_bar:
@@ -174,7 +188,7 @@ def emit(report, fmt: Fmt, lang: Lang | None, quiet: bool, started: float, redac
 
 
 def out(text: str) -> None:
-    write_stdout(text)
+    write_stdout(unalias(text))
 
 
 def write_out(result) -> None:
@@ -198,7 +212,7 @@ def guard(debug: bool, fn, lang: str | None = None) -> None:
             traceback.print_exc()
         from ttcalc.cells.privacy import clean_message
 
-        sys.stderr.write(f"ttcalc: {clean_message(exc.words(lang or lang_of(None)))}\n")
+        sys.stderr.write(f"ttcalc: {unalias(clean_message(exc.words(lang or lang_of(None))))}\n")
         raise typer.Exit(exc.exit_code) from None
     except Terminated:
         sys.stderr.write("ttcalc: terminated (SIGTERM); nothing was written\n")

@@ -10,6 +10,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from fractions import Fraction
 from functools import cache
 from importlib.resources import files
@@ -87,6 +88,7 @@ def _date(text, where: str, header: str) -> date | None:
 
 def read_list(dataset, as_of: date, warn) -> list[Institution]:
     out = []
+    seen: dict[tuple, str] = {}  # (city, name) -> where it was first listed: an institution counts once
     for s in dataset.used:
         for r in s.data.to_pylist():
             if r.get("_skip") is not None:
@@ -115,6 +117,13 @@ def read_list(dataset, as_of: date, warn) -> list[Institution]:
             if merged_on is not None and merged_on > as_of:
                 merged = False  # not merged yet as of
             city = (r.get("city") or "").strip() or "—"
+            name = squash(r.get("name") or "")
+            if name and (city, name) in seen:
+                warn.add("institutions_listed_twice", s.file, s.sheet, r["_row"], s.header_of("name"),
+                         first=seen[(city, name)])
+                continue
+            if name:
+                seen[(city, name)] = f"{Path(s.file).name} [{s.sheet}] {r['_row']}"
             out.append(Institution(str(s.file), s.sheet, r["_row"], (r.get("name") or "").strip(), city, rating,
                                    rated, merged, merged_on))
     return out

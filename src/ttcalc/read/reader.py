@@ -17,6 +17,7 @@ from ttcalc.core.warn import Warn
 from ttcalc.read import fields as fieldmap
 from ttcalc.read import layout
 from ttcalc.read.files import Grid, expand_all, sheets
+from ttcalc.read.totals import repeats, skip_year_sheets
 from ttcalc.read.header import Header, apply_map, dedupe, detect
 from ttcalc.read.rowchecks import WARN_CAP, check_duplicates, check_ids, duplicates_across
 from ttcalc.read.rows import as_text, classify, own_memory, skip_reason
@@ -138,6 +139,7 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
     year_named = {f for f in files if any(w in f.stem for w in year_words)}
     if len(year_named) == len(files):  # every file is named 汇总/合计…: none is a total of the others
         year_named = set()
+    year_files: list[list[SheetRead]] = []  # files named 汇总/合计/全年…: totals of the others, if their people are
     for path, grids in _load_all(files, sheet_names):
         try:
             if isinstance(grids, Exception):
@@ -150,9 +152,6 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
             raise
         if layout.own_output(grids):
             out.append(_skipped_file(path, msg("read.skip.own_output")))
-            continue
-        if len(files) > 1 and not sheet_names and path in year_named:
-            out.append(_skipped_file(path, msg("read.skip.year_file")))
             continue
         if sch is None:  # "auto" (inspect): the kind whose headers the first file matches best
             kind = guess_kind(grids)
@@ -176,11 +175,18 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
                 continue
             raise InputError(_why_unusable(path, file_sheets, sch))
         if not sheet_names:
-            _skip_year_sheets(file_sheets, sch)
+            skip_year_sheets(file_sheets, sch)
         layout.name_units(file_sheets, sch.kind)
+        if len(files) > 1 and not sheet_names and path in year_named:
+            year_files.append(file_sheets)
         out.extend(file_sheets)
         if progress:
             progress(path)
+    for file_sheets in year_files:  # a year-total file repeats the others' people: counting it doubles them
+        others = [s for s in out if s.used and all(s is not t for t in file_sheets)]
+        if repeats(file_sheets, others):
+            at = next(i for i, s in enumerate(out) if s is file_sheets[0])
+            out[at:at + len(file_sheets)] = [_skipped_file(file_sheets[0].file, msg("read.skip.year_file"))]
     if not allow_empty and not any(s.used for s in out):
         first = next((s for s in out if s.reason), None)
         raise InputError(msg("read.error.nothing_read", file=str(first.file if first else paths[0]),
@@ -203,20 +209,6 @@ def _skipped_file(path, reason) -> SheetRead:
 def _not_persons(s: SheetRead) -> bool:
     """A sheet that holds no person rows by design: empty, no header, a per-unit summary."""
     return s.reason_code in ("empty", "no_header", "summary_table", "hidden")
-
-
-def _skip_year_sheets(file_sheets: list, sch) -> None:
-    """A workbook of monthly sheets often adds a 全年合计 sheet of the same persons: counting it
-    too would double the year.  It is skipped when other person sheets exist (name it with
-    --sheet to read it alone)."""
-    used = [s for s in file_sheets if s.used]
-    if len(used) < 2:
-        return
-    for s in used:
-        if any(w in s.sheet for w in sch.year_sheets) and len(used) > 1:
-            s.status = "skipped"
-            s.reason = msg("read.sheet.year_sheet")
-            used = [u for u in used if u is not s]
 
 
 KINDS = ("payroll", "roster", "hours", "activities", "institutions")
