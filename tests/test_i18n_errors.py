@@ -199,3 +199,19 @@ def test_the_graduate_check_reason_is_a_code():
     assert check.reason.code == "staffing.reason.no_education"
     assert localize({"r": check.reason}, "zh")["r"] == "花名册没有学历列"
     assert localize({"r": check.reason}, "en")["r"] == "the roster has no 学历 (education) column"
+
+
+def test_a_file_the_system_will_not_open_says_why_in_both_languages(run, tmp_path):
+    import os
+
+    if os.geteuid() == 0:
+        p = tmp_path / "loop.csv"  # root reads any file: a symlink loop is the refusal to show
+        p.symlink_to(tmp_path / "loop.csv")
+        zh_why, en_why = "符号链接层数过多", "Too many levels of symbolic links"
+    else:
+        p = tmp_path / "locked.csv"
+        p.write_text("单位,姓名,应发合计\n一小,王小明,5000\n", encoding="utf-8")
+        p.chmod(0)
+        zh_why, en_why = "没有访问权限", "Permission denied"
+    out = _both(run, _budget(p), p, f"无法读取（{zh_why}）", f": cannot be read ({en_why})")
+    assert "王小明" not in out["zh"] + out["en"]

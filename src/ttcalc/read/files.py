@@ -125,7 +125,7 @@ def sniff(path: Path, data: bytes | None = None) -> str:
             with path.open("rb") as fh:
                 head = fh.read(4096)
         except OSError as exc:
-            raise InputError(msg("read.file.cannot_read", file=str(path), why=str(exc.strerror))) from None
+            raise InputError(msg("read.file.cannot_read", file=str(path), why=limits.os_why(exc))) from None
     else:
         head = data[:4096]
     if not head:

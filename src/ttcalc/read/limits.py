@@ -48,6 +48,7 @@ against its declared dimension only.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import struct
@@ -113,8 +114,7 @@ def regular_file(path: Path) -> os.stat_result:
     except FileNotFoundError:
         raise InputError(msg("read.file.no_such_file", file=str(path))) from None
     except (OSError, ValueError) as exc:
-        raise InputError(msg("read.file.cannot_read", file=str(path),
-                             why=str(getattr(exc, "strerror", None) or exc))) from None
+        raise InputError(msg("read.file.cannot_read", file=str(path), why=os_why(exc))) from None
     if stat.S_ISDIR(first.st_mode):
         raise InputError(msg("read.limit.is_folder", file=str(path)))
     if not stat.S_ISREG(first.st_mode):
@@ -122,7 +122,7 @@ def regular_file(path: Path) -> os.stat_result:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
-        raise InputError(msg("read.file.cannot_read", file=str(path), why=str(exc.strerror))) from None
+        raise InputError(msg("read.file.cannot_read", file=str(path), why=os_why(exc))) from None
     try:
         st = os.fstat(fd)
     finally:
@@ -145,7 +145,7 @@ def read_input(path: Path, cap: int, text: bool = False) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
-        raise InputError(msg("read.file.cannot_read", file=str(path), why=str(exc.strerror))) from None
+        raise InputError(msg("read.file.cannot_read", file=str(path), why=os_why(exc))) from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
@@ -158,7 +158,7 @@ def read_input(path: Path, cap: int, text: bool = False) -> bytes:
             if len(data) > st.st_size:
                 data += fh.read((cap + 1 - len(data)) if cap else -1) if not cap or len(data) <= cap else b""
     except OSError as exc:
-        raise InputError(msg("read.file.cannot_read", file=str(path), why=str(exc.strerror))) from None
+        raise InputError(msg("read.file.cannot_read", file=str(path), why=os_why(exc))) from None
     finally:
         os.close(fd)
     if cap and len(data) > cap:
@@ -210,6 +210,16 @@ def human(n: int) -> str:
             value = n / size
             return f"{value:.1f} {unit}".replace(".0 ", " ")
     return f"{n} bytes"
+
+
+_OS_WHY = {errno.EACCES: "denied", errno.EPERM: "denied", errno.ENOENT: "missing", errno.EISDIR: "folder",
+           errno.ELOOP: "loop", errno.EIO: "io"}
+
+
+def os_why(exc: BaseException):
+    """Why the system could not open a file, in the run's language for the common reasons."""
+    key = _OS_WHY.get(getattr(exc, "errno", None))
+    return msg(f"read.os.{key}") if key else str(getattr(exc, "strerror", None) or exc)
 
 
 def size_text(n: int):
