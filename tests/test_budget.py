@@ -155,7 +155,7 @@ def test_budget_sheet_instead_of_amounts(run, payroll, xlsx):
     checks = {c["id"]: c["status"] for c in data["checks"]}
     assert checks == {"fund.rate": "pass", "fund.school_share": "fail"}
     bad = xlsx("空.xlsx", {"S": [["说明"], ["无"]]})
-    out = run("budget", payroll, "--budgeted", bad)
+    out = run("budget", payroll, "--budgeted", bad, "--lang", "en")
     assert out.code == 2 and "training-fund amount" in out.stderr
 
 

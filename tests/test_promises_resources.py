@@ -105,7 +105,7 @@ def _ods(path: Path, rows: int, cols: int) -> Path:
 def test_ods_repeat_bomb_is_refused(tmp_path):
     bomb = _ods(tmp_path / "bomb.ods", 1_048_575, 16_384)
     assert bomb.stat().st_size < 2000
-    r = ttcalc("budget", bomb, memory=GB, timeout=60)
+    r = ttcalc("budget", bomb, "--lang", "en", memory=GB, timeout=60)
     assert r.returncode == 2 and "bomb.ods" in r.stderr and "repeats" in r.stderr, r.stderr
     assert r.seconds < 30
 
@@ -123,7 +123,7 @@ def test_parquet_row_count_is_held_to_the_cap_from_its_metadata(tmp_path):
     path = tmp_path / "big.parquet"
     pq.write_table(pa.table({"姓名": pa.nulls(n, pa.string()), "应发合计": pa.nulls(n, pa.int8())}), path)
     assert path.stat().st_size < 20 << 20
-    r = ttcalc("budget", path, memory=GB, timeout=60)
+    r = ttcalc("budget", path, "--lang", "en", memory=GB, timeout=60)
     assert r.returncode == 2 and "metadata" in r.stderr, r.stderr
     assert r.seconds < 30
 
@@ -216,7 +216,7 @@ def test_special_files_are_refused_before_reading(tmp_path, special):
         os.mkfifo(path)
     else:
         path.symlink_to(special)
-    r = ttcalc("budget", path, memory=GB, timeout=30)
+    r = ttcalc("budget", path, "--lang", "en", memory=GB, timeout=30)
     assert r.returncode == 2 and "not a regular file" in r.stderr, r.stderr
 
 

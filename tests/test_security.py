@@ -120,7 +120,7 @@ def test_zip_bomb_over_the_unpacked_cap_is_refused_from_the_directory(tmp_path, 
     bomb = raw_xlsx(tmp_path / "bomb.xlsx", sheet_xml({1: {"A": "姓名", "B": "应发合计"}, 2: {"A": big, "B": 1}}))
     assert bomb.stat().st_size < 100_000
     monkeypatch.setenv("TTCALC_MAX_UNZIPPED_MB", "8")
-    r = run("budget", bomb, "--format", "json")
+    r = run("budget", bomb, "--format", "json", "--lang", "en")
     assert r.code == 2 and r.stdout == ""
     line = r.stderr.strip()
     assert len(r.stderr.splitlines()) == 1
@@ -132,7 +132,7 @@ def test_zip_bomb_over_the_ratio_cap_is_refused_with_default_limits(tmp_path):
     filler = "<!--" + " " * (60 << 20) + "-->"  # a 60 MB member packing about 1000:1
     bomb = raw_xlsx(tmp_path / "ratio.xlsx", sheet_xml({1: {"A": "x"}}, filler=filler))
     started = time.monotonic()
-    r = ttcalc("inspect", bomb, memory=2 << 30)
+    r = ttcalc("inspect", bomb, "--lang", "en", memory=2 << 30)
     assert r.returncode == 2, r.stderr
     assert "ratio.xlsx" in r.stderr and ":1, limit 200:1" in r.stderr and "zip bomb" in r.stderr
     assert time.monotonic() - started < 15
@@ -143,7 +143,7 @@ def test_allocation_bomb_cells_in_far_corners_refused_before_the_reader_allocate
     for dim in ("A1:XFD1048576", "A1", None):  # honest, lying and missing <dimension>
         bomb = raw_xlsx(tmp_path / "corner.xlsx", sheet_xml({1: {"A": "姓名"}, 1048576: {"XFD": 1}}, dimension=dim))
         started = time.monotonic()
-        r = ttcalc("budget", bomb, memory=2 << 30, timeout=30)
+        r = ttcalc("budget", bomb, "--lang", "en", memory=2 << 30, timeout=30)
         assert r.returncode == 2, (dim, r.returncode, r.stderr[-500:])
         assert r.stderr.count("\n") == 1 and "corner.xlsx [工资表]" in r.stderr
         assert "1,048,576 rows × 16,384 columns" in r.stderr and "TTCALC_MAX_CELLS" in r.stderr
@@ -164,17 +164,17 @@ def test_cell_cap_is_configurable(tmp_path, run, monkeypatch):
     book = payroll_xlsx(tmp_path / "p.xlsx")
     assert run("budget", book, "--format", "json").code == 0
     monkeypatch.setenv("TTCALC_MAX_CELLS", "10")
-    r = run("budget", book, "--format", "json")
+    r = run("budget", book, "--format", "json", "--lang", "en")
     assert r.code == 2 and "rows × 4 columns" in r.stderr and "cells or more (limit 10)" in r.stderr
     monkeypatch.setenv("TTCALC_MAX_CELLS", "lots")
-    r = run("budget", book)
+    r = run("budget", book, "--lang", "en")
     assert r.code == 2 and "TTCALC_MAX_CELLS=lots: expected a whole number" in r.stderr
 
 
 def test_lying_dimension_is_checked_against_the_cells(tmp_path, run, monkeypatch):
     monkeypatch.setenv("TTCALC_MAX_CELLS", "1000")
     xml = sheet_xml({1: {"A": "姓名", "B": "应发合计"}, 2: {"A": "张三", "B": 1}, 5000: {"B": 2}}, dimension="A1:B2")
-    r = run("budget", raw_xlsx(tmp_path / "lie.xlsx", xml))
+    r = run("budget", raw_xlsx(tmp_path / "lie.xlsx", xml), "--lang", "en")
     assert r.code == 2 and "5,000 rows × 2 columns = 10,000 cells or more (limit 1,000)" in r.stderr
 
 
@@ -182,7 +182,7 @@ def test_csv_size_cap(tmp_path, run, monkeypatch):
     path = payroll_csv(tmp_path / "p.csv")
     path.write_text(path.read_text(encoding="utf-8") + "\n" * (2 << 20), encoding="utf-8")
     monkeypatch.setenv("TTCALC_MAX_CSV_MB", "1")
-    r = run("budget", path)
+    r = run("budget", path, "--lang", "en")
     assert r.code == 2 and "p.csv: refused: the text file is 2 MB (limit 1 MB)" in r.stderr
 
 

@@ -577,7 +577,7 @@ def test_a_payroll_is_not_a_roster(tmp_path):
     from conftest import SAMPLES
     from ttcalc.cli import app
 
-    out = CliRunner().invoke(app, ["staffing", str(SAMPLES / "payroll.xlsx")])
+    out = CliRunner().invoke(app, ["staffing", str(SAMPLES / "payroll.xlsx"), "--lang", "en"])
     assert out.exit_code == 2 and "not a roster" in out.stderr and out.stdout == ""
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ttcalc.cells.money import parse_amount, parse_decimal, to_fen
 from ttcalc.core.errors import InputError
+from ttcalc.core.msg import msg
 
 
 def budget_inputs(budgeted: str | None, to_school: str | None) -> tuple[int | None, int | None]:
@@ -43,8 +44,7 @@ def _budget_sheet(path: Path) -> tuple[int, int | None]:
                         break
                 break
     if "budgeted" not in found:
-        raise InputError(f"{path}: no training-fund amount found: expected a row such as "
-                         "'教师培训专项经费 | 185185.19' (and optionally '拨付进修学校 | 111111.11')")
+        raise InputError(msg("budget.error.no_budget_amount", file=str(path)))
     return found["budgeted"], found.get("to_school")
 
 
@@ -56,6 +56,6 @@ def _amount(option: str, text: str | None) -> int | None:
     except ValueError:
         value = None
     if value is None or value < 0:
-        raise InputError(f"{option} {text}: expected an amount in yuan, e.g. 185185.19")
+        raise InputError(msg("budget.error.amount", option=option, value=text))
     return to_fen(value)
 

@@ -27,23 +27,28 @@ from ttcalc.read.grid import (
 )
 from ttcalc.read.textfiles import read_csv, read_parquet
 
+# a file format ttcalc does not read, by its name's ending: the message (read.foreign.*) says what to do
 _FOREIGN = {
-    ".et": "WPS .et files: save as .xlsx first (WPS: 文件 → 另存为 → Excel 工作簿)",
-    ".ett": "WPS template: save as .xlsx first",
-    ".numbers": "Apple Numbers file: export it as .xlsx first",
-    ".fods": "flat ODS (.fods) is not supported: save it as .ods or .xlsx",
-    ".xml": "Excel 2003 XML is not supported: save it as .xlsx",
-    ".htm": "a web page (HTML), not a spreadsheet: open it in Excel or WPS and save it as .xlsx",
-    ".html": "a web page (HTML), not a spreadsheet: open it in Excel or WPS and save it as .xlsx",
-    ".mht": "a web archive (MHT), not a spreadsheet: open it in Excel or WPS and save it as .xlsx",
-    ".slk": "SYLK (.slk) files are not supported: open it in Excel and save it as .xlsx",
-    ".dif": "DIF (.dif) files are not supported: open it in Excel and save it as .xlsx",
-    ".wk1": "a Lotus 1-2-3 file: open it in Excel and save it as .xlsx",
-    ".wks": "a Works/Lotus file: open it in Excel and save it as .xlsx",
-    ".doc": "a Word document, not a spreadsheet",
-    ".docx": "a Word document, not a spreadsheet",
-    ".pdf": "a PDF, not a spreadsheet: ask for the Excel file",
+    ".et": "et",
+    ".ett": "ett",
+    ".numbers": "numbers",
+    ".fods": "fods",
+    ".xml": "xml",
+    ".htm": "html",
+    ".html": "html",
+    ".mht": "mht",
+    ".slk": "slk",
+    ".dif": "dif",
+    ".wk1": "wk1",
+    ".wks": "wks",
+    ".doc": "word",
+    ".docx": "word",
+    ".pdf": "pdf",
 }
+
+
+def _foreign(path: Path, kind: str) -> InputError:
+    return InputError(msg("read.file.foreign", file=str(path), what=msg(f"read.foreign.{kind}")))
 
 
 def expand(paths: list[str]) -> list[Path]:
@@ -114,19 +119,19 @@ def sniff(path: Path, data: bytes | None = None) -> str:
     if name.startswith("~$") or name.startswith(".~lock."):
         raise InputError(msg("read.file.lock_file", file=str(path)))
     if ext in _FOREIGN and ext not in (".xml", ".et", ".ett"):
-        raise InputError(f"{path}: {_FOREIGN[ext]}")
+        raise _foreign(path, _FOREIGN[ext])
     if data is None:
         try:
             with path.open("rb") as fh:
                 head = fh.read(4096)
         except OSError as exc:
-            raise InputError(msg("read.file.cannot_read", file=str(path), why=str(exc.strerror))) from None
+            raise InputError(msg("read.file.cannot_read", file=str(path), why=limits.os_why(exc))) from None
     else:
         head = data[:4096]
     if not head:
         raise InputError(msg("read.file.empty_file", file=str(path)))
     if ext in (".et", ".ett") and not head.startswith(OLE_MAGIC):
-        raise InputError(f"{path}: {_FOREIGN[ext]}")  # a WPS format without a BIFF workbook inside
+        raise _foreign(path, _FOREIGN[ext])  # a WPS format without a BIFF workbook inside
     if head.startswith(OLE_MAGIC):
         if _encrypted_ole(path, data):
             raise InputError(msg("read.file.password", file=str(path)))
@@ -148,23 +153,19 @@ def _text_in_excel_name(path: Path, head: bytes) -> str:
     if text is None:
         if head.startswith(b"\x00\x00\x02\x00") or (head[:2] in (b"\x09\x00", b"\x09\x02", b"\x09\x04", b"\x09\x08")
                                                      and 4 <= int.from_bytes(head[2:4], "little") <= 20):
-            raise InputError(f"{path}: a very old Excel file (Excel 4 or earlier, or Lotus): open it in Excel and "
-                             "save it as .xlsx")
-        raise InputError(f"{path}: not a spreadsheet: the content is not an Excel or ODS workbook "
-                         "(damaged, or another kind of file renamed)")
+            raise InputError(msg("read.file.very_old", file=str(path)))
+        raise InputError(msg("read.file.not_workbook_content", file=str(path)))
     low = text.lstrip().lower()
     if low.startswith(("<html", "<!doctype html", "<table", "<head", "<meta", "<body")) or "<html" in low[:1000]:
         return "html"  # a payroll system's web-page export under an .xls name
     if "urn:schemas-microsoft-com:office:spreadsheet" in low:
         return "xml2003"  # Excel 2003 XML (SpreadsheetML)
     if low.startswith("<?xml"):
-        raise InputError(f"{path}: not a spreadsheet: an XML file that is not Excel 2003 XML (SpreadsheetML)")
+        raise InputError(msg("read.file.other_xml", file=str(path)))
     if low.startswith(("mime-version", "content-type")):
-        raise InputError(f"{path}: not a real Excel file: a web archive (MHT) saved with an Excel name; open it in "
-                         "Excel or WPS and save it as .xlsx")
+        raise InputError(msg("read.file.mht_as_excel", file=str(path)))
     if low.startswith(("id;p", "table\r\n0,1", "table\n0,1")):
-        raise InputError(f"{path}: not a real Excel file: SYLK or DIF text saved with an Excel name; open it in "
-                         "Excel and save it as .xlsx")
+        raise InputError(msg("read.file.sylk_as_excel", file=str(path)))
     lines = text.splitlines()
     first = lines[0] if lines else ""
     if path.suffix.lower() == ".xls" and len(lines) > 1 and ("\t" in first or first.count(",") >= 2):
@@ -211,30 +212,28 @@ def _check_zip(path: Path, data: bytes | None = None) -> None:
             limits.check_zip(path, zf)  # from the directory alone, before anything is unpacked
             names = set(zf.namelist())
             if any(i.flag_bits & 0x1 for i in zf.infolist()):  # a part flagged encrypted
-                raise InputError(f"{path}: 受密码保护的工作簿，请先取消密码 (a part of the workbook is encrypted: "
-                                 "remove the password first)")
+                raise InputError(msg("read.file.part_encrypted", file=str(path)))
             limits.check_shared_strings(path, zf)
             if "META-INF/manifest.xml" in names and \
                     b"encryption-data" in limits.read_member(path, zf, "META-INF/manifest.xml"):
-                raise InputError(f"{path}: 受密码保护的工作簿，请先取消密码 (password-protected ODS: remove the password first)")
+                raise InputError(msg("read.file.ods_password", file=str(path)))
             if "EncryptedPackage" in names:
-                raise InputError(f"{path}: 受密码保护的工作簿，请先在 Excel 中取消密码 (password-protected workbook)")
+                raise InputError(msg("read.file.encrypted_package", file=str(path)))
             if "word/document.xml" in names:
-                raise InputError(f"{path}: a Word document, not a spreadsheet")
+                raise _foreign(path, "word")
             if not any(n.startswith("xl/") or n in ("content.xml", "[Content_Types].xml") for n in names):
                 if "word/document.xml" in names:
-                    raise InputError(f"{path}: a Word document, not a spreadsheet")
+                    raise _foreign(path, "word")
                 if "ppt/presentation.xml" in names:
-                    raise InputError(f"{path}: a PowerPoint file, not a spreadsheet")
+                    raise _foreign(path, "powerpoint")
                 if "Index/Document.iwa" in names or any(n.startswith("Index/") for n in names):
-                    raise InputError(f"{path}: Apple Numbers file: export it as .xlsx first")
-                raise InputError(f"{path}: not a spreadsheet: a zip archive without a workbook inside")
+                    raise _foreign(path, "numbers")
+                raise InputError(msg("read.file.zip_no_workbook", file=str(path)))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, ValueError, NotImplementedError,
             OSError, RuntimeError) as exc:
         if isinstance(exc, NotImplementedError):
-            raise InputError(f"{path}: cannot be read: packed with a method ttcalc does not know; save it again "
-                             "from Excel or WPS") from None
-        raise InputError(f"{path}: truncated or damaged file (the zip structure is broken); save it again from Excel") from None
+            raise InputError(msg("read.file.unknown_packing", file=str(path))) from None
+        raise InputError(msg("read.file.damaged_zip", file=str(path))) from None
 
 
 def sheets(path: Path, wanted: list[str] | None = None, typed: bool = False) -> Iterator[Grid]:

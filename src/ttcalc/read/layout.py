@@ -31,7 +31,7 @@ def once_each(files: list[Path]) -> tuple[list[Path], list[tuple[Path, Path, str
     for f in files:
         try:
             real = f.resolve()
-        except OSError:
+        except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11); the read says so
             real = f
         if real in by_path:
             dropped.append((f, by_path[real], "path"))

@@ -48,6 +48,7 @@ against its declared dimension only.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import struct
@@ -113,21 +114,21 @@ def regular_file(path: Path) -> os.stat_result:
     except FileNotFoundError:
         raise InputError(msg("read.file.no_such_file", file=str(path))) from None
     except (OSError, ValueError) as exc:
-        raise InputError(f"{path}: cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
+        raise InputError(msg("read.file.cannot_read", file=str(path), why=os_why(exc))) from None
     if stat.S_ISDIR(first.st_mode):
-        raise InputError(f"{path}: is a folder")
+        raise InputError(msg("read.limit.is_folder", file=str(path)))
     if not stat.S_ISREG(first.st_mode):
-        raise InputError(f"{path}: not a regular file (a device, pipe or socket): refused")
+        raise InputError(msg("read.limit.not_regular", file=str(path)))
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+        raise InputError(msg("read.file.cannot_read", file=str(path), why=os_why(exc))) from None
     try:
         st = os.fstat(fd)
     finally:
         os.close(fd)
     if not stat.S_ISREG(st.st_mode):  # swapped for a device or pipe after the first look
-        raise InputError(f"{path}: not a regular file (a device, pipe or socket): refused")
+        raise InputError(msg("read.limit.not_regular", file=str(path)))
     note_input(st)
     return st
 
@@ -144,11 +145,11 @@ def read_input(path: Path, cap: int, text: bool = False) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+        raise InputError(msg("read.file.cannot_read", file=str(path), why=os_why(exc))) from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise InputError(f"{path}: not a regular file (a device, pipe or socket): refused")
+            raise InputError(msg("read.limit.not_regular", file=str(path)))
         note_input(st)
         if cap and st.st_size > cap:
             raise _too_big(path, st.st_size, cap, text)
@@ -157,7 +158,7 @@ def read_input(path: Path, cap: int, text: bool = False) -> bytes:
             if len(data) > st.st_size:
                 data += fh.read((cap + 1 - len(data)) if cap else -1) if not cap or len(data) <= cap else b""
     except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+        raise InputError(msg("read.file.cannot_read", file=str(path), why=os_why(exc))) from None
     finally:
         os.close(fd)
     if cap and len(data) > cap:
@@ -167,10 +168,8 @@ def read_input(path: Path, cap: int, text: bool = False) -> bytes:
 
 def _too_big(path: Path, size: int, cap: int, text: bool) -> InputError:
     if text:
-        return InputError(f"{path}: refused: the text file is {human(size)} (limit {human(cap)}); "
-                          "raise TTCALC_MAX_CSV_MB if it is genuine")
-    return InputError(f"{path}: refused: the file is {human(size)} (limit {human(cap)}): "
-                      "raise TTCALC_MAX_UNZIPPED_MB if it is genuine")
+        return InputError(msg("read.limit.text_too_big", file=str(path), size=size_text(size), cap=size_text(cap)))
+    return InputError(msg("read.limit.file_too_big", file=str(path), size=size_text(size), cap=size_text(cap)))
 
 
 def is_input(path) -> bool:
@@ -189,9 +188,10 @@ def _env(name: str) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise InputError(f"{name}={os.environ[name]}: expected a whole number (default {DEFAULTS[name]})") from None
+        raise InputError(msg("read.limit.env_number", name=name, value=os.environ[name],
+                             default=DEFAULTS[name])) from None
     if value < 0:
-        raise InputError(f"{name}={os.environ[name]}: expected a whole number (default {DEFAULTS[name]})")
+        raise InputError(msg("read.limit.env_number", name=name, value=os.environ[name], default=DEFAULTS[name]))
     return value
 
 
@@ -210,6 +210,22 @@ def human(n: int) -> str:
             value = n / size
             return f"{value:.1f} {unit}".replace(".0 ", " ")
     return f"{n} bytes"
+
+
+_OS_WHY = {errno.EACCES: "denied", errno.EPERM: "denied", errno.ENOENT: "missing", errno.EISDIR: "folder",
+           errno.ELOOP: "loop", errno.EIO: "io"}
+
+
+def os_why(exc: BaseException):
+    """Why the system could not open a file, in the run's language for the common reasons."""
+    key = _OS_WHY.get(getattr(exc, "errno", None))
+    return msg(f"read.os.{key}") if key else str(getattr(exc, "strerror", None) or exc)
+
+
+def size_text(n: int):
+    """A size for a message: "1.5 KB" (units alike in both languages), or a message for a
+    count of bytes under 1 KB (worded in the run's language)."""
+    return human(n) if n >= 1 << 10 else msg("read.limit.bytes", n=n)
 
 
 def zip_entries(path: Path, data: bytes | None = None) -> int | None:
@@ -239,8 +255,8 @@ def zip_entries(path: Path, data: bytes | None = None) -> int | None:
 def check_members(path: Path, data: bytes | None = None) -> None:
     total = zip_entries(path, data)
     if total is not None and total > MAX_MEMBERS:
-        raise InputError(f"{path}: refused: the workbook holds {total:,} packed parts (limit {MAX_MEMBERS:,}): "
-                         "a zip bomb or a damaged file")
+        raise InputError(msg("read.limit.too_many_parts", file=str(path), total=f"{total:,}",
+                             limit=f"{MAX_MEMBERS:,}"))
 
 
 def check_zip(path: Path, zf: zipfile.ZipFile, limits: Limits | None = None) -> None:
@@ -249,16 +265,15 @@ def check_zip(path: Path, zf: zipfile.ZipFile, limits: Limits | None = None) -> 
     infos = zf.infolist()
     total = sum(i.file_size for i in infos)
     if limits.unzipped and total > limits.unzipped:
-        raise InputError(f"{path}: refused: the workbook would unpack to {human(total)} "
-                         f"(limit {human(limits.unzipped)}): a zip bomb or a damaged file; "
-                         "raise TTCALC_MAX_UNZIPPED_MB if it is genuine")
+        raise InputError(msg("read.limit.unzipped_too_big", file=str(path), size=size_text(total),
+                             cap=size_text(limits.unzipped)))
     if limits.ratio:
         for i in infos:
             if i.file_size > RATIO_FROM and i.file_size > limits.ratio * max(i.compress_size, 1):
                 ratio = i.file_size // max(i.compress_size, 1)
-                raise InputError(f"{path}: refused: the part {i.filename} would unpack from {human(i.compress_size)} "
-                                 f"to {human(i.file_size)} ({ratio:,}:1, limit {limits.ratio}:1): a zip bomb or a "
-                                 "damaged file; raise TTCALC_MAX_ZIP_RATIO if it is genuine")
+                raise InputError(msg("read.limit.part_ratio", file=str(path), part=i.filename,
+                                     packed=size_text(i.compress_size), size=size_text(i.file_size),
+                                     ratio=f"{ratio:,}", limit=limits.ratio))
 
 
 _SHARED = re.compile(r"(?:^|/)sharedStrings[^/]*\.(?:xml|bin)$", re.IGNORECASE)
@@ -275,7 +290,7 @@ def check_shared_strings(path: Path, zf: zipfile.ZipFile, limits: Limits | None 
             continue
         cap = limits.strings
         if cap and info.file_size > cap:
-            raise _strings_refused(path, info.filename, f"{human(info.file_size)}", cap)
+            raise _strings_refused(path, info.filename, size_text(info.file_size), cap)
         import copy
 
         size, count, tail = 0, 0, b""
@@ -290,20 +305,18 @@ def check_shared_strings(path: Path, zf: zipfile.ZipFile, limits: Limits | None 
                 while chunk := fh.read(CHUNK):
                     size += len(chunk)
                     if cap and size > cap:
-                        raise _strings_refused(path, info.filename, f"more than {human(cap)}", cap)
+                        raise _strings_refused(path, info.filename, msg("read.limit.more_than", size=size_text(cap)), cap)
                     count += (tail + chunk).count(b"<si") - tail.count(b"<si")
                     tail = chunk[-8:]
         except (zipfile.BadZipFile, EOFError, zlib.error):
             pass  # shorter than claimed, or damaged: the reader says why
         if limits.cells and count > limits.cells:
-            raise InputError(f"{path}: refused: the workbook holds {count:,} shared strings (limit {limits.cells:,}, "
-                             "the cell cap): an allocation bomb or a damaged file; raise TTCALC_MAX_CELLS if it "
-                             "is genuine")
+            raise InputError(msg("read.limit.shared_strings", file=str(path), count=f"{count:,}",
+                                 limit=f"{limits.cells:,}"))
 
 
-def _strings_refused(path: Path, part: str, size: str, cap: int) -> InputError:
-    return InputError(f"{path}: refused: the part {part} (the workbook's text) unpacks to {size} (limit "
-                      f"{human(cap)}): a zip bomb or a damaged file; raise TTCALC_MAX_STRINGS_MB if it is genuine")
+def _strings_refused(path: Path, part: str, size, cap: int) -> InputError:
+    return InputError(msg("read.limit.strings_too_big", file=str(path), part=part, size=size, cap=size_text(cap)))
 
 
 def read_member(path: Path, zf: zipfile.ZipFile, name: str, cap: int = 16 * MB) -> bytes:
@@ -312,18 +325,24 @@ def read_member(path: Path, zf: zipfile.ZipFile, name: str, cap: int = 16 * MB) 
     with zf.open(name) as fh:
         data = fh.read(cap + 1)
     if len(data) > cap:
-        raise InputError(f"{path}: refused: the part {name} unpacks to more than {human(cap)}: "
-                         "a zip bomb or a damaged file")
+        raise InputError(msg("read.limit.part_too_big", file=str(path), part=name, cap=size_text(cap)))
     return data
+
+
+# how a sheet's size was counted (callers pass the English phrase; it is worded in the run's language)
+_HOW = {"": "",
+        "or more": msg("read.limit.how_or_more"),
+        "listed or more": msg("read.limit.how_listed"),
+        "(from its metadata)": msg("read.limit.how_metadata"),
+        "(counting its repeats)": msg("read.limit.how_repeats")}
 
 
 def check_cells(path: Path, sheet: str, rows: int, cols: int, limits: Limits | None = None, how: str = "") -> None:
     limits = limits or current()
     cells = rows * cols
     if limits.cells and cells > limits.cells:
-        raise InputError(f"{path} [{sheet}]: refused: the sheet would span {rows:,} rows × {cols:,} columns = "
-                         f"{cells:,} cells{how} (limit {limits.cells:,}): an allocation bomb or a damaged file; "
-                         "raise TTCALC_MAX_CELLS if it is genuine")
+        raise InputError(msg("read.limit.cells", file=str(path), sheet=sheet, rows=f"{rows:,}", cols=f"{cols:,}",
+                             cells=f"{cells:,}", how=_HOW.get(how.strip(), how), limit=f"{limits.cells:,}"))
 
 
 _ALLOC = threading.Condition()
@@ -362,8 +381,7 @@ def check_csv(path: Path, limits: Limits | None = None) -> None:
     limits = limits or current()
     size = path.stat().st_size
     if limits.csv and size > limits.csv:
-        raise InputError(f"{path}: refused: the text file is {human(size)} (limit {human(limits.csv)}); "
-                         "raise TTCALC_MAX_CSV_MB if it is genuine")
+        raise InputError(msg("read.limit.text_too_big", file=str(path), size=size_text(size), cap=size_text(limits.csv)))
 
 
 def safe_openpyxl():

@@ -147,7 +147,7 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
             grids = list(grids)
         except InputError as exc:
             if skip_bad or (path in from_folder and path.suffix.lower() in (".txt", ".tsv", ".xml")):
-                out.append(_skipped_file(path, msg("read.skip.unreadable", why=str(exc))))
+                out.append(_skipped_file(path, msg("read.skip.unreadable", why=exc.message)))
                 continue
             raise
         if layout.own_output(grids):

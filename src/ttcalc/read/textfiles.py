@@ -8,6 +8,7 @@ import io
 from pathlib import Path
 
 from ttcalc.core.errors import InputError
+from ttcalc.core.msg import msg
 from ttcalc.read import limits
 
 
@@ -42,12 +43,13 @@ def read_parquet(path: Path, data: bytes | None = None):
         if data is None:
             data = limits.read_input(path, limits.current().unzipped)
         if data[:4] != b"PAR1":
-            raise InputError(f"{path}: not a Parquet file (it does not start with PAR1)")
+            raise InputError(msg("read.text.not_parquet", file=str(path)))
         return parquet_table(path, data)
     except InputError:
         raise
     except Exception as exc:  # pyarrow says why: truncated footer, unknown codec …
-        raise InputError(f"{path}: cannot be read as Parquet ({str(exc).splitlines()[0][:160]})") from None
+        raise InputError(msg("read.text.parquet_unreadable", file=str(path),
+                             why=(str(exc).splitlines() or [""])[0][:160])) from None
 
 
 def _big_csv(path: Path, data: bytes):
@@ -63,7 +65,7 @@ def _big_csv(path: Path, data: bytes):
         except (ValueError, LookupError):
             continue
     else:
-        raise InputError(f"{path}: not a readable CSV (unknown text encoding; save it as UTF-8)")
+        raise InputError(msg("read.text.csv_encoding", file=str(path)))
     encoding = "utf-8" if encoding == "utf-8-sig" and not head.startswith(b"\xef\xbb\xbf") else encoding
     try:
         dialect = csv.Sniffer().sniff(text[:_SNIFF_CHARS], delimiters=",\t;|")
@@ -72,7 +74,8 @@ def _big_csv(path: Path, data: bytes):
     try:
         return csv_table(path, encoding, dialect, data)
     except Exception as exc:  # pyarrow's parse errors name the line
-        raise InputError(f"{path}: not a readable CSV ({str(exc).splitlines()[0][:160]})") from None
+        raise InputError(msg("read.text.csv_unreadable", file=str(path),
+                             why=(str(exc).splitlines() or [""])[0][:160])) from None
 
 
 def read_csv(path: Path, data: bytes | None = None):
@@ -87,11 +90,11 @@ def read_csv(path: Path, data: bytes | None = None):
     if len(data) > BIG_CSV_BYTES:
         return _big_csv(path, data)
     if not data.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" in data[:4096]:
-        raise InputError(f"{path}: not a spreadsheet: binary content in a text file")
+        raise InputError(msg("read.text.binary", file=str(path)))
     try:
         text, _encoding = decode(data)
     except (ValueError, LookupError):
-        raise InputError(f"{path}: not a readable CSV (unknown text encoding; save it as UTF-8)") from None
+        raise InputError(msg("read.text.csv_encoding", file=str(path))) from None
     del data
     if "\x00" in text:
         text = text.replace("\x00", "")
@@ -103,12 +106,13 @@ def read_csv(path: Path, data: bytes | None = None):
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
     except csv.Error as exc:
-        raise InputError(f"{path}: not a readable CSV ({str(exc).splitlines()[0][:120]})") from None
+        raise InputError(msg("read.text.csv_unreadable", file=str(path),
+                             why=(str(exc).splitlines() or [""])[0][:120])) from None
     del text
     width = max((len(r) for r in rows), default=0)
     if width > _MAX_COLUMNS:
-        raise InputError(f"{path}: refused: a line has {width:,} fields (an .xlsx sheet holds {_MAX_COLUMNS:,} "
-                         "columns): not a table, or the wrong separator")
+        raise InputError(msg("read.text.too_many_fields", file=str(path), width=f"{width:,}",
+                             limit=f"{_MAX_COLUMNS:,}"))
     limits.check_cells(path, path.stem, len(rows), width)
     columns = [[(r[i] if i < len(r) and r[i] != "" else None) for r in rows] for i in range(width)]
     return pa.table({f"c{i}": pa.array(col, pa.string()) for i, col in enumerate(columns)})

@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from ttcalc.core.errors import InputError
+from ttcalc.core.msg import msg
 from ttcalc.read import limits
 from ttcalc.read.grid import Grid
 
@@ -86,10 +87,10 @@ def html_grids(path: Path, data: bytes | None = None):
         parser = html.HTMLParser(encoding="utf-8", no_network=True, remove_comments=True, huge_tree=False)
         root = html.document_fromstring(text.encode("utf-8"), parser=parser)
     except (etree.ParserError, ValueError) as exc:
-        raise InputError(f"{path}: a web-page (HTML) export that cannot be read ({str(exc)[:80]})") from None
+        raise InputError(msg("read.web.html_unreadable", file=str(path), why=str(exc)[:80])) from None
     tables = [t for t in root.iter("table") if not any(a.tag == "table" for a in t.iterancestors())]
     if not tables:
-        raise InputError(f"{path}: a web page (HTML) without a table: no data to read")
+        raise InputError(msg("read.web.html_no_table", file=str(path)))
     for n, table in enumerate(tables):
         rows: list[list] = []
         taken: set[tuple[int, int]] = set()
@@ -136,13 +137,13 @@ def xml2003_grids(path: Path, data: bytes | None = None):
     try:
         root = limits.parse_xml(data if data is not None else path.read_bytes())
     except DefusedXmlException:
-        raise InputError(f"{path}: refused: the XML declares entities (a DTD): a hostile or damaged file") from None
+        raise InputError(msg("read.web.xml_dtd", file=str(path))) from None
     except Exception as exc:  # noqa: BLE001 — a parse error of a damaged export
-        raise InputError(f"{path}: Excel 2003 XML that cannot be read ({str(exc)[:80]})") from None
+        raise InputError(msg("read.web.xml2003_unreadable", file=str(path), why=str(exc)[:80])) from None
     q = lambda tag: f"{{{_SS}}}{tag}"  # noqa: E731
     sheets = list(root.iter(q("Worksheet")))
     if not sheets:
-        raise InputError(f"{path}: Excel 2003 XML without a worksheet: no data to read")
+        raise InputError(msg("read.web.xml2003_no_sheet", file=str(path)))
     for ws in sheets:
         name = ws.get(q("Name")) or f"Sheet{len(sheets)}"
         rows: list[list] = []

@@ -108,7 +108,7 @@ def graduate_check(profile, calc: dict, lang: str, remedies: dict):
         return None
     n = calc["counts"]["graduates"]
     if n is None:
-        return not_applicable("staff.graduate_count", "the roster has no 学历 (education) column", rule, lang)
+        return not_applicable("staff.graduate_count", msg("staffing.reason.no_education"), rule, lang)
     check = judge(from_rule("staff.graduate_count", rule, lang), Fraction(n), rule, shown=str(n))
     check.formula = msg("staffing.formula.graduates")
     check.inputs = {"graduates": n, "fulltime_teachers": calc["counts"]["fulltime_teachers"]}

@@ -65,14 +65,19 @@ def _require_roster_columns(dataset) -> None:
         if any(s.column(c) for c in ROSTER_COLUMNS):
             return
     first = dataset.used[0]
-    raise InputError(f"{first.file} [{first.sheet}]: not a roster: no 专业技术职务, 岗位类别, 最高学历, 专职/兼职 or "
-                     f"调入时间 column; headers are: {', '.join(first.header.headers)}")
+    raise InputError(msg("staffing.error.not_roster", file=str(first.file), sheet=first.sheet, columns=_ROSTER_HEADERS,
+                         headers=", ".join(first.header.headers)))
+
+
+# the roster's own headers, shown as they appear on the sheet in both languages
+_ROSTER_HEADERS = msg("staffing.error.roster_columns", a="专业技术职务", b="岗位类别", c="最高学历", d="专职/兼职",
+                      e="调入时间")
 
 
 def prepare(profile, options) -> None:
     hired_since = options.extra.get("hired_since")
     if hired_since is not None and hired_since > options.as_of:
-        raise InputError(f"--hired-since {hired_since.isoformat()} is after --as-of {options.as_of.isoformat()}")
+        raise InputError(msg("staffing.error.hired_after", hired=hired_since.isoformat(), as_of=options.as_of.isoformat()))
 
 
 def compute_report(dataset, profile, options, prepared):
