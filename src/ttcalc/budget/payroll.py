@@ -102,7 +102,9 @@ def unit_of_file(path) -> str:
 
 def _tally(pay: Payroll) -> None:
     """Per unit and overall, over every sheet and file at once: a person paid in twelve
-    monthly sheets, or by two schools, is one person."""
+    monthly sheets, or by two schools, is one person.  In bulk (issue 17): keys dictionary-
+    encoded, sums and counts by integer code with numpy, exact int64 fen."""
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -110,21 +112,50 @@ def _tally(pay: Payroll) -> None:
         return
     table = pa.concat_tables(pay.parts)
     pay.parts = []
-    # a person is their ID; a row without one (blank on one sheet) takes the ID its name and
-    # unit carry elsewhere, else name and unit stand for the person
-    ids = table["id"]
-    if ids.null_count:  # only then is a name and unit needed to stand for a person
-        table = table.append_column("who", pc.binary_join_element_wise(pc.fill_null(table["name"], ""),
-                                                                        table["unit"], "|"))
-        if ids.null_count < len(ids):
-            known = table.filter(pc.is_valid(ids)).select(["who", "id"]).group_by("who").aggregate([("id", "min")])
-            table = table.join(known, keys="who", join_type="left outer")
-            ids = pc.coalesce(table["id"], table["id_min"])
-        ids = pc.coalesce(ids, table["who"])
-    table = table.select(["unit", "fen"]).append_column("key", ids)
-    pay.people = len(pc.unique(table["key"].combine_chunks()))
-    grouped = table.group_by("unit").aggregate([("fen", "sum"), ("fen", "count"), ("key", "count_distinct")])
-    for unit, total, count, people in zip(grouped["unit"].to_pylist(), grouped["fen_sum"].to_pylist(),
-                                          grouped["fen_count"].to_pylist(), grouped["key_count_distinct"].to_pylist()):
-        pay.units[unit] = [int(total), int(count), int(people)]
+    keys = _person_keys(table)
+    k_enc = keys.dictionary_encode()
+    k_valid = pc.is_valid(keys).to_numpy(zero_copy_only=False)
+    k_idx = k_enc.indices.fill_null(0).to_numpy().astype(np.int64)
+    n_keys = len(k_enc.dictionary)
+    pay.people = n_keys + (1 if k_enc.null_count else 0)  # a missing key counts once, as pc.unique did
+    u_enc = table["unit"].combine_chunks().dictionary_encode(null_encoding="encode")
+    u_idx = u_enc.indices.to_numpy().astype(np.int64)
+    n_units = len(u_enc.dictionary)
+    fen = table["fen"].combine_chunks().to_numpy(zero_copy_only=False).astype(np.int64)
+    sums = np.zeros(n_units, dtype=np.int64)
+    np.add.at(sums, u_idx, fen)  # integer, exact (bincount would add in float)
+    rows = np.bincount(u_idx, minlength=n_units)
+    pairs = np.unique(u_idx[k_valid] * max(n_keys, 1) + k_idx[k_valid])
+    people = np.bincount(pairs // max(n_keys, 1), minlength=n_units)
+    for code, unit in enumerate(u_enc.dictionary.to_pylist()):
+        pay.units[unit] = [int(sums[code]), int(rows[code]), int(people[code])]
 
+
+def _person_keys(table):
+    """The key of each row's person: their ID; a row without one (blank on one sheet) takes
+    the least ID its name and unit carry on another row, else name and unit stand for them."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ids = table["id"].combine_chunks()
+    if not ids.null_count:
+        return ids
+    who = pc.binary_join_element_wise(pc.fill_null(table["name"], ""), table["unit"], "|").combine_chunks()
+    if ids.null_count == len(ids):
+        return who
+    has = pc.is_valid(ids).to_numpy(zero_copy_only=False)
+    i_enc = ids.dictionary_encode()
+    i_idx = i_enc.indices.fill_null(0).to_numpy().astype(np.int64)
+    order = pc.sort_indices(i_enc.dictionary).to_numpy().astype(np.int64)  # IDs in string order: rank → code
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    w_enc = who.dictionary_encode()  # a null name-and-unit matches nothing, as in a join
+    w_idx = w_enc.indices.fill_null(len(w_enc.dictionary)).to_numpy().astype(np.int64)
+    least = np.full(len(w_enc.dictionary) + 1, len(order), dtype=np.int64)
+    np.minimum.at(least, w_idx[has], rank[i_idx[has]])
+    least[-1] = len(order)
+    found = least[w_idx]  # per row: the rank of the least ID its name and unit carry, or len(order)
+    taken = np.where(found < len(order), order[np.minimum(found, len(order) - 1)], -1)
+    borrowed = i_enc.dictionary.take(pa.array(taken, mask=taken < 0))
+    return pc.coalesce(ids, borrowed, who)
