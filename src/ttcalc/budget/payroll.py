@@ -102,60 +102,75 @@ def unit_of_file(path) -> str:
 
 def _tally(pay: Payroll) -> None:
     """Per unit and overall, over every sheet and file at once: a person paid in twelve
-    monthly sheets, or by two schools, is one person.  In bulk (issue 17): keys dictionary-
-    encoded, sums and counts by integer code with numpy, exact int64 fen."""
+    monthly sheets, or by two schools, is one person.  In bulk (issue 17): units and person
+    keys as integer codes, sums and counts by code with numpy, fen exact in int64."""
     import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     if not pay.parts:
         return
     table = pa.concat_tables(pay.parts)
     pay.parts = []
-    keys = _person_keys(table)
-    k_enc = keys.dictionary_encode()
-    k_valid = pc.is_valid(keys).to_numpy(zero_copy_only=False)
-    k_idx = k_enc.indices.fill_null(0).to_numpy().astype(np.int64)
-    n_keys = len(k_enc.dictionary)
-    pay.people = n_keys + (1 if k_enc.null_count else 0)  # a missing key counts once, as pc.unique did
+    key, valid, n_keys = _person_codes(table)
+    seen = np.bincount(key[valid], minlength=n_keys)
+    pay.people = int(np.count_nonzero(seen)) + (0 if valid.all() else 1)  # no key at all: one more, as before
     u_enc = table["unit"].combine_chunks().dictionary_encode(null_encoding="encode")
-    u_idx = u_enc.indices.to_numpy().astype(np.int64)
+    unit = u_enc.indices.to_numpy().astype(np.int64)
     n_units = len(u_enc.dictionary)
     fen = table["fen"].combine_chunks().to_numpy(zero_copy_only=False).astype(np.int64)
     sums = np.zeros(n_units, dtype=np.int64)
-    np.add.at(sums, u_idx, fen)  # integer, exact (bincount would add in float)
-    rows = np.bincount(u_idx, minlength=n_units)
-    pairs = np.unique(u_idx[k_valid] * max(n_keys, 1) + k_idx[k_valid])
-    people = np.bincount(pairs // max(n_keys, 1), minlength=n_units)
-    for code, unit in enumerate(u_enc.dictionary.to_pylist()):
-        pay.units[unit] = [int(sums[code]), int(rows[code]), int(people[code])]
+    np.add.at(sums, unit, fen)  # in integers: exact (np.bincount would add in float)
+    rows = np.bincount(unit, minlength=n_units)
+    pairs = np.sort(unit[valid] * max(n_keys, 1) + key[valid])  # (unit, person), distinct after sorting
+    first = np.ones(len(pairs), dtype=bool)
+    first[1:] = pairs[1:] != pairs[:-1]
+    people = np.bincount(pairs[first] // max(n_keys, 1), minlength=n_units)
+    for code, name in enumerate(u_enc.dictionary.to_pylist()):
+        pay.units[name] = [int(sums[code]), int(rows[code]), int(people[code])]
 
 
-def _person_keys(table):
-    """The key of each row's person: their ID; a row without one (blank on one sheet) takes
-    the least ID its name and unit carry on another row, else name and unit stand for them."""
+def _person_codes(table):
+    """(code of each row's person, which rows have one, how many codes there can be).  A
+    person is their ID; a row without one (blank on one sheet) takes the least ID its name and
+    unit carry on another row, else its name and unit stand for the person (the same person
+    as an ID that is spelled the same)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     ids = table["id"].combine_chunks()
-    if not ids.null_count:
-        return ids
-    who = pc.binary_join_element_wise(pc.fill_null(table["name"], ""), table["unit"], "|").combine_chunks()
-    if ids.null_count == len(ids):
-        return who
-    has = pc.is_valid(ids).to_numpy(zero_copy_only=False)
     i_enc = ids.dictionary_encode()
-    i_idx = i_enc.indices.fill_null(0).to_numpy().astype(np.int64)
-    order = pc.sort_indices(i_enc.dictionary).to_numpy().astype(np.int64)  # IDs in string order: rank → code
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    w_enc = who.dictionary_encode()  # a null name-and-unit matches nothing, as in a join
-    w_idx = w_enc.indices.fill_null(len(w_enc.dictionary)).to_numpy().astype(np.int64)
-    least = np.full(len(w_enc.dictionary) + 1, len(order), dtype=np.int64)
-    np.minimum.at(least, w_idx[has], rank[i_idx[has]])
-    least[-1] = len(order)
-    found = least[w_idx]  # per row: the rank of the least ID its name and unit carry, or len(order)
-    taken = np.where(found < len(order), order[np.minimum(found, len(order) - 1)], -1)
-    borrowed = i_enc.dictionary.take(pa.array(taken, mask=taken < 0))
-    return pc.coalesce(ids, borrowed, who)
+    code = i_enc.indices.fill_null(-1).to_numpy().astype(np.int64)
+    n_ids = len(i_enc.dictionary)
+    has = code >= 0
+    if has.all():
+        return code, has, n_ids
+    who = pc.binary_join_element_wise(pc.fill_null(table["name"], ""), table["unit"], "|").combine_chunks()
+    # the names-and-units of the rows without an ID (few), and each row's place among them
+    # (a null name-and-unit matches nothing, as a join did)
+    wanted = who.filter(pa.array(~has)).unique().drop_null()
+    n_who = len(wanted)
+    w = pc.index_in(who, value_set=wanted).fill_null(n_who).to_numpy().astype(np.int64)
+    lend = has & (w < n_who)  # rows whose ID a row without one may take
+    if lend.any():
+        cand = np.unique(code[lend])  # the IDs lent, in string order below: the least is taken
+        order = cand[pc.sort_indices(i_enc.dictionary.take(pa.array(cand))).to_numpy()]
+        rank = np.full(n_ids, len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        least = np.full(n_who + 1, len(order), dtype=np.int64)
+        np.minimum.at(least, w[lend], rank[code[lend]])
+        least[n_who] = len(order)
+        borrowed = least[w]
+        take = ~has & (borrowed < len(order))
+        code[take] = order[borrowed[take]]
+        has = has | take
+    # the rest: their name and unit, coded after the IDs — the same person as an ID spelled so
+    as_id = np.full(n_who + 1, -1, dtype=np.int64)
+    piped = pc.match_substring(i_enc.dictionary, "|").to_numpy(zero_copy_only=False)
+    if piped.any():  # only an ID holding "|" can read like a name and unit
+        codes = np.flatnonzero(piped)
+        found = pc.index_in(wanted, value_set=i_enc.dictionary.take(pa.array(codes))).fill_null(-1).to_numpy()
+        as_id[:n_who] = np.where(found >= 0, codes[np.maximum(found, 0)], -1)
+    rest = ~has & (w < n_who)
+    code[rest] = np.where(as_id[w[rest]] >= 0, as_id[w[rest]], n_ids + w[rest])
+    return code, has | rest, n_ids + n_who
