@@ -102,29 +102,75 @@ def unit_of_file(path) -> str:
 
 def _tally(pay: Payroll) -> None:
     """Per unit and overall, over every sheet and file at once: a person paid in twelve
-    monthly sheets, or by two schools, is one person."""
+    monthly sheets, or by two schools, is one person.  In bulk (issue 17): units and person
+    keys as integer codes, sums and counts by code with numpy, fen exact in int64."""
+    import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     if not pay.parts:
         return
     table = pa.concat_tables(pay.parts)
     pay.parts = []
-    # a person is their ID; a row without one (blank on one sheet) takes the ID its name and
-    # unit carry elsewhere, else name and unit stand for the person
-    ids = table["id"]
-    if ids.null_count:  # only then is a name and unit needed to stand for a person
-        table = table.append_column("who", pc.binary_join_element_wise(pc.fill_null(table["name"], ""),
-                                                                        table["unit"], "|"))
-        if ids.null_count < len(ids):
-            known = table.filter(pc.is_valid(ids)).select(["who", "id"]).group_by("who").aggregate([("id", "min")])
-            table = table.join(known, keys="who", join_type="left outer")
-            ids = pc.coalesce(table["id"], table["id_min"])
-        ids = pc.coalesce(ids, table["who"])
-    table = table.select(["unit", "fen"]).append_column("key", ids)
-    pay.people = len(pc.unique(table["key"].combine_chunks()))
-    grouped = table.group_by("unit").aggregate([("fen", "sum"), ("fen", "count"), ("key", "count_distinct")])
-    for unit, total, count, people in zip(grouped["unit"].to_pylist(), grouped["fen_sum"].to_pylist(),
-                                          grouped["fen_count"].to_pylist(), grouped["key_count_distinct"].to_pylist()):
-        pay.units[unit] = [int(total), int(count), int(people)]
+    key, valid, n_keys = _person_codes(table)
+    seen = np.bincount(key[valid], minlength=n_keys)
+    pay.people = int(np.count_nonzero(seen)) + (0 if valid.all() else 1)  # no key at all: one more, as before
+    u_enc = table["unit"].combine_chunks().dictionary_encode(null_encoding="encode")
+    unit = u_enc.indices.to_numpy().astype(np.int64)
+    n_units = len(u_enc.dictionary)
+    fen = table["fen"].combine_chunks().to_numpy(zero_copy_only=False).astype(np.int64)
+    sums = np.zeros(n_units, dtype=np.int64)
+    np.add.at(sums, unit, fen)  # in integers: exact (np.bincount would add in float)
+    rows = np.bincount(unit, minlength=n_units)
+    pairs = np.sort(unit[valid] * max(n_keys, 1) + key[valid])  # (unit, person), distinct after sorting
+    first = np.ones(len(pairs), dtype=bool)
+    first[1:] = pairs[1:] != pairs[:-1]
+    people = np.bincount(pairs[first] // max(n_keys, 1), minlength=n_units)
+    for code, name in enumerate(u_enc.dictionary.to_pylist()):
+        pay.units[name] = [int(sums[code]), int(rows[code]), int(people[code])]
 
+
+def _person_codes(table):
+    """(code of each row's person, which rows have one, how many codes there can be).  A
+    person is their ID; a row without one (blank on one sheet) takes the least ID its name and
+    unit carry on another row, else its name and unit stand for the person (the same person
+    as an ID that is spelled the same)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ids = table["id"].combine_chunks()
+    i_enc = ids.dictionary_encode()
+    code = i_enc.indices.fill_null(-1).to_numpy().astype(np.int64)
+    n_ids = len(i_enc.dictionary)
+    has = code >= 0
+    if has.all():
+        return code, has, n_ids
+    who = pc.binary_join_element_wise(pc.fill_null(table["name"], ""), table["unit"], "|").combine_chunks()
+    # the names-and-units of the rows without an ID (few), and each row's place among them
+    # (a null name-and-unit matches nothing, as a join did)
+    wanted = who.filter(pa.array(~has)).unique().drop_null()
+    n_who = len(wanted)
+    w = pc.index_in(who, value_set=wanted).fill_null(n_who).to_numpy().astype(np.int64)
+    lend = has & (w < n_who)  # rows whose ID a row without one may take
+    if lend.any():
+        cand = np.unique(code[lend])  # the IDs lent, in string order below: the least is taken
+        order = cand[pc.sort_indices(i_enc.dictionary.take(pa.array(cand))).to_numpy()]
+        rank = np.full(n_ids, len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        least = np.full(n_who + 1, len(order), dtype=np.int64)
+        np.minimum.at(least, w[lend], rank[code[lend]])
+        least[n_who] = len(order)
+        borrowed = least[w]
+        take = ~has & (borrowed < len(order))
+        code[take] = order[borrowed[take]]
+        has = has | take
+    # the rest: their name and unit, coded after the IDs — the same person as an ID spelled so
+    as_id = np.full(n_who + 1, -1, dtype=np.int64)
+    piped = pc.match_substring(i_enc.dictionary, "|").to_numpy(zero_copy_only=False)
+    if piped.any():  # only an ID holding "|" can read like a name and unit
+        codes = np.flatnonzero(piped)
+        found = pc.index_in(wanted, value_set=i_enc.dictionary.take(pa.array(codes))).fill_null(-1).to_numpy()
+        as_id[:n_who] = np.where(found >= 0, codes[np.maximum(found, 0)], -1)
+    rest = ~has & (w < n_who)
+    code[rest] = np.where(as_id[w[rest]] >= 0, as_id[w[rest]], n_ids + w[rest])
+    return code, has | rest, n_ids + n_who

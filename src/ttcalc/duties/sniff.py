@@ -14,19 +14,85 @@ from ttcalc.core.errors import InputError
 from ttcalc.duties.log import activity_type, classes_of
 from ttcalc.read import fields as fieldmap
 from ttcalc.read.files import expand, sheets
+from ttcalc.read.grid import TEXT, ZIP_MAGIC
 from ttcalc.read.header import detect
 
 SNIFF_MAX_BYTES = 16 * 2**20  # a big payroll is never an activity log: not read twice
 SNIFF_ROWS = 200
+HEAD_ROWS = 40  # refuse_log judges a file from its first rows only (issue 17: no second full read)
+HEAD_BYTES = 64 * 1024  # of a text file: far more than HEAD_ROWS lines
 WHAT = {"payroll": "a payroll", "roster": "a staff roster", "hours": "a training-hours ledger",
         "activities": "an activity log", "institutions": "an institution list"}
 COMMAND_OF = {"payroll": "budget", "roster": "staffing", "hours": "hours", "activities": "duties",
               "institutions": "institutions"}
 
 
-def _rows(grid) -> list[list]:
-    head = [list(grid.names)] if grid.names is not None else []
-    return head + [list(r.values()) for r in grid.table.slice(0, SNIFF_ROWS).to_pylist()]
+def _rows(grid, n: int = SNIFF_ROWS) -> list[list]:
+    return _table_rows(grid.table, grid.names, n)
+
+
+def _table_rows(table, names, n: int) -> list[list]:
+    head = [list(names)] if names is not None else []
+    return head + [list(r.values()) for r in table.slice(0, n).to_pylist()]
+
+
+def _heads(path):
+    """(sheet, first rows) of every sheet of a file, read no further than its head where the
+    format allows: an .xlsx sheet's first rows streamed from its XML, a text file's first
+    HEAD_BYTES; any other format (or an .xlsx part the streaming reader does not follow) read
+    whole, as the command will read it, when it is small."""
+    with path.open("rb") as fh:
+        head = fh.read(HEAD_BYTES)
+    ext = path.suffix.lower()
+    if head.startswith(ZIP_MAGIC) and ext in (".xlsx", ".xlsm"):
+        found = _xlsx_heads(path)
+        if found is not None:
+            yield from found
+            return
+    elif (ext in TEXT or ext == "") and not head.startswith(ZIP_MAGIC):
+        from ttcalc.read.textfiles import read_csv
+
+        if len(head) == HEAD_BYTES:  # cut after the last whole line (never inside a character)
+            cut = head.rfind(b"\n") + 1
+            if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+                cut += cut % 2
+            head = head[:cut]
+        if head:
+            yield path.stem, _table_rows(read_csv(path, head), None, HEAD_ROWS)
+        return
+    if path.stat().st_size > SNIFF_MAX_BYTES:
+        return
+    for grid in sheets(path):
+        yield grid.sheet, _rows(grid, HEAD_ROWS)
+
+
+def _xlsx_heads(path) -> list[tuple[str, list[list]]] | None:
+    """The first HEAD_ROWS rows of each sheet of an .xlsx, or None (then it is read whole)."""
+    import zipfile
+
+    from ttcalc.read import limits, xlsxfast
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            rels = limits.parse_xml(limits.read_member(path, zf, "xl/_rels/workbook.xml.rels"))
+            targets = {el.get("Id"): el.get("Target", "") for el in rels.iter() if el.tag.endswith("Relationship")}
+            book = limits.parse_xml(limits.read_member(path, zf, "xl/workbook.xml"))
+            out = []
+            for el in book.iter():
+                if not el.tag.endswith("}sheet"):
+                    continue
+                rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
+                target = targets.get(rid, "")
+                member = target.lstrip("/") if target.startswith("/") else "xl/" + target
+                if member not in zf.NameToInfo:
+                    return None
+                rows = xlsxfast.head_rows(zf, member, HEAD_ROWS)
+                if rows is None:
+                    return None
+                out.append((el.get("name"), rows))
+            return out
+    except Exception:  # noqa: BLE001 — anything unusual: the whole-file way, where the reader judges it
+        return None
 
 
 def _school_share(rows: list[list]) -> tuple[int, int]:
@@ -45,16 +111,16 @@ def refuse_log(paths: list[str], command: str) -> None:
     """InputError when a file given to `command` holds an activity log: most of its type
     values are school visits, 听课, 教研活动, 挂职 or 示范课."""
     for path in expand(paths):
-        if not path.is_file() or path.stat().st_size > SNIFF_MAX_BYTES:
+        if not path.is_file():
             continue
         try:
-            grids = list(sheets(path))
-        except InputError:
-            return  # the command's own reader says what is wrong with the file
-        for grid in grids:
-            school, n = _school_share(_rows(grid))
+            heads = list(_heads(path))
+        except (InputError, OSError):
+            continue  # the command's own reader says what is wrong with the file
+        for sheet, rows in heads:
+            school, n = _school_share(rows)
             if n and school * 2 > n:
-                raise InputError(f"{path} [{grid.sheet}]: an activity log (下校, 听课, 教研活动 … per person and "
+                raise InputError(f"{path} [{sheet}]: an activity log (下校, 听课, 教研活动 … per person and "
                                  f"date: {school} of {n} rows), not a {'payroll' if command == 'budget' else 'training-hours ledger'}: "
                                  "read it with ttcalc duties")
 
