@@ -203,7 +203,7 @@ def test_xls_dimension_estimate_applies_the_cell_cap(run, monkeypatch):
     dims = extent.xls_dimensions(xls)
     assert dims and all(r > 0 and c > 0 for r, c in dims.values())
     monkeypatch.setenv("TTCALC_MAX_CELLS", "2")
-    r = run("inspect", xls)
+    r = run("inspect", xls, "--lang", "en")
     assert r.code == 2 and "refused: the sheet would span" in r.stderr
 
 
