@@ -6,6 +6,8 @@ never by name; with --redact names and ID numbers are masked."""
 
 from __future__ import annotations
 
+from xlsxwriter.utility import xl_col_to_name
+
 import copy
 from datetime import date
 from pathlib import Path
@@ -35,13 +37,6 @@ def worded(report, lang: str):
     return shown
 
 
-def _col(n: int) -> str:
-    out = ""
-    n += 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(65 + r) + out
-    return out
 
 
 def _date(ws, r, c, d: date | None, fmt) -> None:
@@ -121,7 +116,7 @@ def _persons(ws, fmt, report, book, profile, tag, shown, n_acts: int, n_days: in
     header_row(ws, 0, [(one(h, lang) + (f" {tag_}" if tag_ else "")) for h, _w, tag_ in cols], fmt,
                [w for _h, w, _t in cols])
     ad, dd = f"'{names[ACTS]}'!", f"'{names[DAYS]}'!"
-    rng = lambda sheet, c, n: f"{sheet}${_col(c)}$2:${_col(c)}${max(n, 1) + 1}"  # noqa: E731
+    rng = lambda sheet, c, n: f"{sheet}${xl_col_to_name(c)}$2:${xl_col_to_name(c)}${max(n, 1) + 1}"  # noqa: E731
     end_sem, end_sy, end_yr = (min(p.end, as_of) for p in (sem, sy, yr))
 
     def dt(d: date) -> str:

@@ -9,6 +9,8 @@ on a name or an ID number, so the formulas are the same either way."""
 
 from __future__ import annotations
 
+from xlsxwriter.utility import xl_col_to_name
+
 import copy
 
 from decimal import Decimal
@@ -180,10 +182,10 @@ def _teachers(ws, fmt, teachers, keys: dict, profile, cycle, last: int, shown: S
         for k, y in enumerate(years):
             sums[7 + k] = sum(_num(p.summary["years"][y]) for p in teachers)
         for col, value in sums.items():
-            letter = _letter(col)
+            letter = xl_col_to_name(col)
             ws.write_formula(end, col, f"=SUM({letter}3:{letter}{end})", fmt["hours_bold"], value)
         for col in (still_col, still_col + 1):
-            letter = _letter(col)
+            letter = xl_col_to_name(col)
             ws.write_formula(end, col, f"=SUM({letter}3:{letter}{end})", fmt["hours_bold"],
                              _still_total(teachers, profile, col - still_col))
     if end > 2 and rules["hours.annual_min"] is not None:
@@ -191,11 +193,11 @@ def _teachers(ws, fmt, teachers, keys: dict, profile, cycle, last: int, shown: S
             if y in cycle.done:
                 col = 7 + k
                 ws.conditional_format(2, col, end - 1, col, {"type": "cell", "criteria": "<",
-                                                             "value": f"${_letter(col)}$2", "format": fmt["fail"]})
+                                                             "value": f"${xl_col_to_name(col)}$2", "format": fmt["fail"]})
     if end > 2 and not cycle.running:
         for col in (4, 5):
             ws.conditional_format(2, col, end - 1, col, {"type": "cell", "criteria": "<",
-                                                         "value": f"${_letter(col)}$2", "format": fmt["fail"]})
+                                                         "value": f"${xl_col_to_name(col)}$2", "format": fmt["fail"]})
 
 
 def _still_total(teachers, profile, which: int) -> float:
@@ -280,10 +282,6 @@ def _number(value):
         return None
 
 
-def _letter(col: int) -> str:
-    from xlsxwriter.utility import xl_col_to_name
-
-    return xl_col_to_name(col)
 
 
 def _units(wb, fmt, report, lang: str, names: dict) -> None:

@@ -8,6 +8,8 @@ the checks and the warnings.  The summary's formulas count by category, never by
 
 from __future__ import annotations
 
+from xlsxwriter.utility import xl_col_to_name
+
 from fractions import Fraction
 from pathlib import Path
 
@@ -41,13 +43,6 @@ COL = {key: i for i, key in enumerate(
      "edu_raw", "edu", "edu_rank", "birth", "age", "age_src", "join", "leave", "in_post", "status", "hire", "flags"])}
 
 
-def _letter(col: int) -> str:
-    out = ""
-    col += 1
-    while col:
-        col, r = divmod(col - 1, 26)
-        out = chr(65 + r) + out
-    return out
 
 
 def write(target: Path, report, roster, profile, options) -> None:
@@ -179,7 +174,7 @@ def _summary_sheet(wb, ws, fmt, report, roster, profile, last: int, lang: str, n
     from ttcalc.output.render.report import figure_label, label
 
     def _rng(key: str, last: int) -> str:
-        c = _letter(COL[key])
+        c = xl_col_to_name(COL[key])
         return f"'{names[PERSONS]}'!${c}$2:${c}${last}"
 
     f = report.figures
