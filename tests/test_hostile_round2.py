@@ -57,3 +57,18 @@ def test_the_api_takes_amounts_as_the_command_line_does(tmp_path):
     path = make_xlsx(tmp_path / "p.xlsx", {"S": [HEAD, ["A", "甲", make_id(seq=1), "1000000.00"]]})
     assert ttcalc.budget(path, budgeted="3万", as_of="2024-12-31").figures["budgeted"] == "30000.00"
     assert callable(ttcalc.institutions) and callable(ttcalc.duties)
+
+
+def test_the_first_header_wins_over_a_later_flatter_repeat(run, xlsx):
+    """A two-row merged header above, the header repeated on one row further down (a payslip
+    block): the first is the header — choosing the later one silently dropped the rows above."""
+    rows = [["泉港区第三中学2024年3月教职工工资发放表"], ["序号", "姓名", "身份证号", "工资项目", None, "应发合计"],
+            [None, None, None, "岗位工资", "薪级工资", None],
+            [1, "张三", make_id(seq=1), "1000.00", "500.50", "1500.50"],
+            [2, "李四", make_id(seq=2), "2000", "1000", "3000.00"], [None] * 6,
+            ["序号", "姓名", "身份证号", "岗位工资", "薪级工资", "应发合计"],
+            [3, "王五", make_id(seq=3), "800", "199.99", "999.99"], ["合　计", None, None, None, None, "5500.49"]]
+    path = xlsx("p.xlsx", {"3月": rows}, {"3月": ["A1:F1", "D2:E2", "A2:A3", "B2:B3", "C2:C3", "F2:F3"]})
+    data = run("budget", path, "--format", "json", "--as-of", "2024-12-31").json()
+    assert data["figures"]["payroll_total"] == "5500.49" and data["figures"]["people"] == 3
+    assert data["inputs"][0]["header_repeats"] == 1

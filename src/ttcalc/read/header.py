@@ -90,7 +90,9 @@ def detect(rows: list[list], sch: Schema, maps: dict[str, str] | None = None) ->
     # a header may spread its fields over two rows (姓名 above, the pay items below a group)
     pair = [fields[i] | (fields[i + 1] if i + 1 < len(texts) and not any(_is_data(c) for c in texts[i + 1] if c)
                          else set()) for i in range(len(texts))]
-    best = max(range(len(texts)), key=lambda i: (len(pair[i]), len(fields[i]), -i))
+    # the header is the first row naming as many fields (with the row under it) as any: a later
+    # row as good is the header repeated (a payslip), and choosing it would drop the rows above
+    best = max(range(len(texts)), key=lambda i: (len(pair[i]) if fields[i] else -1, -i))
     if len(pair[best]) < 2 or not fields[best]:
         return None
     first, last = best, best
