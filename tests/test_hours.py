@@ -372,7 +372,7 @@ def test_annotated_workbook(run, wenzhou, tmp_path):
     days = next(r for r in ledger if r[7] == "市级骨干教师集中培训")
     assert days[12] == "12 天" and days[13] == 96 and days[14] == 1
     assert any(r[4] == "合计" and r[14] == 0 for r in ledger)
-    out = run("hours", wenzhou, "--output", wenzhou, "--overwrite")
+    out = run("hours", wenzhou, "--output", wenzhou, "--overwrite", "--lang", "en")
     assert out.code == 2 and "input" in out.stderr
 
 

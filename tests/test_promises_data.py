@@ -35,7 +35,7 @@ def test_output_never_lands_on_a_budget_input(run, xlsx, tmp_path, monkeypatch, 
     other = xlsx("b.xlsx", {"s": rows})
     before = other.read_bytes()
     for spelling in _spellings(other, tmp_path):
-        ran = run("budget", pay, option, other, "--policy", "hebei-2013", "-o", spelling, "--overwrite")
+        ran = run("budget", pay, option, other, "--policy", "hebei-2013", "-o", spelling, "--overwrite", "--lang", "en")
         assert ran.code == 2 and "input" in ran.stderr, (spelling, ran.stderr)
         assert other.read_bytes() == before
 
@@ -114,7 +114,7 @@ def test_a_file_that_appears_during_the_run_is_never_replaced(tmp_path):
 def test_concurrent_check_runs_leave_one_whole_set(tmp_path):
     env = dict(os.environ, LANG="C")
     cmd = [sys.executable, "-m", "ttcalc", "check", "--payroll", str(SAMPLES / "payroll.xlsx"), "--roster",
-           str(SAMPLES / "roster.xlsx"), "--as-of", "2026-11-21", "--output-dir", str(tmp_path), "--quiet"]
+           str(SAMPLES / "roster.xlsx"), "--as-of", "2026-11-21", "--output-dir", str(tmp_path), "--quiet", "--lang", "en"]
     procs = [subprocess.Popen(cmd + extra, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
              for extra in ([], [])]
     outs = [p.communicate(timeout=300) for p in procs]

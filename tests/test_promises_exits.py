@@ -86,7 +86,7 @@ def test_a_bad_date_names_its_own_option(run, option, value):
 
 
 def test_a_read_only_output_folder_is_exit_2(run, tmp_path):
-    ran = run("budget", SAMPLES / "payroll.xlsx", "-o", "/proc/ttcalc-out.xlsx")
+    ran = run("budget", SAMPLES / "payroll.xlsx", "-o", "/proc/ttcalc-out.xlsx", "--lang", "en")
     assert ran.code == 2 and "cannot write" in ran.stderr, ran.stderr
     ran = run("check", "--payroll", SAMPLES / "payroll.xlsx", "--output-dir", "/proc", "--as-of", "2026-11-21")
     assert ran.code == 2, ran.stderr

@@ -273,11 +273,11 @@ def test_writing_onto_an_input_is_refused_whatever_the_spelling(tmp_path, run, m
     for target in (book, link, "./in.xlsx", "sub/../in.xlsx"):
         (tmp_path / "sub").mkdir(exist_ok=True)
         for extra in ([], ["--overwrite"]):
-            r = run("budget", "in.xlsx", "--output", target, *extra)
+            r = run("budget", "in.xlsx", "--output", target, *extra, "--lang", "en")
             assert r.code == 2, (target, r.stderr)
             assert "refusing to write onto an input file" in r.stderr
     assert book.read_bytes() == before
-    r = run("budget", link, "--output", "./in.xlsx", "--overwrite")
+    r = run("budget", link, "--output", "./in.xlsx", "--overwrite", "--lang", "en")
     assert r.code == 2 and "refusing" in r.stderr
     assert book.read_bytes() == before
 
@@ -286,7 +286,7 @@ def test_existing_output_is_replaced_only_with_overwrite(tmp_path, run):
     book = payroll_xlsx(tmp_path / "in.xlsx")
     out = tmp_path / "out.xlsx"
     out.write_bytes(b"old report")
-    r = run("budget", book, "--output", out)
+    r = run("budget", book, "--output", out, "--lang", "en")
     assert r.code == 2 and "already exists; add --overwrite" in r.stderr
     assert out.read_bytes() == b"old report"
     r = run("budget", book, "--output", out, "--overwrite")

@@ -60,7 +60,7 @@ def run(payroll: list[str] | None = None, roster: list[str] | None = None, hours
     outputs = None
     if output_dir is not None:
         if not output_dir.is_dir():
-            raise InputError(f"--output-dir {output_dir}: no such folder")
+            raise InputError(msg("output.error.no_folder", folder=f"--output-dir {output_dir}"))
         outputs = OutputSet(output_dir, overwrite)
     try:
         # every file goes to a reserved temporary; the set is committed at the end, or none of it
@@ -186,4 +186,4 @@ def _write_report(path: Path, report: Report, redact: bool, lang: str) -> None:
     try:
         path.write_text(to_json(localize(shown.as_dict(), lang)), encoding="utf-8")
     except OSError as exc:
-        raise InputError(f"{path.parent}: cannot write the report ({exc.strerror})") from None
+        raise InputError(msg("output.error.cannot_write", folder=str(path.parent), why=str(exc.strerror))) from None

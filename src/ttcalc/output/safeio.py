@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ttcalc.core.errors import InputError
+from ttcalc.core.msg import msg
 
 
 OUTPUT_SUFFIXES = (".xlsx",)
@@ -23,12 +24,12 @@ def refuse_inputs(output: Path, inputs: list[Path]) -> None:
     from ttcalc.read.limits import is_input
 
     if is_input(output):
-        raise InputError(f"{output}: refusing to write onto an input file")
+        raise InputError(msg("output.error.onto_input", file=str(output)))
     out = output.resolve()
     for p in inputs:
         try:
             if p.exists() and (p.resolve() == out or (output.exists() and os.path.samefile(p, output))):
-                raise InputError(f"{output}: refusing to write onto an input file")
+                raise InputError(msg("output.error.onto_input", file=str(output)))
         except OSError:
             continue
 
@@ -52,7 +53,7 @@ def check_output(output: Path | None, inputs: list[str]) -> None:
 def refuse_existing(output: Path | None, overwrite: bool) -> None:
     """An existing output is replaced only with --overwrite."""
     if output is not None and Path(output).exists() and not overwrite:
-        raise InputError(f"{output}: already exists; add --overwrite to replace it")
+        raise InputError(msg("output.error.exists", file=str(output)))
 
 
 @contextmanager
@@ -60,9 +61,9 @@ def atomic_path(target: Path, overwrite: bool = False) -> Iterator[Path]:
     """Yield a temporary path in the target's folder; rename it onto the target on success."""
     target = Path(target)
     if target.exists() and not overwrite:
-        raise InputError(f"{target}: already exists; add --overwrite to replace it")
+        raise InputError(msg("output.error.exists", file=str(target)))
     if not target.parent.exists():
-        raise InputError(f"{target.parent}: no such folder")
+        raise InputError(msg("output.error.no_folder", folder=str(target.parent)))
     tmp = None
     try:
         with signals_held():  # SIGINT/SIGTERM wait until the temporary is known, so it can be removed
@@ -103,7 +104,7 @@ def _temporary(target: Path) -> str:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix + ".tmp", dir=target.parent)
     except OSError as exc:
-        raise InputError(f"{target.parent}: cannot write here ({exc.strerror})") from None
+        raise InputError(msg("output.error.cannot_write", folder=str(target.parent), why=str(exc.strerror))) from None
     os.close(fd)
     return tmp
 
@@ -112,14 +113,14 @@ def _refuse_input(target: Path) -> None:
     from ttcalc.read.limits import is_input
 
     if is_input(target):
-        raise InputError(f"{target}: refusing to write onto an input file")
+        raise InputError(msg("output.error.onto_input", file=str(target)))
 
 
 def _link(tmp: str, target: Path) -> None:
     try:
         os.link(tmp, target)
     except FileExistsError:
-        raise InputError(f"{target}: already exists; add --overwrite to replace it") from None
+        raise InputError(msg("output.error.exists", file=str(target))) from None
     except OSError:  # a file system without hard links: an exclusive create instead
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
@@ -149,12 +150,12 @@ class OutputSet:
         """A temporary path to write `target`'s content to (same suffix, hidden, same folder)."""
         target = Path(target)
         if target.exists() and not self.overwrite:
-            raise InputError(f"{target}: already exists; add --overwrite to replace it")
+            raise InputError(msg("output.error.exists", file=str(target)))
         _refuse_input(target)
         try:
             fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp" + target.suffix, dir=target.parent)
         except OSError as exc:
-            raise InputError(f"{target.parent}: cannot write here ({exc.strerror})") from None
+            raise InputError(msg("output.error.cannot_write", folder=str(target.parent), why=str(exc.strerror))) from None
         os.close(fd)
         self.items[key] = (Path(tmp), target)
         return Path(tmp)
@@ -172,7 +173,7 @@ class OutputSet:
             for tmp, target in self.items.values():
                 _refuse_input(target)
                 if not self.overwrite and os.path.lexists(target):
-                    raise InputError(f"{target}: already exists; add --overwrite to replace it")
+                    raise InputError(msg("output.error.exists", file=str(target)))
             for tmp, target in self.items.values():
                 _chmod_like(tmp, target)
                 if self.overwrite:
@@ -208,7 +209,7 @@ def write_text(target: Path, text: str, overwrite: bool = False) -> None:
         try:
             tmp.write_text(text, encoding="utf-8")
         except OSError as exc:
-            raise InputError(f"{target}: cannot be written ({exc.strerror})") from None
+            raise InputError(msg("output.error.cannot_write", folder=str(target), why=str(exc.strerror))) from None
 
 
 def _chmod_like(tmp: Path, target: Path) -> None:
