@@ -61,6 +61,16 @@ _XCU = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 @pytest.fixture(scope="session")
+def samples(tmp_path_factory):
+    """The sample workbooks `ttcalc sample` writes, once for the whole run (tests only read them)."""
+    from typer.testing import CliRunner
+
+    d = tmp_path_factory.mktemp("samples")
+    assert CliRunner().invoke(app, ["sample", str(d)]).exit_code == 0
+    return d
+
+
+@pytest.fixture(scope="session")
 def soffice(tmp_path_factory):
     """convert(src, ext) -> path: LibreOffice headless conversion (which recalculates every
     formula on load, set in a throw-away profile)."""

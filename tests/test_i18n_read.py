@@ -19,17 +19,6 @@ HAN = re.compile(r"[\u3400-\u9fff]+")
 LATIN_WORD = re.compile(r"\b[a-z]{3,}\b")
 
 
-@pytest.fixture(scope="module")
-def samples(tmp_path_factory):
-    from typer.testing import CliRunner
-
-    from ttcalc.cli import app
-
-    d = tmp_path_factory.mktemp("samples")
-    assert CliRunner().invoke(app, ["sample", str(d)]).exit_code == 0
-    return d
-
-
 def _commands(d):
     return {"budget": ["budget", d / "payroll.xlsx", "--as-of", AS_OF, "--budgeted", "3万"],
             "staffing": ["staffing", d / "roster.xlsx", "--as-of", AS_OF],

@@ -19,17 +19,6 @@ from ttcalc.output.render.report import marks
 AS_OF = "2026-12-31"
 
 
-@pytest.fixture(scope="module")
-def samples(tmp_path_factory):
-    from typer.testing import CliRunner
-
-    from ttcalc.cli import app
-
-    d = tmp_path_factory.mktemp("samples")
-    assert CliRunner().invoke(app, ["sample", str(d)]).exit_code == 0
-    return d
-
-
 def commands(d):
     return {"budget": ["budget", d / "payroll.xlsx", "--as-of", AS_OF, "--budgeted", "3万", "--to-school", "18,000"],
             "staffing": ["staffing", d / "roster.xlsx", "--as-of", AS_OF],

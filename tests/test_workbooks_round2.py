@@ -15,17 +15,6 @@ AS_OF = "2026-12-31"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-@pytest.fixture(scope="module")
-def samples(tmp_path_factory):
-    from typer.testing import CliRunner
-
-    from ttcalc.cli import app
-
-    d = tmp_path_factory.mktemp("wb2")
-    assert CliRunner().invoke(app, ["sample", str(d)]).exit_code == 0
-    return d
-
-
 def _book(run, samples, tmp_path, name, lang):
     args = {"budget": ["budget", samples / "payroll.xlsx", "--budgeted", "3万"],
             "staffing": ["staffing", samples / "roster.xlsx"],

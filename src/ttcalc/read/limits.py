@@ -103,10 +103,9 @@ def note_input(st: os.stat_result) -> None:
     _INPUTS.add((st.st_dev, st.st_ino))
 
 
-def regular_file(path: Path) -> os.stat_result:
-    """The stat of an input that is a regular file, checked on an open handle (opened without
-    blocking, so a FIFO cannot hang us): a device (/dev/zero), a FIFO or a socket is refused
-    before a byte is read.  The file is remembered as an input (never written over)."""
+def _looks_regular(path: Path) -> None:
+    """Refuse a missing file, a folder, a device, a FIFO or a socket by its name's stat, before
+    anything opens it."""
     import stat
 
     try:
@@ -119,6 +118,15 @@ def regular_file(path: Path) -> os.stat_result:
         raise InputError(msg("read.limit.is_folder", file=str(path)))
     if not stat.S_ISREG(first.st_mode):
         raise InputError(msg("read.limit.not_regular", file=str(path)))
+
+
+def regular_file(path: Path) -> os.stat_result:
+    """The stat of an input that is a regular file, checked on an open handle (opened without
+    blocking, so a FIFO cannot hang us): a device (/dev/zero), a FIFO or a socket is refused
+    before a byte is read.  The file is remembered as an input (never written over)."""
+    import stat
+
+    _looks_regular(path)
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
@@ -141,7 +149,7 @@ def read_input(path: Path, cap: int, text: bool = False) -> bytes:
     past a cap."""
     import stat
 
-    regular_file(path)
+    _looks_regular(path)  # then one open, checked on its handle below (no second open)
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
