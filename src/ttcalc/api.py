@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ttcalc.core.command import Options
 from ttcalc.core.errors import InputError
+from ttcalc.core.msg import msg
 
 __all__ = ["InputError", "budget", "check", "duties", "hours", "inspect", "institutions", "staffing"]
 
@@ -33,7 +34,7 @@ def _date(value, option: str = "as_of"):
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise InputError(f"{option}={value!r}: expected a date like 2024-12-31") from None
+        raise InputError(msg("option.error.api_date", option=option, value=repr(value))) from None
 
 
 def _options(policy, as_of, sheets, maps, output, overwrite, lang, redact, progress=None, **extra) -> Options:

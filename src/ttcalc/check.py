@@ -52,11 +52,10 @@ def run(payroll: list[str] | None = None, roster: list[str] | None = None, hours
     given = {"budget": payroll, "staffing": roster, "hours": hours, "duties": activities, "institutions": institutions}
     parts = [p for p, files in given.items() if files]
     if not parts:
-        raise InputError("check: give at least one of --payroll, --roster, --hours, --activities, "
-                         "--institutions")
+        raise InputError(msg("option.error.check_parts", options="--payroll, --roster, --hours, --activities, --institutions"))
     for part in require or []:
         if part not in PARTS:
-            raise InputError(f"--require {part}: expected a comma-separated list of {', '.join(PARTS)}")
+            raise InputError(msg("option.error.require", value=part, allowed=",".join(PARTS)))
     outputs = None
     if output_dir is not None:
         if not output_dir.is_dir():

@@ -18,7 +18,7 @@ from ttcalc.read.summary import inputs_block
 def run(paths: list[str], kind: str = "auto", maps: dict | None = None, sheet_names: list[str] | None = None,
         as_of: date | None = None) -> Report:
     if kind != "auto" and kind not in reader.KINDS:
-        raise InputError(f"--kind {kind}: expected one of {', '.join(reader.KINDS)}")
+        raise InputError(msg("option.error.one_of", option="--kind", value=kind, allowed=", ".join(reader.KINDS)))
     dataset = reader.read(paths, kind, maps, sheet_names, allow_empty=True)
     kind = dataset.kind
     report = Report("inspect", as_of or date.today())

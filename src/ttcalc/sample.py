@@ -42,15 +42,18 @@ def write_all(directory: Path, overwrite: bool = False) -> list[Path]:
     """The three samples in `directory`; an existing file there is replaced only with
     `overwrite` (refused before anything is written)."""
     from ttcalc.core.errors import InputError
+    from ttcalc.core.msg import msg
 
     directory = Path(directory)
     existing = [directory / n for n in NAMES if os.path.lexists(directory / n)]
     if existing and not overwrite:
-        raise InputError(f"{existing[0]}: already exists; add --overwrite to replace it")
+        raise InputError(msg("output.error.exists", file=str(existing[0])))
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputError(f"{directory}: cannot create the folder ({exc.strerror})") from None
+        from ttcalc.read.limits import os_why
+
+        raise InputError(msg("output.refuse.no_folder", folder=str(directory), why=os_why(exc))) from None
     _OVERWRITE[0] = overwrite
     return [write_payroll(directory / "payroll.xlsx"), write_roster(directory / "roster.xlsx"),
             write_hours(directory / "hours.xlsx"), write_activities(directory / "activities.xlsx"),

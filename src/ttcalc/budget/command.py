@@ -25,7 +25,7 @@ def prepare(profile, options) -> tuple[int | None, int | None]:
     """--sector, --budgeted and --to-school, checked and read before any payroll is."""
     sector = check_sector(profile, options.extra.get("sector"))
     if sector != "k12" and (options.extra.get("to_school") is not None or options.extra.get("public_funds")):
-        raise InputError(f"--sector {sector}: --to-school and --public-funds are rules of a district's K-12 budget")
+        raise InputError(msg("budget.input.k12_only", sector=sector))
     return budget_inputs(options.extra.get("budgeted"), options.extra.get("to_school"))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ttcalc.core.errors import InputError
+from ttcalc.core.msg import msg
 from ttcalc.core.warn import Warnings
 
 KEEP = {"unit", "name", "id", "month", "gross", "component"}  # what the fund needs of a payroll row
@@ -58,8 +59,8 @@ def sum_payroll(dataset) -> Payroll:
                                      header=s.header_of(gross_col))
         elif missing.any():
             rows = data["_row"].to_numpy()[missing]
-            raise InputError(f"{s.file} [{s.sheet}] row {int(rows[0])}, column {s.header_of(gross_col)}: "
-                             "gross pay (应发) is empty for a person row; fill it in or skip the row")
+            raise InputError(msg("budget.input.gross_empty", file=str(s.file), sheet=s.sheet, row=int(rows[0]),
+                                 column=s.header_of(gross_col)))
         fen = np.where(used, fen, 0)
         pay.per_sheet.append((s, fen, used))
         pay.total_fen += int(fen.sum())

@@ -16,6 +16,7 @@ from dataclasses import replace
 from types import MappingProxyType
 
 from ttcalc.core.errors import InputError
+from ttcalc.core.msg import msg
 
 SECTORS = ("k12", "university")
 # the rule a sector's fund floor is read from; None: the profile's own fund.rate_min and the rest
@@ -25,13 +26,13 @@ FLOOR_RULE = {"k12": None, "university": "fund.university_rate_min"}
 def check_sector(profile, sector: str | None) -> str:
     sector = sector or "k12"
     if sector not in SECTORS:
-        raise InputError(f"--sector {sector}: expected one of {', '.join(SECTORS)}")
+        raise InputError(msg("option.error.one_of", option="--sector", value=sector, allowed=", ".join(SECTORS)))
     rule_id = FLOOR_RULE[sector]
     if rule_id is not None:
         rule = profile.get(rule_id)
         if rule is None or not rule.computable:
-            raise InputError(f"--sector {sector}: policy {profile.id} has no computable rule {rule_id} "
-                             f"(the fund rules it has are for K-12 payrolls); a profile that has one: shanxi-2023")
+            raise InputError(msg("budget.input.no_floor", sector=sector, profile=profile.id, rule=rule_id,
+                                 example="shanxi-2023"))
     return sector
 
 

@@ -19,8 +19,10 @@ from functools import cache
 from importlib.resources import files
 
 from ttcalc.cells.dates import parse_date
+from ttcalc.cells.privacy import mask_params
 from ttcalc.cells.text import alias_match, squash
 from ttcalc.core.errors import InputError
+from ttcalc.core.msg import msg
 
 _SEP = r"\s*(?:-|－|—|–|~|～|至|到)\s*"
 _MD = r"(?:(\d{4})\s*[年./-]\s*)?(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?"
@@ -141,18 +143,17 @@ def read_log(dataset, as_of: date, warn) -> list[Activity]:
         for r in s.data.to_pylist():
             if r.get("_skip") is not None:
                 continue
-            where = f"{s.file} [{s.sheet}] row {r['_row']}"
-
-            def bad(col: str, what: str, value) -> InputError:
-                return InputError(f"{where}, column {s.header_of(col)}: expected {what}, got {str(value)[:30]!r}")
+            def bad(col: str, what: str, value, s=s, r=r) -> InputError:
+                return InputError(msg("read.cell.bad", file=str(s.file), sheet=s.sheet, row=int(r["_row"]),
+                                      column=s.header_of(col), what=msg(f"duties.expected.{what}"),
+                                      **mask_params({"value": repr(str(value)[:30])})))
 
             kind = activity_type(r.get("type") or "")
             if kind is None:
                 if not (r.get("type") or "").strip():
                     warn.add("duties_no_type", s.file, s.sheet, r["_row"], s.header_of("type"))
                     continue
-                raise bad("type", "an activity type (下校, 听课, 教研活动, 挂职, 示范课 …; see activity_types.toml)",
-                          r.get("type"))
+                raise bad("type", "type", r.get("type"))
             if not (r.get("date") or "").strip():
                 warn.add("duties_no_date", s.file, s.sheet, r["_row"], s.header_of("date"))
                 continue
@@ -163,19 +164,19 @@ def read_log(dataset, as_of: date, warn) -> list[Activity]:
                     if last < first:
                         last = date(last.year + 1, last.month, last.day)
             except ValueError:
-                raise bad("date", "a date or a date range (2024-03-05, 2024年3月5日, 3.5-3.9)", r["date"]) from None
+                raise bad("date", "date", r["date"]) from None
             try:
                 days = number(r.get("days"), units["day_units"])
             except ValueError:
-                raise bad("days", "a number of days (2, 2天, 半天)", r.get("days")) from None
+                raise bad("days", "days", r.get("days")) from None
             try:
                 periods = number(r.get("periods"), units["period_units"])
             except ValueError:
-                raise bad("periods", "a number of class periods (4, 4节, 4课时)", r.get("periods")) from None
+                raise bad("periods", "periods", r.get("periods")) from None
             try:
                 count = number(r.get("count"), ["次"])
             except ValueError:
-                raise bad("count", "a number of times (1, 2次)", r.get("count")) from None
+                raise bad("count", "count", r.get("count")) from None
             span = [first + timedelta(n) for n in range((last - first).days + 1)]
             if days is not None and days > 1 and first == last:
                 span = [first + timedelta(n) for n in range(int(days.to_integral_value(rounding="ROUND_CEILING")))]

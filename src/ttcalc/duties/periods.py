@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from ttcalc.core.errors import InputError
+from ttcalc.core.msg import msg
 
 
 @dataclass(frozen=True)
@@ -49,15 +50,15 @@ class Calendar:
             rule = profile.get(rid)
             value = int(rule.value) if rule is not None else default
             if not 1 <= value <= 12:
-                raise InputError(f"policy {profile.id}: {rid} = {value}: expected a month 1–12")
+                raise InputError(msg("duties.error.month", profile=profile.id, rule=rid, value=value))
             return value
 
         holidays, workdays = read_calendar(calendar_file) if calendar_file else (frozenset(), frozenset())
         cal = cls(month("duty.autumn_semester_start_month", 9), month("duty.spring_semester_start_month", 2),
                   month("duty.spring_semester_end_month", 7), holidays, workdays)
         if not cal.spring <= cal.spring_end < cal.autumn:
-            raise InputError(f"policy {profile.id}: semester months out of order "
-                             f"(spring {cal.spring}–{cal.spring_end}, autumn from {cal.autumn})")
+            raise InputError(msg("duties.error.semesters", profile=profile.id, spring=cal.spring,
+                                 spring_end=cal.spring_end, autumn=cal.autumn))
         return cal
 
     def semester(self, d: date) -> Period | None:
@@ -98,7 +99,10 @@ def read_calendar(path: str) -> tuple[frozenset, frozenset]:
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"--calendar {path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+        from ttcalc.read.limits import os_why
+
+        why = msg("duties.error.not_utf8") if isinstance(exc, UnicodeDecodeError) else os_why(exc)
+        raise InputError(msg("duties.error.calendar_unreadable", file=str(path), why=why)) from None
     holidays, workdays = set(), set()
     for n, line in enumerate(text.splitlines(), start=1):
         line = line.split("#", 1)[0].strip()
@@ -110,7 +114,6 @@ def read_calendar(path: str) -> tuple[frozenset, frozenset]:
         except ValueError:
             d, note = None, "bad"
         if d is None or note not in (None, "excel_serial"):
-            raise InputError(f"--calendar {path} line {n}: expected a date (2024-10-01, or +2024-10-12 for a "
-                             f"worked weekend day), got {line[:30]!r}")
+            raise InputError(msg("duties.error.calendar_line", file=str(path), line=n, value=repr(line[:30])))
         (workdays if plus else holidays).add(d)
     return frozenset(holidays), frozenset(workdays)

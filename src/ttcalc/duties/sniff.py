@@ -11,6 +11,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from ttcalc.core.errors import InputError
+from ttcalc.core.msg import msg
 from ttcalc.duties.log import activity_type, classes_of
 from ttcalc.read import fields as fieldmap
 from ttcalc.read.files import expand, sheets
@@ -21,8 +22,6 @@ SNIFF_MAX_BYTES = 16 * 2**20  # a big payroll is never an activity log: not read
 SNIFF_ROWS = 200
 HEAD_ROWS = 40  # refuse_log judges a file from its first rows only (issue 17: no second full read)
 HEAD_BYTES = 64 * 1024  # of a text file: far more than HEAD_ROWS lines
-WHAT = {"payroll": "a payroll", "roster": "a staff roster", "hours": "a training-hours ledger",
-        "activities": "an activity log", "institutions": "an institution list"}
 COMMAND_OF = {"payroll": "budget", "roster": "staffing", "hours": "hours", "activities": "duties",
               "institutions": "institutions"}
 
@@ -120,9 +119,9 @@ def refuse_log(paths: list[str], command: str) -> None:
         for sheet, rows in heads:
             school, n = _school_share(rows)
             if n and school * 2 > n:
-                raise InputError(f"{path} [{sheet}]: an activity log (下校, 听课, 教研活动 … per person and "
-                                 f"date: {school} of {n} rows), not a {'payroll' if command == 'budget' else 'training-hours ledger'}: "
-                                 "read it with ttcalc duties")
+                expected = msg("duties.kind.payroll" if command == "budget" else "duties.kind.hours")
+                raise InputError(msg("duties.error.log_given", file=str(path), sheet=sheet, school=school, n=n,
+                                     expected=expected, command="ttcalc duties"))
 
 
 def _best_kind(path) -> str | None:
@@ -151,5 +150,6 @@ def explain_wrong_input(paths: list[str], kind: str):
             other = None
         if other is None or other == kind:
             raise
-        raise InputError(f"{first}: this looks like {WHAT[other]}, not {'an activity log' if kind == 'activities' else 'an institution list'}: "
-                         f"read it with ttcalc {COMMAND_OF[other]} ({exc})") from None
+        raise InputError(msg("duties.error.looks_like", file=str(first), looks=msg(f"duties.kind.{other}"),
+                             expected=msg("duties.kind.activities" if kind == "activities" else "duties.kind.institutions"),
+                             command=f"ttcalc {COMMAND_OF[other]}", why=exc.message)) from None

@@ -41,7 +41,8 @@ def prepare(profile, options):
     """The cycle judged, from --cycle or the profile, before any ledger is read."""
     school_type = options.extra.get("school_type") or "auto"
     if school_type not in SCHOOL_TYPES:
-        raise InputError(f"--school-type {school_type}: expected one of {', '.join(SCHOOL_TYPES)}")
+        raise InputError(msg("option.error.one_of", option="--school-type", value=school_type,
+                             allowed=", ".join(SCHOOL_TYPES)))
     return cycle_for(profile, options.as_of, options.extra.get("cycle"))
 
 

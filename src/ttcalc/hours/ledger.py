@@ -104,7 +104,7 @@ def cycle_for(profile, as_of: date, text: str | None) -> Cycle:
     if text:
         m = re.fullmatch(r"\s*(\d{4})\s*[-–—~～至到/]\s*(\d{4})\s*", text)
         if not m or int(m.group(1)) > int(m.group(2)):
-            raise InputError(f"--cycle {text}: expected START-END years, e.g. 2022-2026")
+            raise InputError(msg("option.error.cycle", value=text, example="2022-2026"))
         return Cycle(int(m.group(1)), int(m.group(2)), as_of)
     rule = profile.get("hours.cycle_years")
     if rule is None:

@@ -16,6 +16,7 @@ from functools import cache
 from importlib.resources import files
 
 from ttcalc.cells.dates import parse_date
+from ttcalc.cells.privacy import mask_params
 from ttcalc.cells.text import alias_match, squash
 from ttcalc.core.errors import InputError
 from ttcalc.core.msg import msg
@@ -76,14 +77,21 @@ class Institution:
     status: str | None = None  # the merger check: pass | fail | unknown | None (not a demonstration one)
 
 
-def _date(text, where: str, header: str) -> date | None:
+def _date(text, where: dict, header: str) -> date | None:
     if not (text or "").strip():
         return None
     try:
         d, _note = parse_date(text)
         return d
     except ValueError:
-        raise InputError(f"{where}, column {header}: expected a date (2013-11-26, 2013年11月), got {text[:30]!r}") from None
+        raise InputError(_bad(where, header, "date", text)) from None
+
+
+def _bad(where: dict, header: str, what: str, value):
+    """A cell that cannot be read: where it is (file, sheet, row, column), what was expected, what
+    it holds (masked when it could be a person)."""
+    return msg("read.cell.bad", **where, column=header, what=msg(f"institutions.expected.{what}"),
+               **mask_params({"value": repr(str(value)[:30])}))
 
 
 def read_list(dataset, as_of: date, warn) -> list[Institution]:
@@ -93,12 +101,11 @@ def read_list(dataset, as_of: date, warn) -> list[Institution]:
         for r in s.data.to_pylist():
             if r.get("_skip") is not None:
                 continue
-            where = f"{s.file} [{s.sheet}] row {r['_row']}"
+            where = {"file": str(s.file), "sheet": s.sheet, "row": int(r["_row"])}
             raw = (r.get("rating") or "").strip()
             rating = rating_of(raw) if raw else None
             if raw and rating is None:
-                raise InputError(f"{where}, column {s.header_of('rating')}: expected a rating (国家级示范, 省级示范, "
-                                 f"标准化, 不达标), got {raw[:30]!r}")
+                raise InputError(_bad(where, s.header_of("rating"), "rating", raw))
             if not raw:
                 warn.add("institutions_no_rating", s.file, s.sheet, r["_row"], s.header_of("rating"))
             rated = _date(r.get("rating_date"), where, s.header_of("rating_date"))
@@ -109,8 +116,7 @@ def read_list(dataset, as_of: date, warn) -> list[Institution]:
             try:
                 merged = _yes_no(r.get("merged"))
             except ValueError:
-                raise InputError(f"{where}, column {s.header_of('merged')}: expected 是/否 (yes/no), "
-                                 f"got {str(r.get('merged'))[:30]!r}") from None
+                raise InputError(_bad(where, s.header_of("merged"), "yes_no", r.get("merged"))) from None
             merged_on = _date(r.get("merged_date"), where, s.header_of("merged_date"))
             if merged_on is not None and merged is None:
                 merged = True
@@ -161,7 +167,7 @@ def _share_check(cid: str, profile, lang: str, items: list, cities: dict, level)
 def _deadline(rule) -> date:
     m = re.search(r"(\d{4})\s*年", str(rule.value))
     if not m:
-        raise InputError(f"rule {rule.id} = {rule.value!r}: expected a year such as 2015年年底")
+        raise InputError(msg("institutions.error.deadline", rule=rule.id, value=repr(rule.value)))
     return date(int(m.group(1)), 12, 31)
 
 

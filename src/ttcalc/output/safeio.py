@@ -42,11 +42,9 @@ def check_output(output: Path | None, inputs: list[str]) -> None:
     from ttcalc.read.files import expand
 
     if str(output) == "-":  # stdout carries the report; a binary workbook there would corrupt both
-        raise InputError("-o -: the annotated workbook cannot go to standard output (the report is printed "
-                         "there); give an .xlsx file name, e.g. -o 测算表.xlsx")
+        raise InputError(msg("output.refuse.stdout", example="-o 测算表.xlsx"))
     if Path(output).suffix.lower() not in OUTPUT_SUFFIXES:  # an .xlsm name on .xlsx content lies
-        raise InputError(f"{output}: the annotated workbook is written as .xlsx: name it "
-                         f"{Path(output).with_suffix('.xlsx').name}")
+        raise InputError(msg("output.refuse.xlsx_name", file=str(output), name=Path(output).with_suffix(".xlsx").name))
     refuse_inputs(Path(output), expand([str(i) for i in inputs if i is not None]))
 
 

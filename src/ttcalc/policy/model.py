@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 from ttcalc.core.errors import InputError
+from ttcalc.core.msg import msg
 
 
 DEFAULT_PROFILE = "quangang-2022"
@@ -117,7 +118,7 @@ class Profile:
     def require(self, rule_id: str) -> Rule:
         rule = self.rules.get(rule_id)
         if rule is None:
-            raise InputError(f"policy {self.id} ({self.path}) has no rule {rule_id!r}")
+            raise InputError(msg("policy.error.no_rule", profile=self.id, file=str(self.path), rule=rule_id))
         return rule
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from ttcalc.core.errors import InputError
+from ttcalc.core.msg import msg
 
 from ttcalc.policy.model import (DEFAULT_PROFILE, PROFILE_KEYS, RULE_ID, RULE_KEYS, RULE_REQUIRED, Override, Profile,
                                  Rule, format_value)
@@ -39,8 +40,7 @@ def load_profile(id_or_path: str) -> Profile:
         return _load_builtin(text)
     if text.endswith(".toml") or "/" in text or "\\" in text or Path(text).is_file():
         return _load_file(Path(text))
-    raise InputError(f"unknown policy profile {text!r}: built-in profiles are "
-                     f"{', '.join(builtin_ids())}, or give the path of a .toml file")
+    raise InputError(msg("policy.error.unknown", profile=text, builtins=", ".join(builtin_ids())))
 
 
 @lru_cache(maxsize=None)
@@ -49,7 +49,8 @@ def _load_builtin(profile_id: str) -> Profile:
     data = _parse(res.read_text(encoding="utf-8"), res.name)
     profile = _build(data, name=res.name, path=str(res), builtin=True)
     if profile.id != profile_id:
-        raise InputError(f"{res.name}: profile.id: expected {profile_id!r}, got {profile.id!r}")
+        raise InputError(msg("policy.error.key", file=res.name, key="profile.id",
+                             why=msg("policy.why.wrong_id", expected=profile_id, got=profile.id)))
     return profile
 
 
@@ -57,9 +58,11 @@ def _load_file(path: Path) -> Profile:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise InputError(f"{path}: cannot read policy file: {exc.strerror or exc}") from None
+        from ttcalc.read.limits import os_why
+
+        raise InputError(msg("policy.error.cannot_read", file=str(path), why=os_why(exc))) from None
     except UnicodeDecodeError:
-        raise InputError(f"{path}: policy file is not UTF-8 text") from None
+        raise InputError(msg("policy.error.not_utf8", file=str(path))) from None
     return _build(_parse(text, str(path)), name=str(path), path=str(path), builtin=False)
 
 
@@ -67,25 +70,25 @@ def _parse(text: str, name: str) -> dict:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{name}: not valid TOML: {exc}") from None
+        raise InputError(msg("policy.error.toml", file=name, why=str(exc).splitlines()[0][:160])) from None
 
 
 def _build(data: dict, name: str, path: str, builtin: bool) -> Profile:
-    def fail(key: str, msg: str):
-        raise InputError(f"{name}: {key}: {msg}")
+    def fail(key: str, code: str, **params):
+        raise InputError(msg("policy.error.key", file=name, key=key, why=msg(f"policy.why.{code}", **params)))
 
     for key in data:
         if key not in ("profile", "rules", "overrides"):
-            fail(key, "unknown key (expected [profile], [rules.\"…\"], [overrides.\"…\"])")
+            fail(key, "unknown_section", tables='[profile], [rules."…"], [overrides."…"]')
     head = data.get("profile")
     if not isinstance(head, dict):
-        fail("profile", "missing [profile] table")
+        fail("profile", "no_profile_table", table="[profile]")
     for key in head:
         if key not in PROFILE_KEYS:
-            fail(f"profile.{key}", f"unknown key (allowed: {', '.join(sorted(PROFILE_KEYS))})")
+            fail(f"profile.{key}", "unknown_key", allowed=", ".join(sorted(PROFILE_KEYS)))
     for key in ("id", "title", "document", "issuer", "effective_note", "source", "scope", "note", "extends"):
         if key in head and (not isinstance(head[key], str) or not head[key].strip()):
-            fail(f"profile.{key}", f"expected a non-empty string, got {head[key]!r}")
+            fail(f"profile.{key}", "not_string", got=repr(head[key])[:40])
     for key in ("issued", "effective"):
         if key in head:
             check_date(head[key], f"profile.{key}", fail)
@@ -96,12 +99,12 @@ def _build(data: dict, name: str, path: str, builtin: bool) -> Profile:
     base: Profile | None = None
     if extends is not None:
         if builtin:
-            fail("profile.extends", "a built-in profile cannot extend another")
+            fail("profile.extends", "builtin_extends")
         if extends not in builtin_ids():
-            fail("profile.extends", f"{extends!r} is not a built-in profile ({', '.join(builtin_ids())})")
+            fail("profile.extends", "extends_unknown", name=str(extends), builtins=", ".join(builtin_ids()))
         base = _load_builtin(extends)
     if not builtin and head["id"] in builtin_ids():
-        fail("profile.id", f"{head['id']!r} is a built-in profile id; give your profile its own id")
+        fail("profile.id", "builtin_id", id=str(head["id"]))
     if base is None:
         for key in ("title", "document", "issuer", "effective", "scope") + (("source",) if builtin else ()):
             if key not in head:
@@ -115,18 +118,18 @@ def _build(data: dict, name: str, path: str, builtin: bool) -> Profile:
     for section in ("rules", "overrides"):
         block = data.get(section, {})
         if not isinstance(block, dict):
-            fail(section, "expected tables like [" + section + ".\"fund.rate_min\"]")
+            fail(section, "not_tables", section=section)
         for rid, body in block.items():
             key, where = f'{section}."{rid}"', section
             if not RULE_ID.match(rid):
-                fail(key, "rule id must look like topic.name (lowercase letters, digits, _)")
+                fail(key, "rule_id")
             if not isinstance(body, dict):
-                fail(key, "expected a table")
+                fail(key, "not_table")
             if rid in tables:  # [rules."x"] and [overrides."x"] together: one override
                 _, first_key, first = tables[rid]
                 for k in body:
                     if k in first:
-                        fail(f"{key}.{k}", f"also given in [{first_key}]")
+                        fail(f"{key}.{k}", "given_twice", first=first_key)
                 body, where, key = {**first, **body}, "rules", first_key
             tables[rid] = (where, key, body)
 
@@ -135,18 +138,17 @@ def _build(data: dict, name: str, path: str, builtin: bool) -> Profile:
     for rid, (section, key, body) in tables.items():
         for k in body:
             if k not in RULE_KEYS:
-                fail(f"{key}.{k}", f"unknown key (allowed: {', '.join(sorted(RULE_KEYS))})")
+                fail(f"{key}.{k}", "unknown_key", allowed=", ".join(sorted(RULE_KEYS)))
         if "reason" in body and (not isinstance(body["reason"], str) or not body["reason"].strip()):
-            fail(f"{key}.reason", f"expected a non-empty string, got {body['reason']!r}")
+            fail(f"{key}.reason", "not_string", got=repr(body["reason"])[:40])
         old = base.rules.get(rid) if base else None
         if old is not None:
             if "value" not in body:
-                fail(f"{key}.value", "missing: an override must give the new value")
+                fail(f"{key}.value", "override_value")
             if "reason" not in body:
                 for k in ("document", "clause", "quote"):
                     if k not in body:
-                        fail(f"{key}.{k}", "missing: an override needs reason = \"…\" or a full "
-                                           "citation (document, clause, quote)")
+                        fail(f"{key}.{k}", "override_citation", reason='reason = "…"', keys="document, clause, quote")
             fields = rule_fields(old)
             if "effective" in head:
                 fields["effective"] = head["effective"]
@@ -161,11 +163,13 @@ def _build(data: dict, name: str, path: str, builtin: bool) -> Profile:
                         fields.pop(k, None)
         else:
             if "reason" in body:
-                fail(f"{key}.reason", "only for overriding a rule of the base profile"
-                     + (f" ({extends} has no {rid!r})" if base else ""))
+                if base:
+                    fail(f"{key}.reason", "reason_no_base_rule", base=extends, rule=rid)
+                fail(f"{key}.reason", "reason_only_override")
             if section == "overrides":
-                fail(key, f"the base profile has no rule {rid!r} to override" if base
-                     else "overrides need profile.extends")
+                if base:
+                    fail(key, "no_base_rule", rule=rid)
+                fail(key, "overrides_need_extends")
             for k in RULE_REQUIRED:
                 if k not in body:
                     fail(f"{key}.{k}", "missing")
@@ -181,7 +185,7 @@ def _build(data: dict, name: str, path: str, builtin: bool) -> Profile:
             overrides.append(Override(rid, None, rule.value, rule.citation(), tuple(body)))
         rules[rid] = rule
     if not rules:
-        fail("rules", "a profile needs at least one rule")
+        fail("rules", "no_rules")
     check_pairs(rules, fail)
 
     return Profile(
@@ -205,7 +209,7 @@ def policy_block(profile, as_of: date) -> tuple[dict, list[dict]]:
     warnings = []
     if as_of < profile.effective:
         warnings.append({"code": "before_effective", "file": None, "sheet": None, "row": None,
-                         "message": f"--as-of {as_of.isoformat()} is before {profile.document} took effect "
-                                    f"({profile.effective.isoformat()}): its rules did not yet apply"})
+                         "message": msg("warning.before_effective", as_of=as_of.isoformat(),
+                                        document=profile.document, effective=profile.effective.isoformat())})
     return block, warnings
 

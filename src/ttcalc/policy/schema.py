@@ -22,89 +22,89 @@ def rule_fields(rule: Rule) -> dict:
 
 def check_date(value, key, fail):
     if isinstance(value, datetime) or not isinstance(value, date):
-        fail(key, f"expected a TOML date like 2022-08-24 (unquoted, no time), got {value!r}")
+        fail(key, "toml_date", got=repr(value)[:40])
     if not date(1990, 1, 1) <= value <= date(2100, 12, 31):
-        fail(key, f"date {value.isoformat()} is outside 1990-01-01 … 2100-12-31")
+        fail(key, "date_range", date=value.isoformat())
 
 
-def decimal_value(value, key, fail, what="value") -> Decimal | int:
+def decimal_value(value, key, fail) -> Decimal | int:
     if isinstance(value, bool):
-        fail(key, f"expected a number, got {value!r}")
+        fail(key, "not_number", got=repr(value))
     if isinstance(value, float):
-        fail(key, f'expected a decimal string like "0.015", got {value!r} (a float loses exactness)')
+        fail(key, "float", got=repr(value))
     if isinstance(value, int):
         number: Decimal | int = value
         if abs(value) > 10**30:
-            fail(key, "expected a plain number (at most 30 digits)")
+            fail(key, "too_long")
     elif isinstance(value, (str, Decimal)):
         try:
             number = Decimal(str(value).strip())
         except InvalidOperation:
-            fail(key, f'expected a decimal string like "0.015", got {value!r}')
+            fail(key, "decimal_string", got=repr(value)[:40])
         if not number.is_finite():
-            fail(key, f"expected a finite number, got {value!r}")
+            fail(key, "not_finite", got=repr(value)[:40])
         # "1E-999999999" would take forever in exact arithmetic: a policy value is a plain
         # rate or amount, never beyond 30 digits or an exponent of ±30
         if not number.is_zero() and (abs(number.adjusted()) > 30 or len(number.as_tuple().digits) > 30):
-            fail(key, f'expected a plain decimal like "0.015" (at most 30 digits), got {str(value)[:40]!r}')
+            fail(key, "plain_decimal", got=repr(str(value)[:40]))
         if number.is_zero():
             number = Decimal(0)  # 0E-999999999 too
     else:
-        fail(key, f'expected a decimal string like "0.015" or an integer, got {value!r}')
+        fail(key, "decimal_or_int", got=repr(value)[:40])
     if number < 0:
-        fail(key, f"{what} must not be negative, got {value!r}")
+        fail(key, "negative", got=repr(value)[:40])
     return number
 
 
 def make_rule(rid, f, key, fail, document, effective) -> Rule:
     for k in TEXT_FIELDS:
         if k in f and (not isinstance(f[k], str) or not f[k].strip()):
-            fail(f"{key}.{k}", f"expected a non-empty string, got {f[k]!r}")
+            fail(f"{key}.{k}", "not_string", got=repr(f[k])[:40])
     for k in ("advisory", "computable", "inclusive"):
         if k in f and not isinstance(f[k], bool):
-            fail(f"{key}.{k}", f"expected true or false, got {f[k]!r}")
+            fail(f"{key}.{k}", "not_bool", values="true/false", got=repr(f[k])[:40])
     topic, unit, op = f["topic"], f["unit"], f["op"]
     if topic not in TOPICS:
-        fail(f"{key}.topic", f"expected one of {', '.join(sorted(TOPICS))}, got {topic!r}")
+        fail(f"{key}.topic", "one_of", allowed=", ".join(sorted(TOPICS)), got=repr(topic)[:40])
     if unit not in UNITS:
-        fail(f"{key}.unit", f"expected one of {', '.join(sorted(UNITS))}, got {unit!r}")
+        fail(f"{key}.unit", "one_of", allowed=", ".join(sorted(UNITS)), got=repr(unit)[:40])
     if op not in OPS:
-        fail(f"{key}.op", f"expected one of {' '.join(sorted(OPS))}, got {op!r}")
+        fail(f"{key}.op", "one_of", allowed=" ".join(sorted(OPS)), got=repr(op)[:40])
     raw, vkey = f["value"], f"{key}.value"
     if unit in NUMERIC_UNITS:
         value = decimal_value(raw, vkey, fail)
         if unit == "ratio" and value > 1:
-            fail(vkey, f"a ratio must lie in [0, 1], got {raw!r} (use unit = \"ratio_any\" for ratios like 1:1)")
+            fail(vkey, "ratio_range", got=repr(raw)[:40], example='unit = "ratio_any"')
         allowed = {">=", "<=", ">", "<", "==", "about"}
     elif unit == "bool":
         if not isinstance(raw, bool):
-            fail(vkey, f"expected true or false, got {raw!r}")
+            fail(vkey, "not_bool", values="true/false", got=repr(raw)[:40])
         value, allowed = raw, {"=="}
     elif unit == "list":
         if not isinstance(raw, list) or not raw or not all(isinstance(x, str) and x.strip() for x in raw):
-            fail(vkey, f"expected a non-empty array of strings, got {raw!r}")
+            fail(vkey, "not_string_list", got=repr(raw)[:40])
         value, allowed = tuple(raw), {"in", "all"}
     else:
         if not isinstance(raw, str) or not raw.strip():
-            fail(vkey, f"expected a non-empty string, got {raw!r}")
+            fail(vkey, "not_string", got=repr(raw)[:40])
         scale = {"level": LEVELS, "education": EDUCATIONS}.get(unit)
         if scale and raw not in scale:
-            fail(vkey, f"expected one of {', '.join(scale)}, got {raw!r}")
+            fail(vkey, "one_of", allowed=", ".join(scale), got=repr(raw)[:40])
         value, allowed = raw, {">=", "<=", "=="}
     if op not in allowed:
-        fail(f"{key}.op", f"{op!r} does not apply to unit {unit!r} (allowed: {' '.join(sorted(allowed))})")
+        fail(f"{key}.op", "op_unit", op=op, unit=unit, allowed=" ".join(sorted(allowed)))
     inclusive = f.get("inclusive", INCLUSIVE.get(op, True))
     if op in INCLUSIVE and inclusive != INCLUSIVE[op]:
-        fail(f"{key}.inclusive", f"op {op!r} is {'inclusive' if INCLUSIVE[op] else 'exclusive'}, "
-                                 f"but inclusive = {str(inclusive).lower()}")
+        fail(f"{key}.inclusive", "inclusive" if INCLUSIVE[op] else "exclusive", op=op,
+             setting=f"inclusive = {str(inclusive).lower()}")
     tolerance = None
     if op == "about":
         if "tolerance" not in f:
-            fail(f"{key}.tolerance", 'missing: op = "about" needs a tolerance (e.g. tolerance = "0.05")')
-        tolerance = decimal_value(f["tolerance"], f"{key}.tolerance", fail, "tolerance")
+            fail(f"{key}.tolerance", "tolerance_missing", op='op = "about"', example='tolerance = "0.05"')
+        tolerance = decimal_value(f["tolerance"], f"{key}.tolerance", fail)
         tolerance = Decimal(tolerance)
     elif "tolerance" in f or "tolerance_note" in f:
-        fail(f"{key}.tolerance", 'only allowed with op = "about"')
+        fail(f"{key}.tolerance", "tolerance_only_about", op='op = "about"')
     if "effective" in f:
         check_date(f["effective"], f"{key}.effective", fail)
     return Rule(
@@ -124,6 +124,6 @@ def check_pairs(rules: dict[str, Rule], fail):
         if high is None or low.unit not in NUMERIC_UNITS or high.unit not in NUMERIC_UNITS:
             continue
         if Decimal(low.value) > Decimal(high.value):
-            fail(f'rules."{rid}".value', f"{low.value} is above {high.id} = {high.value}")
+            fail(f'rules."{rid}".value', "above", low=str(low.value), high=high.id, high_value=str(high.value))
 
 

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ttcalc.core.errors import InputError
+from ttcalc.core.msg import Msg, msg
 from ttcalc.read import limits
 from ttcalc.read.sheetguard import SheetGuard
 from ttcalc.read.grid import Grid
@@ -37,16 +38,15 @@ def excel_grids(path: Path, wanted: list[str] | None, data: bytes | None = None,
     except BaseException as exc:  # a Rust panic derives from BaseException
         if not _reader_failure(exc):
             raise
-        raise InputError(f"{path}: {_unreadable(path, exc)}") from None
+        raise InputError(msg("read.error.file", file=str(path), reason=_unreadable(path, exc))) from None
     if wanted:
         missing = [w for w in wanted if w not in names]
         if missing:
-            raise InputError(f"{path}: no sheet named {missing[0]!r}; sheets are: {', '.join(names)}")
+            raise InputError(msg("read.book.no_sheet", file=str(path), sheet=missing[0], sheets=", ".join(names)))
         names = [n for n in names if n in wanted]
     lim = limits.current()
     if lim.sheets and len(names) > lim.sheets:
-        raise InputError(f"{path}: refused: the workbook has {len(names):,} sheets (limit {lim.sheets:,}); "
-                         "raise TTCALC_MAX_SHEETS if it is genuine, or name the sheets to read with --sheet")
+        raise InputError(msg("read.book.too_many_sheets", file=str(path), n=len(names), limit=lim.sheets))
     for name in names:
         cells = guard.check(name)  # the cell cap, before the reader allocates the sheet
         lazy = _typed_grid(path, guard, reader, name, cells) if typed else None
@@ -63,7 +63,7 @@ def excel_grids(path: Path, wanted: list[str] | None, data: bytes | None = None,
         except BaseException as exc:
             if not _reader_failure(exc):
                 raise
-            raise InputError(f"{path} [{name}]: {_unreadable(path, exc)}") from None
+            raise InputError(msg("read.error.sheet", file=str(path), sheet=name, reason=_unreadable(path, exc))) from None
         if guard.kind == "ole":
             table = _without_nul(table)
         grid = Grid(path, name, table, hidden)
@@ -117,7 +117,7 @@ def _typed_grid(path: Path, guard, reader, name: str, cells: int) -> Grid | None
         except BaseException as exc:
             if not _reader_failure(exc):
                 raise
-            raise InputError(f"{path} [{name}]: {_unreadable(path, exc)}") from None
+            raise InputError(msg("read.error.sheet", file=str(path), sheet=name, reason=_unreadable(path, exc))) from None
         cols = [pa.chunked_array([pa.nulls(skip, c.type)] + c.chunks, c.type) for c in loaded.columns]
         return pa.table(cols, names=loaded.column_names)
 
@@ -219,39 +219,34 @@ _DAMAGED = re.compile(r"past end of file|fill whole buffer|unexpected ?eof|end o
                       r"failed to read|invalid data|short read", re.IGNORECASE)
 
 
-def _unreadable(path: Path, exc: BaseException) -> str:
+def _unreadable(path: Path, exc: BaseException) -> Msg:
     """Why the reader failed, in a clerk's words (one line)."""
     text = str(exc).strip()
     first = text.splitlines()[0] if text else type(exc).__name__
     if type(exc).__name__ == "PanicException":
-        return ("cannot be read: the workbook is damaged or written in a way the reader cannot follow; "
-                "open it in Excel or WPS and save it again as .xlsx")
+        return msg("read.book.panic")
     if isinstance(exc, MemoryError):
-        return "too big to read in the memory available: split it, or read it on a larger machine"
+        return msg("read.book.memory")
     m = re.search(r"Cell limit exceeded \((\d+) cells requested, max (\d+)\)", text)
     if m:
-        return (f"refused: a sheet would span {int(m.group(1)):,} cells (the reader's limit is "
-                f"{int(m.group(2)):,}): an allocation bomb or a damaged file")
+        return msg("read.book.cell_limit", cells=int(m.group(1)), limit=int(m.group(2)))
     if re.search(r"unrecognized entity|DOCTYPE|DTD", text, re.IGNORECASE):
-        return ("refused: the workbook's XML uses entities (a DTD), which Excel never writes: a hostile or "
-                "damaged file; ttcalc does not expand them")
+        return msg("read.book.dtd")
     if "Cannot detect file format" in text:
         if path.suffix.lower() in (".xls", ".xlsx", ".xlsm", ".xlsb") and _ole_streams(path) & {"worddocument"}:
-            return "a Word document, not a spreadsheet"
-        return "the format is not recognised; it may be damaged, encrypted or not a spreadsheet"
+            return msg("read.foreign.word")
+        return msg("read.book.unknown_format")
     if re.search(r"password|encrypt", text, re.IGNORECASE):
-        return "受密码保护的工作簿，请先在 Excel 中取消密码 (password-protected workbook: remove the password in Excel first)"
+        return msg("read.book.password")
     if "Unrecognized sheet" in text or "macrosheet" in text or "dialogsheet" in text:
-        return ("it holds an Excel 4 macro or dialog sheet that ttcalc cannot read; copy the data sheets into a "
-                "new workbook and save it as .xlsx")
+        return msg("read.book.macro_sheet")
     m = re.search(r"Codepage (\w+) not found", text)
     if m:
-        return (f"written in a character set (code page {m.group(1)}) the reader does not know, by an old or "
-                "non-Excel program; open it in Excel or WPS and save it as .xlsx")
+        return msg("read.book.codepage", page=m.group(1))
     if _DAMAGED.search(text):
-        return "truncated or damaged file: save it again from Excel or WPS (or ask for a fresh copy)"
+        return msg("read.book.damaged")
     detail = re.sub(r"\s+", " ", first)[:160]
-    return f"cannot be read as a workbook ({detail})"
+    return msg("read.book.unreadable", detail=detail)
 
 
 def _ole_streams(path: Path) -> set[str]:

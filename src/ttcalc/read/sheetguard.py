@@ -11,6 +11,7 @@ import zlib
 from pathlib import Path
 
 from ttcalc.core.errors import InputError
+from ttcalc.core.msg import msg
 from ttcalc.read import extent, limits
 from ttcalc.read.grid import EXCEL, OLE_MAGIC, ZIP_MAGIC
 
@@ -155,8 +156,7 @@ def sheet_parts(path: Path, zf: zipfile.ZipFile) -> dict[str, str]:
                     out[el.get("name")] = targets[rid]
         return out
     except DefusedXmlException:
-        raise InputError(f"{path}: refused: the workbook's XML declares entities (a DTD), which Excel never "
-                         "writes: a hostile or damaged file") from None
+        raise InputError(msg("read.book.dtd_file", file=str(path))) from None
     except InputError:
         raise
     except Exception:  # noqa: BLE001 — malformed XML: let calamine judge the workbook

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Sequence
 
 from ttcalc.core.errors import InputError
+from ttcalc.core.msg import msg
 from ttcalc.output.i18n import catalog
 from ttcalc.output.render.layout import block, dw, grid, terminal_width
 from ttcalc.policy.profile import DEFAULT_PROFILE, Profile, Rule, format_value
@@ -281,5 +282,5 @@ def render_show(profile: Profile, fmt: str = "table", lang: str = "en") -> str |
 def _dispatch(fmt, table, json_, csv_, markdown):
     makers = {"table": table, "json": json_, "csv": csv_, "markdown": markdown}
     if fmt not in makers:
-        raise InputError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
+        raise InputError(msg("option.error.one_of", option="--format", value=fmt, allowed=", ".join(FORMATS)))
     return makers[fmt]()

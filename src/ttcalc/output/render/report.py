@@ -146,8 +146,9 @@ def to_csv(data: dict, table: str = "checks", lang: str = "en") -> str:
         section = (data.get("tables") or {}).get(table)
         if section is None:
             from ttcalc.core.errors import InputError
+            from ttcalc.core.msg import msg
 
-            raise InputError(f"--table {table}: this report has the tables {', '.join(csv_tables(data))}")
+            raise InputError(msg("option.error.table", value=table, tables=", ".join(csv_tables(data))))
         w.writerow([safe_cell(term(label(h, lang), lang)) for h in section["headers"]])
         for r in section["rows"]:
             w.writerow([safe_cell(_plain(x, lang)) for x in r])

@@ -11,6 +11,7 @@ from pathlib import Path
 from ttcalc.budget.payroll import unit_of_file
 from ttcalc.budget.sector import sector_profile
 from ttcalc.core.errors import InputError
+from ttcalc.core.msg import msg
 from ttcalc.output.i18n import word
 from ttcalc.output.workbook.common import (
     MAX_ROWS,
@@ -37,8 +38,7 @@ def write(target: Path, report, pay, profile, options) -> None:
     profile = sector_profile(profile, options.extra.get("sector"))  # the rules the figures used
     total_rows = sum(s.data.num_rows for s, _fen, _used in pay.per_sheet)
     if total_rows > MAX_ROWS:
-        raise InputError(f"{target}: {total_rows:,} payroll rows do not fit in one .xlsx sheet "
-                         f"(limit {MAX_ROWS:,}); run without --output, or give fewer files")
+        raise InputError(msg("output.refuse.payroll_rows", file=str(target), n=total_rows, limit=MAX_ROWS))
     names = {k: sheet(k, lang) for k in (ROWS, UNITS, SUMMARY)}
     with open_workbook(target, overwrite, big=total_rows > 50_000) as (wb, fmt):
         summary = wb.add_worksheet(names[SUMMARY])  # first tab

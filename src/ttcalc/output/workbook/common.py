@@ -26,12 +26,12 @@ def open_workbook(target: Path, overwrite: bool = False, big: bool = False):
     import xlsxwriter
 
     from ttcalc.core.errors import InputError
+    from ttcalc.core.msg import msg
 
     if str(target) == "-":  # stdout carries the report; a binary workbook there would corrupt both
-        raise InputError("-o -: the annotated workbook cannot go to standard output (the report is printed "
-                         "there); give an .xlsx file name, e.g. -o 测算表.xlsx")
+        raise InputError(msg("output.refuse.stdout", example="-o 测算表.xlsx"))
     if Path(target).suffix.lower() not in (".xlsx", ".xlsm"):
-        raise InputError(f"{target}: the annotated workbook must be an .xlsx file")
+        raise InputError(msg("output.refuse.not_xlsx", file=str(target)))
     with atomic_path(Path(target), overwrite) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                             "strings_to_numbers": False, "constant_memory": big,

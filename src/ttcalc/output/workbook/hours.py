@@ -18,6 +18,7 @@ from itertools import chain
 from pathlib import Path
 
 from ttcalc.core.errors import InputError
+from ttcalc.core.msg import msg
 from ttcalc.output.i18n import localize, word
 from ttcalc.output.render.report import label
 from ttcalc.output.workbook.common import (
@@ -45,8 +46,7 @@ def write(target: Path, report, book, profile, options) -> None:
     rows, teachers, cycle, others = book.rows, book.teachers, book.cycle, book.others
     lang, overwrite, redact = options.lang, options.overwrite, options.redact
     if len(rows) > MAX_ROWS:
-        raise InputError(f"{target}: {len(rows):,} ledger rows do not fit in one .xlsx sheet "
-                         f"(limit {MAX_ROWS:,}); run without --output, or give fewer files")
+        raise InputError(msg("output.refuse.ledger_rows", file=str(target), n=len(rows), limit=MAX_ROWS))
     keys = {p.key: f"P{i:05d}" for i, p in enumerate(teachers, start=1)}
     people = chain(((r.name, r.id) for r in rows if not r.skipped), ((p.name, p.id) for p in teachers), others)
     shown = Shown(redact, people)  # the name and ID columns are masked on every row, skipped or not
