@@ -191,7 +191,7 @@ def test_parse_span_property(first, length, shape):
 
 def test_an_unreadable_date_stops_with_file_sheet_row_column_and_no_name(tmp_path, run):
     path = log(tmp_path, [("王小明", "教研员", "下校", "上周三")])
-    res = run("duties", path)
+    res = run("duties", path, "--lang", "en")
     assert res.code == 2
     assert "row 2" in res.stderr and "日期" in res.stderr and "王小明" not in res.stderr
 
@@ -204,7 +204,7 @@ def test_an_unknown_activity_type_stops(tmp_path, run):
 def test_a_log_given_to_hours_or_budget_is_refused(tmp_path, run):
     path = log(tmp_path, [("甲", "教研员", "下校", "2024-03-05", "2天"), ("乙", "教研员", "听课", "2024-03-06", None, "4节")])
     for command in ("hours", "budget"):
-        res = run(command, path)
+        res = run(command, path, "--lang", "en")
         assert res.code == 2, command
         assert "activity log" in res.stderr and "ttcalc duties" in res.stderr
 

@@ -101,7 +101,7 @@ def test_a_rating_after_as_of_does_not_count_and_is_warned(tmp_path):
 
 
 def test_an_unknown_rating_stops_with_row_and_column(tmp_path, run):
-    res = run("institutions", listing(tmp_path, [("甲市", "甲", "优秀", "2013-11-26", None, None)]))
+    res = run("institutions", listing(tmp_path, [("甲市", "甲", "优秀", "2013-11-26", None, None)]), "--lang", "en")
     assert res.code == 2 and "row 2" in res.stderr and "评估等级" in res.stderr
 
 

@@ -6,6 +6,7 @@ module only loads, validates and extends them. It holds no thresholds of its own
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import replace
 from datetime import date
@@ -70,7 +71,9 @@ def _parse(text: str, name: str) -> dict:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(msg("policy.error.toml", file=name, why=str(exc).splitlines()[0][:160])) from None
+        at = re.search(r"at line (\d+), column (\d+)", str(exc))  # the parser's own words stay out
+        raise InputError(msg("policy.error.toml", file=name, line=int(at.group(1)), column=int(at.group(2))) if at
+                         else msg("policy.error.toml_end", file=name)) from None
 
 
 def _build(data: dict, name: str, path: str, builtin: bool) -> Profile:
