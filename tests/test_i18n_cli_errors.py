@@ -188,3 +188,13 @@ def test_the_before_effective_warning_follows_the_language(run, xlsx):
         r = run("budget", p, "--as-of", "2015-01-01", "--format", "json", "--lang", lang)
         warning = next(w for w in json.loads(r.stdout)["warnings"] if w["code"] == "before_effective")
         assert has in warning["message"], warning
+
+
+def test_an_error_keeps_file_sheet_row_and_column_as_data(tmp_path):
+    from ttcalc import api
+
+    path = _log(tmp_path, [["王小明", "教研员", "下校", "上周三"]])
+    with pytest.raises(InputError) as exc:
+        api.duties(path, as_of=AS_OF)
+    assert exc.value.where() == {"file": str(path), "sheet": "记录", "row": 2, "column": "日期"}
+    assert exc.value.exit_code == 2 and "王小明" not in str(exc.value) + exc.value.words("zh")

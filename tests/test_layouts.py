@@ -381,7 +381,7 @@ def test_every_file_skipped_is_an_error_not_a_zero(run, tmp_path):
 def test_a_merged_amount_is_not_copied(run, xlsx):
     """Only text fields are filled down: an amount merged over two persons would double."""
     rows = [["姓名", "身份证号", "应发合计"], ["甲", ident(1), 1000], ["乙", ident(2), None]]
-    out = run("budget", xlsx("m.xlsx", {"S": rows}, {"S": ["C2:C3"]}))
+    out = run("budget", xlsx("m.xlsx", {"S": rows}, {"S": ["C2:C3"]}), "--lang", "en")
     assert out.code == 2 and "row 3" in out.stderr
 
 

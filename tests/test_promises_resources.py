@@ -159,7 +159,7 @@ def _many_sheets(path: Path, n: int) -> Path:
 
 
 def test_five_thousand_sheets_are_refused_quickly(tmp_path):
-    r = ttcalc("budget", _many_sheets(tmp_path / "many.xlsx", 5000), memory=2 * GB, timeout=60)
+    r = ttcalc("budget", _many_sheets(tmp_path / "many.xlsx", 5000), "--lang", "en", memory=2 * GB, timeout=60)
     assert r.returncode == 2 and "5,000 sheets" in r.stderr and "TTCALC_MAX_SHEETS" in r.stderr, r.stderr
     assert r.seconds < 30
 
@@ -254,5 +254,5 @@ def test_policy_value_with_a_huge_exponent_is_refused_at_once(tmp_path):
     bad = tmp_path / "p.toml"
     text = text.replace('id = "quangang-2022"', 'id = "my-2022"', 1)
     bad.write_text(text.replace('value = "0.015"', 'value = "1E-999999999"', 1), encoding="utf-8")
-    r = ttcalc("budget", REPO / "data/samples/payroll.xlsx", "--policy", bad, memory=GB, timeout=30)
+    r = ttcalc("budget", REPO / "data/samples/payroll.xlsx", "--policy", bad, "--lang", "en", memory=GB, timeout=30)
     assert r.returncode == 2 and "30 digits" in r.stderr, r.stderr

@@ -88,7 +88,7 @@ def test_chinese_words_of_the_output_layer(run, samples, monkeypatch, name):
 
 
 def test_wording_defects(run, samples, tmp_path):
-    r = run("check", "--as-of", AS_OF)
+    r = run("check", "--as-of", AS_OF, "--lang", "en")
     assert r.code == 2 and "ttcalc: ttcalc" not in r.stderr and "check: give at least one" in r.stderr
     from ttcalc.output.i18n import word
     from ttcalc.core.msg import msg
@@ -122,5 +122,5 @@ def test_stdin_reads_a_csv_and_stdout_refuses_a_workbook(tmp_path, monkeypatch):
     assert empty.exit_code == 2 and "standard input is empty" in empty.stderr
     book = tmp_path / "p.csv"
     book.write_text(text, encoding="utf-8")
-    out = runner.invoke(app, ["budget", str(book), "-o", "-"])
+    out = runner.invoke(app, ["budget", str(book), "-o", "-", "--lang", "en"])
     assert out.exit_code == 2 and "-o -" in out.stderr and "standard output" in out.stderr

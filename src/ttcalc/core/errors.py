@@ -30,6 +30,12 @@ class TtcalcError(Exception):
             return WORDER(m, lang) if WORDER is not None else str(m)
         return str(m)
 
+    def where(self) -> dict:
+        """Where the problem is, as data: the file, sheet, row and column the message names
+        (its parameters), for the Python API and logs; the one-line words name them too."""
+        params = self.message.params if isinstance(self.message, Msg) else {}
+        return {k: params[k] for k in ("file", "sheet", "row", "column") if params.get(k) is not None}
+
     def __str__(self) -> str:
         if isinstance(self.message, Msg):
             return self.words("en")
