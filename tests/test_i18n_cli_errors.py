@@ -9,8 +9,8 @@ import re
 import zipfile
 
 import pytest
-
 from builders import make_csv, make_xlsx
+
 from ttcalc.core.errors import InputError
 
 AS_OF = "2026-12-31"
