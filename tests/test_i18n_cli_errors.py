@@ -184,7 +184,7 @@ def test_the_before_effective_warning_follows_the_language(run, xlsx):
     import json
 
     p = _payroll(xlsx)
-    for lang, has in (("zh", "早于《"), ("en", "is before ")):
+    for lang, has in (("zh", " 的生效日期（"), ("en", "is before ")):
         r = run("budget", p, "--as-of", "2015-01-01", "--format", "json", "--lang", lang)
         warning = next(w for w in json.loads(r.stdout)["warnings"] if w["code"] == "before_effective")
         assert has in warning["message"], warning

@@ -75,6 +75,8 @@ def _sentence(node) -> bool:
         return any(isinstance(v, ast.Constant) and re.search(r"[a-z]{3,} [a-z]{3,}", str(v.value))
                    for v in node.values)
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        if node.value.startswith(("ttcalc ", "--")):  # a command or an option to type, the same in any language
+            return False
         return bool(re.search(r"\b[a-z]{3,} [a-z]{3,}\b", node.value))
     return False
 
@@ -142,6 +144,21 @@ def test_no_warning_carries_english_text():
                         if _sentence(v):
                             bad.append(f"{mod}:{node.lineno} warning parameter is English text: {ast.unparse(v)[:60]}")
     assert not bad, "\n".join(bad)
+
+
+def test_no_message_parameter_is_an_english_sentence():
+    """msg("x.y", why="cannot read it") would put English into the Chinese line: a parameter is
+    data (a file, a number, a value quoted back, a command to type) or a nested msg(...)."""
+    bad = []
+    for mod, tree in _modules():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and _name(node.func) in ("msg", "Msg", "fail"):
+                values = [k.value for k in node.keywords]
+                values += [v for a in node.args[1:] if isinstance(a, ast.Dict) for v in a.values]
+                bad += [f"{mod}:{node.lineno} {ast.unparse(v)[:60]}" for v in values if _sentence(v)]
+    assert not bad, "\n".join(bad)
+    assert _sentence(ast.parse('"cannot read the file"').body[0].value)
+    assert not _sentence(ast.parse('"ttcalc duties"').body[0].value)
 
 
 # ---- every code the source uses is in both catalogs ------------------------------------------
