@@ -43,12 +43,14 @@ def wrap(text, width: int) -> list[str]:
     width = max(width, 2)
     out: list[str] = []
     for para in str(text).split("\n"):
-        line, lw = "", 0
+        line, lw, wrapped = "", 0, False
         for tok in _TOKEN.findall(para):
             tw = dw(tok)
+            if wrapped and not line and tok.isspace():
+                continue  # a wrapped line never starts with the blanks that ended the last one
             if lw + tw > width and line.strip():
                 out.append(line.rstrip())
-                line, lw = "", 0
+                line, lw, wrapped = "", 0, True
                 if tok.isspace():
                     continue
             if tw > width:  # one word wider than the column: split it between characters
@@ -56,7 +58,7 @@ def wrap(text, width: int) -> list[str]:
                     cw = dw(ch)
                     if lw + cw > width and line:
                         out.append(line)
-                        line, lw = "", 0
+                        line, lw, wrapped = "", 0, True
                     line, lw = line + ch, lw + cw
                 continue
             line, lw = line + tok, lw + tw
