@@ -8,16 +8,48 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from ttcalc import __version__
-from ttcalc.cli.options import (AsOf, Budgeted, Cycle, Debug, Files, Fmt, FmtOpt, HiredSince, LangOpt, MapOpt, Output,
-                                Overwrite, PolicyOpt, PublicFunds, Quiet, Redact, Roster, SheetOpt, SkipBad, TableOpt,
-                                ToSchool, examples)
-from ttcalc.cli.run import (amount_of, check_log_line, date_of, emit, guard, lang_of, maps_of, print_report,
-                            progress_bar, stdin_files, write_out)
+from ttcalc.cli.options import (
+    AsOf,
+    Budgeted,
+    Cycle,
+    Debug,
+    Files,
+    Fmt,
+    FmtOpt,
+    HiredSince,
+    LangOpt,
+    MapOpt,
+    Output,
+    Overwrite,
+    PolicyOpt,
+    PublicFunds,
+    Quiet,
+    Redact,
+    Roster,
+    SheetOpt,
+    SkipBad,
+    TableOpt,
+    ToSchool,
+    examples,
+)
+from ttcalc.cli.run import (
+    amount_of,
+    check_log_line,
+    date_of,
+    emit,
+    guard,
+    lang_of,
+    maps_of,
+    print_report,
+    progress_bar,
+    stdin_files,
+    write_out,
+)
 from ttcalc.cli.surface import Command, Group
 
 app = typer.Typer(name="ttcalc", cls=Group, add_completion=True, pretty_exceptions_enable=False, rich_markup_mode=None,
@@ -78,8 +110,8 @@ def inspect(files: Files, kind: Annotated[str, typer.Option("--kind")] = "auto",
 
 
 @app.command(cls=Command, epilog=examples("ttcalc sample samples/", "ttcalc budget samples/payroll.xlsx"))
-def sample(directory: Annotated[Path, typer.Argument()], overwrite: Overwrite = False, quiet: Quiet = False,
-           debug: Debug = False) -> None:
+def sample(directory: Annotated[Path, typer.Argument()], overwrite: Overwrite = False, lang: LangOpt = None,
+           quiet: Quiet = False, debug: Debug = False) -> None:
     """Write the sample workbooks to try ttcalc on."""
 
     def body() -> None:
@@ -90,7 +122,7 @@ def sample(directory: Annotated[Path, typer.Argument()], overwrite: Overwrite = 
             for p in written:
                 sys.stdout.write(f"{p}\n")
 
-    guard(debug, body)
+    guard(debug, body, lang_of(lang))
 
 
 @app.command(cls=Command, epilog=examples("ttcalc budget 工资/ --as-of 2025-12-31",
@@ -160,7 +192,7 @@ def hours(files: Files, policy: PolicyOpt = "wenzhou-2012", as_of: AsOf = None, 
 @app.command(cls=Command, epilog=examples("ttcalc duties activities.xlsx --roster roster.xlsx",
                                           "ttcalc duties 活动记录.xlsx --calendar holidays.txt -o 职责.xlsx"))
 def duties(files: Files, policy: PolicyOpt = "quangang-2022", as_of: AsOf = None, sheet: SheetOpt = None,
-           map: MapOpt = None, roster: Roster = None, calendar: Annotated[Optional[str], typer.Option("--calendar")] = None,
+           map: MapOpt = None, roster: Roster = None, calendar: Annotated[str | None, typer.Option("--calendar")] = None,
            format: FmtOpt = Fmt.table, lang: LangOpt = None, output: Output = None, overwrite: Overwrite = False,
            quiet: Quiet = False, debug: Debug = False, redact: Redact = False) -> None:
     """The training school's people from an activity log (days in schools, 听课, placements, …)."""
@@ -193,18 +225,18 @@ def institutions(files: Files, policy: PolicyOpt = "hebei-2013", as_of: AsOf = N
 
 @app.command(cls=Command, epilog=examples("ttcalc check --payroll 工资/ --roster roster.xlsx --hours hours.xlsx",
                                           "ttcalc check --payroll 工资/ --budgeted 3万 --output-dir 报告/ --quiet"))
-def check(payroll: Annotated[Optional[list[str]], typer.Option("--payroll")] = None, roster: Roster = None,
-          hours: Annotated[Optional[list[str]], typer.Option("--hours")] = None,
-          activities: Annotated[Optional[list[str]], typer.Option("--activities")] = None,
-          institutions: Annotated[Optional[list[str]], typer.Option("--institutions")] = None,
+def check(payroll: Annotated[list[str] | None, typer.Option("--payroll")] = None, roster: Roster = None,
+          hours: Annotated[list[str] | None, typer.Option("--hours")] = None,
+          activities: Annotated[list[str] | None, typer.Option("--activities")] = None,
+          institutions: Annotated[list[str] | None, typer.Option("--institutions")] = None,
           policy: PolicyOpt = "quangang-2022",
           hours_policy: Annotated[str, typer.Option("--hours-policy")] = "wenzhou-2012",
           as_of: AsOf = None, sheet: SheetOpt = None, map: MapOpt = None, budgeted: Budgeted = None,
           to_school: ToSchool = None, public_funds: PublicFunds = None, cycle: Cycle = None,
-          sector: Annotated[Optional[str], typer.Option("--sector")] = None,
-          school_type: Annotated[Optional[str], typer.Option("--school-type")] = None,
-          hired_since: HiredSince = None, require: Annotated[Optional[str], typer.Option("--require")] = None,
-          output_dir: Annotated[Optional[Path], typer.Option("--output-dir")] = None,
+          sector: Annotated[str | None, typer.Option("--sector")] = None,
+          school_type: Annotated[str | None, typer.Option("--school-type")] = None,
+          hired_since: HiredSince = None, require: Annotated[str | None, typer.Option("--require")] = None,
+          output_dir: Annotated[Path | None, typer.Option("--output-dir")] = None,
           overwrite: Overwrite = False, format: FmtOpt = Fmt.json, lang: LangOpt = None,
           quiet: Quiet = False, debug: Debug = False, redact: Redact = False) -> None:
     """Everything in one run for cron: one report, one exit code, a log line on stderr."""

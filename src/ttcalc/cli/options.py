@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -26,24 +26,24 @@ class Lang(str, Enum):
 
 Files = Annotated[list[str], typer.Argument()]
 PolicyOpt = Annotated[str, typer.Option("--policy")]
-AsOf = Annotated[Optional[str], typer.Option("--as-of")]
-SheetOpt = Annotated[Optional[list[str]], typer.Option("--sheet")]
-MapOpt = Annotated[Optional[list[str]], typer.Option("--map")]
+AsOf = Annotated[str | None, typer.Option("--as-of")]
+SheetOpt = Annotated[list[str] | None, typer.Option("--sheet")]
+MapOpt = Annotated[list[str] | None, typer.Option("--map")]
 FmtOpt = Annotated[Fmt, typer.Option("--format", "-f")]
-LangOpt = Annotated[Optional[Lang], typer.Option("--lang")]
-Output = Annotated[Optional[Path], typer.Option("--output", "-o")]
+LangOpt = Annotated[Lang | None, typer.Option("--lang")]
+Output = Annotated[Path | None, typer.Option("--output", "-o")]
 Overwrite = Annotated[bool, typer.Option("--overwrite")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q")]
 Debug = Annotated[bool, typer.Option("--debug")]
 Redact = Annotated[bool, typer.Option("--redact")]
 SkipBad = Annotated[bool, typer.Option("--skip-bad")]
-TableOpt = Annotated[Optional[str], typer.Option("--table")]
-Budgeted = Annotated[Optional[str], typer.Option("--budgeted")]
-ToSchool = Annotated[Optional[str], typer.Option("--to-school")]
-PublicFunds = Annotated[Optional[list[str]], typer.Option("--public-funds")]
-HiredSince = Annotated[Optional[str], typer.Option("--hired-since")]
-Cycle = Annotated[Optional[str], typer.Option("--cycle")]
-Roster = Annotated[Optional[list[str]], typer.Option("--roster")]
+TableOpt = Annotated[str | None, typer.Option("--table")]
+Budgeted = Annotated[str | None, typer.Option("--budgeted")]
+ToSchool = Annotated[str | None, typer.Option("--to-school")]
+PublicFunds = Annotated[list[str] | None, typer.Option("--public-funds")]
+HiredSince = Annotated[str | None, typer.Option("--hired-since")]
+Cycle = Annotated[str | None, typer.Option("--cycle")]
+Roster = Annotated[list[str] | None, typer.Option("--roster")]
 
 
 def examples(*lines: str) -> str:

@@ -14,11 +14,10 @@ from pathlib import Path
 import typer
 
 from ttcalc import __version__
-from ttcalc.core.errors import InputError, TtcalcError
-from ttcalc.core.msg import msg
-
 from ttcalc.cli.options import Fmt, Lang
 from ttcalc.cli.words import locale_lang, say
+from ttcalc.core.errors import InputError, TtcalcError
+from ttcalc.core.msg import msg
 
 
 def amount_of(text: str | None, option: str) -> str | None:
@@ -38,7 +37,7 @@ def amount_of(text: str | None, option: str) -> str | None:
         raise InputError(msg("cli.error.amount", option=option, value=text)) from None
 
 
-def lang_of(lang: Lang | None, fmt: "Fmt | None" = None) -> str:
+def lang_of(lang: Lang | None, fmt: Fmt | None = None) -> str:
     """--lang, else (for JSON, which never depends on the locale) zh, else the locale's
     language (Windows too, where there is no LANG), else zh."""
     if lang:
@@ -240,7 +239,6 @@ def guard(debug: bool, fn, lang: str | None = None) -> None:
         if debug:
             traceback.print_exc()
         from ttcalc.cells.privacy import clean_message, mask_free_text
-
         from ttcalc.output.safeio import error_log
 
         log = error_log(exc, __version__)

@@ -17,6 +17,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from ttcalc.cli.layout import Formatter
 from ttcalc.cli.words import LANG, argv_lang, help_text, locale_lang, say
+
 ROOT = "ttcalc"
 
 

@@ -19,9 +19,11 @@ LANG: ContextVar[str | None] = ContextVar("ttcalc_cli_lang", default=None)
 
 
 def locale_lang() -> str:
-    """The locale's language: zh or en; zh when there is no locale (or C/POSIX)."""
+    """The locale's language: zh or en; zh when there is no locale (or C/POSIX).  Windows has
+    no LANG: its user locale instead (not on POSIX, where Python reports C.UTF-8, which it
+    sets itself when there is no locale, as en_US)."""
     loc = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG") or ""
-    if not loc:
+    if not loc and os.name == "nt":
         import locale
 
         try:
