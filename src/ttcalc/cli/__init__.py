@@ -10,9 +10,9 @@ libraries are imported inside the commands, so `ttcalc --help` starts fast.
 from __future__ import annotations
 
 from ttcalc.cli.commands import app
-from ttcalc.cli.run import memory_ceiling, on_sigterm
+from ttcalc.cli.run import Terminated, memory_ceiling, on_sigterm
 
-__all__ = ["app", "main"]
+__all__ = ["Terminated", "app", "main", "on_sigterm"]
 
 
 def main() -> None:
