@@ -17,7 +17,7 @@ from ttcalc.cli.words import say
 CLOSING = set("，。、；：？！）》」』】〉…,.;:?!)]}%")
 OPENING = set("（《「『【〈([{")
 _WIDE = "\u1100-\u115f\u2e80-\u303f\u3040-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
-_ATOM = re.compile(rf"\s+|[^\s{_WIDE}]+|\S")
+_ATOM = re.compile(rf"\[[^\]\s]{{1,40}}\]|\s+|[^\s{_WIDE}]+|\S")  # "[默认：table]" kept whole
 
 
 def cells(text: str) -> int:
@@ -27,8 +27,9 @@ def cells(text: str) -> int:
 
 
 def atoms(text: str) -> list[str]:
-    """Unbreakable pieces: runs of spaces, words, single CJK characters — with a closing mark
-    glued to what precedes it and an opening mark to what follows."""
+    """Unbreakable pieces: runs of spaces, words, single CJK characters, a bracketed note
+    without spaces — with a closing mark glued to what precedes it and an opening mark to what
+    follows."""
     out: list[str] = []
     for piece in _ATOM.findall(text):
         if out and not out[-1].isspace() and not piece.isspace() and (piece[0] in CLOSING or out[-1][-1] in OPENING):

@@ -115,10 +115,7 @@ class Words:
 
     def get_short_help_str(self, limit: int = 45) -> str:
         """The summary's first sentence (the command's line in its group's list, completion)."""
-        text = self.summary()
-        end = say("word.sentence_end")
-        head = text.split(end.strip() if end.strip() != "." else ". ", 1)[0]
-        return head.rstrip(".。")
+        return self.summary().split(say("word.sentence_end"), 1)[0].rstrip(".。")
 
     def format_options(self, ctx, formatter) -> None:
         args, opts = [], []
