@@ -126,7 +126,7 @@ def test_every_command_and_parameter_has_its_words_in_both_catalogs():
     for lang in ("zh", "en"):
         for path, command in _commands(typer.main.get_command(app)):
             key = key_of(command)
-            if not help_text(f"command.{key}", lang):
+            if not help_text(f"command.{key}", lang) or not help_text(f"brief.{key}", lang):
                 missing.append((lang, key))
             for param in command.params:
                 if not (help_text(f"own.{key}.{param.name}", lang) or help_text(f"option.{param.name}", lang)):

@@ -114,8 +114,9 @@ class Words:
                 formatter.write_text(text)
 
     def get_short_help_str(self, limit: int = 45) -> str:
-        """The summary's first sentence (the command's line in its group's list, completion)."""
-        return self.summary().split(say("word.sentence_end"), 1)[0].rstrip(".。")
+        """The command's line in its group's list (and in shell completion): its brief, else
+        the summary's first sentence."""
+        return help_text(f"brief.{key_of(self)}") or self.summary().split(say("word.sentence_end"), 1)[0].rstrip(".。")
 
     def format_options(self, ctx, formatter) -> None:
         args, opts = [], []
