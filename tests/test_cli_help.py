@@ -173,6 +173,9 @@ def test_root_lang_applies_to_the_command_below():
     assert out.exit_code == 2 and "Missing argument" in out.stderr
     listed = CliRunner().invoke(app, ["--lang", "en", "policies", "--format", "markdown"], env=NO_LOCALE)
     assert listed.exit_code == 0 and "| Profile |" in listed.stdout, listed.stdout
+    for lang, said in (("zh", "ttcalc: 缺少命令。（帮助：ttcalc --help）"), ("en", "ttcalc: Missing command. (see ttcalc --help)")):
+        alone = CliRunner().invoke(app, ["--lang", lang], env=NO_LOCALE)
+        assert alone.exit_code == 2 and alone.stderr.strip() == said, alone.stderr
 
 
 def test_the_log_line_is_worded_in_the_runs_language(samples):

@@ -50,10 +50,11 @@ from ttcalc.cli.run import (
     stdin_files,
     write_out,
 )
-from ttcalc.cli.surface import Command, Group
+from ttcalc.cli.surface import Command, Group, require_command
 
 app = typer.Typer(name="ttcalc", cls=Group, add_completion=True, pretty_exceptions_enable=False, rich_markup_mode=None,
-                  no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
+                  no_args_is_help=True, invoke_without_command=True,
+                  context_settings={"help_option_names": ["-h", "--help"]})
 
 
 def report_command(files, compute, fmt: Fmt, lang, quiet: bool, debug: bool, redact: bool, table: str | None = None,
@@ -89,6 +90,7 @@ def _root(ctx: typer.Context, lang: LangOpt = None,
     """Teacher-training compliance figures from payroll, roster and hours workbooks.
 
     `ttcalc --lang en budget …` is `ttcalc budget --lang en …` (click's default_map)."""
+    require_command(ctx)
     if lang:
         ctx.default_map = lang_for_all(ctx.command, lang.value)
 

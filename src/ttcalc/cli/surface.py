@@ -223,6 +223,13 @@ class Group(Words, TyperGroup):
         return code if isinstance(code, int) else 0
 
 
+def require_command(ctx) -> None:
+    """In a group's callback (the group made with invoke_without_command): no command named
+    is a usage error, worded (click's own "Missing command." is not)."""
+    if ctx.invoked_subcommand is None and not ctx.resilient_parsing:
+        ctx.fail(Worded(say("usage.missing_command")))
+
+
 def help_hint(ctx) -> str:
     names = []
     while ctx is not None and ctx.parent is not None:
