@@ -200,6 +200,17 @@ def test_version_and_completion_still_work():
     assert out.returncode == 0 and "budget" in out.stdout, (out.stdout, out.stderr)
 
 
+def test_a_bug_while_parsing_or_helping_is_one_line_exit_3(monkeypatch):
+    from ttcalc.cli import surface
+
+    def boom(*args):
+        raise KeyError("x")
+
+    monkeypatch.setattr(surface.Words, "format_options", boom)
+    out = CliRunner().invoke(app, ["budget", "--help"], env=NO_LOCALE)
+    assert out.exit_code == 3 and out.stderr.startswith("ttcalc: 内部错误：KeyError") and "Traceback" not in out.stderr
+
+
 def test_language_from_argv_and_locale():
     assert argv_lang(["budget", "--lang", "en", "x"]) == "en" and argv_lang(["--lang=zh"]) == "zh"
     assert argv_lang(["budget", "--", "--lang", "en"]) is None and argv_lang(["--lang", "fr"]) is None

@@ -212,9 +212,13 @@ class Group(Words, TyperGroup):
         except (typer.Abort, KeyboardInterrupt):
             sys.stderr.write(f"ttcalc: {say('run.interrupted')}\n")
             return 130
-        except Exception as exc:  # click's usage errors (Typer's copy of click) have format_message()
-            if not hasattr(exc, "format_message"):
-                raise
+        except Exception as exc:  # noqa: BLE001 — click's usage errors (Typer's copy of click) have format_message()
+            if not hasattr(exc, "format_message"):  # a bug outside any command's guard: no traceback either
+                from ttcalc.cells.privacy import clean_message, mask_free_text
+
+                detail = mask_free_text(clean_message(exc))[:200]
+                sys.stderr.write(f"ttcalc: {say('run.internal', kind=type(exc).__name__, detail=detail, where='')}\n")
+                return 3
             if type(exc).__name__ == "NoArgsIsHelpError":
                 sys.stderr.write(exc.format_message() + "\n")
                 return 0
