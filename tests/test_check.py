@@ -50,8 +50,8 @@ def _cron(args, cwd):
 
 
 def test_stdout_is_only_the_result_and_stderr_one_log_line(tmp_path):
-    out = _cron(["check", "--payroll", INPUTS["--payroll"], "--roster", INPUTS["--roster"], "--as-of", "2026-11-21"],
-                tmp_path)
+    out = _cron(["check", "--payroll", INPUTS["--payroll"], "--roster", INPUTS["--roster"], "--as-of", "2026-11-21",
+                 "--lang", "en"], tmp_path)
     assert out.returncode == 1  # the sample roster fails title ratios
     json.loads(out.stdout)  # one JSON object, nothing else
     lines = out.stderr.strip().splitlines()

@@ -91,7 +91,7 @@ def test_internal_error_exit_3_without_traceback(run, xlsx, monkeypatch):
 
 
 def test_console_script_usage_error_is_one_line():
-    out = subprocess.run([sys.executable, "-m", "ttcalc", "budget"], capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-m", "ttcalc", "budget", "--lang", "en"], capture_output=True, text=True)
     assert out.returncode == 2 and out.stdout == ""
     assert len(out.stderr.strip().splitlines()) == 1 and "Missing argument" in out.stderr
 

@@ -128,7 +128,7 @@ def test_memory_error_inside_a_command_is_exit_2(run, monkeypatch):
         raise MemoryError
 
     monkeypatch.setattr(api, "budget", boom)
-    ran = run("budget", "x.xlsx")
+    ran = run("budget", "x.xlsx", "--lang", "en")
     assert ran.code == 2 and "memory" in ran.stderr
 
 

@@ -243,7 +243,7 @@ def test_memory_exhaustion_is_exit_2_with_a_message(tmp_path):
     path = tmp_path / "p.csv"
     path.write_text("单位,姓名,应发合计\n" + "".join(f"校{i % 7},人{i},{3000 + i % 89}.25\n"
                                                   for i in range(1_500_000)), encoding="utf-8")
-    r = ttcalc("budget", path, "-q", memory=int(0.9 * GB), timeout=300)
+    r = ttcalc("budget", path, "-q", "--lang", "en", memory=int(0.9 * GB), timeout=300)
     assert r.returncode == 2 and "memory" in r.stderr, (r.returncode, r.stderr[-500:])
 
 

@@ -177,4 +177,4 @@ def test_version_and_completion(run):
     assert run("-V").stdout.startswith("ttcalc ")
     assert "--install-completion" in run("--help").stdout
     for cmd in ("budget", "staffing", "hours", "inspect", "check"):
-        assert "Examples:" in run(cmd, "--help").stdout
+        assert "Examples:" in run(cmd, "--help", "--lang", "en").stdout

@@ -118,7 +118,7 @@ def test_stdin_reads_a_csv_and_stdout_refuses_a_workbook(tmp_path, monkeypatch):
 
     assert json.loads(r.stdout)["figures"]["payroll_total"] == "3000.50"
     monkeypatch.setenv("TTCALC_MAX_CSV_MB", "0")  # 0: no cap; the cap itself is the reader's
-    empty = runner.invoke(app, ["budget", "-"], input=b"")
+    empty = runner.invoke(app, ["budget", "-", "--lang", "en"], input=b"")
     assert empty.exit_code == 2 and "standard input is empty" in empty.stderr
     book = tmp_path / "p.csv"
     book.write_text(text, encoding="utf-8")

@@ -32,7 +32,8 @@ def partly_roster(tmp_path):
 
 
 def test_not_fully_checked_exits_0_but_the_log_line_counts_it(run, partly_roster):
-    out = run("staffing", partly_roster, "--policy", "district-2021", "--as-of", AS_OF.isoformat(), "--format", "json")
+    out = run("staffing", partly_roster, "--policy", "district-2021", "--as-of", AS_OF.isoformat(), "--format", "json",
+              "--lang", "en")
     assert _statuses(out.json())["hire.eligibility"] == "not_fully_checked"
     failed = sum(1 for c in out.json()["checks"] if c["status"] == "fail")
     assert out.code == (1 if failed else 0)
@@ -42,18 +43,18 @@ def test_not_fully_checked_exits_0_but_the_log_line_counts_it(run, partly_roster
 def test_every_commands_log_line_says_not_fully_checked(run):
     for cmd, path in (("budget", S["payroll"]), ("hours", S["hours"]), ("duties", S["activities"]),
                       ("institutions", S["institutions"]), ("staffing", S["roster"])):
-        out = run(cmd, path, "--as-of", DAY, "--format", "json")
+        out = run(cmd, path, "--as-of", DAY, "--format", "json", "--lang", "en")
         assert re.search(rf"ttcalc {cmd}: \d+ checks, \d+ failed, 0 not fully checked, ", out.stderr), (cmd, out.stderr)
 
 
 def test_check_counts_not_fully_checked_in_its_figures_and_log_line(run, partly_roster):
-    out = run("check", "--roster", partly_roster, "--policy", "district-2021", "--as-of", AS_OF.isoformat())
+    out = run("check", "--roster", partly_roster, "--policy", "district-2021", "--as-of", AS_OF.isoformat(), "--lang", "en")
     data = out.json()
     assert data["figures"]["checks_not_fully_checked"] == 1
     assert _statuses(data)["hire.eligibility"] == "not_fully_checked"
     assert "1 not fully checked" in out.stderr and f"{data['figures']['checks_judged']} judged" in out.stderr
     assert out.code == (1 if any(s == "fail" for s in _statuses(data).values()) else 0)
-    plain = run("check", "--payroll", S["payroll"], "--budgeted", "30000", "--as-of", DAY)
+    plain = run("check", "--payroll", S["payroll"], "--budgeted", "30000", "--as-of", DAY, "--lang", "en")
     assert plain.json()["figures"]["checks_not_fully_checked"] == 0 and "0 not fully checked" in plain.stderr
 
 

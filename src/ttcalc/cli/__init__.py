@@ -2,27 +2,22 @@
 
 The cli package is the only one that prints or knows Typer: `options` (the shared options),
 `run` (option values, language, progress, printing, one-line errors and exit codes),
-`commands` (one function per command).  Heavy libraries are imported inside the commands,
-so `ttcalc --help` starts fast.
+`commands` (one function per command), `surface` and `layout` (--help and usage errors in the
+run's language), `words` (the language of the run and the catalogs' `[cli.*]` words).  Heavy
+libraries are imported inside the commands, so `ttcalc --help` starts fast.
 """
 
-
-
 from __future__ import annotations
-
-import sys
-
-import typer
-
 
 from ttcalc.cli.commands import app
 from ttcalc.cli.run import Terminated, memory_ceiling, on_sigterm
 
-__all__ = ["app", "main"]
+__all__ = ["Terminated", "app", "main", "on_sigterm"]
 
 
 def main() -> None:
-    """Console entry point: usage errors become one line and exit 2."""
+    """Console entry point: the root command (`surface.Group.main`) words usage errors as one
+    line (exit 2), interruptions (130, SIGTERM 143) and exits with the run's code."""
     import signal
 
     try:
@@ -30,26 +25,4 @@ def main() -> None:
     except (ValueError, OSError, AttributeError):
         pass
     memory_ceiling()
-    try:
-        code = app(standalone_mode=False)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except Terminated:
-        sys.stderr.write("ttcalc: terminated (SIGTERM)\n")
-        sys.exit(143)
-    except (typer.Abort, KeyboardInterrupt):
-        sys.stderr.write("ttcalc: interrupted\n")
-        sys.exit(130)
-    except Exception as exc:  # Typer's usage errors (its vendored click) have format_message()
-        if not hasattr(exc, "format_message"):
-            raise
-        if type(exc).__name__ == "NoArgsIsHelpError":
-            exc.show()
-            sys.exit(0)
-        ctx = getattr(exc, "ctx", None)
-        where = f"ttcalc {ctx.command_path.split(' ', 1)[1]} --help" if ctx and " " in ctx.command_path else "ttcalc --help"
-        sys.stderr.write(f"ttcalc: {exc.format_message()} (see {where})\n")
-        sys.exit(2)
-    sys.exit(code if isinstance(code, int) else 0)
-
-
+    app()

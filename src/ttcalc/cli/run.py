@@ -1,7 +1,6 @@
-"""The command line's plumbing: option values, the language, progress, printing the report
-and the one-line errors with their exit codes (spec §5).  Only the cli package prints."""
-
-
+"""The command line's plumbing: option values, the language, progress, printing the report,
+the log line and the one-line errors with their exit codes (spec §5), worded from the catalogs
+(`ttcalc.cli.words`).  Only the cli package prints."""
 
 from __future__ import annotations
 
@@ -15,10 +14,10 @@ from pathlib import Path
 import typer
 
 from ttcalc import __version__
+from ttcalc.cli.options import Fmt, Lang
+from ttcalc.cli.words import locale_lang, say
 from ttcalc.core.errors import InputError, TtcalcError
 from ttcalc.core.msg import msg
-
-from ttcalc.cli.options import Fmt, Lang
 
 
 def amount_of(text: str | None, option: str) -> str | None:
@@ -38,21 +37,14 @@ def amount_of(text: str | None, option: str) -> str | None:
         raise InputError(msg("cli.error.amount", option=option, value=text)) from None
 
 
-def lang_of(lang: Lang | None, fmt: "Fmt | None" = None) -> str:
+def lang_of(lang: Lang | None, fmt: Fmt | None = None) -> str:
     """--lang, else (for JSON, which never depends on the locale) zh, else the locale's
     language (Windows too, where there is no LANG), else zh."""
     if lang:
         return lang.value
     if fmt is Fmt.json:
         return "zh"
-    loc = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG") or ""
-    if not loc:
-        import locale
-
-        loc = (locale.getlocale()[0] or "")
-    if not loc or loc.upper() in ("C", "POSIX") or loc.upper().startswith(("C.", "POSIX.")):
-        return "zh"
-    return "zh" if loc.lower().startswith(("zh", "chinese")) else "en"
+    return locale_lang()
 
 
 def date_of(text: str | None, option: str = "--as-of") -> date:
@@ -93,10 +85,9 @@ def stdin_files(files):
     cap = current().csv
     data = sys.stdin.buffer.read(cap + 1 if cap else -1)
     if cap and len(data) > cap:
-        raise InputError(f"-: refused: standard input is more than {human(cap)} (limit {human(cap)}); "
-                         "raise TTCALC_MAX_CSV_MB if it is genuine")
+        raise InputError(msg("cli.run.stdin_big", size=human(cap)))
     if not data.strip():
-        raise InputError("-: standard input is empty: pipe a CSV into it, e.g. ttcalc budget - < payroll.csv")
+        raise InputError(msg("cli.run.stdin_empty", example="ttcalc budget - < payroll.csv"))
     with tempfile.TemporaryDirectory(prefix="ttcalc-") as tmp:
         path = Path(tmp) / ("stdin.xlsx" if data[:4] == b"PK\x03\x04" else "stdin.csv")
         path.write_bytes(data)
@@ -179,12 +170,26 @@ def emit(report, fmt: Fmt, lang: Lang | None, quiet: bool, started: float, redac
         redact_report(report)
     print_report(report, fmt, lang_of(lang, fmt), table)
     if not quiet and not sys.stderr.isatty():
-        failed = len(report.failed)
         partly = sum(1 for c in report.checks if c.status == "not_fully_checked")  # exit 0, but said
-        sys.stderr.write(f"ttcalc {report.command}: {len(report.checks)} checks, {failed} failed, "
-                         f"{partly} not fully checked, "
-                         f"{len(report.warnings)} warnings, {time.monotonic() - started:.1f} s\n")
+        counts = say("log.counts", lang_of(lang), checks=len(report.checks), failed=len(report.failed), partly=partly)
+        sys.stderr.write(f"ttcalc {report.command}: {counts}{log_tail(report, lang_of(lang), time.monotonic() - started)}")
     raise typer.Exit(report.exit_code)
+
+
+def log_tail(report, words: str, seconds: float) -> str:
+    return say("log.tail", words, warnings=len(report.warnings), seconds=f"{seconds:.1f}") + "\n"
+
+
+def check_log_line(report, words: str, seconds: float) -> str:
+    """`ttcalc check`'s line on stderr: checks, judged, failed, not fully checked, warnings, time."""
+    judged = report.figures["checks_judged"]
+    line = (say("log.counts_judged", words, checks=len(report.checks), judged=judged, failed=len(report.failed),
+                partly=report.figures["checks_not_fully_checked"]) if judged
+            else say("log.nothing_judged", words, checks=len(report.checks)))
+    missing = report.extra.get("unjudged_required")
+    if missing:
+        line += say("log.required", words, parts=",".join(missing))
+    return f"ttcalc check: {line}{log_tail(report, words, seconds)}"
 
 
 def out(text: str) -> None:
@@ -201,6 +206,7 @@ def write_out(result) -> None:
 def guard(debug: bool, fn, lang: str | None = None) -> None:
     """Run a command body: input errors exit 2 with one line, worded in `lang` (the run's
     --lang, else the locale's language: `lang_of`), internal errors exit 3."""
+    lang = lang or lang_of(None)
     try:
         fn()
     except typer.Exit:
@@ -212,21 +218,20 @@ def guard(debug: bool, fn, lang: str | None = None) -> None:
             traceback.print_exc()
         from ttcalc.cells.privacy import clean_message
 
-        sys.stderr.write(f"ttcalc: {unalias(clean_message(exc.words(lang or lang_of(None))))}\n")
+        sys.stderr.write(f"ttcalc: {unalias(clean_message(exc.words(lang)))}\n")
         raise typer.Exit(exc.exit_code) from None
     except Terminated:
-        sys.stderr.write("ttcalc: terminated (SIGTERM); nothing was written\n")
+        sys.stderr.write(f"ttcalc: {say('run.terminated_unwritten', lang)}\n")
         raise typer.Exit(143) from None
     except KeyboardInterrupt:
-        sys.stderr.write("ttcalc: interrupted\n")
+        sys.stderr.write(f"ttcalc: {say('run.interrupted', lang)}\n")
         raise typer.Exit(130) from None
     except MemoryError:
         if debug:
             import traceback
 
             traceback.print_exc()
-        sys.stderr.write("ttcalc: out of memory reading the input: the files are too big for the memory "
-                         "available (or TTCALC_MAX_MEMORY_MB); split them, or read them on a larger machine\n")
+        sys.stderr.write(f"ttcalc: {say('run.out_of_memory', lang)}\n")
         raise typer.Exit(2) from None
     except Exception as exc:  # noqa: BLE001 — the user must never see a bare traceback
         import traceback
@@ -234,13 +239,12 @@ def guard(debug: bool, fn, lang: str | None = None) -> None:
         if debug:
             traceback.print_exc()
         from ttcalc.cells.privacy import clean_message, mask_free_text
-
         from ttcalc.output.safeio import error_log
 
         log = error_log(exc, __version__)
-        where = f"details in {log}; " if log else ""
-        sys.stderr.write(f"ttcalc: internal error: {type(exc).__name__}: {mask_free_text(clean_message(exc))[:200]} "
-                         f"({where}rerun with --debug to see the traceback)\n")
+        where = say("run.log_at", lang, log=log) if log else ""
+        detail = mask_free_text(clean_message(exc))[:200]
+        sys.stderr.write(f"ttcalc: {say('run.internal', lang, kind=type(exc).__name__, detail=detail, where=where)}\n")
         raise typer.Exit(3) from None
 
 
@@ -288,7 +292,7 @@ def stdout_gone(exc: BaseException) -> None:
         os.close(devnull)
     except (OSError, ValueError, AttributeError):
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 — stdout was closed before we started
-    raise InputError(f"cannot write the output: stdout is closed or broken ({type(exc).__name__})")
+    raise InputError(msg("cli.run.stdout_gone", stream="stdout", kind=type(exc).__name__))
 
 
 def memory_ceiling() -> None:
