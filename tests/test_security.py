@@ -538,7 +538,7 @@ def test_reader_panic_becomes_one_line(run):
         "calamine__tests__ptgexp-truncated-operand.xls"
     if not panic.exists():
         pytest.skip("needs the robustness corpus (a file that makes calamine panic)")
-    r = ttcalc("budget", panic, env={"RUST_BACKTRACE": "1"})
+    r = ttcalc("budget", panic, "--lang", "en", env={"RUST_BACKTRACE": "1"})
     assert r.returncode == 2, r.stderr
     assert r.stderr.count("\n") == 1 and "panicked" not in r.stderr and "backtrace" not in r.stderr
     assert panic.name in r.stderr and "save it again" in r.stderr
