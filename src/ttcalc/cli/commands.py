@@ -90,7 +90,7 @@ def budget(files: Files, policy: PolicyOpt = "quangang-2022", as_of: AsOf = None
                                     budgeted=amount_of(budgeted, "--budgeted"), to_school=amount_of(to_school, "--to-school"),
                                     public_funds=public_funds, output=output, overwrite=overwrite,
                                     lang=lang_of(lang, format), progress=tick, redact=redact, skip_bad=skip_bad,
-                                    sector=sector)
+                                    sector=sector, keep_rows=False)
             emit(report, format, lang, quiet, started, redact, table)
 
     guard(debug, body, lang_of(lang))

@@ -1,0 +1,207 @@
+"""`ttcalc budget` on a folder, streamed (issue 17): each payroll sheet summed as soon as its
+file is read, keeping only what the figures need of it — per unit its fen and rows, per row its
+unit code and person key (an 18-character ID as one int64; its name only for people without
+an ID) — so that a city's 200 school workbooks are not all held at once.  `finish()` gives the
+same Payroll as payroll.sum_payroll over the whole data set: the same totals, the same units
+in the same order, the same people (an ID in two files is one person), the same warnings; an
+error found in a sheet is raised where sum_payroll would raise it, after the reading."""
+
+from __future__ import annotations
+
+from ttcalc.budget.payroll import Payroll, sheet_fen, unit_part
+from ttcalc.core.errors import InputError
+
+ODD = 1 << 62  # codes of the IDs that are not 17 digits and a check character
+REST = ODD + (1 << 61)  # codes of the persons known by name and unit only
+_CANONICAL = r"^[0-9]{17}[0-9X]$"
+_MERGE = 32  # parts kept before they are merged into one (fewer, larger buffers: less fragmentation)
+
+
+class PayrollDigest:
+    """Called with each used payroll sheet (its rows still there), in the data set's order."""
+
+    def __init__(self) -> None:
+        self.pay = Payroll()
+        self.error: InputError | None = None
+        self.unit_codes: dict = {}  # unit (str or None) -> code, in order of first appearance
+        self.sums: list[int] = []  # per unit code: fen
+        self.rows: list[int] = []  # per unit code: rows used
+        self.units: list = []  # per part: numpy int32 unit codes of its rows
+        self.ids: list = []  # per part: numpy int64 person codes (-1: no ID; -2: an ID in `odd`)
+        self.odd: list = []  # per part: pyarrow string array of its odd IDs, in row order
+        self.names: list = []  # per part: pyarrow string array of its names
+
+    def __call__(self, s) -> None:
+        if self.error is not None:
+            return
+        try:
+            fen, used = sheet_fen(self.pay, s)
+        except InputError as exc:  # raised by finish(), where sum_payroll would raise it
+            self.error = exc
+            return
+        self._take(unit_part(s, fen, used))
+
+    def _take(self, part) -> None:
+        import numpy as np
+
+        u_enc = part["unit"].combine_chunks().dictionary_encode(null_encoding="encode")
+        local = u_enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        to_global = np.empty(len(u_enc.dictionary), dtype=np.int32)
+        for k, name in enumerate(u_enc.dictionary.to_pylist()):
+            code = self.unit_codes.get(name)
+            if code is None:
+                code = self.unit_codes[name] = len(self.sums)
+                self.sums.append(0)
+                self.rows.append(0)
+            to_global[k] = code
+        fen = part["fen"].combine_chunks().to_numpy(zero_copy_only=False).astype(np.int64)
+        sums = np.zeros(len(to_global), dtype=np.int64)
+        np.add.at(sums, local, fen)  # in integers: exact
+        counts = np.bincount(local, minlength=len(to_global))
+        for k, code in enumerate(to_global.tolist()):
+            self.sums[code] += int(sums[k])
+            self.rows[code] += int(counts[k])
+        self.units.append(to_global[local])
+        ids = part["id"].combine_chunks()
+        codes, odd = _id_codes(ids)
+        self.ids.append(codes)
+        self.odd.append(odd)
+        self.names.append(part["name"].combine_chunks())
+        if len(self.units) >= _MERGE:
+            self._merge()
+
+    def _merge(self) -> None:
+        import numpy as np
+        import pyarrow as pa
+
+        self.units = [np.concatenate(self.units)]
+        self.ids = [np.concatenate(self.ids)]
+        self.odd = [pa.concat_arrays(self.odd)]
+        self.names = [pa.concat_arrays(self.names)]
+
+    def finish(self) -> Payroll:
+        import numpy as np
+
+        if self.error is not None:
+            raise self.error
+        pay = self.pay
+        if not self.units:
+            return pay
+        self._merge()
+        unit = self.units[0].astype(np.int64)
+        code = _person_codes(unit, self.ids[0], self.odd[0], self.names[0], list(self.unit_codes))
+        valid = code != -1
+        key, n = _dense(code[valid])
+        pay.people = n + (0 if valid.all() else 1)  # no key at all: one more, as sum_payroll
+        pairs = np.sort(unit[valid] * max(n, 1) + key)  # (unit, person), distinct after sorting
+        first = np.ones(len(pairs), dtype=bool)
+        first[1:] = pairs[1:] != pairs[:-1]
+        people = np.bincount(pairs[first] // max(n, 1), minlength=len(self.sums))
+        for name, c in self.unit_codes.items():
+            pay.units[name] = [self.sums[c], self.rows[c], int(people[c])]
+        self.units = self.ids = self.odd = self.names = []
+        return pay
+
+
+def _person_codes(unit, code, odd, names, unit_names: list):
+    """A person code for each row (-1: none), as payroll.person_codes decides who is who: a
+    person is their ID; a row without one takes the least ID (in text order) that a row of the
+    same name and unit carries, else its name and unit stand for the person (the same person as
+    an ID spelled so).  On codes: the names of the rows with an ID are looked at only where
+    they can match."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from ttcalc.read.stream import arrow_of
+
+    code = code.copy()
+    odd_at = code == -2
+    odd_dict = pa.array([], pa.string())
+    if odd_at.any():
+        enc = odd.dictionary_encode()
+        code[odd_at] = ODD + enc.indices.to_numpy(zero_copy_only=False)
+        odd_dict = enc.dictionary
+    none = np.flatnonzero(code == -1)
+    if not len(none):
+        return code
+    unit_text = pa.array(unit_names, pa.string())
+
+    def who(rows):  # name|unit of these rows, as payroll.person_codes joins them (null without a unit)
+        taken = arrow_of(rows)
+        return pc.binary_join_element_wise(pc.fill_null(names.take(taken), ""),
+                                           unit_text.take(arrow_of(unit[rows])), "|")
+
+    who_none = who(none)
+    wanted = who_none.unique().drop_null()
+    n_who = len(wanted)
+    if not n_who:
+        return code
+    w_none = pc.index_in(who_none, value_set=wanted).fill_null(n_who).to_numpy(zero_copy_only=False)
+    # the rows with an ID whose name and unit are wanted: found by name first when every wanted
+    # name|unit splits one way only (one "|"), else among every row with an ID
+    has = code != -1
+    parts = [t.split("|") for t in wanted.to_pylist()]
+    if all(len(p) == 2 for p in parts):
+        named = pc.is_in(pc.fill_null(names, ""), value_set=pa.array([p[0] for p in parts], pa.string()))
+        near = np.flatnonzero(has & named.to_numpy(zero_copy_only=False))
+    else:
+        near = np.flatnonzero(has)
+    w_near = pc.index_in(who(near), value_set=wanted).fill_null(n_who).to_numpy(zero_copy_only=False)         if len(near) else np.zeros(0, dtype=np.int64)
+    lend = w_near < n_who
+    least: dict[int, tuple[str, int]] = {}  # wanted -> (the least ID text, its code)
+    for w, c in zip(w_near[lend].tolist(), code[near[lend]].tolist()):
+        text = _id_text(c, odd_dict)
+        if w not in least or text < least[w][0]:
+            least[w] = (text, c)
+    piped = {t: ODD + k for k, t in enumerate(odd_dict.to_pylist()) if "|" in t}  # IDs that read like name|unit
+    wanted_text = wanted.to_pylist()
+    for row, w in zip(none.tolist(), w_none.tolist()):
+        if w >= n_who:
+            continue  # no name and unit to stand for the person
+        if w in least:
+            code[row] = least[w][1]
+        else:
+            code[row] = piped.get(wanted_text[w], REST + w)
+    return code
+
+
+def _dense(values):
+    """(0…n-1 for each value, equal values alike; n): by sorting (numpy's hashing unique is slower)."""
+    import numpy as np
+
+    order = np.argsort(values, kind="stable")
+    ranked = values[order]
+    new = np.ones(len(ranked), dtype=np.int64)
+    new[1:] = ranked[1:] != ranked[:-1]
+    dense = np.empty(len(values), dtype=np.int64)
+    dense[order] = np.cumsum(new) - 1
+    return dense, int(new.sum()) if len(values) else 0
+
+
+def _id_text(code: int, odd_dict) -> str:
+    if code >= ODD:
+        return odd_dict[code - ODD].as_py()
+    head, check = divmod(code, 11)
+    return f"{head:017d}" + ("X" if check == 10 else str(check))
+
+
+def _id_codes(ids):
+    """(int64 code of each ID, the IDs that take no such code): an ID of 17 digits and a check
+    character (digit or X) is the number 11 × its digits + its check (X = 10) — one to one, and
+    in the same order as the text; -1 where there is no ID; -2 for any other ID (kept as text)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    canonical = pc.fill_null(pc.match_substring_regex(ids, _CANONICAL), False)
+    safe = pc.if_else(canonical, ids, "0" * 18)
+    head = pc.cast(pc.utf8_slice_codeunits(safe, 0, 17), pa.int64()).to_numpy(zero_copy_only=False)
+    check = pc.cast(pc.replace_substring(pc.utf8_slice_codeunits(safe, 17, 18), "X", "10"), pa.int64())
+    code = head * 11 + check.to_numpy(zero_copy_only=False)
+    is_canonical = canonical.to_numpy(zero_copy_only=False)
+    present = pc.is_valid(ids).to_numpy(zero_copy_only=False)
+    code[~present] = -1
+    odd = present & ~is_canonical
+    code[odd] = -2
+    return code, ids.filter(pc.and_(pc.is_valid(ids), pc.invert(canonical)))
