@@ -88,15 +88,23 @@ class PayrollDigest:
         if not self.units:
             return pay
         self._merge()
-        unit = self.units[0].astype(np.int64)
+        unit = self.units[0]
         code = _person_codes(unit, self.ids[0], self.odd[0], self.names[0], list(self.unit_codes))
+        self.ids = self.odd = self.names = []
         valid = code != -1
-        key, n = _dense(code[valid])
+        if not valid.all():
+            unit, code = unit[valid], code[valid]
+        # (unit, person) distinct, sorted by unit then person; then the persons alone
+        order = np.lexsort((code, unit))
+        u, c = unit[order], code[order]
+        del order
+        first = np.ones(len(u), dtype=bool)
+        first[1:] = (u[1:] != u[:-1]) | (c[1:] != c[:-1])
+        people = np.bincount(u[first], minlength=len(self.sums))
+        del u, first
+        c.sort()
+        n = int(np.count_nonzero(c[1:] != c[:-1])) + 1 if len(c) else 0
         pay.people = n + (0 if valid.all() else 1)  # no key at all: one more, as sum_payroll
-        pairs = np.sort(unit[valid] * max(n, 1) + key)  # (unit, person), distinct after sorting
-        first = np.ones(len(pairs), dtype=bool)
-        first[1:] = pairs[1:] != pairs[:-1]
-        people = np.bincount(pairs[first] // max(n, 1), minlength=len(self.sums))
         for name, c in self.unit_codes.items():
             pay.units[name] = [self.sums[c], self.rows[c], int(people[c])]
         self.units = self.ids = self.odd = self.names = []
@@ -115,7 +123,7 @@ def _person_codes(unit, code, odd, names, unit_names: list):
 
     from ttcalc.read.stream import arrow_of
 
-    code = code.copy()
+    # (the codes are the digest's own: changed in place)
     odd_at = code == -2
     odd_dict = pa.array([], pa.string())
     if odd_at.any():
@@ -164,19 +172,6 @@ def _person_codes(unit, code, odd, names, unit_names: list):
         else:
             code[row] = piped.get(wanted_text[w], REST + w)
     return code
-
-
-def _dense(values):
-    """(0…n-1 for each value, equal values alike; n): by sorting (numpy's hashing unique is slower)."""
-    import numpy as np
-
-    order = np.argsort(values, kind="stable")
-    ranked = values[order]
-    new = np.ones(len(ranked), dtype=np.int64)
-    new[1:] = ranked[1:] != ranked[:-1]
-    dense = np.empty(len(values), dtype=np.int64)
-    dense[order] = np.cumsum(new) - 1
-    return dense, int(new.sum()) if len(values) else 0
 
 
 def _id_text(code: int, odd_dict) -> str:

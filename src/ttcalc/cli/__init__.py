@@ -16,7 +16,7 @@ import typer
 
 
 from ttcalc.cli.commands import app
-from ttcalc.cli.run import Terminated, memory_ceiling, on_sigterm
+from ttcalc.cli.run import Terminated, memory_ceiling, on_sigterm, pandas_unused
 
 __all__ = ["app", "main"]
 
@@ -30,6 +30,7 @@ def main() -> None:
     except (ValueError, OSError, AttributeError):
         pass
     memory_ceiling()
+    pandas_unused()
     try:
         code = app(standalone_mode=False)
     except typer.Exit as exc:

@@ -17,7 +17,7 @@ from ttcalc.core.warn import Warn
 from ttcalc.read import fields as fieldmap
 from ttcalc.read import layout
 from ttcalc.read.files import Grid, expand_all, sheets
-from ttcalc.read.stream import Stream, load_ahead
+from ttcalc.read.stream import Stream, arrow_of, load_ahead
 from ttcalc.read.totals import repeats, skip_year_sheets
 from ttcalc.read.header import Header, apply_map, dedupe, detect
 from ttcalc.read.rowchecks import WARN_CAP, check_duplicates, check_ids, duplicates_across
@@ -332,7 +332,7 @@ def _read_sheet(grid: Grid, sch, maps: dict[str, str], named: bool, keep: set[st
     n = body.num_rows
     import numpy as np
 
-    rows = pa.array(np.arange(header.last_row + 1, header.last_row + 1 + n, dtype=np.int32))
+    rows = arrow_of(np.arange(header.last_row + 1, header.last_row + 1 + n, dtype=np.int32))
     mapped_idx = {c.index for c in header.columns if c.field}
     scan = [as_text(body.column(i)) for i in range(body.num_columns) if i not in mapped_idx][:12]
     ids = _start_id_check(names, arrays)  # on the other core while the rows are classified
