@@ -17,7 +17,7 @@ from ttcalc.core.warn import Warn
 from ttcalc.read import fields as fieldmap
 from ttcalc.read import layout
 from ttcalc.read.files import Grid, expand_all, sheets
-from ttcalc.read.stream import Stream, arrow_of, load_ahead
+from ttcalc.read.stream import Stream, arrow_of, load_ahead, parsed
 from ttcalc.read.totals import repeats, skip_year_sheets
 from ttcalc.read.header import Header, apply_map, dedupe, detect
 from ttcalc.read.rowchecks import WARN_CAP, check_duplicates, check_ids, duplicates_across
@@ -260,7 +260,7 @@ def _load_all(files: list[Path], sheet_names):
         for path in files:
             yield path, sheets(path, sheet_names, typed=True)
         return
-    yield from load_ahead(files, lambda p: list(sheets(p, sheet_names)))
+    yield from load_ahead(files, lambda p: parsed(p, sheet_names))
 
 
 def _why_unusable(path: Path, reads: list[SheetRead], sch) -> Msg:
@@ -362,14 +362,16 @@ def _start_id_check(names: list[str], arrays: list):
     """validate_array of the ID column in a worker thread (Arrow and numpy release the GIL)."""
     if "id" not in names:
         return None
-    from concurrent.futures import ThreadPoolExecutor
-
     from ttcalc.cells.idcard import validate_array
 
-    pool = ThreadPoolExecutor(1)
-    future = pool.submit(validate_array, arrays[names.index("id")])
-    pool.shutdown(wait=False)
-    return future
+    if not _ID_POOL:  # one thread for every sheet of a run (a folder: not one thread a file)
+        from concurrent.futures import ThreadPoolExecutor
+
+        _ID_POOL.append(ThreadPoolExecutor(1, thread_name_prefix="ttcalc-ids"))
+    return _ID_POOL[0].submit(validate_array, arrays[names.index("id")])
+
+
+_ID_POOL: list = []
 
 
 LABELLED = ("name", "id", "gross", "component", "hours", "days", "credits")

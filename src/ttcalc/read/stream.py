@@ -20,9 +20,15 @@ class Stream:
     order (`sheets[at:]`: that file's sheets, in the data set's list), `finish(sheets)` once."""
 
     def __init__(self, digest: Callable, kind: str) -> None:
+        import pyarrow as pa
+
         self.digest = digest
         self.kind = kind
         self.keyed: list = []  # duplicates_across's keys of the sheets already dropped
+        # the C library's allocator gives a file's buffers back once they are dropped; Arrow's
+        # default pool (mimalloc) keeps each thread's pages: 15 MB more over a folder
+        self.pool = pa.default_memory_pool()
+        pa.set_memory_pool(pa.system_memory_pool())
 
     def file_read(self, sheets: list, at: int) -> None:
         for n in range(at, len(sheets)):
@@ -38,9 +44,12 @@ class Stream:
             drop_rows(s)
 
     def finish(self, sheets: list) -> None:
+        import pyarrow as pa
+
         if self.kind == "payroll":
             duplicates_across(sheets, self.keyed)
         self.keyed = []
+        pa.set_memory_pool(self.pool)
 
 
 def drop_rows(s) -> None:
@@ -56,6 +65,19 @@ def drop_rows(s) -> None:
     rows = data.filter(skipped).select(["_row", "_skip"]) if data.num_rows else data.select(["_row", "_skip"])
     rows = rows.combine_chunks()
     s.kept = (data.num_rows - rows.num_rows, rows)
+
+
+def parsed(path: Path, sheet_names) -> list:
+    """Every sheet of a file as a Grid, with what is found beside the parse (the merge ranges,
+    read.xlsxfast.LazyMerges, found from the sheet's XML): the look-ahead worker's part."""
+    from ttcalc.read.files import sheets
+
+    grids = list(sheets(path, sheet_names))
+    for grid in grids:
+        merges = getattr(grid, "merges", None)
+        if merges is not None:
+            iter(merges)  # a LazyMerges inflates the part now, in this thread, and keeps what it found
+    return grids
 
 
 def load_ahead(files: list[Path], load: Callable, ahead: int = AHEAD) -> Iterator[tuple[Path, object]]:
