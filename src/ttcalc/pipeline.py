@@ -31,7 +31,10 @@ def run(command: Command, files: list[str], options: Options) -> Report:
                    keep=set(command.keep) if command.keep is not None else None,
                    skip_bad=bool(options.extra.get("skip_bad")), digest=_digest(command, options))
     report, context = command.compute(dataset, profile, options, prepared)
-    report.dataset = dataset
+    # a folder streamed holds no rows to give (report.rows()): its sheets, warnings and the
+    # digest's leftovers go now, before the report is rendered
+    report.dataset = dataset if dataset.digested is None else None
+    del dataset
     report.policy, policy_warnings = policy_block(profile, options.as_of)
     report.warnings = policy_warnings + report.warnings
     if options.output is not None:
