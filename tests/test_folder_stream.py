@@ -200,3 +200,20 @@ def test_memory_held_grows_by_a_few_bytes_a_person_not_by_the_rows(tmp_path):
     # the columns; every row kept whole holds every column the command reads
     assert per_person[True] < 48, (per_person, held)
     assert per_person[False] > 1.5 * per_person[True], (per_person, held)
+
+
+def test_progress_counts_every_file_found_once(mixed):
+    """The progress bar's total is the files found once folders are expanded: each of them
+    advances it once, whether it is read, skipped as unreadable or a copy of another."""
+    import shutil
+
+    from ttcalc.read.files import expand
+
+    (mixed / "e-坏文件.xlsx").write_bytes(b"PK\x03\x04" + b"\x00" * 200)
+    shutil.copy(mixed / "a-实验小学.xlsx", mixed / "f-副本.xlsx")
+    (mixed / "~$a-实验小学.xlsx").write_bytes(b"lock")
+    ticks = []
+    api.budget([str(mixed)], as_of=AS_OF, keep_rows=False, skip_bad=True, progress=ticks.append)
+    found = expand([str(mixed)])
+    assert len(ticks) == len(found) == 6
+    assert sorted(map(str, ticks)) == sorted(map(str, found))

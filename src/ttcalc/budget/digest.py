@@ -29,6 +29,7 @@ class PayrollDigest:
         self.ids: list = []  # per part: numpy int64 person codes (-1: no ID; -2: an ID in `odd`)
         self.odd: list = []  # per part: pyarrow string array of its odd IDs, in row order
         self.names: list = []  # per part: pyarrow string array of its names
+        self.fresh = 0  # parts taken since the last merge
 
     def __call__(self, s) -> None:
         if self.error is not None:
@@ -66,17 +67,22 @@ class PayrollDigest:
         self.ids.append(codes)
         self.odd.append(odd)
         self.names.append(part["name"].combine_chunks())
-        if len(self.units) >= _MERGE:
+        self.fresh += 1
+        if self.fresh >= _MERGE:
             self._merge()
 
     def _merge(self) -> None:
+        """The parts taken since the last merge, as one block each (earlier blocks stay as they
+        are: nothing is copied twice)."""
         import numpy as np
         import pyarrow as pa
 
-        self.units = [np.concatenate(self.units)]
-        self.ids = [np.concatenate(self.ids)]
-        self.odd = [pa.concat_arrays(self.odd)]
-        self.names = [pa.concat_arrays(self.names)]
+        k, self.fresh = self.fresh, 0
+        if k > 1:
+            self.units[-k:] = [np.concatenate(self.units[-k:])]
+            self.ids[-k:] = [np.concatenate(self.ids[-k:])]
+            self.odd[-k:] = [pa.concat_arrays(self.odd[-k:])]
+            self.names[-k:] = [pa.concat_arrays(self.names[-k:])]
 
     def finish(self) -> Payroll:
         import numpy as np
@@ -86,10 +92,15 @@ class PayrollDigest:
         pay = self.pay
         if not self.units:
             return pay
-        self._merge()
-        unit = self.units[0]
-        code = _person_codes(unit, self.ids[0], self.odd[0], self.names[0], list(self.unit_codes))
-        self.units = self.ids = self.odd = self.names = []
+        import pyarrow as pa
+
+        unit = np.concatenate(self.units)
+        self.units = []
+        code = np.concatenate(self.ids)
+        self.ids = []
+        code = _person_codes(unit, code, pa.concat_arrays(self.odd), pa.chunked_array(self.names, pa.string()),
+                             list(self.unit_codes))
+        self.odd = self.names = []
         valid = code != -1
         if not valid.all():
             unit, code = unit[valid], code[valid]
