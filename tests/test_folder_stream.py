@@ -10,8 +10,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from builders import make_csv, make_id, make_xlsx, payroll_rows
+
 from ttcalc import api
 from ttcalc.core.errors import InputError
 from ttcalc.output.render.report import render

@@ -6,13 +6,18 @@ so memory stays flat whatever the number of files."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ttcalc.core.errors import InputError
 from ttcalc.read.rowchecks import across_keys, duplicates_across
 
-AHEAD = 2  # files parsed ahead of the one being checked: one in the worker, one waiting
+# threads parsing ahead of the checks: two keep both cores busy whichever side is slower (the
+# parse with its caps and merges, or the checks); TTCALC_FOLDER_WORKERS=1 for one
+_workers = os.environ.get("TTCALC_FOLDER_WORKERS", "2").strip()
+WORKERS = max(1, min(int(_workers), 8)) if _workers.isdigit() else 2
+AHEAD = WORKERS + 1  # files parsed ahead of the one being checked: one in each worker, one waiting
 
 
 class Stream:
@@ -80,10 +85,11 @@ def parsed(path: Path, sheet_names) -> list:
     return grids
 
 
-def load_ahead(files: list[Path], load: Callable, ahead: int = AHEAD) -> Iterator[tuple[Path, object]]:
-    """(path, load(path) or the InputError it raised), in the order given; one worker thread
-    parses up to `ahead` files ahead of the caller (the Rust reader releases the GIL), so the
-    files in memory at once are bounded whatever their number."""
+def load_ahead(files: list[Path], load: Callable, ahead: int = AHEAD,
+               workers: int = WORKERS) -> Iterator[tuple[Path, object]]:
+    """(path, load(path) or the InputError it raised), in the order given; `workers` threads
+    parse up to `ahead` files ahead of the caller (the Rust reader and zlib release the GIL), so
+    the files in memory at once are bounded whatever their number."""
     from collections import deque
     from concurrent.futures import ThreadPoolExecutor
 
@@ -95,7 +101,7 @@ def load_ahead(files: list[Path], load: Callable, ahead: int = AHEAD) -> Iterato
 
     pending = iter(files)
     queue: deque = deque()
-    with ThreadPoolExecutor(1) as pool:
+    with ThreadPoolExecutor(workers, thread_name_prefix="ttcalc-ahead") as pool:
         for path in pending:
             queue.append((path, pool.submit(safe, path)))
             if len(queue) >= ahead:
