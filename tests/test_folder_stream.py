@@ -68,9 +68,13 @@ def test_mixed_layouts_stream_as_the_whole_data_set(mixed):
 
 
 def test_bad_file_skipped_with_skip_bad(mixed):
+    import pyarrow as pa
+
     (mixed / "e-坏文件.xlsx").write_bytes(b"PK\x03\x04" + b"\x00" * 200)
+    pool = pa.default_memory_pool().backend_name
     with pytest.raises(InputError):
         api.budget([str(mixed)], as_of=AS_OF, keep_rows=False)
+    assert pa.default_memory_pool().backend_name == pool  # the folder's allocator was for the folder only
     data, _ = both(mixed, skip_bad=True)
     bad = next(i for i in data["inputs"] if i["file"].endswith("e-坏文件.xlsx"))
     assert bad["status"] == "skipped" and bad["code"] == "unreadable"
@@ -217,3 +221,18 @@ def test_progress_counts_every_file_found_once(mixed):
     found = expand([str(mixed)])
     assert len(ticks) == len(found) == 6
     assert sorted(map(str, ticks)) == sorted(map(str, found))
+
+
+def test_ids_that_are_not_eighteen_characters(tmp_path):
+    """IDs kept as text (a 16-digit one, one with a "|"): the same in two files is one person;
+    a row without an ID whose name|unit is written as an ID elsewhere is that person."""
+    f = tmp_path / "异号"
+    f.mkdir()
+    school(f, "1.xlsx", [("甲", "1101051949123100", "九小", 10), ("乙", make_id(seq=5), "九小", 20),
+                         ("某", "张三|九小", "九小", 1)])
+    school(f, "2.xlsx", [("甲", "1101051949123100", "九小", 10), ("丙", "ABC|DEF", "九小", 5)])
+    data, _ = both(f)
+    assert data["figures"]["people"] == 4
+    school(f, "3.xlsx", [("张三", None, "九小", 3)])
+    data, _ = both(f)
+    assert data["figures"]["people"] == 4  # 张三 of 九小 is the person whose ID reads 张三|九小

@@ -13,6 +13,7 @@ from ttcalc.core.errors import InputError
 
 ODD = 1 << 62  # codes of the IDs that are not 17 digits and a check character
 REST = ODD + (1 << 61)  # codes of the persons known by name and unit only
+_BLOCK = 1 << 15  # IDs coded at once
 _MERGE = 32  # parts kept before they are merged into one (fewer, larger buffers: less fragmentation)
 
 
@@ -138,7 +139,7 @@ def _person_codes(unit, code, odd, names, unit_names: list):
     odd_dict = pa.array([], pa.string())
     if odd_at.any():
         enc = odd.dictionary_encode()
-        code[odd_at] = ODD + enc.indices.to_numpy(zero_copy_only=False)
+        code[odd_at] = ODD + enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
         odd_dict = enc.dictionary
     none = np.flatnonzero(code == -1)
     if not len(none):
@@ -210,13 +211,15 @@ def _id_codes(ids):
     if n and buffers[1] is not None and buffers[2] is not None and present.any():
         offsets = np.frombuffer(buffers[1], dtype=np.int32, count=n + 1, offset=ids.offset * 4)
         data = np.frombuffer(buffers[2], dtype=np.uint8)
-        at = np.flatnonzero(present & (np.diff(offsets) == 18))
-        if len(at):
+        candidates = np.flatnonzero(present & (np.diff(offsets) == 18))
+        weights = 10 ** np.arange(16, -1, -1, dtype=np.int64)
+        for start in range(0, len(candidates), _BLOCK):  # in blocks: a million IDs never at once
+            at = candidates[start:start + _BLOCK]
             cells = data[offsets[at][:, None] + np.arange(18)]
             digits = cells[:, :17] - np.uint8(48)  # below "0" wraps past 9
             last = cells[:, 17]
             ok = (digits <= 9).all(axis=1) & ((last - np.uint8(48) <= 9) | (last == 88))
-            head = digits[ok].astype(np.int64) @ (10 ** np.arange(16, -1, -1, dtype=np.int64))
+            head = digits[ok].astype(np.int64) @ weights
             check = np.where(last[ok] == 88, 10, last[ok].astype(np.int64) - 48)
             code[at[ok]] = head * 11 + check
     return code, ids.filter(arrow_of(code == -2))

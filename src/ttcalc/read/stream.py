@@ -25,15 +25,9 @@ class Stream:
     order (`sheets[at:]`: that file's sheets, in the data set's list), `finish(sheets)` once."""
 
     def __init__(self, digest: Callable, kind: str) -> None:
-        import pyarrow as pa
-
         self.digest = digest
         self.kind = kind
         self.keyed: list = []  # duplicates_across's keys of the sheets already dropped
-        # the C library's allocator gives a file's buffers back once they are dropped; Arrow's
-        # default pool (mimalloc) keeps each thread's pages: 15 MB more over a folder
-        self.pool = pa.default_memory_pool()
-        pa.set_memory_pool(pa.system_memory_pool())
 
     def file_read(self, sheets: list, at: int) -> None:
         for n in range(at, len(sheets)):
@@ -49,12 +43,9 @@ class Stream:
             drop_rows(s)
 
     def finish(self, sheets: list) -> None:
-        import pyarrow as pa
-
         if self.kind == "payroll":
             duplicates_across(sheets, self.keyed)
         self.keyed = []
-        pa.set_memory_pool(self.pool)
 
 
 def drop_rows(s) -> None:
@@ -91,7 +82,8 @@ def load_ahead(files: list[Path], load: Callable, ahead: int = AHEAD,
     parse up to `ahead` files ahead of the caller (the Rust reader and zlib release the GIL), so
     the files in memory at once are bounded whatever their number."""
     from collections import deque
-    from concurrent.futures import ThreadPoolExecutor
+
+    import pyarrow as pa
 
     def safe(path):
         try:
@@ -101,6 +93,20 @@ def load_ahead(files: list[Path], load: Callable, ahead: int = AHEAD,
 
     pending = iter(files)
     queue: deque = deque()
+    # while the files are read, the C library's allocator: it gives a file's buffers back once
+    # they are dropped, where Arrow's default pool (mimalloc) keeps each thread's pages (15 MB
+    # more over a folder); buffers keep the pool they came from, so switching back is safe
+    default = pa.default_memory_pool()
+    pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        yield from _ahead(safe, ahead, workers, pending, queue)
+    finally:
+        pa.set_memory_pool(default)
+
+
+def _ahead(safe: Callable, ahead: int, workers: int, pending, queue) -> Iterator[tuple[Path, object]]:
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(workers, thread_name_prefix="ttcalc-ahead") as pool:
         for path in pending:
             queue.append((path, pool.submit(safe, path)))
