@@ -45,8 +45,9 @@ def _options(policy, as_of, sheets, maps, output, overwrite, lang, redact, progr
 
 def budget(files, *, policy=None, as_of=None, sheets=None, maps=None, budgeted=None, to_school=None,
            public_funds=None, output=None, overwrite=False, lang="zh", redact=False, progress=None,
-           skip_bad=False, sector=None):
-    """The training fund a budget must hold (`ttcalc budget`)."""
+           skip_bad=False, sector=None, keep_rows=True):
+    """The training fund a budget must hold (`ttcalc budget`).  keep_rows=False: report.rows()
+    is not wanted, so a folder is read as a stream in bounded memory (what the command line does)."""
     command = import_module("ttcalc.budget")
     from ttcalc.duties.sniff import refuse_log
     from ttcalc.pipeline import run
@@ -55,7 +56,7 @@ def budget(files, *, policy=None, as_of=None, sheets=None, maps=None, budgeted=N
     return run(command.COMMAND, _paths(files), _options(
         policy, as_of, sheets, maps, output, overwrite, lang, redact, progress, budgeted=budgeted,
         to_school=to_school, public_funds=_paths(public_funds) if public_funds else None, skip_bad=skip_bad,
-        sector=sector))
+        sector=sector, keep_rows=keep_rows))
 
 
 def staffing(files, *, policy=None, as_of=None, sheets=None, maps=None, hired_since=None, output=None,

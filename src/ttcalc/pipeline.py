@@ -29,12 +29,24 @@ def run(command: Command, files: list[str], options: Options) -> Report:
     refuse_existing(options.output, options.overwrite)
     dataset = read(files, command.kind, options.maps, options.sheets, options.progress,
                    keep=set(command.keep) if command.keep is not None else None,
-                   skip_bad=bool(options.extra.get("skip_bad")))
+                   skip_bad=bool(options.extra.get("skip_bad")), digest=_digest(command, options))
     report, context = command.compute(dataset, profile, options, prepared)
-    report.dataset = dataset
+    # a folder streamed holds no rows to give (report.rows()): its sheets, warnings and the
+    # digest's leftovers go now, before the report is rendered
+    report.dataset = dataset if dataset.digested is None else None
+    del dataset
     report.policy, policy_warnings = policy_block(profile, options.as_of)
     report.warnings = policy_warnings + report.warnings
     if options.output is not None:
         book = import_module(f"ttcalc.output.workbook.{command.workbook}")
         book.write(options.output, report, context, profile, options)
     return report
+
+
+def _digest(command: Command, options: Options):
+    """A folder read as a stream (read.stream): each sheet digested by the command as its file is
+    read and its rows dropped — unless the rows are wanted after the run (the annotated
+    workbook lists every row; the API's report.rows() unless it is called with keep_rows=False)."""
+    if command.digest is None or options.output is not None or options.extra.get("keep_rows", True):
+        return None
+    return command.digest()

@@ -9,11 +9,12 @@
 """
 
 from ttcalc.budget.command import compute, extra_inputs, prepare
+from ttcalc.budget.digest import PayrollDigest
 from ttcalc.budget.payroll import KEEP
 from ttcalc.core.command import Command, callable_module
 
 COMMAND = Command(name="budget", kind="payroll", default_policy="quangang-2022",
                   check_ids=("fund.rate", "fund.school_share", "fund.passdown", "fund.public_funds"),
                   compute=compute, workbook="budget", keep=frozenset(KEEP), prepare=prepare,
-                  extra_inputs=extra_inputs)
+                  extra_inputs=extra_inputs, digest=PayrollDigest)
 callable_module(__name__, "budget")  # ttcalc.budget(files, …) is ttcalc.api.budget

@@ -25,49 +25,60 @@ class Payroll:
 
 
 def sum_payroll(dataset) -> Payroll:
+    """The payroll base of a data set; a folder streamed (DataSet.digested, budget.digest)
+    was summed sheet by sheet as it was read."""
+    if getattr(dataset, "digested", None) is not None:
+        return dataset.digested.finish()
+    pay = Payroll()
+    for s in dataset.used:
+        fen, used = sheet_fen(pay, s)
+        pay.per_sheet.append((s, fen, used))
+        pay.parts.append(unit_part(s, fen, used))
+    _tally(pay)
+    return pay
+
+
+def sheet_fen(pay: Payroll, s):
+    """(fen of each row, which rows are used) of one used sheet; its total and rows counted
+    into `pay`, its doubts into pay.warnings.  An unreadable amount on a used row stops the run."""
     import numpy as np
     import pyarrow.compute as pc
 
     from ttcalc.cells.money import column_fen
     from ttcalc.read.summary import refuse_bad
 
-    pay = Payroll()
-    for s in dataset.used:
-        data = s.data
-        used = pc.is_null(data["_skip"]).to_numpy(zero_copy_only=False)
-        gross_col = s.column("gross")
-        comp_cols = s.columns_of("component")
-        fen = np.zeros(data.num_rows, dtype=np.int64)
-        have = np.zeros(data.num_rows, dtype=bool)
+    data = s.data
+    used = pc.is_null(data["_skip"]).to_numpy(zero_copy_only=False)
+    gross_col = s.column("gross")
+    comp_cols = s.columns_of("component")
+    fen = np.zeros(data.num_rows, dtype=np.int64)
+    have = np.zeros(data.num_rows, dtype=bool)
+    if gross_col:
+        fen, have, bad, subfen = column_fen(data[gross_col], s.scale(gross_col))
+        refuse_bad(s, used, bad, gross_col)
+        _subfen(pay, s, data, used, subfen, gross_col)
+    missing = used & ~have
+    if comp_cols and missing.any():
+        comp_total = np.zeros(data.num_rows, dtype=np.int64)
+        for col in comp_cols:
+            cf, _present, bad, subfen = column_fen(data[col], s.scale(col))
+            refuse_bad(s, missing, bad, col)
+            _subfen(pay, s, data, missing, subfen, col)
+            comp_total += cf
+        fen = np.where(missing, comp_total, fen)
         if gross_col:
-            fen, have, bad, subfen = column_fen(data[gross_col], s.scale(gross_col))
-            refuse_bad(s, used, bad, gross_col)
-            _subfen(pay, s, data, used, subfen, gross_col)
-        missing = used & ~have
-        if comp_cols and missing.any():
-            comp_total = np.zeros(data.num_rows, dtype=np.int64)
-            for col in comp_cols:
-                cf, _present, bad, subfen = column_fen(data[col], s.scale(col))
-                refuse_bad(s, missing, bad, col)
-                _subfen(pay, s, data, missing, subfen, col)
-                comp_total += cf
-            fen = np.where(missing, comp_total, fen)
-            if gross_col:
-                rows = data["_row"].to_numpy()[missing]
-                for r in rows:
-                    pay.warnings.add("gross_empty", s.file, s.sheet, int(r), s.header_of(gross_col),
-                                     header=s.header_of(gross_col))
-        elif missing.any():
             rows = data["_row"].to_numpy()[missing]
-            raise InputError(msg("budget.input.gross_empty", file=str(s.file), sheet=s.sheet, row=int(rows[0]),
-                                 column=s.header_of(gross_col)))
-        fen = np.where(used, fen, 0)
-        pay.per_sheet.append((s, fen, used))
-        pay.total_fen += int(fen.sum())
-        pay.rows += int(used.sum())
-        _by_unit(pay, s, data, fen, used)
-    _tally(pay)
-    return pay
+            for r in rows:
+                pay.warnings.add("gross_empty", s.file, s.sheet, int(r), s.header_of(gross_col),
+                                 header=s.header_of(gross_col))
+    elif missing.any():
+        rows = data["_row"].to_numpy()[missing]
+        raise InputError(msg("budget.input.gross_empty", file=str(s.file), sheet=s.sheet, row=int(rows[0]),
+                             column=s.header_of(gross_col)))
+    fen = np.where(used, fen, 0)
+    pay.total_fen += int(fen.sum())
+    pay.rows += int(used.sum())
+    return fen, used
 
 
 def _subfen(pay, s, data, mask, subfen, col) -> None:
@@ -77,10 +88,14 @@ def _subfen(pay, s, data, mask, subfen, col) -> None:
             pay.warnings.add("sub_fen", s.file, s.sheet, int(rows[i]), s.header_of(col), header=s.header_of(col))
 
 
-def _by_unit(pay: Payroll, s, data, fen, used) -> None:
+def unit_part(s, fen, used):
+    """The rows used of one sheet as (unit, fen, id, name): what `_tally` needs of it."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from ttcalc.read.stream import arrow_of
+
+    data = s.data
     n = data.num_rows
     fallback = s.unit or unit_of_file(s.file)  # a title line, the sheet name, else the file's name
     if s.column("unit"):
@@ -89,8 +104,7 @@ def _by_unit(pay: Payroll, s, data, fen, used) -> None:
         units = pa.array([fallback] * n, pa.string())
     names = data["name"] if s.column("name") else pa.nulls(n, pa.string())
     ids = data["id"] if s.column("id") else pa.nulls(n, pa.string())
-    pay.parts.append(pa.table([units, pa.array(fen), ids, names], names=["unit", "fen", "id", "name"])
-                     .filter(pa.array(used)))
+    return pa.table([units, arrow_of(fen), ids, names], names=["unit", "fen", "id", "name"]).filter(arrow_of(used))
 
 
 def unit_of_file(path) -> str:
@@ -112,7 +126,7 @@ def _tally(pay: Payroll) -> None:
         return
     table = pa.concat_tables(pay.parts)
     pay.parts = []
-    key, valid, n_keys = _person_codes(table)
+    key, valid, n_keys = person_codes(table)
     seen = np.bincount(key[valid], minlength=n_keys)
     pay.people = int(np.count_nonzero(seen)) + (0 if valid.all() else 1)  # no key at all: one more, as before
     u_enc = table["unit"].combine_chunks().dictionary_encode(null_encoding="encode")
@@ -130,7 +144,7 @@ def _tally(pay: Payroll) -> None:
         pay.units[name] = [int(sums[code]), int(rows[code]), int(people[code])]
 
 
-def _person_codes(table):
+def person_codes(table):
     """(code of each row's person, which rows have one, how many codes there can be).  A
     person is their ID; a row without one (blank on one sheet) takes the least ID its name and
     unit carry on another row, else its name and unit stand for the person (the same person

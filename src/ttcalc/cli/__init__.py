@@ -10,7 +10,7 @@ libraries are imported inside the commands, so `ttcalc --help` starts fast.
 from __future__ import annotations
 
 from ttcalc.cli.commands import app
-from ttcalc.cli.run import Terminated, memory_ceiling, on_sigterm
+from ttcalc.cli.run import Terminated, memory_ceiling, on_sigterm, pandas_unused
 
 __all__ = ["Terminated", "app", "main", "on_sigterm"]
 
@@ -25,4 +25,5 @@ def main() -> None:
     except (ValueError, OSError, AttributeError):
         pass
     memory_ceiling()
+    pandas_unused()
     app()

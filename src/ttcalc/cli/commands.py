@@ -144,7 +144,7 @@ def budget(files: Files, policy: PolicyOpt = "quangang-2022", as_of: AsOf = None
         return api.budget(files_in, policy=policy, as_of=date_of(as_of), sheets=sheet, maps=maps_of(map),
                           budgeted=amount_of(budgeted, "--budgeted"), to_school=amount_of(to_school, "--to-school"),
                           public_funds=public_funds, output=output, overwrite=overwrite, lang=lang_of(lang, format),
-                          progress=tick, redact=redact, skip_bad=skip_bad, sector=sector)
+                          progress=tick, redact=redact, skip_bad=skip_bad, sector=sector, keep_rows=False)
 
     report_command(files, compute, format, lang, quiet, debug, redact, table, progress=True)
 

@@ -42,6 +42,7 @@ class Command:
     keep: frozenset | None = None  # fields the command needs of a row (the rest is dropped early)
     prepare: Callable | None = None  # (profile, options) -> prepared; raises InputError on bad options
     extra_inputs: Callable | None = None  # options -> more input paths (never written over)
+    digest: Callable | None = None  # () -> a per-sheet consumer with finish(): a folder read as a stream
 
 
 def callable_module(module_name: str, api_name: str) -> None:

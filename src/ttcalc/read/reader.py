@@ -17,6 +17,7 @@ from ttcalc.core.warn import Warn
 from ttcalc.read import fields as fieldmap
 from ttcalc.read import layout
 from ttcalc.read.files import Grid, expand_all, sheets
+from ttcalc.read.stream import Stream, arrow_of, load_ahead, parsed
 from ttcalc.read.totals import repeats, skip_year_sheets
 from ttcalc.read.header import Header, apply_map, dedupe, detect
 from ttcalc.read.rowchecks import WARN_CAP, check_duplicates, check_ids, duplicates_across
@@ -43,6 +44,7 @@ class SheetRead:
     header_repeats: int = 0  # header rows repeated below the first (payslip layout)
     merged: list = field(default_factory=list)  # merge ranges filled down a data column
     title: list = field(default_factory=list)  # the title lines above the header
+    kept: tuple | None = None  # (rows used, pyarrow.Table of the rows skipped) once `data` is dropped
 
     @property
     def used(self) -> bool:
@@ -57,17 +59,20 @@ class SheetRead:
 
     def rows_used(self) -> int:
         if self.data is None:
-            return 0
+            return self.kept[0] if self.kept else 0
         import pyarrow.compute as pc
 
         return self.data.num_rows - pc.sum(pc.is_valid(self.data["_skip"])).as_py() if self.data.num_rows else 0
 
     def skipped(self) -> list[dict]:
-        if self.data is None or self.data.num_rows == 0:
+        if self.data is None and self.kept:
+            rows = self.kept[1]
+        elif self.data is None or self.data.num_rows == 0:
             return []
-        import pyarrow.compute as pc
+        else:
+            import pyarrow.compute as pc
 
-        rows = self.data.filter(pc.is_valid(self.data["_skip"])).select(["_row", "_skip"])
+            rows = self.data.filter(pc.is_valid(self.data["_skip"])).select(["_row", "_skip"])
         return [{"row": r, "code": s, "reason": skip_reason(s)}
                 for r, s in zip(rows["_row"].to_pylist(), rows["_skip"].to_pylist())]
 
@@ -99,6 +104,7 @@ class SheetRead:
 class DataSet:
     kind: str
     sheets: list[SheetRead]
+    digested: object = None  # a folder streamed: what the command's digest made of each sheet
 
     @property
     def used(self) -> list[SheetRead]:
@@ -116,12 +122,17 @@ def _data_name(col) -> str:
 
 def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
          sheet_names: list[str] | None = None, progress=None, keep: set[str] | None = None,
-         skip_bad: bool = False, allow_empty: bool = False) -> DataSet:
+         skip_bad: bool = False, allow_empty: bool = False, digest=None) -> DataSet:
     """Read every file and sheet named into one DataSet of the given kind
     ("payroll", "roster" or "hours").  `keep`: the fields a command needs; other columns are
     dropped once rows are classified, so a city's folder of workbooks stays small in memory.
-    `skip_bad`: a file that cannot be read is listed as skipped instead of stopping the run."""
+    `skip_bad`: a file that cannot be read is listed as skipped instead of stopping the run.
+    `digest(sheet)`: what a command takes of each used sheet as soon as its file is read; the
+    sheet's rows are dropped after it (read.stream) — unless a year-total file may still be
+    dropped at the end, which needs every file's persons (then nothing is streamed, and
+    DataSet.digested is None)."""
     files, skipped_files, from_folder = expand_all(paths)
+    tick = progress or (lambda path: None)
     if not files and not skipped_files:
         raise InputError(msg("read.error.no_input"))
     maps = maps or {}
@@ -131,6 +142,7 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
         s = _skipped_file(path, msg(f"read.skip.same_{how}", first=str(first)))
         s.warnings.append(Warn(f"same_{how}", str(path), None, None, None, {"first": str(first)}))
         out.append(s)
+        tick(path)  # the progress bar counts the files found, each read once
     if not files:
         raise InputError(msg("read.error.file", file=str(skipped_files[0][0]), reason=skipped_files[0][1])
                          if skipped_files else msg("read.error.no_input"))
@@ -140,7 +152,13 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
     if len(year_named) == len(files):  # every file is named 汇总/合计…: none is a total of the others
         year_named = set()
     year_files: list[list[SheetRead]] = []  # files named 汇总/合计/全年…: totals of the others, if their people are
+    stream = Stream(digest, kind) if digest is not None and not year_named else None
+    streamed = None  # where the sheets of the file read last begin in `out`
     for path, grids in _load_all(files, sheet_names):
+        tick(path)
+        if streamed is not None:
+            stream.file_read(out, streamed)  # the file before: its sheets are final
+        streamed = len(out) if stream is not None else None
         try:
             if isinstance(grids, Exception):
                 raise grids
@@ -180,8 +198,8 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
         if len(files) > 1 and not sheet_names and path in year_named:
             year_files.append(file_sheets)
         out.extend(file_sheets)
-        if progress:
-            progress(path)
+    if streamed is not None:
+        stream.file_read(out, streamed)
     for file_sheets in year_files:  # a year-total file repeats the others' people: counting it doubles them
         others = [s for s in out if s.used and all(s is not t for t in file_sheets)]
         if repeats(file_sheets, others):
@@ -191,14 +209,16 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
         first = next((s for s in out if s.reason), None)
         raise InputError(msg("read.error.nothing_read", file=str(first.file if first else paths[0]),
                              command="ttcalc inspect"))
-    if kind == "payroll":
+    if stream is not None:
+        stream.finish(out)
+    elif kind == "payroll":
         duplicates_across(out)
     for fname, wanted in maps.items():
         headed = [s for s in out if s.header is not None]
         if headed and all(fname in s.map_misses for s in headed):
             raise InputError(msg("read.error.map_header", field=fname, header=wanted, file=str(headed[0].file),
                                  sheet=headed[0].sheet, headers=", ".join(headed[0].header.headers)))
-    return DataSet(kind, out)
+    return DataSet(kind, out, digested=digest if stream is not None else None)
 
 
 def _skipped_file(path, reason) -> SheetRead:
@@ -228,41 +248,19 @@ def guess_kind(grids: list[Grid]) -> str:
     return best
 
 
-PARALLEL_MAX_BYTES = 16 * 2**20  # small files are parsed two at a time; big ones one by one (memory)
+PARALLEL_MAX_BYTES = 16 * 2**20  # small files are parsed ahead of the one checked; big ones one by one (memory)
 
 
 def _load_all(files: list[Path], sheet_names):
-    """(path, [Grid…]) in the order given.  A folder of school workbooks is parsed on every
-    core (the Rust reader releases the GIL); a big file is read alone to keep memory flat."""
-    import os
-
+    """(path, [Grid…] or the InputError of the file) in the order given.  A folder of school
+    workbooks: the next file is parsed (the Rust reader releases the GIL) while the current one
+    is checked (read.stream.load_ahead); a big file is read alone to keep memory flat."""
     small = len(files) > 1 and all(f.exists() and f.stat().st_size <= PARALLEL_MAX_BYTES for f in files)
-    workers = min(os.cpu_count() or 1, 4)
-    if not small or workers < 2:
+    if not small:
         for path in files:
             yield path, sheets(path, sheet_names, typed=True)
         return
-    from collections import deque
-    from concurrent.futures import ThreadPoolExecutor
-
-    load = lambda p: list(sheets(p, sheet_names))  # noqa: E731
-    with ThreadPoolExecutor(workers) as pool:
-        ahead: deque = deque()
-        pending = iter(files)
-        for path in pending:  # keep only a few files in flight: memory stays flat
-            ahead.append((path, pool.submit(load, path)))
-            if len(ahead) >= workers * 2:
-                break
-        while ahead:
-            path, future = ahead.popleft()
-            nxt = next(pending, None)
-            if nxt is not None:
-                ahead.append((nxt, pool.submit(load, nxt)))
-            try:
-                result = future.result()
-            except InputError as exc:  # the caller decides: stop, or skip the file (--skip-bad)
-                result = exc
-            yield path, result
+    yield from load_ahead(files, lambda p: parsed(p, sheet_names))
 
 
 def _why_unusable(path: Path, reads: list[SheetRead], sch) -> Msg:
@@ -334,7 +332,7 @@ def _read_sheet(grid: Grid, sch, maps: dict[str, str], named: bool, keep: set[st
     n = body.num_rows
     import numpy as np
 
-    rows = pa.array(np.arange(header.last_row + 1, header.last_row + 1 + n, dtype=np.int32))
+    rows = arrow_of(np.arange(header.last_row + 1, header.last_row + 1 + n, dtype=np.int32))
     mapped_idx = {c.index for c in header.columns if c.field}
     scan = [as_text(body.column(i)) for i in range(body.num_columns) if i not in mapped_idx][:12]
     ids = _start_id_check(names, arrays)  # on the other core while the rows are classified
@@ -364,14 +362,16 @@ def _start_id_check(names: list[str], arrays: list):
     """validate_array of the ID column in a worker thread (Arrow and numpy release the GIL)."""
     if "id" not in names:
         return None
-    from concurrent.futures import ThreadPoolExecutor
-
     from ttcalc.cells.idcard import validate_array
 
-    pool = ThreadPoolExecutor(1)
-    future = pool.submit(validate_array, arrays[names.index("id")])
-    pool.shutdown(wait=False)
-    return future
+    if not _ID_POOL:  # one thread for every sheet of a run (a folder: not one thread a file)
+        from concurrent.futures import ThreadPoolExecutor
+
+        _ID_POOL.append(ThreadPoolExecutor(1, thread_name_prefix="ttcalc-ids"))
+    return _ID_POOL[0].submit(validate_array, arrays[names.index("id")])
+
+
+_ID_POOL: list = []
 
 
 LABELLED = ("name", "id", "gross", "component", "hours", "days", "credits")

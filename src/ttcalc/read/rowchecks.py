@@ -14,20 +14,31 @@ WARN_CAP = 200  # warnings listed per code and sheet; the rest are counted
 ID_PROBLEMS = ("checksum", "numeric", "length", "characters", "birth_date")  # warning codes id_*
 
 
-def duplicates_across(reads: list) -> None:
+def across_keys(s, n: int):
+    """(n, the keys id+month of a used sheet's person rows, their sheet rows) for
+    `duplicates_across`, or None: what it needs of a sheet, taken before its rows are dropped."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not (s.used and s.column("id") and s.column("month")):
+        return None
+    d = s.data.filter(pc.and_(pc.is_null(s.data["_skip"]), pc.is_valid(s.data["id"])))
+    key = pc.binary_join_element_wise(d["id"], pc.fill_null(d["month"], ""), "\x1f")
+    return n, key.combine_chunks() if isinstance(key, pa.ChunkedArray) else key, d["_row"].to_numpy()
+
+
+def duplicates_across(reads: list, keyed: list | None = None) -> None:
     """The same 身份证号 paid for the same month in two sheets or files (a school's file sent
-    twice, a month copied into another): warned, with where the first one is."""
+    twice, a month copied into another): warned, with where the first one is.  `keyed`: the
+    sheets' `across_keys`, taken as a folder was read (their rows dropped since)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    parts, origin = [], []
-    for n, s in enumerate(reads):
-        if s.used and s.column("id") and s.column("month"):
-            d = s.data.filter(pc.and_(pc.is_null(s.data["_skip"]), pc.is_valid(s.data["id"])))
-            key = pc.binary_join_element_wise(d["id"], pc.fill_null(d["month"], ""), "\x1f")
-            parts.append(key.combine_chunks() if isinstance(key, pa.ChunkedArray) else key)
-            origin.append((n, d["_row"].to_numpy()))
+    if keyed is None:
+        keyed = [k for n, s in enumerate(reads) if (k := across_keys(s, n)) is not None]
+    parts = [key for _, key, _ in keyed]
+    origin = [(n, rows) for n, _, rows in keyed]
     if len(parts) < 2:
         return
     codes = pc.dictionary_encode(pa.concat_arrays(parts)).indices.to_numpy(zero_copy_only=False)
