@@ -26,6 +26,7 @@ INTERNAL = {
     ("read/xlsxfast.py", "ValueError"): "caught by excel._typed_grid: the general reader words the error",
     ("read/limits.py", "RuntimeError"): "an installation fault (defusedxml missing): exit 3",
     ("output/i18n.py", "KeyError"): "a code missing from a catalog: a bug the tests below catch",
+    ("cli/run.py", "ImportError"): "the import finder keeping pandas out of the command line: libraries catch it",
 }
 # user-facing errors still built from English text, owned by another part of the work (the CLI's
 # standard-input and broken-pipe lines): each must go, and none may be added
