@@ -226,6 +226,8 @@ def _workbook_texts(path: Path) -> list[tuple[str, str]]:
     formulas = openpyxl.load_workbook(path)
     values = openpyxl.load_workbook(path, data_only=True)
     for ws in formulas.worksheets:
+        if ws.sheet_state == "veryHidden":
+            continue  # ttcalc's own marker (how it knows its output if given back), never shown
         out.append((f"{path.name}: sheet name", ws.title))
         cached = values[ws.title]
         for row in ws.iter_rows():
