@@ -63,7 +63,7 @@ def term(value, lang: str, qualifiers: bool = False):
     if not isinstance(value, str):
         return value
     cat = catalog(lang if lang in ("zh", "en") else "zh")
-    hit = cat.get(f"output.term.{value}")
+    hit = cat.get(f"output.term.{value}", cat.get(f"output.value.{value}"))
     if hit is not None:
         return hit
     if f"output.how.{value}" in cat:  # inspect: how a column was recognised
