@@ -104,7 +104,8 @@ def zh_offenders(text: str, allowed: set[str]) -> list[str]:
 
 
 def _source_values(samples: Path) -> tuple[set[str], set[str]]:
-    """(names: persons, units, cities, sheets; cells: every text cell of the inputs)."""
+    """(names: persons, units, cities, sheets, the inputs' headers as quoted; cells: every text
+    cell of the inputs)."""
     import openpyxl
 
     names: set[str] = set()
@@ -115,12 +116,19 @@ def _source_values(samples: Path) -> tuple[set[str], set[str]]:
         for ws in wb.worksheets:
             names.add(ws.title)
             cols: list[int] = []
+            below = False
             for row in ws.iter_rows(values_only=True):
                 texts = [str(v).strip() for v in row if isinstance(v, str)]
                 cells.update(texts)
                 if any(v in name_heads for v in row):
                     cols = [i for i, v in enumerate(row) if v in name_heads]
+                    names.update(t for t in texts)  # the header, as inspect and warnings quote it
+                    names.update(re.sub(r"\s+", "", t) for t in texts)
+                    below = True
                     continue
+                if below and row and row[0] is None:
+                    names.update(texts)  # a second header row (the payroll's pay items)
+                below = False
                 for i in cols:
                     if i < len(row) and isinstance(row[i], str):
                         names.add(row[i].strip())
@@ -145,6 +153,9 @@ DOC_NO = re.compile(r"[\u4e00-\u9fff]*〔\d{4}〕\d+号|《[^》]*》|[一二三
                     r"|[一二三四五六七八九十]+、\d*|（[一二三四五六七八九十\d]+）|\d+号")
 
 
+UNITS = re.compile(r"(?<![\u4e00-\u9fff])(学时|课时|小时|学分|天|日|元|万元|节|次)(?![\u4e00-\u9fff])")
+
+
 def en_offenders(text: str, names: set[str], extra: set[str] = frozenset()) -> list[str]:
     """Runs of Chinese that are not names, documents, clause numbers or a source value in brackets
     after its English word."""
@@ -153,6 +164,9 @@ def en_offenders(text: str, names: set[str], extra: set[str] = frozenset()) -> l
         if n and CJK.search(n):
             text = text.replace(n, " ")
     text = DOC_NO.sub(" ", text)
+    # a source word quoted or in brackets (as the catalogs' own test allows): “一个学期”, (岗位类别)
+    text = re.sub(r"“[^”]*”|‘[^’]*’|「[^」]*」|\"[^\"\n]*\"|'[^'\n]*'|（[^）]*）|\([^()\n]*\)", " ", text)
+    text = UNITS.sub(" ", text)
     # the source's own word kept beside the English one: "senior (高级)", "exempt by 特级教师 (special-grade)"
     text = re.sub(r"([A-Za-z][A-Za-z\- ]*) ?[(（][^()（）]*[)）]",
                   lambda m: m.group(1) if re.search(r"[A-Za-z]{2,}", m.group(1)) else m.group(0), text)
