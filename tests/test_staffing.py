@@ -641,7 +641,8 @@ def test_sheets_named_by_category_without_a_category_column(run, tmp_path):
     assert not [w for w in data["warnings"] if w["code"] == "no_category"]
     groups = [w for w in data["warnings"] if w["code"] == "sheet_groups"]
     assert len(groups) == 1
-    for part in ("[专任教师] → 专任教师 (sheet name)", "[行政工勤人员] → 管理/工勤, not 专任教师 (sheet name)",
+    for part in ("[专任教师] → full-time teacher (专任教师) (sheet name)",  # the English word, the source's beside it
+                 "[行政工勤人员] → 管理/工勤, not full-time teacher (专任教师) (sheet name)",
                  "[兼职教师名单] → part-time teachers (sheet name)"):
         assert part in groups[0]["message"]
 

@@ -13,7 +13,7 @@ import json
 import re
 
 from ttcalc.core.msg import Msg
-from ttcalc.output.i18n import catalog, localize, word
+from ttcalc.output.i18n import catalog, english_terms, localize, word
 from ttcalc.output.render.layout import block, grid, terminal_width
 
 MARK = {"pass": "✔", "fail": "✘", "not_applicable": "–", "not_fully_checked": "◐"}
@@ -74,6 +74,7 @@ def term(value, lang: str, qualifiers: bool = False):
     if sem:
         return cat[f"output.semester.{sem.group(2)}"].format(year=sem.group(1))
     if qualifiers and lang == "en":
+        value = english_terms(value)
         for q in QUALIFIERS:
             value = value.replace(q + " ", cat[f"output.term.{q}"] + " ").replace(q, cat[f"output.term.{q}"] + " ")
     return value

@@ -186,7 +186,7 @@ def text(ws, row: int, col: int, value, fmt=None) -> None:
 
 def checks_sheet(wb, fmt: dict, report, lang: str, name: str | None = None) -> None:
     """One row per check: verdict, figures, bound, clause, the verbatim sentence, formula, remedy."""
-    from ttcalc.output.i18n import word
+    from ttcalc.output.i18n import english_terms, word
     from ttcalc.output.render.report import label
 
     ws = wb.add_worksheet(name or sheet("检查 Checks", lang))
@@ -202,14 +202,15 @@ def checks_sheet(wb, fmt: dict, report, lang: str, name: str | None = None) -> N
         for attr in ("actual", "required", "citation", "quote", "formula", "remedy", "reason"):
             setattr(c, attr, word(getattr(c, attr, None), lang) if getattr(c, attr, None) is not None else None)
         text(ws, r, 2, c.actual)
-        text(ws, r, 3, c.required)
+        text(ws, r, 3, english_terms(c.required) if lang == "en" else c.required)
         text(ws, r, 4, c.citation)
-        text(ws, r, 5, c.quote, fmt["wrap"])
+        english = word(getattr(c, "label", None), lang) if lang == "en" else None
+        text(ws, r, 5, with_translation(c.quote, english, lang), fmt["wrap"])
         text(ws, r, 6, c.formula)
         text(ws, r, 7, inputs_text(c.inputs, lang) if c.inputs else None)
         text(ws, r, 8, word(c.remedy or c.reason, lang), fmt["wrap"])
         if c.status == "fail":
-            ws.write_comment(r, 1, f"{c.rule}: {c.citation}\n{c.quote or ''}"[:2000])
+            ws.write_comment(r, 1, f"{c.rule}: {c.citation}\n{with_translation(c.quote, english, lang) or ''}"[:2000])
 
 
 def notes_sheet(wb, fmt: dict, report, name: str | None = None, lang: str = "zh") -> None:
@@ -240,6 +241,19 @@ def notes_sheet(wb, fmt: dict, report, name: str | None = None, lang: str = "zh"
         message = word(w["message"], lang)
         text(ws, row, 1, f"{where}: {message}" if where else message)
         row += 1
+
+
+def with_translation(quote, english, lang: str):
+    """A policy's verbatim sentence; in English with the rule's English wording under it (spec §4:
+    quoted policy sentences go with their translation)."""
+    if not quote or lang != "en" or not english:
+        return quote
+    return f"{quote}\n(in English: {english})"
+
+
+def rule_note(rule, lang: str, sep: str = " — ") -> str:
+    """"id: citation — quote" for a rule, the quote with its translation in English."""
+    return f"{rule.id}: {rule.citation()}{sep}{with_translation(rule.quote, rule.label(lang), lang)}"
 
 
 def named(key: str, lang: str, *tables: str) -> str:

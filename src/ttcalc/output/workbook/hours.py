@@ -24,6 +24,7 @@ from ttcalc.output.workbook.common import (
     MAX_ROWS,
     Shown,
     checks_sheet,
+    rule_note,
     one,
     print_setup,
     sheet,
@@ -144,7 +145,7 @@ def _teachers(ws, fmt, teachers, keys: dict, profile, cycle, last: int, shown: S
     for col, rule in required:
         if rule is not None:
             ws.write_number(1, col, float(rule.value), fmt["required"])
-            ws.write_comment(1, col, f"{rule.id}: {rule.citation()}\n{rule.quote}")
+            ws.write_comment(1, col, rule_note(rule, lang, "\n"))
     ledger = f"'{names[LEDGER]}'"
 
     def rng(col: str) -> str:

@@ -18,6 +18,7 @@ from ttcalc.output.i18n import word
 from ttcalc.output.workbook.common import (
     Shown,
     checks_sheet,
+    rule_note,
     fitted_height,
     one,
     sheet,
@@ -268,7 +269,7 @@ def _summary_sheet(wb, ws, fmt, report, roster, profile, last: int, lang: str, n
             stored = _verdict_value(rule, *nums)
             ws.write_formula(r, 5, verdict, fmt["fail"] if stored == "✘" else fmt["pass"] if stored == "✔" else None,
                              stored)
-            note = f"{rule.id}: {rule.citation()} — {rule.quote}"
+            note = rule_note(rule, lang)
             text(ws, r, 6, note, fmt["wrap"])
             ws.set_row(r, fitted_height(note, 60))
     _levels_chart(wb, ws, fmt, report, ft, _rng("level", last), 5 + len(lines), lang, names)
