@@ -61,7 +61,7 @@ def _profiles():
 
 # ids that the definitions cite for a script or a profile writer: JSON status and detail keys,
 # the data files and profile keys they name (every warning code is allowed too, below)
-CITED_IDS = {"not_fully_checked", "hire_breaks", "excluded_hours", "training_types.toml", "hours.credit_hours",
+CITED_IDS = {"domain.md", "not_fully_checked", "hire_breaks", "excluded_hours", "training_types.toml", "hours.credit_hours",
              "hours.day_hours"}
 
 
@@ -115,7 +115,10 @@ def zh_allowed(extra: set[str]) -> set[str]:
 def zh_offenders(text: str, allowed: set[str]) -> list[str]:
     """ASCII words of two or more letters that are not on the allow-list."""
     bad = []
-    for dashes, tok in TOKEN.findall(text or ""):
+    text = (text or "").replace("\\_", "_").replace("\\*", "*")  # Markdown's escaped underscores
+    text = re.sub(r"ttcalc [a-z]+|--[a-z-]+ [a-z0-9-]+|“[^”]*”|[a-z_]+\.\*[a-z0-9_*.]*", " ", text)  # commands,
+    # option values, quoted source text (OCR noise kept verbatim), id patterns (duty.*_semester_*)
+    for dashes, tok in TOKEN.findall(text):
         if dashes or not re.search(r"[A-Za-z]{2,}", tok):
             continue  # an option name, a number, a date, a unit letter
         if tok.lower() in allowed or re.fullmatch(r"[A-Z]{1,3}\$?\d+(:\$?[A-Z]{1,3}\$?\d+)?", tok):
@@ -423,16 +426,13 @@ def test_annotated_workbooks_are_in_the_chosen_language(name, lang, samples, en_
     assert not problems, f"{len(problems)} places not in {lang}:\n" + "\n".join(problems[:300])
 
 
-@pytest.mark.xfail(reason="profile data: notes, bases and scopes are Chinese only (no note_en/basis_en in "
-                          "policy/profiles/*.toml) and some zh notes cite commands and keys in English", strict=False)
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_policies_are_in_the_chosen_language(lang, en_lists):
+def _policies_problems(lang: str, formats: tuple[str, ...], en_lists) -> list[str]:
     names, quotes, _cells = en_lists
     problems: list[str] = []
     allowed = zh_allowed(set())
     runs = [["policies"]] + [["policies", "show", p] for p in builtin_ids()]
     for args in runs:
-        for fmt in ("table", "markdown", "csv"):
+        for fmt in formats:
             text = _run(args + ["--lang", lang, "--format", fmt]).stdout
             if fmt == "csv":
                 rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
@@ -445,9 +445,25 @@ def test_policies_are_in_the_chosen_language(lang, en_lists):
             if lang == "zh":
                 _check_zh(where, text, allowed, problems)
             else:
-                labels = {r.label_en for p in _profiles() for r in p.rules.values()}
                 # a quote counts as translated when its rule's English label is in the same output
-                shown = {q for p in _profiles() for r in p.rules.values() if r.label_en in text for q in [r.quote]}
+                shown = {q for q, labels in quotes.items() if any(x in text for x in labels)}
                 _check_en(where, text, names, problems, shown)
-                assert labels  # (the profiles have English labels)
+    return problems
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_policies_tables_are_in_the_chosen_language(lang, en_lists):
+    problems = _policies_problems(lang, ("table",), en_lists)
+    assert not problems, f"{len(problems)} places not in {lang}:\n" + "\n".join(problems[:300])
+
+
+PROFILE_NOTES_ZH_ONLY = pytest.mark.xfail(
+    reason="profile data: ttcalc's notes, bases, scopes and effective notes are Chinese only (policy/profiles/*.toml "
+           "has no note_en/basis_en/scope_en), so the English markdown and csv of `policies show` still carry them",
+    strict=False)
+
+
+@pytest.mark.parametrize("lang", ["zh", pytest.param("en", marks=PROFILE_NOTES_ZH_ONLY)])
+def test_policies_documents_are_in_the_chosen_language(lang, en_lists):
+    problems = _policies_problems(lang, ("markdown", "csv"), en_lists)
     assert not problems, f"{len(problems)} places not in {lang}:\n" + "\n".join(problems[:300])
