@@ -467,3 +467,25 @@ PROFILE_NOTES_ZH_ONLY = pytest.mark.xfail(
 def test_policies_documents_are_in_the_chosen_language(lang, en_lists):
     problems = _policies_problems(lang, ("markdown", "csv"), en_lists)
     assert not problems, f"{len(problems)} places not in {lang}:\n" + "\n".join(problems[:300])
+
+
+@pytest.mark.parametrize("name", ["staffing", "hours"])
+def test_translated_columns_are_still_counted_right(name, samples, soffice, tmp_path):
+    """In English the counted columns hold the English words ("full-time teacher (专任教师)",
+    "school-based training"): LibreOffice recomputes every formula to the value ttcalc stored."""
+    import openpyxl
+
+    book = tmp_path / f"{name}-en.xlsx"
+    _run(_args(name, samples) + ["--lang", "en", "--output", str(book), "--quiet"])
+    recalc = openpyxl.load_workbook(soffice(book, "xlsx"), data_only=True)
+    formulas, stored = openpyxl.load_workbook(book), openpyxl.load_workbook(book, data_only=True)
+    checked = 0
+    for ws in formulas.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.value.startswith("=") and ws.title in recalc.sheetnames:
+                    a, b = stored[ws.title][c.coordinate].value, recalc[ws.title][c.coordinate].value
+                    assert a == b or (a in (None, "") and b in (None, "")) or abs(float(a) - float(b)) < 1e-9, \
+                        (ws.title, c.coordinate, c.value, a, b)
+                    checked += 1
+    assert checked > 20
