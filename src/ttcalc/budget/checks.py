@@ -73,8 +73,7 @@ def checks(profile, g: Figures, lang: str) -> list:
 def _rate_check(g: Figures, rate_min, rate_max, lang: str):
     """The budget against fund_min (and fund_max), in fen, as rounded and shown."""
     check = from_rule("fund.rate", rate_min, lang)
-    check.formula = "budgeted ≥ fund_min" + (" and ≤ fund_max" if rate_max else "") + \
-        " (fund_min = payroll_total × fund_rate_min, rounded once to the fen); actual = budgeted ÷ payroll_total"
+    check.formula = msg("output.formula.fund_range" if rate_max else "output.formula.fund_min")
     check.inputs = {"budgeted": g.shown["budgeted"], "payroll_total": g.shown["payroll_total"],
                     "fund_min": g.shown["fund_min"]}
     check.required = msg("budget.required.at_least", amount=Fen(g.fund_min))
@@ -103,8 +102,7 @@ def _share_check(g: Figures, share, lang: str):
     check.status = PASS if ok else FAIL
     check.actual = shown_ratio(Fraction(g.to_school, g.budgeted), share, ok)
     check.required = msg("budget.required.at_least", amount=Fen(required))
-    check.formula = ("to_school ≥ school_allocation_required (= budgeted × school_share_min, rounded once to the "
-                     "fen); actual = to_school ÷ budgeted")
+    check.formula = msg("output.formula.school_share_fund")
     check.inputs = {"to_school": g.shown["to_school"], "budgeted": g.shown["budgeted"],
                     "school_allocation_required": g.shown["school_allocation_required"]}
     if not ok:
@@ -126,8 +124,7 @@ def _passdown_check(g: Figures, rule, lang: str):
     check.actual = msg("budget.actual.amount", amount=Fen(g.passdown_actual))
     check.required = msg("budget.required.exactly" if rule.op == "==" else "budget.required.at_least",
                          amount=Fen(required))
-    check.formula = ("budgeted − to_school (what is left to pass down to schools) against passdown_total "
-                     "(= budgeted × passdown_share, rounded once to the fen)")
+    check.formula = msg("output.formula.passdown")
     check.inputs = {"budgeted": g.shown["budgeted"], "to_school": g.shown["to_school"],
                     "passdown_total": g.shown["passdown_total"]}
     if not ok:

@@ -62,8 +62,7 @@ def check_public_funds(files: list[str], rule, lang: str, report) -> list:
     check.status = FAIL if short else PASS
     check.actual = msg("budget.actual.units_passing", passing=len(units) - len(short), n=len(units))
     check.required = msg("budget.required.per_unit", share=rule.bound_text(lang))
-    check.formula = ("per unit: training_spend ≥ training_spend_required (= public_funds × share, rounded once to "
-                     "the fen)")
+    check.formula = msg("output.formula.public_funds")
     check.inputs = {"units": len(units)}
     check.details = [{"unit": u, "shortfall": fen_str(gap)} for u, gap in short]
     if short:

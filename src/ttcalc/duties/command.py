@@ -101,12 +101,17 @@ def _definitions(profile, cal: Calendar, roles_known: bool) -> dict:
 
 
 def _table(persons, lang: str) -> dict:
-    rows = [[p.name or "", msg(f"duties.role.{p.role or 'staff'}"), ", ".join(k.split(".")[1] for k in CHECK_IDS if p.status.get(k) == "fail"),
-             "; ".join(f"{k.split('.')[1]} {v}" for k, v in p.still.items())]
+    """The persons short of a rule: the rules and what each still needs as messages (worded by
+    the output layer: 到中小学天数 / days in schools), the codes stay in `by_person`."""
+    rows = [[p.name or "", msg(f"duties.role.{p.role or 'staff'}"),
+             msg("output.duty.list", items=[msg(f"output.duty.rule.{k.split('.')[1]}") for k in CHECK_IDS
+                                            if p.status.get(k) == "fail"]),
+             msg("output.duty.list", items=[msg(f"output.duty.still.{k.split('.')[1]}", n=v)
+                                            for k, v in p.still.items()])]
             for p in persons if "fail" in p.status.values()]
     if not rows:
         return {}
     title = "未达到要求的人员" if lang == "zh" else "Persons short of a rule"  # a table title is a key
     return {title: {"headers": [msg("duties.table.name"), msg("duties.table.role"),
-                                                    msg("duties.table.failed"), msg("duties.table.still")],
-                                        "rows": rows}}
+                                msg("duties.table.failed"), msg("duties.table.still")],
+                    "rows": rows}}

@@ -61,7 +61,8 @@ def _cycle_check(check_id: str, rule_id: str, measure: str, ctx: Ctx, people: li
     short = [(p, p.summary[measure]) for p in people if not meets(Fraction(p.summary[measure]), rule)]
     running = ctx.cycle.running
     check.inputs = {"cycle": ctx.cycle.text(), "teachers": len(people), "short": len(short)}
-    check.formula = f"per teacher: {measure} in the cycle {rule.bound_text('en')}"
+    check.formula = msg("output.formula.cycle", measure=msg(f"output.formula.term.{measure}"),
+                        bound=rule.bound_text(ctx.lang))
     for p, value in short:
         need = bound - value if measure != "concentrated_max_course" else bound
         check.details.append({**_person_ref(p), "actual": hstr(value), "required": rule.bound_text("en"),
@@ -117,7 +118,9 @@ def _annual_check(check_id: str, rule_id: str, measure: str, ctx: Ctx, people: l
             lines.append(annual_line(p, measure, missed, bound))
     years = ctx.cycle.judged()
     check.inputs = {"years_judged": years, "teachers": len(people), "short": short_people}
-    check.formula = f"per teacher and completed year {years}: {measure.replace('years', 'hours')} {rule.bound_text('en')}"
+    check.formula = msg("output.formula.annual", years=years,
+                        measure=msg(f"output.formula.term.{measure.replace('years', 'hours')}"),
+                        bound=rule.bound_text(ctx.lang))
     check.actual = count_text(short_people, len(people))
     check.status = FAIL if short_people else PASS
     check.remedy = join_remedy(lines)
@@ -133,8 +136,7 @@ def _share_check(ctx: Ctx) -> object:
         return not_applicable("hours.school_concentrated_share", msg(
             "hours.reason.no_year_complete", cycle=ctx.cycle.text(), as_of=ctx.cycle.as_of.isoformat()), rule, ctx.lang)
     check = from_rule("hours.school_concentrated_share", rule, ctx.lang)
-    check.formula = (f"per unit and completed year: teachers with one concentrated course "
-                     f"{course.bound_text('en')} hours ÷ the unit's teachers")
+    check.formula = msg("output.formula.school_share", bound=course.bound_text(ctx.lang))
     lines, fails, worst = [], 0, None
     for unit in sorted({p.unit for p in ctx.teachers}, key=str):
         unit_people = [p for p in ctx.teachers if p.unit == unit]
@@ -211,7 +213,8 @@ def _role_check(check_id, rule_id, role, measure, period, ctx: Ctx):
             lines.append(msg("hours.remedy.past", line=remedy_line(p, measure, value, bound, ctx), due=due.isoformat()))
     pending = len(check.details) - short
     check.inputs = {"people": len(people), "short": short, "still_to_complete": pending}
-    check.formula = f"per person: {measure} hours {rule.bound_text('en')}"
+    check.formula = msg("output.formula.person", measure=msg(f"output.formula.term.{measure}"),
+                        bound=rule.bound_text(ctx.lang))
     check.actual = count_text(short, len(people))
     if short:
         check.status, check.remedy = FAIL, join_remedy(lines)

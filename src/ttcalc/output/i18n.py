@@ -15,6 +15,7 @@ both catalogs hold every code the code uses, with the same parameters.
 
 from __future__ import annotations
 
+import re
 import string
 import tomllib
 from decimal import Decimal
@@ -54,7 +55,51 @@ def fen_text(fen: int) -> str:
     return f"{sign}{whole:,}.{part:02d}"
 
 
+@cache
+def _terms_en() -> tuple[re.Pattern | None, dict[str, str]]:
+    """The Chinese domain terms with an English word ([output.term], [output.value]), as one
+    pattern that matches a term standing alone (not inside a longer Chinese run: a name)."""
+    cat = catalog("en")
+    words = {}
+    for table in ("output.term.", "output.value."):
+        for key, text in cat.items():
+            term = key[len(table):]
+            if key.startswith(table) and _CJK.search(term) and text != term:
+                words.setdefault(term, text)
+    if not words:
+        return None, words
+    alts = "|".join(re.escape(t) for t in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\u3400-\u9fff])({alts})(?![\u3400-\u9fff])"), words
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def english_terms(text: str) -> str:
+    """In English text, a Chinese domain term standing alone gets its English word, the source's
+    own word kept in brackets for a clerk matching it to the input: 副高 → associate senior (副高)."""
+    if not isinstance(text, str) or not _CJK.search(text):
+        return text
+    pattern, words = _terms_en()
+    def sub(m: re.Match) -> str:
+        before, after = text[m.start() - 1:m.start()], text[m.end():m.end() + 1]
+        if (before, after) in _ENCLOSED or "/" in (before, after) or before in "[【" and before or after in "]】" and after:
+            return m.group(1)  # already in brackets or quotes, a header (专职/兼职), a sheet name [专任教师]
+        return f"{words[m.group(1)]} ({m.group(1)})"
+
+    text = _YEAR_END.sub(lambda m: f"end of {m.group(1)} ({m.group(0)})", text)
+    return pattern.sub(sub, text) if pattern else text
+
+
+_YEAR_END = re.compile(r"(?<![\u3400-\u9fff])(\d{4})年年?底(?![\u3400-\u9fff])")  # a deadline: 2015年年底
+
+
+_ENCLOSED = {("(", ")"), ("（", "）"), ("“", "”"), ('"', '"'), ("'", "'"), ("‘", "’"), ("「", "」")}
+
+
 def _param(value, lang: str):
+    if isinstance(value, str) and lang == "en":
+        return english_terms(value)
     if isinstance(value, Msg):
         return word(value, lang)
     if isinstance(value, Fen):

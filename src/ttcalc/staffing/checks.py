@@ -39,7 +39,8 @@ def ratio_checks(profile, calc: dict, roster: Roster, lang: str, remedies: dict)
             out.append(not_applicable(check_id, msg("staffing.reason.zero", figure=den_key), rule, lang))
             continue
         check = judge(from_rule(check_id, rule, lang), Fraction(num, den), rule)
-        check.formula = f"{num_key} ÷ {den_key}"
+        check.formula = msg("output.formula.ratio", num=msg(f"output.formula.term.{num_key}"),
+                            den=msg(f"output.formula.term.{den_key}"))
         check.inputs = {num_key: num, den_key: den}
         if check_id == "staff.renewal_5y":
             check.inputs.update({"window": f"{c['window_start'].isoformat()} < join ≤ {c['as_of'].isoformat()}",

@@ -111,7 +111,7 @@ def hire_check(profile, roster: Roster, since: date | None, as_of: date, lang: s
     check.citation = "; ".join(dict.fromkeys(r.citation() for _, r in rules))
     check.qualifier = "; ".join(dict.fromkeys(r.qualifier for _, r in rules if r.qualifier)) or None
     check.formula = msg("staffing.formula.hires", since=since.isoformat(),
-                        conditions=", ".join(_CONDITION[rid] for rid, _ in rules))
+                        conditions=[msg("staffing.hire.condition." + _CONDITION[rid]) for rid, _ in rules])
     if "join" in roster.missing:
         check.status, check.reason = NA, msg("staffing.reason.no_join")
         return check

@@ -75,6 +75,18 @@ def requirement(rule: Rule, lang: str = "en") -> str:
     return f"{text} {unit}" if unit else text
 
 
+def _said(text: str, lang: str) -> str:
+    """A bound or qualifier in the language: in English the Chinese terms get their English word,
+    the profile's own in brackets (>= bachelor (本科); as a rule (原则上))."""
+    if lang != "en" or not text:
+        return text
+    from ttcalc.output.i18n import english_terms
+    from ttcalc.output.render.report import term
+
+    whole = term(text, lang)
+    return f"{whole} ({text})" if whole != text else english_terms(text)
+
+
 def _date(value, lang: str) -> str:
     return value.isoformat() if value else _labels(lang)["not_stated"]
 
@@ -156,7 +168,7 @@ def profile_table(profile: Profile, lang: str = "en", width: int | None = None) 
     lines = [x for text in head_lines for x in block(text, width, hang="  ")]
     # the id and its label in one cell (the label under the id), the qualifier under the bound:
     # four columns fit 80 terminal columns without cutting an id or a clause mid-word
-    rows = [[f"{r.id}\n{r.label(lang)}", requirement(r, lang) + (f"\n{r.qualifier}" if r.qualifier else ""),
+    rows = [[f"{r.id}\n{r.label(lang)}", _said(requirement(r, lang), lang) + (f"\n{_said(r.qualifier, lang)}" if r.qualifier else ""),
              r.citation(), "✔" if r.computable else "–"] for r in profile.rules.values()]
     head = [f"{L['rule']} / {L['label']}", f"{L['bound']} / {L['qualifier']}", L["citation"], L["computed"]]
     ids = max((dw(r.id) for r in profile.rules.values()), default=0)
@@ -227,7 +239,7 @@ def profile_markdown(profile: Profile, lang: str = "en") -> str:
         out += ["", f"## {L.get(topic, topic)}"]
         for r in rules:
             out += ["", f"### {_md(r.label(lang))} (`{r.id}`)", ""]
-            bound = requirement(r, lang)
+            bound = _said(requirement(r, lang), lang)
             if r.op not in ("==", "in", "all"):
                 bound += ("，" if lang == "zh" else ", ") + L["inclusive" if r.inclusive else "exclusive"]
             items = [(L["bound"], bound)]
@@ -239,7 +251,7 @@ def profile_markdown(profile: Profile, lang: str = "en") -> str:
                 items.append((L["overridden"], r.overridden_by
                               + (f" ({L['old']}: {format_value(was)})" if was is not None else "")))
             if r.qualifier:
-                items.append((L["qualifier"], r.qualifier))
+                items.append((L["qualifier"], _said(r.qualifier, lang)))
             if r.effective != profile.effective:
                 items.append((L["rule_effective"], r.effective.isoformat()))
             items.append((L["computable"], L["yes"] if r.computable else L["no"]))

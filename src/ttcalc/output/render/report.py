@@ -10,9 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 from ttcalc.core.msg import Msg
-from ttcalc.output.i18n import catalog, localize, word
+from ttcalc.output.i18n import catalog, english_terms, localize, word
 from ttcalc.output.render.layout import block, grid, terminal_width
 
 MARK = {"pass": "✔", "fail": "✘", "not_applicable": "–", "not_fully_checked": "◐"}
@@ -48,9 +49,13 @@ def figure_label(key: str, lang: str) -> str:
     return catalog(lang if lang in ("zh", "en") else "zh").get(f"output.figure.{key}", key)
 
 
+SEMESTER = re.compile(r"(\d{4})-(autumn|spring)")
+
+
 def term(value, lang: str, qualifiers: bool = False):
-    """A plain value in the language: whole-cell terms (正高 → full senior, True → 是), and in
-    `qualifiers` text (a required bound) the policy's qualifiers (约 0.20 → about 0.20)."""
+    """A plain value in the language: whole-cell terms (正高 → full senior, True → 是), a semester
+    code (2024-autumn → 2024 年秋季学期), and in `qualifiers` text (a required bound) the policy's
+    qualifiers (约 0.20 → about 0.20)."""
     if value is None:
         return "–"
     if isinstance(value, bool):
@@ -58,10 +63,18 @@ def term(value, lang: str, qualifiers: bool = False):
     if not isinstance(value, str):
         return value
     cat = catalog(lang if lang in ("zh", "en") else "zh")
-    hit = cat.get(f"output.term.{value}")
+    hit = cat.get(f"output.term.{value}", cat.get(f"output.value.{value}"))
     if hit is not None:
         return hit
+    if f"output.how.{value}" in cat:  # inspect: how a column was recognised
+        return cat[f"output.how.{value}"]
+    if value.startswith("duplicate of "):  # inspect: a column that repeats a mapped one
+        return cat["output.how.duplicate_of"].format(header=value[len("duplicate of "):])
+    sem = SEMESTER.fullmatch(value)
+    if sem:
+        return cat[f"output.semester.{sem.group(2)}"].format(year=sem.group(1))
     if qualifiers and lang == "en":
+        value = english_terms(value)
         for q in QUALIFIERS:
             value = value.replace(q + " ", cat[f"output.term.{q}"] + " ").replace(q, cat[f"output.term.{q}"] + " ")
     return value
@@ -157,12 +170,18 @@ def to_csv(data: dict, table: str = "checks", lang: str = "en") -> str:
 
 # ---- the parts table and Markdown share -----------------------------------------------------
 
+def command_word(command: str, lang: str) -> str:
+    """The command as a title word (budget → 经费测算); the code itself where none is known."""
+    return catalog(lang if lang in ("zh", "en") else "zh").get(f"output.command.{command}", command)
+
+
 def _title(data: dict, lang: str) -> str:
     pol = data.get("policy") or {}
+    command = command_word(data["command"], lang)
     if pol:
-        return _t("output.line.title", lang, tool="ttcalc", command=data["command"], document=pol.get("document"),
+        return _t("output.line.title", lang, tool="ttcalc", command=command, document=pol.get("document"),
                   policy=pol.get("id"), as_of=data["as_of"])
-    return _t("output.line.title_bare", lang, tool="ttcalc", command=data["command"], as_of=data["as_of"])
+    return _t("output.line.title_bare", lang, tool="ttcalc", command=command, as_of=data["as_of"])
 
 
 def _input_lines(data: dict, lang: str) -> list[tuple[int, str]]:

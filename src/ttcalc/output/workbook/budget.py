@@ -19,6 +19,7 @@ from ttcalc.output.workbook.common import (
     one,
     sheet,
     checks_sheet,
+    rule_note,
     header_row,
     notes_sheet,
     open_workbook,
@@ -161,7 +162,7 @@ def _summary_sheet(wb, ws, fmt, report, profile, last: int, sources: list, lang:
     share, passdown = profile.get("fund.school_share_min"), profile.get("fund.passdown_share")
 
     def cite(rule):
-        return f"{rule.id}: {rule.citation()} — {rule.quote}" if rule else ""
+        return rule_note(rule, lang) if rule else ""
 
     lines = [  # (key, formula or None (constant), constant, format, note)
         ("payroll_total", f"=ROUND(SUMIFS({rows_ref}!G2:G{last},{rows_ref}!H2:H{last},\"{yes}\"),2)", None, "money", ""),

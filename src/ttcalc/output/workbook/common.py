@@ -186,7 +186,7 @@ def text(ws, row: int, col: int, value, fmt=None) -> None:
 
 def checks_sheet(wb, fmt: dict, report, lang: str, name: str | None = None) -> None:
     """One row per check: verdict, figures, bound, clause, the verbatim sentence, formula, remedy."""
-    from ttcalc.output.i18n import word
+    from ttcalc.output.i18n import english_terms, word
     from ttcalc.output.render.report import label
 
     ws = wb.add_worksheet(name or sheet("检查 Checks", lang))
@@ -202,14 +202,15 @@ def checks_sheet(wb, fmt: dict, report, lang: str, name: str | None = None) -> N
         for attr in ("actual", "required", "citation", "quote", "formula", "remedy", "reason"):
             setattr(c, attr, word(getattr(c, attr, None), lang) if getattr(c, attr, None) is not None else None)
         text(ws, r, 2, c.actual)
-        text(ws, r, 3, c.required)
+        text(ws, r, 3, english_terms(c.required) if lang == "en" else c.required)
         text(ws, r, 4, c.citation)
-        text(ws, r, 5, c.quote, fmt["wrap"])
+        english = word(getattr(c, "label", None), lang) if lang == "en" else None
+        text(ws, r, 5, with_translation(c.quote, english, lang), fmt["wrap"])
         text(ws, r, 6, c.formula)
-        text(ws, r, 7, "; ".join(f"{k} = {v}" for k, v in c.inputs.items()) if c.inputs else None)
+        text(ws, r, 7, inputs_text(c.inputs, lang) if c.inputs else None)
         text(ws, r, 8, word(c.remedy or c.reason, lang), fmt["wrap"])
         if c.status == "fail":
-            ws.write_comment(r, 1, f"{c.rule}: {c.citation}\n{c.quote or ''}"[:2000])
+            ws.write_comment(r, 1, f"{c.rule}: {c.citation}\n{with_translation(c.quote, english, lang) or ''}"[:2000])
 
 
 def notes_sheet(wb, fmt: dict, report, name: str | None = None, lang: str = "zh") -> None:
@@ -229,17 +230,54 @@ def notes_sheet(wb, fmt: dict, report, name: str | None = None, lang: str = "zh"
         text(ws, row, 1, value)
         row += 1
     for key, value in report.definitions.items():
-        ws.write_string(row, 0, key, fmt["head"])
+        ws.write_string(row, 0, named(key, lang, "output.definition.", "output.figure.", "output.column."), fmt["head"])
         text(ws, row, 1, word(value, lang), fmt["wrap"])
         row += 1
     for w in report.warnings[:5000]:
-        ws.write_string(row, 0, w.get("code", "warning"), fmt["muted"])
+        ws.write_string(row, 0, label("warnings", lang), fmt["muted"])
         where = " ".join(str(x) for x in (w.get("file"), w.get("sheet") and f"[{w['sheet']}]",
                                           w.get("row") and word(Msg("output.line.row_at", {"row": w["row"]}), lang))
                          if x)
         message = word(w["message"], lang)
         text(ws, row, 1, f"{where}: {message}" if where else message)
         row += 1
+
+
+def with_translation(quote, english, lang: str):
+    """A policy's verbatim sentence; in English with the rule's English wording under it (spec §4:
+    quoted policy sentences go with their translation)."""
+    if not quote or lang != "en" or not english:
+        return quote
+    return f"{quote}\n(in English: {english})"
+
+
+def rule_note(rule, lang: str, sep: str = " — ") -> str:
+    """"id: citation — quote" for a rule, the quote with its translation in English."""
+    return f"{rule.id}: {rule.citation()}{sep}{with_translation(rule.quote, rule.label(lang), lang)}"
+
+
+def named(key: str, lang: str, *tables: str) -> str:
+    """A key's words from the first catalog table that has it; the key itself where none does."""
+    from ttcalc.output.i18n import catalog
+
+    cat = catalog(lang if lang in ("zh", "en") else "zh")
+    return next((cat[t + key] for t in tables if t + key in cat), key)
+
+
+def inputs_text(inputs: dict, lang: str) -> str:
+    """A check's inputs as "在职教职工 = 41；…": keys and values in the chosen language."""
+    from ttcalc.output.render.report import term
+
+    parts = []
+    for k, v in inputs.items():
+        if isinstance(v, (list, tuple)):
+            v = "、".join(str(term(x, lang)) for x in v) if lang == "zh" else ", ".join(str(term(x, lang)) for x in v)
+        elif k == "window" and isinstance(v, str):
+            v = v.replace(" join ", f" {named('join', lang, 'output.column.')} ")
+        else:
+            v = term(v, lang)
+        parts.append(f"{named(k, lang, 'output.input.', 'output.figure.', 'output.definition.')} = {v}")
+    return ("；" if lang == "zh" else "; ").join(parts)
 
 
 Writer = Callable[..., None]

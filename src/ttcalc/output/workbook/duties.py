@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from ttcalc.output.i18n import localize, word
+from ttcalc.output.render.report import term
 from ttcalc.output.workbook.common import Shown, checks_sheet, header_row, notes_sheet, one, open_workbook, sheet, text
 
 ACTS, DAYS, PERSONS = "活动 Activities", "日 Days", "人员 Persons"
@@ -37,6 +38,13 @@ def worded(report, lang: str):
     return shown
 
 
+
+
+def _said(code: str, lang: str, fallback):
+    """A code's words from the catalogs ([output.duty.*], [duties.role]); the code where none."""
+    from ttcalc.output.i18n import catalog
+
+    return catalog(lang if lang in ("zh", "en") else "zh").get(code, fallback)
 
 
 def _date(ws, r, c, d: date | None, fmt) -> None:
@@ -78,7 +86,7 @@ def _activities(wb, fmt, book, tag, shown, lang: str, names: dict) -> int:
         text(ws, r, 2, a.sheet)
         ws.write_number(r, 3, a.row)
         text(ws, r, 4, shown.name(a.name))
-        ws.write_string(r, 5, a.kind)
+        ws.write_string(r, 5, _said(f"output.duty.kind.{a.kind}", lang, a.kind))
         _date(ws, r, 6, a.days[0] if a.days else None, fmt["date"])
         _date(ws, r, 7, a.days[-1] if a.days else None, fmt["date"])
         ws.write_number(r, 8, len(a.days))
@@ -113,7 +121,7 @@ def _persons(ws, fmt, report, book, profile, tag, shown, n_acts: int, n_days: in
             ("听课节数 periods", 12, sy.id), ("还需 still (periods)", 10, ""),
             ("工作日 working days", 12, yr.id), ("教研活动 research", 12, yr.id),
             ("示范课 demo lessons", 12, sem.id), ("未达到 failed", 40, "")]
-    header_row(ws, 0, [(one(h, lang) + (f" {tag_}" if tag_ else "")) for h, _w, tag_ in cols], fmt,
+    header_row(ws, 0, [(one(h, lang) + (f" {term(tag_, lang)}" if tag_ else "")) for h, _w, tag_ in cols], fmt,
                [w for _h, w, _t in cols])
     ad, dd = f"'{names[ACTS]}'!", f"'{names[DAYS]}'!"
     rng = lambda sheet, c, n: f"{sheet}${xl_col_to_name(c)}$2:${xl_col_to_name(c)}${max(n, 1) + 1}"  # noqa: E731
@@ -131,7 +139,7 @@ def _persons(ws, fmt, report, book, profile, tag, shown, n_acts: int, n_days: in
         key = tag[p.key]
         ws.write_string(r, 0, key)
         text(ws, r, 1, shown.name(p.name))
-        text(ws, r, 2, p.role)
+        text(ws, r, 2, _said(f"duties.role.{p.role}", lang, p.role) if p.role else None)
         k = f"$A{r + 1}"
         school = sum(1 for d in p.dates("school") if sem.has(d) and d <= as_of)
         ws.write_formula(r, 3, f"=COUNTIFS({rng(dd, 0, n_days)},{k},{rng(dd, 1, n_days)},\">=\"&{dt(sem.start)},"
@@ -154,5 +162,5 @@ def _persons(ws, fmt, report, book, profile, tag, shown, n_acts: int, n_days: in
             ws.write_formula(r, c, f"=SUMIFS({rng(ad, 10, n_acts)},{rng(ad, 0, n_acts)},{k},{rng(ad, cls, n_acts)},1,"
                                    f"{rng(ad, 6, n_acts)},\">=\"&{dt(per.start)},{rng(ad, 6, n_acts)},"
                                    f"\"<=\"&{dt(min(per.end, as_of))})", None, value)
-        failed = [k2.split(".")[1] for k2, v in p.status.items() if v == "fail"]
-        text(ws, r, 10, ", ".join(failed), fmt["fail"] if failed else None)
+        failed = [_said(f"output.duty.rule.{k2.split('.')[1]}", lang, k2) for k2, v in p.status.items() if v == "fail"]
+        text(ws, r, 10, ("；" if lang == "zh" else "; ").join(failed), fmt["fail"] if failed else None)

@@ -25,6 +25,7 @@ from ttcalc.output.workbook.common import (
     MAX_ROWS,
     Shown,
     checks_sheet,
+    rule_note,
     one,
     print_setup,
     sheet,
@@ -88,6 +89,13 @@ def _num(value) -> float:
     return float(Decimal(value)) if value is not None else 0.0
 
 
+def form_word(form: str, lang: str) -> str:
+    """A training form in the chosen language (school_based → 校本培训); formulas count this word."""
+    from ttcalc.output.i18n import catalog
+
+    return catalog(lang if lang in ("zh", "en") else "zh").get(f"hours.type.{form}", form)
+
+
 def _ledger(wb, fmt, rows, keys: dict, lang: str, shown: Shown, names: dict) -> int:
     from ttcalc.hours.courses import type_label
 
@@ -107,7 +115,7 @@ def _ledger(wb, fmt, rows, keys: dict, lang: str, shown: Shown, names: dict) -> 
         text(ws, r, 6, shown.text(row.unit))
         text(ws, r, 7, shown.text(row.course))
         text(ws, r, 8, shown.text(row.type_text))
-        text(ws, r, 9, row.form if not row.skipped else None)
+        text(ws, r, 9, form_word(row.form, lang) if not row.skipped and row.form else None)
         text(ws, r, 10, ", ".join(word(type_label(t), lang) for t in sorted(row.topics)) or None)
         ws.write_number(r, 11, row.year) if row.year is not None else ws.write_blank(r, 11, None)
         text(ws, r, 12, row.raw)
@@ -137,13 +145,14 @@ def _teachers(ws, fmt, teachers, keys: dict, profile, cycle, last: int, shown: S
     for col, rule in required:
         if rule is not None:
             ws.write_number(1, col, float(rule.value), fmt["required"])
-            ws.write_comment(1, col, f"{rule.id}: {rule.citation()}\n{rule.quote}")
+            ws.write_comment(1, col, rule_note(rule, lang, "\n"))
     ledger = f"'{names[LEDGER]}'"
 
     def rng(col: str) -> str:
         return f"{ledger}!${col}$2:${col}${last}"
 
     counted = f"{rng(L_KEY)},$A{{r}},{rng(L_COUNTED)},1"
+    school_based = form_word("school_based", lang)  # the ledger's form column holds the words
     still_col = 7 + len(years)
     for i, p in enumerate(teachers, start=2):
         r = i + 1
@@ -154,7 +163,7 @@ def _teachers(ws, fmt, teachers, keys: dict, profile, cycle, last: int, shown: S
         text(ws, i, 2, shown.id(p.id))
         text(ws, i, 3, shown.text(p.unit))
         ws.write_formula(i, 4, f"=SUMIFS({rng(L_HOURS)},{counted.format(r=r)})", fmt["hours"], _num(s["total"]))
-        ws.write_formula(i, 5, f"=SUMIFS({rng(L_HOURS)},{counted.format(r=r)},{rng(L_FORM)},\"school_based\")",
+        ws.write_formula(i, 5, f"=SUMIFS({rng(L_HOURS)},{counted.format(r=r)},{rng(L_FORM)},\"{school_based}\")",
                          fmt["hours"], _num(s["school_based"]))
         ws.write_number(i, 6, _num(s["concentrated_max_course"]), fmt["hours"])
         for k, y in enumerate(years):

@@ -24,6 +24,13 @@ def _target(profile, rid) -> Fraction | None:
     return Fraction(str(rule.value)) if rule is not None else None
 
 
+def _status(code, lang: str, table: str = "output.status.") -> str:
+    """A status or rating code worded ([output.status], [output.figure]); blank where none."""
+    from ttcalc.output.i18n import catalog
+
+    return "" if not code else catalog(lang if lang in ("zh", "en") else "zh").get(table + code, code)
+
+
 def write(target: Path, report, items, profile, options) -> None:
     with open_workbook(target, options.overwrite) as (wb, fmt):
         fmt["date"] = wb.add_format({"num_format": "yyyy-mm-dd"})
@@ -38,13 +45,13 @@ def write(target: Path, report, items, profile, options) -> None:
             ws.write_number(r, 2, i.row)
             text(ws, r, 3, i.name)
             text(ws, r, 4, i.city)
-            text(ws, r, 5, i.rating or "")
+            text(ws, r, 5, _status(i.rating, lang, "output.figure."))
             ws.write_number(r, 6, RANK[i.rating])
             for c, d in ((7, i.rated), (9, i.merged_on)):
                 if d is not None:
                     ws.write_datetime(r, c, datetime(d.year, d.month, d.day), fmt["date"])
             text(ws, r, 8, "" if i.merged is None else one("yes" if i.merged else "no", lang))
-            text(ws, r, 10, i.status or "", fmt["fail"] if i.status == "fail" else None)
+            text(ws, r, 10, _status(i.status, lang), fmt["fail"] if i.status == "fail" else None)
         _summary(wb, summary, fmt, report, profile, len(items), lang, names)
         shown = worded(report, options.lang)
         checks_sheet(wb, fmt, shown, options.lang)

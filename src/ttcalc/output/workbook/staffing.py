@@ -18,6 +18,7 @@ from ttcalc.output.i18n import word
 from ttcalc.output.workbook.common import (
     Shown,
     checks_sheet,
+    rule_note,
     fitted_height,
     one,
     sheet,
@@ -66,9 +67,22 @@ def write(target: Path, report, roster, profile, options) -> None:
 
 
 def _term(value: str, lang: str) -> str:
+    """A value the sheet writes and its formulas count, in the chosen language; in English the
+    source's own word stays beside it in brackets, for a clerk matching it to the roster
+    ("full senior (正高)")."""
     from ttcalc.output.render.report import term
 
-    return term(value, lang)
+    shown = term(value, lang)
+    if lang == "en" and isinstance(value, str) and shown != value and any("\u4e00" <= ch <= "\u9fff" for ch in value):
+        return f"{shown} ({value})"
+    return shown
+
+
+def _source(code: str, lang: str) -> str:
+    """Where a value came from (title, post grade, ID, column; a precision: month, year), worded."""
+    from ttcalc.output.i18n import catalog
+
+    return catalog(lang if lang in ("zh", "en") else "zh").get(f"output.source.{code}", code)
 
 
 def _worded(report, lang: str):
@@ -133,13 +147,13 @@ def _persons_sheet(wb, fmt, report, roster, shown: Shown, lang: str, names: dict
         put("unit", p.unit)
         put("emp", _term(PART if p.parttime else FULL, lang))
         put("cat_raw", p.category_raw)
-        put("cat", p.category or one("未知 unknown", lang))
+        put("cat", _term(p.category, lang) if p.category else one("未知 unknown", lang))
         put("title_raw", p.title_raw)
-        put("level", p.level or T.NONE)
+        put("level", _term(p.level or T.NONE, lang))
         put("level_rank", T.level_rank(p.level), True)
-        put("level_src", p.level_source or p.level_status)
+        put("level_src", _source(p.level_source or p.level_status, lang))
         put("edu_raw", p.education_raw)
-        put("edu", p.education or T.NONE)
+        put("edu", _term(p.education or T.NONE, lang))
         put("edu_rank", T.education_rank(p.education), True)
         put("birth", p.birth)
         ages = whole_years(p.birth, p.birth_precision, as_of)
@@ -147,8 +161,8 @@ def _persons_sheet(wb, fmt, report, roster, shown: Shown, lang: str, names: dict
             put("age", ages[0], True)
         else:
             put("age", f"{ages[0]}–{ages[1]}" if ages else None)
-        put("age_src", (p.birth_source + ("" if p.birth_precision == "day" else
-                                          f" ({one('only', lang)} {p.birth_precision})")) if p.birth_source else None)
+        put("age_src", (_source(p.birth_source, lang) + ("" if p.birth_precision == "day" else
+                        f" ({one('only', lang)} {_source(p.birth_precision, lang)})")) if p.birth_source else None)
         put("join", p.join)
         put("leave", p.leave)
         put("in_post", yes if p.in_post else one("no", lang))
@@ -193,7 +207,8 @@ def _summary_sheet(wb, ws, fmt, report, roster, profile, last: int, lang: str, n
                                                "rule / clause")], fmt)
     emp, inpost, cat = _rng("emp", last), _rng("in_post", last), _rng("cat", last)
     full, part = _term(FULL, lang), _term(PART, lang)
-    ft = f'{emp},"{full}",{inpost},"{yes}",{cat},"{TEACHER}"'
+    teacher = _term(TEACHER, lang)
+    ft = f'{emp},"{full}",{inpost},"{yes}",{cat},"{teacher}"'
     mid, senior = T.level_rank("中级"), T.level_rank("副高")
     grad, bach = T.education_rank("研究生"), T.education_rank("本科")
     join, leave = _rng("join", last), _rng("leave", last)
@@ -205,7 +220,7 @@ def _summary_sheet(wb, ws, fmt, report, roster, profile, last: int, lang: str, n
     lines = [  # key, label, formula (with {key} for the cell of another line), is ratio
         ("staff_total", "在职教职工 staff in post", f'=COUNTIFS({emp},"{full}",{inpost},"{yes}")', False),
         ("fulltime_teachers", "专任教师 full-time teachers", f"=COUNTIFS({ft})", False),
-        ("parttime_teachers", "兼职教师 part-time teachers", f'=COUNTIFS({emp},"{part}",{inpost},"{yes}",{cat},"{TEACHER}")',
+        ("parttime_teachers", "兼职教师 part-time teachers", f'=COUNTIFS({emp},"{part}",{inpost},"{yes}",{cat},"{teacher}")',
          False),
         ("title_mid_senior", "中级及以上 mid-level or senior", f'=COUNTIFS({ft},{_rng("level_rank", last)},">={mid}")', False),
         ("title_senior", "副高及以上 senior", f'=COUNTIFS({ft},{_rng("level_rank", last)},">={senior}")', False),
@@ -213,7 +228,7 @@ def _summary_sheet(wb, ws, fmt, report, roster, profile, last: int, lang: str, n
         ("bachelor_plus", "本科及以上 bachelor or above", f'=COUNTIFS({ft},{_rng("edu_rank", last)},">={bach}")', False),
         ("hires_5y", "五年内调入 hires in five years", f'=COUNTIFS({ft},{join},">"&$C$3,{join},"<="&$C$2)', False),
         ("leavers_5y", "五年内调出 leavers in five years",
-         f'=COUNTIFS({emp},"{full}",{cat},"{TEACHER}",{leave},">"&$C$3,{leave},"<="&$C$2)', False),
+         f'=COUNTIFS({emp},"{full}",{cat},"{teacher}",{leave},">"&$C$3,{leave},"<="&$C$2)', False),
         ("fulltime_teacher_share", "专任教师占比", "{fulltime_teachers}/{staff_total}", True),
         ("title_mid_senior_share", "中高级职称比例", "{title_mid_senior}/{fulltime_teachers}", True),
         ("title_senior_share", "高级职称比例", "{title_senior}/{fulltime_teachers}", True),
@@ -230,7 +245,8 @@ def _summary_sheet(wb, ws, fmt, report, roster, profile, last: int, lang: str, n
     for i, (key, own, formula, ratio) in enumerate(lines):
         r = 4 + i
         ws.write_string(r, 0, figure_label(key, lang) if figure_label(key, lang) != key else one(own, lang))
-        ws.write_string(r, 1, key)
+        if key in f:  # a figure's JSON key; the counts behind a ratio have none
+            ws.write_string(r, 1, key)
         value = f.get(key, counts.get(key))
         if ratio:
             num, den = (cells[k.strip("{}")] for k in formula.split("/"))
@@ -253,7 +269,7 @@ def _summary_sheet(wb, ws, fmt, report, roster, profile, last: int, lang: str, n
             stored = _verdict_value(rule, *nums)
             ws.write_formula(r, 5, verdict, fmt["fail"] if stored == "✘" else fmt["pass"] if stored == "✔" else None,
                              stored)
-            note = f"{rule.id}: {rule.citation()} — {rule.quote}"
+            note = rule_note(rule, lang)
             text(ws, r, 6, note, fmt["wrap"])
             ws.set_row(r, fitted_height(note, 60))
     _levels_chart(wb, ws, fmt, report, ft, _rng("level", last), 5 + len(lines), lang, names)
@@ -308,7 +324,7 @@ def _levels_chart(wb, ws, fmt, report, ft: str, levels_rng: str, start: int, lan
     levels = list(report.figures["title_levels"].items())
     for i, (level, n) in enumerate(levels, start=start + 1):
         ws.write_string(i, 0, term(level, lang))
-        ws.write_string(i, 1, level, fmt["muted"])  # the value the formula counts
+        ws.write_string(i, 1, _term(level, lang), fmt["muted"])  # the value the formula counts
         ws.write_formula(i, 2, f'=COUNTIFS({ft},{levels_rng},B{i + 1})', fmt["int"], n)
         ws.write_number(i, 3, n, fmt["int"])
     ws.freeze_panes(4, 0)  # under the figures' header, not the levels table's
