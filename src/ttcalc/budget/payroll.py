@@ -31,6 +31,15 @@ def sum_payroll(dataset) -> Payroll:
     from ttcalc.read.summary import refuse_bad
 
     pay = Payroll()
+    engine = next((s.engine for s in dataset.used if s.engine is not None), None)
+    if engine is not None:  # province scale: the rows are in DuckDB (read.engine), summed there
+        from ttcalc.budget.province import engine_sums
+
+        try:
+            pay.total_fen, pay.rows, pay.units, pay.people = engine_sums(engine)
+        finally:
+            engine.close()
+        return pay
     for s in dataset.used:
         data = s.data
         used = pc.is_null(data["_skip"]).to_numpy(zero_copy_only=False)

@@ -43,6 +43,8 @@ class SheetRead:
     header_repeats: int = 0  # header rows repeated below the first (payslip layout)
     merged: list = field(default_factory=list)  # merge ranges filled down a data column
     title: list = field(default_factory=list)  # the title lines above the header
+    engine: object = None  # read.engine: the rows are in DuckDB (data is None)
+    tally: tuple | None = None  # read.engine: (rows used, skipped rows listed)
 
     @property
     def used(self) -> bool:
@@ -56,6 +58,8 @@ class SheetRead:
         return self.reason.code.rsplit(".", 1)[-1] if isinstance(self.reason, Msg) else "other"
 
     def rows_used(self) -> int:
+        if self.tally is not None:
+            return self.tally[0]
         if self.data is None:
             return 0
         import pyarrow.compute as pc
@@ -63,6 +67,8 @@ class SheetRead:
         return self.data.num_rows - pc.sum(pc.is_valid(self.data["_skip"])).as_py() if self.data.num_rows else 0
 
     def skipped(self) -> list[dict]:
+        if self.tally is not None:
+            return self.tally[1]
         if self.data is None or self.data.num_rows == 0:
             return []
         import pyarrow.compute as pc
@@ -139,6 +145,12 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
     year_named = {f for f in files if any(w in f.stem for w in year_words)}
     if len(year_named) == len(files):  # every file is named 汇总/合计…: none is a total of the others
         year_named = set()
+    if kind == "payroll" and keep is not None and not sheet_names and (len(files) == 1 or not year_named):
+        from ttcalc.read.engine import read_payroll  # province scale: DuckDB sums, or None
+
+        engine_read = read_payroll(files, sch, maps, SheetRead, progress)
+        if engine_read is not None:
+            return DataSet(kind, out + engine_read)
     year_files: list[list[SheetRead]] = []  # files named 汇总/合计/全年…: totals of the others, if their people are
     for path, grids in _load_all(files, sheet_names):
         try:
