@@ -136,8 +136,6 @@ def _header(grid: list, sch, maps: dict, path: Path):
         raise Fallback("a required column is missing")
     if "id" not in mapped:
         raise Fallback("no ID column")
-    if "gross" not in mapped and any(c.scale != 1 for c in header.columns if c.field == "component"):
-        raise Fallback("components in 万元")
     title = [str(v) for r in grid[:header.first_row - 1] for v in r if v]
     return header, title
 
