@@ -56,10 +56,8 @@ def person_ids(engine) -> None:
     """Table `ids`: one row per ID of the person rows (how many rows, their fen, their unit
     and whether they have more than one) — one hash aggregate that the duplicate checks and
     the command's sums share."""
-    engine.con.execute("CREATE TEMP TABLE ids AS SELECT id, count(*) AS n, min(unit) AS unit, "
-                       "max(unit) <> min(unit) AS many, sum(fen)::HUGEINT AS fen FROM rows "
-                       "WHERE k = 0 AND id IS NOT NULL GROUP BY id")
-
+    engine.con.execute("CREATE TEMP TABLE ids AS SELECT id, count(*) AS n, min(unit) AS umin, max(unit) AS umax, "
+                       "sum(fen)::HUGEINT AS fen FROM rows WHERE k = 0 AND id IS NOT NULL GROUP BY id")
 
 def duplicates(engine, plans: list, cap: int):
     """(within: per file [row…] of persons met again in the same file (same ID, and month),

@@ -94,10 +94,10 @@ def plan_parquet(path: Path, sch, maps: dict) -> Plan:
     names = pf.schema_arrow.names
     keep = useful(names)
     limits.check_cells(path, path.stem, pf.metadata.num_rows, max(len(keep), 1), how=" (from its metadata)")
-    first = pf.read_row_group(0, columns=[names[i] for i in keep]).slice(0, 39) if pf.num_row_groups else None
-    if first is None:
+    batch = next(pf.iter_batches(batch_size=39, columns=[names[i] for i in keep]), None)
+    if batch is None:
         raise Fallback("no rows")
-    grid = [[names[i] for i in keep]] + [list(r.values()) for r in first.to_pylist()]
+    grid = [[names[i] for i in keep]] + [list(r.values()) for r in batch.to_pylist()]
     header, title = _header(grid, sch, maps, path)
     if header.last_row != 1:
         raise Fallback("Parquet header below the column names")
@@ -166,10 +166,9 @@ def select_sql(plan: Plan, sch, file_no: int, unit: str, month: str | None) -> s
     gross = [n for n in fields if n == "gross"]
     amounts = gross or [n for n in fields if n.startswith("component:")]
     if "unit" in expr:  # trimmed only where it needs it (a trim of so many characters is slow)
-        u = expr["unit"]
-        ends = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in _TRIM) + "]"
-        unit_sql = (f"coalesce(CASE WHEN regexp_matches({u}, '^{ends}|{ends}$') THEN trim({u}, {_lit(_TRIM)}) "
-                    f"ELSE {u} END, {_lit(unit)})")
+        u, chars = expr["unit"], _lit(_TRIM)
+        unit_sql = (f"coalesce(CASE WHEN strpos({chars}, left({u}, 1)) > 0 OR strpos({chars}, right({u}, 1)) > 0 "
+                    f"THEN trim({u}, {chars}) ELSE {u} END, {_lit(unit)})")
     else:
         unit_sql = _lit(unit)
     month_sql = expr["month"] if "month" in expr else (_lit(month) if month else "NULL")

@@ -98,13 +98,14 @@ def build(one: str, skip: str, file_no: int, ident: str, keep: str, amounts: lis
     two = (f"SELECT {keep}, {skip} AS k, {_ascii(ident, '０１２３４５６７８９Ｘｘ' + chr(0x3000), '0123456789Xx ')} AS i0, "
            f"{', '.join(g2)} FROM ({one})")
     clean = f"upper(trim(trim(regexp_replace(i0, '\\s+', '', 'g'), {_lit(_STRIP)}), {_lit(chr(39) + chr(34) + '`')}))"
+    # most IDs are 18 plain characters already: they skip every step of the normalisation
     three = (f"SELECT {base}, coalesce(strlen(i0) <> length(i0), false) AS na, "
-             f"(CASE WHEN regexp_full_match(i0, '\\d{{17}}[\\dX]') THEN i0 ELSE {clean} END) "
-             f"AS i1, {gs}, {', '.join(e3)} FROM ({two})")
-    four = (f"SELECT {base}, na, (CASE WHEN regexp_full_match(i1, '\\d+\\.0') THEN left(i1, -2) ELSE i1 END) AS t, "
-            f"{gs}, {', '.join(f4)} FROM ({three})")
-    five = (f"SELECT {base}, na, t, {id_kind('t')} AS kind, ({fen})::BIGINT AS fen, "
-            f"(CASE WHEN {bad} THEN 1 ELSE 0 END)::UTINYINT AS a FROM ({four})")
+             f"coalesce(regexp_full_match(i0, '\\d{{17}}[\\dX]'), false) AS fast, i0, {gs}, {', '.join(e3)} "
+             f"FROM ({two})")
+    four = (f"SELECT {base}, na, fast, (CASE WHEN fast THEN i0 WHEN regexp_full_match({clean}, '\\d+\\.0') "
+            f"THEN left({clean}, -2) ELSE {clean} END) AS t, {gs}, {', '.join(f4)} FROM ({three})")
+    five = (f"SELECT {base}, na, t, (CASE WHEN fast THEN 'b' ELSE {id_kind('t')} END) AS kind, "
+            f"({fen})::BIGINT AS fen, (CASE WHEN {bad} THEN 1 ELSE 0 END)::UTINYINT AS a FROM ({four})")
     six = (f"SELECT *, {id_problem('t', 'kind')} AS p FROM (SELECT *, TRY_CAST(left(t, 17) AS BIGINT) AS n17, "
            f"TRY_CAST(substr(t, 7, 8) AS INTEGER) AS b8, TRY_CAST(t AS BIGINT) AS v18 FROM ({five}))")
     return (f"SELECT {file_no}::USMALLINT AS f, r, k, p, {id_value('t', 'kind', 'p')} AS id, name, unit, month, "
