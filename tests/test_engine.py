@@ -248,3 +248,14 @@ def test_no_network_and_no_files_left(tmp_path, monkeypatch):
     assert settings_ == {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
     e.close()
     assert not os.path.exists(e.temp_dir)
+
+
+def test_columnar_reader_places_repeated_short_lines(run, monkeypatch, used, tmp_path):
+    """The same short line twice ("注：,本表" after two blocks): the columnar reader found both
+    at the first one's line and dropped a person row; now it agrees with the csv module (and
+    the engine)."""
+    path = _csv(tmp_path / "p.csv", _shape(262))
+    assert path.read_text(encoding="utf-8").count("注：,本表\n") == 3
+    small = _report(run, monkeypatch, [path], on=False, columnar=False)
+    big = _report(run, monkeypatch, [path], on=False, columnar=True)
+    assert big["inputs"] == small["inputs"] and big["figures"] == small["figures"]

@@ -24,7 +24,7 @@ def engine_sums(engine) -> tuple[int, int, dict, int]:
         con.execute(f"CREATE TEMP TABLE lend AS SELECT {WHO} AS who, min(id) AS least FROM rows "
                     f"WHERE k = 0 AND id IS NOT NULL AND {WHO} IN (SELECT who FROM nid) GROUP BY ALL")
         con.execute("CREATE TEMP TABLE extra AS SELECT coalesce(l.least, x.who) AS person, min(x.unit) AS umin, "
-                    "max(x.unit) AS umax, sum(x.fen)::HUGEINT AS fen, count(*) AS n FROM nid x "
+                    "max(x.unit) AS umax, sum(x.fen)::BIGINT AS fen, count(*) AS n FROM nid x "
                     "LEFT JOIN lend l USING (who) GROUP BY 1")
         con.execute("CREATE TEMP TABLE persons AS SELECT coalesce(i.id, x.person) AS id, "
                     "coalesce(i.n, 0) + coalesce(x.n, 0) AS n, least(i.umin, x.umin) AS umin, "

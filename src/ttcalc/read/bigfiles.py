@@ -106,7 +106,7 @@ def _locate(data: bytes, encoding: str, texts: list[str], head_lines: int) -> li
             continue
         line += data.count(b"\n", offset, found)
         out.append((line, text))
-        offset = found
+        offset = found + len(needle)  # past it: the same text on the next line is another line
     return out
 
 

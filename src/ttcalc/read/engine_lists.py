@@ -57,7 +57,7 @@ def person_ids(engine) -> None:
     and whether they have more than one) — one hash aggregate that the duplicate checks and
     the command's sums share."""
     engine.con.execute("CREATE TEMP TABLE ids AS SELECT id, count(*) AS n, min(unit) AS umin, max(unit) AS umax, "
-                       "sum(fen)::HUGEINT AS fen FROM rows WHERE k = 0 AND id IS NOT NULL GROUP BY id")
+                       "sum(fen)::BIGINT AS fen FROM rows WHERE k = 0 AND id IS NOT NULL GROUP BY id")
 
 def duplicates(engine, plans: list, cap: int):
     """(within: per file [row…] of persons met again in the same file (same ID, and month),

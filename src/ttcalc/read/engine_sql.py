@@ -104,10 +104,10 @@ def build(one: str, skip: str, file_no: int, ident: str, keep: str, amounts: lis
              f"FROM ({two})")
     four = (f"SELECT {base}, na, fast, (CASE WHEN fast THEN i0 WHEN regexp_full_match({clean}, '\\d+\\.0') "
             f"THEN left({clean}, -2) ELSE {clean} END) AS t, {gs}, {', '.join(f4)} FROM ({three})")
-    five = (f"SELECT {base}, na, t, (CASE WHEN fast THEN 'b' ELSE {id_kind('t')} END) AS kind, "
+    five = (f"SELECT {base}, na, fast, t, (CASE WHEN fast THEN 'b' ELSE {id_kind('t')} END) AS kind, "
             f"({fen})::BIGINT AS fen, (CASE WHEN {bad} THEN 1 ELSE 0 END)::UTINYINT AS a FROM ({four})")
-    six = (f"SELECT *, {id_problem('t', 'kind')} AS p FROM (SELECT *, TRY_CAST(left(t, 17) AS BIGINT) AS n17, "
-           f"TRY_CAST(substr(t, 7, 8) AS INTEGER) AS b8, TRY_CAST(t AS BIGINT) AS v18 FROM ({five}))")
+    six = (f"SELECT *, {id_problem('t', 'kind')} AS p FROM (SELECT *, TRY_CAST(left(t, 17) AS BIGINT) AS n17 "
+           f"FROM ({five}))")
     return (f"SELECT {file_no}::USMALLINT AS f, r, k, p, {id_value('t', 'kind', 'p')} AS id, name, unit, month, "
             f"fen, a, na, hr FROM ({six})")
 
@@ -145,15 +145,15 @@ def id_kind(t: str) -> str:
 def id_problem(t: str, k: str) -> str:
     """p: the code of validate_array (ID_CODES) of normalised text `t` of kind `k` (id_kind)."""
     body15 = f"(left({t}, 6) || '19' || substr({t}, 7))"
-    shaped = f"regexp_full_match({t}, '\\d{{17}}[\\dX]')"
+    shaped = f"(CASE WHEN fast THEN true ELSE regexp_full_match({t}, '\\d{{17}}[\\dX]') END)"
     ok = f"({_check('', 'n17')} = right({t}, 1))"
-    value = "v18"
+    value = f"TRY_CAST({t} AS BIGINT)"  # only for the few whose check character is wrong
     numeric = (f"(right({t}, 1) <> 'X' AND {value} > {2 ** 53} AND "
                f"(CAST(CAST({value} AS DOUBLE) AS BIGINT) = {value} OR {value} % 1000 = 0))")
     return (f"(CASE {k} WHEN 'e' THEN 0 WHEN 's' THEN 2 WHEN 'l' THEN 3 "
             f"WHEN 'a' THEN (CASE WHEN {_birth_ok(f'substr({body15}, 7, 8)')} THEN 0 ELSE 5 END) "
             f"ELSE (CASE WHEN NOT {shaped} THEN 4 WHEN NOT {ok} THEN (CASE WHEN {numeric} THEN 2 ELSE 1 END) "
-            f"WHEN NOT {_birth_ok('', 'b8')} THEN 5 ELSE 0 END) END)::UTINYINT")
+            f"WHEN NOT {_birth_ok(f'substr({t}, 7, 8)')} THEN 5 ELSE 0 END) END)::UTINYINT")
 
 
 def id_value(t: str, k: str, p: str) -> str:
