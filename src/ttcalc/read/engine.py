@@ -56,7 +56,7 @@ def _memory_limit() -> str:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):
         return "2GB"
-    return f"{max(256, min(total // 2, 4 * 2**30) // 2**20)}MB"
+    return f"{max(256, min(total // 4, 2 * 2**30) // 2**20)}MB"  # past it DuckDB spills to temp_dir
 
 
 def eligible(files: list[Path]) -> bool:
