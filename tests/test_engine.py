@@ -259,3 +259,13 @@ def test_columnar_reader_places_repeated_short_lines(run, monkeypatch, used, tmp
     small = _report(run, monkeypatch, [path], on=False, columnar=False)
     big = _report(run, monkeypatch, [path], on=False, columnar=True)
     assert big["inputs"] == small["inputs"] and big["figures"] == small["figures"]
+
+
+def test_an_annotated_workbook_reads_the_usual_way(run, monkeypatch, used, tmp_path):
+    """--output writes every row into the workbook: the rows must be in hand, not in DuckDB."""
+    monkeypatch.setenv(engine.ENV_MIN, "0")
+    ran = run("budget", _small(tmp_path), "--output", tmp_path / "out.xlsx", "--quiet")
+    assert ran.code in (0, 1) and used == []
+    import openpyxl
+
+    assert openpyxl.load_workbook(tmp_path / "out.xlsx")["明细"].max_row > 10

@@ -122,10 +122,11 @@ def _data_name(col) -> str:
 
 def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
          sheet_names: list[str] | None = None, progress=None, keep: set[str] | None = None,
-         skip_bad: bool = False, allow_empty: bool = False) -> DataSet:
+         skip_bad: bool = False, allow_empty: bool = False, engine: bool = True) -> DataSet:
     """Read every file and sheet named into one DataSet of the given kind
     ("payroll", "roster" or "hours").  `keep`: the fields a command needs; other columns are
-    dropped once rows are classified, so a city's folder of workbooks stays small in memory.
+    dropped once rows are classified, so a city's folder of workbooks stays small in memory; a
+    payroll with `keep` may then be read by DuckDB (read.engine) unless `engine` is False.
     `skip_bad`: a file that cannot be read is listed as skipped instead of stopping the run."""
     files, skipped_files, from_folder = expand_all(paths)
     if not files and not skipped_files:
@@ -145,7 +146,7 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
     year_named = {f for f in files if any(w in f.stem for w in year_words)}
     if len(year_named) == len(files):  # every file is named 汇总/合计…: none is a total of the others
         year_named = set()
-    if kind == "payroll" and keep is not None and not sheet_names and (len(files) == 1 or not year_named):
+    if engine and kind == "payroll" and keep is not None and not sheet_names and (len(files) == 1 or not year_named):
         from ttcalc.read.engine import read_payroll  # province scale: DuckDB sums, or None
 
         engine_read = read_payroll(files, sch, maps, SheetRead, progress)
