@@ -173,7 +173,8 @@ def duckdb_sql(path: Path) -> list[str]:
     where = ""
     if path.is_dir() or path.suffix == ".csv":
         glob = str(path / "*.csv") if path.is_dir() else str(path)
-        src = (f"read_csv({glob!r}, skip=1, header=true, all_varchar=true, null_padding=true)")
+        cols = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in gen.CSV_HEADER) + "}"  # no sniffing of each file
+        src = (f"read_csv({glob!r}, skip=2, header=false, auto_detect=false, columns={cols}, null_padding=true)")
         total = "sum(CAST(\"应发合计\" AS DECIMAL(18,2)))"
         where = "WHERE \"序号\" IS DISTINCT FROM '合计'"
     else:

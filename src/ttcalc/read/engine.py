@@ -15,6 +15,10 @@ UTF-8 only), empty lines, quoted line breaks, an amount that is not a plain numb
 currency sign, a decimal comma, finer than a fen, too big), a person row without its 应发, IDs
 still not ASCII after full-width digits are folded, rows repeating the header (payslips),
 Parquet columns that are neither text, integers nor decimals, a missing ID column.
+
+The caps on a CSV's size and a Parquet's cells (read.limits) guard the readers that load a
+file into memory; DuckDB streams it within its own memory limit (spilling to a temporary
+folder, removed after), so the engine does not apply them — a fallback still does.
 """
 
 from __future__ import annotations

@@ -33,11 +33,9 @@ class Plan:
 
 
 def plan_csv(path: Path, sch, maps: dict) -> Plan:
-    from ttcalc.read import limits
     from ttcalc.read.bigfiles import HEAD_LINES, header_guess, useful
     from ttcalc.read.textfiles import decode
 
-    limits.check_csv(path)
     with path.open("rb") as fh:
         head = fh.read(HEAD_BYTES)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:4096]:
@@ -84,7 +82,6 @@ def plan_parquet(path: Path, sch, maps: dict) -> Plan:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from ttcalc.read import limits
     from ttcalc.read.bigfiles import useful
 
     with path.open("rb") as fh:
@@ -93,7 +90,6 @@ def plan_parquet(path: Path, sch, maps: dict) -> Plan:
     pf = pq.ParquetFile(path)
     names = pf.schema_arrow.names
     keep = useful(names)
-    limits.check_cells(path, path.stem, pf.metadata.num_rows, max(len(keep), 1), how=" (from its metadata)")
     batch = next(pf.iter_batches(batch_size=39, columns=[names[i] for i in keep]), None)
     if batch is None:
         raise Fallback("no rows")
