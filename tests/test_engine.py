@@ -269,3 +269,11 @@ def test_an_annotated_workbook_reads_the_usual_way(run, monkeypatch, used, tmp_p
     import openpyxl
 
     assert openpyxl.load_workbook(tmp_path / "out.xlsx")["明细"].max_row > 10
+
+
+def test_a_corrupt_parquet_is_worded_by_the_usual_reader(run, monkeypatch, used, tmp_path):
+    path = tmp_path / "p.parquet"
+    path.write_bytes(b"PAR1" + b"\0" * 100 + b"PAR1")
+    monkeypatch.setenv(engine.ENV_MIN, "0")
+    ran = run("budget", path, "--format", "json", "--lang", "en")
+    assert ran.code == 2 and used == [False], (ran.stdout, ran.stderr)

@@ -95,14 +95,19 @@ class Engine:
 
 
 def load(files: list[Path], sch, maps: dict):
-    """(Engine with table `rows`, [(plan, unit, unit_source, month, month_source, warnings)])
-    or Fallback."""
+    """(Engine holding table `rows`, [Plan…]); raises Fallback.  A file the planning cannot
+    read (a corrupt Parquet footer, a file gone) falls back too: the usual reader words why."""
     import tempfile
 
     plans = []
     for path in files:
-        plan = plan_parquet(path, sch, maps) if path.suffix.lower() == ".parquet" else plan_csv(path, sch, maps)
-        plans.append(plan)
+        try:
+            plans.append(plan_parquet(path, sch, maps) if path.suffix.lower() == ".parquet"
+                         else plan_csv(path, sch, maps))
+        except Fallback:
+            raise
+        except Exception as exc:
+            raise Fallback(f"{type(exc).__name__}: {str(exc)[:200]}") from None
     engine = Engine(None, tempfile.mkdtemp(prefix="ttcalc-duckdb-"))
     try:
         engine.con = connect(engine.temp_dir)
