@@ -169,20 +169,38 @@ def bench_folder(schools: int, rows: int, repeat: int) -> None:
 
 def duckdb_sql(path: Path) -> list[str]:
     """DuckDB computing the same figures: the exact total (DECIMAL), distinct people and units,
-    total rows left out."""
-    if path.suffix == ".csv":
-        src = (f"read_csv({str(path)!r}, skip=1, header=true, all_varchar=true, null_padding=true)")
+    total rows left out.  A folder is its files as one data set (a glob)."""
+    where = ""
+    if path.is_dir() or path.suffix == ".csv":
+        glob = str(path / "*.csv") if path.is_dir() else str(path)
+        cols = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in gen.CSV_HEADER) + "}"  # no sniffing of each file
+        src = (f"read_csv({glob!r}, skip=2, header=false, auto_detect=false, columns={cols}, null_padding=true)")
         total = "sum(CAST(\"应发合计\" AS DECIMAL(18,2)))"
         where = "WHERE \"序号\" IS DISTINCT FROM '合计'"
     else:
         src = f"read_parquet({str(path)!r})"
         total = "sum(\"应发合计\")"
-        where = ""
     sql = f"SELECT {total}, count(DISTINCT \"身份证号\"), count(DISTINCT \"单位\") FROM {src} {where}"
     return [PY, "-c", f"import duckdb; print(duckdb.sql({sql!r}).fetchall())"]
 
 
-def bench_province(repeat: int, sizes: list[int]) -> None:
+def county_files(src: Path, parts: int) -> Path:
+    """The big CSV cut into `parts` files (one per county), each with its title and header
+    lines: a folder that ttcalc reads as one data set."""
+    folder = src.with_name(f"{src.stem}-{parts}-files")
+    if folder.is_dir() and len(list(folder.glob("*.csv"))) == parts:
+        return folder
+    folder.mkdir(exist_ok=True)
+    lines = src.read_bytes().split(b"\n")
+    head, body = lines[:2], [line for line in lines[2:] if line]
+    step = -(-len(body) // parts)
+    for k in range(parts):
+        chunk = body[k * step:(k + 1) * step]
+        (folder / f"county-{k + 1:03d}.csv").write_bytes(b"\n".join(head + chunk) + b"\n")
+    return folder
+
+
+def bench_province(repeat: int, sizes: list[int], counties: int = 20) -> None:
     lines = []
     times: dict[str, list[tuple[int, float, float]]] = {}
     for rows in sizes:
@@ -194,13 +212,18 @@ def bench_province(repeat: int, sizes: list[int]) -> None:
                                   "read_options=c.ReadOptions(skip_rows=1), "
                                   "parse_options=c.ParseOptions(invalid_row_handler=lambda r: 'skip'))"]
             bare_pq = [PY, "-c", f"import pyarrow.parquet as q; q.read_table({str(pq_path)!r})"]
-            for kind, path, bare, bare_name in (("CSV", csv_path, bare_csv, "pyarrow.csv bare read"),
-                                                ("Parquet", pq_path, bare_pq, "pyarrow.parquet bare read")):
-                ours, (sql, plain) = compare(TTCALC + ["budget", str(path), "--format", "json", "--quiet"],
-                                             [duckdb_sql(path), bare], repeat, want)
+            cases = [("CSV", csv_path, bare_csv, "pyarrow.csv bare read"),
+                     ("Parquet", pq_path, bare_pq, "pyarrow.parquet bare read")]
+            if fail == 0.1 and counties > 1:
+                cases.append((f"{counties} CSV files", county_files(csv_path, counties), None, ""))
+            for kind, path, bare, bare_name in cases:
+                ours, bases = compare(TTCALC + ["budget", str(path), "--format", "json", "--quiet"],
+                                      [duckdb_sql(path)] + ([bare] if bare else []), repeat, want)
                 name = f"{kind} {rows:,} rows, {int(fail * 100)}% bad IDs"
-                lines.append(ratio(name, ours, sql, "DuckDB SQL aggregation", 1.5))
-                print(f"  ({ratio(name, ours, plain, bare_name)[1]})", flush=True)
+                lines.append(ratio(name, ours, bases[0], "DuckDB SQL aggregation", 1.5))
+                print(f"  ({lines[-1][1]})", flush=True)
+                if bare:
+                    print(f"  ({ratio(name, ours, bases[1], bare_name)[1]})", flush=True)
                 times.setdefault(f"{kind} {int(fail * 100)}%", []).append((rows, ours[0], ours[1]))
     print_worst_last("province scale: budget on CSV / Parquet vs DuckDB computing the same figures", lines)
     for key, runs in times.items():

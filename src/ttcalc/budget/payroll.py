@@ -30,6 +30,15 @@ def sum_payroll(dataset) -> Payroll:
     if getattr(dataset, "digested", None) is not None:
         return dataset.digested.finish()
     pay = Payroll()
+    engine = next((s.engine for s in dataset.used if s.engine is not None), None)
+    if engine is not None:  # province scale: the rows are in DuckDB (read.engine), summed there
+        from ttcalc.budget.province import engine_sums
+
+        try:
+            pay.total_fen, pay.rows, pay.units, pay.people = engine_sums(engine)
+        finally:
+            engine.close()
+        return pay
     for s in dataset.used:
         fen, used = sheet_fen(pay, s)
         pay.per_sheet.append((s, fen, used))

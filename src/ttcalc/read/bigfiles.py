@@ -29,7 +29,7 @@ def useful(names: list[str]) -> list[int]:
     return keep
 
 
-def _header_guess(rows: list[list[str]]) -> list[str]:
+def header_guess(rows: list[list[str]]) -> list[str]:
     """The widest row among the first lines, joined with the row below it: enough to tell which
     columns carry a known header (two-row headers included)."""
     width = max((len(r) for r in rows), default=0)
@@ -52,7 +52,7 @@ def csv_table(path: Path, encoding: str, dialect, data: bytes) -> object:
         head_text = "".join(fh.readline() for _ in range(HEAD_LINES))
     head = list(csv.reader(io.StringIO(head_text, newline=""), dialect))
     width = max((len(r) for r in head), default=0)
-    keep = useful(_header_guess(head)) or list(range(width))
+    keep = useful(header_guess(head)) or list(range(width))
     names = [f"c{i}" for i in range(width)]
     ragged: list[str] = []  # lines with another number of fields: totals, notes (kept, see below)
     body = pacsv.read_csv(
@@ -106,7 +106,7 @@ def _locate(data: bytes, encoding: str, texts: list[str], head_lines: int) -> li
             continue
         line += data.count(b"\n", offset, found)
         out.append((line, text))
-        offset = found
+        offset = found + len(needle)  # past it: the same text on the next line is another line
     return out
 
 

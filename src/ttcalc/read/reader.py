@@ -45,6 +45,8 @@ class SheetRead:
     merged: list = field(default_factory=list)  # merge ranges filled down a data column
     title: list = field(default_factory=list)  # the title lines above the header
     kept: tuple | None = None  # (rows used, pyarrow.Table of the rows skipped) once `data` is dropped
+    engine: object = None  # read.engine: the rows are in DuckDB (data is None)
+    tally: tuple | None = None  # read.engine: (rows used, skipped rows listed)
 
     @property
     def used(self) -> bool:
@@ -58,6 +60,8 @@ class SheetRead:
         return self.reason.code.rsplit(".", 1)[-1] if isinstance(self.reason, Msg) else "other"
 
     def rows_used(self) -> int:
+        if self.tally is not None:
+            return self.tally[0]
         if self.data is None:
             return self.kept[0] if self.kept else 0
         import pyarrow.compute as pc
@@ -65,6 +69,8 @@ class SheetRead:
         return self.data.num_rows - pc.sum(pc.is_valid(self.data["_skip"])).as_py() if self.data.num_rows else 0
 
     def skipped(self) -> list[dict]:
+        if self.tally is not None:
+            return self.tally[1]
         if self.data is None and self.kept:
             rows = self.kept[1]
         elif self.data is None or self.data.num_rows == 0:
@@ -122,10 +128,12 @@ def _data_name(col) -> str:
 
 def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
          sheet_names: list[str] | None = None, progress=None, keep: set[str] | None = None,
-         skip_bad: bool = False, allow_empty: bool = False, digest=None) -> DataSet:
+         skip_bad: bool = False, allow_empty: bool = False, digest=None,
+         engine: bool = True) -> DataSet:
     """Read every file and sheet named into one DataSet of the given kind
     ("payroll", "roster" or "hours").  `keep`: the fields a command needs; other columns are
-    dropped once rows are classified, so a city's folder of workbooks stays small in memory.
+    dropped once rows are classified, so a city's folder of workbooks stays small in memory; a
+    payroll with `keep` may then be read by DuckDB (read.engine) unless `engine` is False.
     `skip_bad`: a file that cannot be read is listed as skipped instead of stopping the run.
     `digest(sheet)`: what a command takes of each used sheet as soon as its file is read; the
     sheet's rows are dropped after it (read.stream) — unless a year-total file may still be
@@ -151,6 +159,12 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
     year_named = {f for f in files if any(w in f.stem for w in year_words)}
     if len(year_named) == len(files):  # every file is named 汇总/合计…: none is a total of the others
         year_named = set()
+    if engine and kind == "payroll" and keep is not None and not sheet_names and (len(files) == 1 or not year_named):
+        from ttcalc.read.engine import read_payroll  # province scale: DuckDB sums, or None
+
+        engine_read = read_payroll(files, sch, maps, SheetRead, progress)
+        if engine_read is not None:
+            return DataSet(kind, out + engine_read)
     year_files: list[list[SheetRead]] = []  # files named 汇总/合计/全年…: totals of the others, if their people are
     stream = Stream(digest, kind) if digest is not None and not year_named else None
     streamed = None  # where the sheets of the file read last begin in `out`

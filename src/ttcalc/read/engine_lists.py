@@ -1,0 +1,93 @@
+"""What read.engine lists of a data set's rows: skipped rows, ID warnings and duplicates, each
+the first rows (in sheet order) and how many in all — small answers to SQL over table `rows`."""
+
+from __future__ import annotations
+
+from ttcalc.core.warn import Warn
+from ttcalc.read.engine_sql import SKIP_CODES
+
+LIST_CAP = 1000  # skipped rows listed per sheet (read.summary.inputs_block)
+
+
+def row_of(engine, plans: list, f: int, rowid: int, r) -> int:
+    """The sheet row of a data row: its position in the file (Parquet), else in the table."""
+    pos = r if r is not None else rowid - engine.offsets[f]
+    return plans[f].first_row + int(pos)
+
+
+def skipped_rows(engine, plans: list) -> dict:
+    """Per file: (blank rows, [(row, code)…] first LIST_CAP, how many skipped in all)."""
+    out = {f: [0, [], 0] for f in range(len(plans))}
+    for f, k, n in engine.query("SELECT f, k, count(*) FROM rows WHERE k > 0 GROUP BY ALL"):
+        if k == 1:
+            out[f][0] = n
+        else:
+            out[f][2] += n
+    for f, firsts in engine.query(f"SELECT f, min(coalesce(r, rowid) * 8 + k, {LIST_CAP}) FROM rows "
+                                  "WHERE k > 1 GROUP BY f"):
+        out[f][1] = [(row_of(engine, plans, f, v // 8, v // 8 if plans[f].row_sql else None), SKIP_CODES[v % 8])
+                     for v in sorted(firsts)]
+    return out
+
+
+def id_warnings(engine, plans: list, cap: int) -> dict:
+    """Per file: [Warn…] of the ID problems of person rows, `cap` rows a code, then "and N more"."""
+    from ttcalc.read.engine_sql import ID_CODES
+    from ttcalc.read.rowchecks import ID_PROBLEMS
+
+    found = {}
+    for f, p, n, firsts in engine.query(f"SELECT f, p, count(*), min(coalesce(r, rowid), {cap}) FROM rows "
+                                        "WHERE k = 0 AND p > 0 GROUP BY ALL"):
+        found[(f, ID_CODES[p])] = (n, sorted(firsts))
+    out = {f: [] for f in range(len(plans))}
+    for f, warns in out.items():
+        for code in ID_PROBLEMS:
+            if (f, code) in found:
+                n, firsts = found[(f, code)]
+                where = (str(plans[f].path), plans[f].path.stem)
+                warns += [Warn(f"id_{code}", *where, row_of(engine, plans, f, v, v if plans[f].row_sql else None),
+                                None, {}) for v in firsts]
+                if n > cap:
+                    warns.append(Warn("more", *where, None, None, {"code": f"id_{code}", "n": n - cap}))
+    return out
+
+
+def person_ids(engine) -> None:
+    """Table `ids`: one row per ID of the person rows (how many rows, their fen, their unit
+    and whether they have more than one) — one hash aggregate that the duplicate checks and
+    the command's sums share."""
+    engine.con.execute("CREATE TEMP TABLE ids AS SELECT id, count(*) AS n, min(unit) AS umin, max(unit) AS umax, "
+                       "sum(fen)::BIGINT AS fen FROM rows WHERE k = 0 AND id IS NOT NULL GROUP BY id")
+
+def duplicates(engine, plans: list, cap: int):
+    """(within: per file [row…] of persons met again in the same file (same ID, and month),
+    first `cap`, with the count; across: [(f, row, first f, first row)…] first `cap`)."""
+    within = {f: ([], 0) for f in range(len(plans))}
+    if not engine.query("SELECT count(*) FROM ids WHERE n > 1")[0][0]:
+        return within, []  # nobody twice: the usual case, known from `ids` alone
+    engine.con.execute("CREATE TEMP TABLE again AS SELECT f, coalesce(r, rowid) AS pos, id, month FROM rows "
+                       "SEMI JOIN (SELECT id FROM ids WHERE n > 1) d USING (id) WHERE k = 0")
+    has_month = any(p.month_source for p in plans)
+    key = "id, month" if has_month else "id"
+    for f, n, firsts in engine.query(
+            f"WITH g AS (SELECT f, {key}, min(pos) AS first FROM again GROUP BY ALL HAVING count(*) > 1) "
+            f"SELECT t.f, count(*), min(t.pos, {cap}) FROM again t "
+            f"JOIN g ON t.f = g.f AND t.id = g.id {'AND t.month IS NOT DISTINCT FROM g.month' if has_month else ''} "
+            f"WHERE t.pos <> g.first GROUP BY t.f"):
+        within[f] = ([row_of(engine, plans, f, v, v if plans[f].row_sql else None) for v in sorted(firsts)], n)
+    pos = "pos"
+    across = []
+    monthly = [f for f, p in enumerate(plans) if p.month_source]
+    if len(monthly) > 1:
+        big = 10**12
+        rows = engine.query(
+            f"WITH u AS (SELECT f, {pos} AS pos, id, coalesce(month, '') AS m FROM again "
+            f"WHERE f IN ({', '.join(map(str, monthly))})), "
+            f"g AS (SELECT id, m, min(f * {big} + pos) AS fp FROM u GROUP BY id, m HAVING count(DISTINCT f) > 1) "
+            f"SELECT u.f, u.pos, g.fp FROM u JOIN g USING (id, m) WHERE u.f <> g.fp // {big} "
+            f"ORDER BY u.f, u.pos LIMIT {cap}")
+        for f, p, fp in rows:
+            ff, fpos = divmod(fp, big)
+            across.append((f, row_of(engine, plans, f, p, p if plans[f].row_sql else None),
+                           ff, row_of(engine, plans, ff, fpos, fpos if plans[ff].row_sql else None)))
+    return within, across

@@ -1,0 +1,194 @@
+"""How read.engine reads one file: the header found from its first lines exactly as the
+columnar reader finds it (read.bigfiles), and the SQL that turns each data row into a row of
+table `rows` (read.engine_sql)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from ttcalc.read.engine_sql import build, skip_sql
+
+HEAD_BYTES = 256 * 1024
+
+
+class Fallback(Exception):
+    """This data set is read the usual way (why: a short English reason, for tests)."""
+
+
+@dataclass
+class Plan:
+    """How one file is read: its header, and one SQL expression per kept column."""
+    path: Path
+    header: object
+    title: list
+    source: str  # read_csv(...) / read_parquet(...)
+    exprs: list  # SQL of each kept column (position = header column index), as text or number
+    numeric: list  # positions whose expression is a number (Parquet amounts)
+    first_row: int  # the sheet row of the first data row
+    row_sql: str  # SQL giving the data row's 0-based position, or "" (rowid order)
+    newline: bytes = b"\n"
+
+
+def plan_csv(path: Path, sch, maps: dict) -> Plan:
+    from ttcalc.read.bigfiles import HEAD_LINES, header_guess, useful
+    from ttcalc.read.textfiles import decode
+
+    with path.open("rb") as fh:
+        head = fh.read(HEAD_BYTES)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:4096]:
+        raise Fallback("UTF-16 or binary")
+    for cut in range(4):
+        try:
+            text, encoding = decode(head[: len(head) - cut])
+            break
+        except (ValueError, LookupError):
+            continue
+    else:
+        raise Fallback("encoding")
+    if encoding != "utf-8-sig":
+        raise Fallback(f"encoding {encoding}")
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",\t;|")
+    except csv.Error:
+        dialect = csv.excel
+    quote = dialect.quotechar or '"'
+    if dialect.escapechar or len(dialect.delimiter) != 1:
+        raise Fallback("dialect")
+    text = text.removeprefix("\ufeff")
+    lines = text.splitlines(keepends=True)[:HEAD_LINES]
+    if len(lines) < HEAD_LINES and len(head) == HEAD_BYTES:
+        raise Fallback("long head lines")
+    head_rows = list(csv.reader(io.StringIO("".join(lines), newline=""), dialect))
+    if len(head_rows) != len(lines):
+        raise Fallback("line breaks inside quotes")
+    width = max((len(r) for r in head_rows), default=0)
+    keep = useful(header_guess(head_rows)) or list(range(width))
+    grid = [[(r[i] if i < len(r) and r[i] != "" else None) for i in keep] for r in head_rows]
+    header, title = _header(grid[:40], sch, maps, path)
+    skip = header.last_row
+    cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
+    source = (f"read_csv({_lit(str(path))}, skip={skip}, header=false, auto_detect=false, columns={{{cols}}}, "
+              f"delim={_lit(dialect.delimiter)}, quote={_lit(quote)}, escape={_lit(quote)}, null_padding=true, "
+              f"strict_mode=false, encoding='utf-8', parallel=true)")
+    exprs = [f"NULLIF(s.c{i}, '')" for i in keep]
+    newline = b"\r\n" if b"\r\n" in head else b"\n"
+    return Plan(path, header, title, source, exprs, [], skip + 1, "", newline)
+
+
+def plan_parquet(path: Path, sch, maps: dict) -> Plan:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from ttcalc.read.bigfiles import useful
+
+    with path.open("rb") as fh:
+        if fh.read(4) != b"PAR1":
+            raise Fallback("not Parquet")
+    pf = pq.ParquetFile(path)
+    names = pf.schema_arrow.names
+    keep = useful(names)
+    batch = next(pf.iter_batches(batch_size=39, columns=[names[i] for i in keep]), None)
+    if batch is None:
+        raise Fallback("no rows")
+    grid = [[names[i] for i in keep]] + [list(r.values()) for r in batch.to_pylist()]
+    header, title = _header(grid, sch, maps, path)
+    if header.last_row != 1:
+        raise Fallback("Parquet header below the column names")
+    money = {c.index for c in header.columns if c.field and sch.fields[c.field].type == "money"}
+    exprs, numeric = [], []
+    for j, i in enumerate(keep):
+        t = pf.schema_arrow.field(i).type
+        col = f"s.{_ident(names[i])}"
+        if pa.types.is_string(t) or pa.types.is_large_string(t):
+            exprs.append(col)
+        elif j in money and (pa.types.is_integer(t) or pa.types.is_decimal(t)):
+            scale = t.scale if pa.types.is_decimal(t) else 0
+            if pa.types.is_decimal(t) and (t.precision > 16 or t.scale > 8):
+                raise Fallback(f"Parquet column of type {t}")
+            exprs.append(f"CAST({col} AS DECIMAL(18,{max(scale, 2)}))")
+            numeric.append(j)
+        elif pa.types.is_integer(t) and j not in money:
+            exprs.append(f"CAST({col} AS VARCHAR)")
+        else:
+            raise Fallback(f"Parquet column of type {t}")
+    source = f"read_parquet({_lit(str(path))}, file_row_number=true)"
+    return Plan(path, header, title, source, exprs, numeric, 2, "s.file_row_number")
+
+
+def _header(grid: list, sch, maps: dict, path: Path):
+    from ttcalc.read.header import apply_map, dedupe, detect
+
+    header = detect(grid, sch, maps)
+    if header is None:
+        raise Fallback("no header")
+    if apply_map(header, maps, sch):
+        raise Fallback("--map names no column")
+    dedupe(header, sch)
+    mapped = header.mapped
+    if any(not any(g in mapped for g in group) for group in sch.required):
+        raise Fallback("a required column is missing")
+    if "id" not in mapped:
+        raise Fallback("no ID column")
+    title = [str(v) for r in grid[:header.first_row - 1] for v in r if v]
+    return header, title
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def data_name(col) -> str:
+    return f"{col.field}:{col.header}" if col.field in ("component", "deduction", "employer") else col.field
+
+
+def select_sql(plan: Plan, sch, file_no: int, unit: str, month: str | None) -> str:
+    """One row of table `rows` per data row of the file: f file, r its position (Parquet), k
+    skip code, p ID problem, id, name, unit, month, fen, a (1: not for the engine), na (an
+    ID not ASCII), hr (the lead column repeats its header)."""
+    h = plan.header
+    fields = {data_name(c): c for c in h.columns if c.field}
+    expr = {name: f"x{c.index}" for name, c in fields.items()}
+    mapped_idx = {c.index for c in h.columns if c.field}
+    scan = [f"x{j}" for j in range(len(plan.exprs)) if j not in mapped_idx][:12]
+    numbers = {name for name, c in fields.items() if c.index in plan.numeric}
+    skip = skip_sql(scan, expr, numbers, sch)
+    gross = [n for n in fields if n == "gross"]
+    amounts = gross or [n for n in fields if n.startswith("component:")]
+    if "unit" in expr:  # trimmed only where it needs it (a trim of so many characters is slow)
+        u, chars = expr["unit"], _lit(_TRIM)
+        unit_sql = (f"coalesce(CASE WHEN strpos({chars}, left({u}, 1)) > 0 OR strpos({chars}, right({u}, 1)) > 0 "
+                    f"THEN trim({u}, {chars}) ELSE {u} END, {_lit(unit)})")
+    else:
+        unit_sql = _lit(unit)
+    month_sql = expr["month"] if "month" in expr else (_lit(month) if month else "NULL")
+    lead = fields.get("name") or fields["id"]
+    x, labels = expr[data_name(lead)], _labels(lead)
+    near = " OR ".join(f"contains({x}, {_lit(ch)})" for ch in sorted({lab[0] for lab in labels if lab}))
+    repeat = (f"coalesce(CASE WHEN {near or 'true'} THEN regexp_replace({x}, '\\s+', '', 'g') IN "
+              f"({', '.join(_lit(lab) for lab in labels)}) ELSE false END, false)")
+    cols = ", ".join(f"{e} AS x{j}" for j, e in enumerate(plan.exprs))
+    one = f"SELECT {plan.row_sql or 'NULL'}::BIGINT AS r, {cols} FROM {plan.source} AS s"
+    keep = (f"r, {expr.get('name', 'NULL')}::VARCHAR AS name, {unit_sql}::VARCHAR AS unit, "
+            f"{month_sql}::VARCHAR AS month, {repeat} AS hr")
+    return build(one, skip, file_no, expr["id"], keep,
+                 [(expr[n], fields[n].scale, n in numbers) for n in amounts], bool(gross))
+
+
+# what Arrow's utf8_trim_whitespace takes off a unit's name
+_TRIM = "".join(chr(c) for c in (*range(9, 14), *range(0x1c, 0x21), 0x85, 0xa0, 0x1680, *range(0x2000, 0x200b),
+                                 0x2028, 0x2029, 0x202f, 0x205f, 0x3000))
+
+
+def _labels(col) -> list[str]:
+    import re
+
+    labels = {col.header.replace(" / ", ""), *col.header.split(" / ")}
+    labels |= {re.sub(r"[(（][^)）]*[)）]$", "", x) for x in labels}
+    return sorted({"".join(x.split()) for x in labels})

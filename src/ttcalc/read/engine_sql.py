@@ -1,0 +1,164 @@
+"""The SQL of read.engine, one expression per rule, each the exact counterpart of the columnar
+code it replaces: row classification (read.rows.classify), ID normalisation and checks
+(cells.idcard.validate_array) and amounts as integer fen (cells.money.column_fen)."""
+
+from __future__ import annotations
+
+SKIP_CODES = (None, "blank", "note_row", "total_row", "no_person")  # column k of `rows`
+ID_CODES = (None, "checksum", "numeric", "length", "characters", "birth_date")  # column p (validate_array)
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)  # GB 11643 (cells.idcard)
+MAX_FEN = 10**11  # cells.money.MAX_FEN: past it a value is no amount (the columnar path refuses it)
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _spaced(word: str) -> str:
+    """read.rows: a word whose characters may be spaced out by any space (合计 -> 合␣*计)."""
+    import re
+
+    from ttcalc.read.rows import SPACE
+
+    if word.isascii():
+        return (SPACE + "+").join(re.escape(w) for w in word.split()) if " " in word else re.escape(word)
+    return (SPACE + "*").join(re.escape(ch) for ch in word)
+
+
+def skip_sql(scan: list[str], cols: dict, numbers: set, sch) -> str:
+    """k: 0 person row, 1 blank, 2 note, 3 total, 4 no person — as read.rows.classify, on the
+    leading unmapped columns `scan` and the mapped columns `cols` (data name -> SQL)."""
+    from ttcalc.read.rows import SPACE, any_space
+
+    key = [cols[k] for k in ("seq", "unit", "name", "id") if k in cols]
+    others = [c for k, c in cols.items() if k not in ("seq", "unit", "name", "id")][:3]
+    other_names = [k for k in cols if k not in ("seq", "unit", "name", "id")][:3]
+    columns = scan + key + others
+    texts = [c for c in columns if not (c in others and other_names[others.index(c)] in numbers)]
+    nums = [c for c, n in zip(others, other_names) if n in numbers]
+    first = f"coalesce({', '.join(texts)})" if len(texts) > 1 else texts[0] if texts else "NULL::VARCHAR"
+    blank = " AND ".join([f"({first}) IS NULL"] + [f"({c}) IS NULL" for c in nums])
+    total_re = "(?i)" + "|".join([_spaced(w) for w in sch.total_words] + [any_space(p) for p in sch.total_patterns])
+    note_re = "(?i)(?:^|\x1f)" + SPACE + "*(?:" + "|".join(_spaced(w) for w in sch.note_words) + ")"
+    total = [first] + scan[1:] + [cols[k] for k in ("seq", "unit", "name") if k in cols and k not in numbers]
+    note = [first] + scan[1:] + [cols[k] for k in ("name", "id") if k in cols and k not in numbers]
+    t = f"coalesce(regexp_matches(concat_ws(chr(31), {', '.join(total)}), {_lit(total_re)}), false)"
+    n = f"coalesce(regexp_matches(concat_ws(chr(31), {', '.join(note)}), {_lit(note_re)}), false)"
+    # one cheap pass first: the words and patterns without their anchors, over every label cell
+    # at once, match wherever the exact ones can (a superset); only those rows are looked at again
+    loose = "(?i)" + "|".join([_spaced(w) for w in sch.total_words + sch.note_words] +
+                              [_unanchored(any_space(p)) for p in sch.total_patterns])
+    labels = list(dict.fromkeys(total + note))
+    maybe = f"coalesce(regexp_matches(concat_ws(chr(31), {', '.join(labels)}), {_lit(loose)}), false)"
+    person = [cols[k] for k in sch.required[0] if k in cols]
+    has = f"coalesce({', '.join(person)}) IS NOT NULL" if len(person) > 1 else f"{person[0]} IS NOT NULL"
+    return (f"(CASE WHEN {blank} THEN 1 WHEN {maybe} THEN (CASE WHEN {n} THEN 2 WHEN {t} THEN 3 "
+            f"WHEN NOT ({has}) THEN 4 ELSE 0 END) WHEN NOT ({has}) THEN 4 ELSE 0 END)::UTINYINT")
+
+
+def _unanchored(pattern: str) -> str:
+    """A pattern matching wherever `pattern` does, and maybe more: cell anchors dropped."""
+    for anchor in ("(?:^|\\x1f)", "(?:$|\\x1f)", "(?:^|\x1f)", "(?:$|\x1f)"):
+        pattern = pattern.replace(anchor, "")
+    return "" if "^" in pattern or "$" in pattern else pattern  # "": matches every row (still exact)
+
+
+_WIDE = "０１２３４５６７８９．，－"
+_NARROW = "0123456789.,-"
+_AMOUNT = r"-?(\d{1,%d}|\d{1,3}(,\d{3}){1,%d})(\.\d{1,%d})?"  # cells.money _PLAIN / _GROUPED_PLAIN
+_STRIP = "".join(chr(c) for c in (9, 10, 11, 12, 13, 32, 0x1c, 0x1d, 0x1e, 0x1f))  # cells.idcard._STRIP
+
+
+def _ascii(col: str, wide: str, narrow: str) -> str:
+    """Full-width characters folded — only in the cells that are not ASCII (translate is slow)."""
+    return f"(CASE WHEN strlen({col}) = length({col}) THEN {col} ELSE translate({col}, {_lit(wide)}, {_lit(narrow)}) END)"
+
+
+def build(one: str, skip: str, file_no: int, ident: str, keep: str, amounts: list, gross: bool) -> str:
+    """The whole SELECT of table `rows` over `one` (the kept columns x0…): layer by layer, so
+    that DuckDB computes each piece once a row.  keep: SQL of r, name, unit, month, hr.
+    amounts: (column, scale, is a number) of the gross column alone, else of the components."""
+    g2, e3, f4 = [], [], []
+    for j, (col, scale, numeric) in enumerate(amounts):
+        if numeric:  # a Parquet integer or decimal, already DECIMAL(38,s≥2)
+            g2.append(f"{col} AS g{j}")
+            e3.append(f"(g{j} * 100) AS e{j}" if scale == 1 else f"NULL::DECIMAL(38,8) AS e{j}")
+        else:
+            g2.append(f"{_ascii(col, _WIDE, _NARROW)} AS g{j}")
+            # DECIMAL(18,…) is held in 64 bits: a wider one is ten times slower to cast to
+            pattern = _lit(_AMOUNT % ((13, 3, 2) if scale == 1 else (10, 2, 8)))
+            e3.append(f"(CASE WHEN regexp_full_match(g{j}, {pattern}) THEN CAST(replace(g{j}, ',', '') "
+                      f"AS DECIMAL(18,{2 if scale == 1 else 8})) * {100 * scale} END) AS e{j}")
+        f4.append(f"CAST(round(e{j}) AS BIGINT) AS f{j}, coalesce((g{j} IS NOT NULL AND e{j} IS NULL) "
+                  f"OR e{j} <> round(e{j}) OR abs(round(e{j})) >= {MAX_FEN}, false) AS b{j}")
+    gs = ", ".join(f"g{j}" for j in range(len(amounts)))
+    fen = " + ".join(f"coalesce(f{j}, 0)" for j in range(len(amounts)))
+    bad = " OR ".join(f"b{j}" for j in range(len(amounts))) + (" OR g0 IS NULL" if gross else "")
+    base = "r, k, name, unit, month, hr"
+    two = (f"SELECT {keep}, {skip} AS k, {_ascii(ident, '０１２３４５６７８９Ｘｘ' + chr(0x3000), '0123456789Xx ')} AS i0, "
+           f"{', '.join(g2)} FROM ({one})")
+    clean = f"upper(trim(trim(regexp_replace(i0, '\\s+', '', 'g'), {_lit(_STRIP)}), {_lit(chr(39) + chr(34) + '`')}))"
+    # most IDs are 18 plain characters already: they skip every step of the normalisation
+    three = (f"SELECT {base}, coalesce(strlen(i0) <> length(i0), false) AS na, "
+             f"coalesce(regexp_full_match(i0, '\\d{{17}}[\\dX]'), false) AS fast, i0, {gs}, {', '.join(e3)} "
+             f"FROM ({two})")
+    four = (f"SELECT {base}, na, fast, (CASE WHEN fast THEN i0 WHEN regexp_full_match({clean}, '\\d+\\.0') "
+            f"THEN left({clean}, -2) ELSE {clean} END) AS t, {gs}, {', '.join(f4)} FROM ({three})")
+    five = (f"SELECT {base}, na, fast, t, (CASE WHEN fast THEN 'b' ELSE {id_kind('t')} END) AS kind, "
+            f"({fen})::BIGINT AS fen, (CASE WHEN {bad} THEN 1 ELSE 0 END)::UTINYINT AS a FROM ({four})")
+    six = (f"SELECT *, {id_problem('t', 'kind')} AS p FROM (SELECT *, TRY_CAST(left(t, 17) AS BIGINT) AS n17 "
+           f"FROM ({five}))")
+    return (f"SELECT {file_no}::USMALLINT AS f, r, k, p, {id_value('t', 'kind', 'p')} AS id, name, unit, month, "
+            f"fen, a, na, hr FROM ({six})")
+
+
+def _weighted(first17: str, n: str | None = None) -> str:
+    n = n or f"TRY_CAST({first17} AS BIGINT)"
+    return " + ".join(f"{w} * (({n} // {10 ** (16 - k)}) % 10)" for k, w in enumerate(WEIGHTS))
+
+
+def _check(first17: str, n: str | None = None) -> str:
+    return f"substr('10X98765432', (({_weighted(first17, n)}) % 11)::INTEGER + 1, 1)"
+
+
+def _birth_ok(yyyymmdd: str, b: str | None = None) -> str:
+    b = b or f"TRY_CAST({yyyymmdd} AS INTEGER)"
+    y, m, d = f"({b} // 10000)", f"(({b} // 100) % 100)", f"({b} % 100)"
+    leap = f"(({y} % 4 = 0 AND {y} % 100 <> 0) OR {y} % 400 = 0)"
+    days = (f"(CASE WHEN {m} IN (1,3,5,7,8,10,12) THEN 31 WHEN {m} IN (4,6,9,11) THEN 30 "
+            f"WHEN {leap} THEN 29 ELSE 28 END)")
+    return f"({y} >= 1900 AND {m} BETWEEN 1 AND 12 AND {d} BETWEEN 1 AND {days})"
+
+
+_SCI = r"[+-]?\d*\.?\d*E[+-]?\d+"
+
+
+def id_kind(t: str) -> str:
+    """Which branch of validate_array an ID takes: e empty, s scientific, a 15 digits,
+    b 18 characters, l another length."""
+    return (f"(CASE WHEN {t} IS NULL OR {t} IN ('', 'NAN', 'NONE') THEN 'e' "
+            f"WHEN regexp_full_match({t}, {_lit(_SCI)}) THEN 's' "
+            f"WHEN length({t}) = 15 AND regexp_full_match({t}, '\\d{{15}}') THEN 'a' "
+            f"WHEN length({t}) = 18 THEN 'b' ELSE 'l' END)")
+
+
+def id_problem(t: str, k: str) -> str:
+    """p: the code of validate_array (ID_CODES) of normalised text `t` of kind `k` (id_kind)."""
+    body15 = f"(left({t}, 6) || '19' || substr({t}, 7))"
+    shaped = f"(CASE WHEN fast THEN true ELSE regexp_full_match({t}, '\\d{{17}}[\\dX]') END)"
+    ok = f"({_check('', 'n17')} = right({t}, 1))"
+    value = f"TRY_CAST({t} AS BIGINT)"  # only for the few whose check character is wrong
+    numeric = (f"(right({t}, 1) <> 'X' AND {value} > {2 ** 53} AND "
+               f"(CAST(CAST({value} AS DOUBLE) AS BIGINT) = {value} OR {value} % 1000 = 0))")
+    return (f"(CASE {k} WHEN 'e' THEN 0 WHEN 's' THEN 2 WHEN 'l' THEN 3 "
+            f"WHEN 'a' THEN (CASE WHEN {_birth_ok(f'substr({body15}, 7, 8)')} THEN 0 ELSE 5 END) "
+            f"ELSE (CASE WHEN NOT {shaped} THEN 4 WHEN NOT {ok} THEN (CASE WHEN {numeric} THEN 2 ELSE 1 END) "
+            f"WHEN NOT {_birth_ok(f'substr({t}, 7, 8)')} THEN 5 ELSE 0 END) END)::UTINYINT")
+
+
+def id_value(t: str, k: str, p: str) -> str:
+    """The normalised ID: NULL when empty or unusable (numeric, p = 2), 15 digits upgraded."""
+    body15 = f"(left({t}, 6) || '19' || substr({t}, 7))"
+    upgraded = f"({body15} || {_check(body15)})"
+    return (f"(CASE WHEN {k} IN ('e', 's') OR {p} = 2 THEN NULL WHEN {k} <> 'a' THEN {t} "
+            f"WHEN {_birth_ok(f'substr({body15}, 7, 8)')} THEN {upgraded} ELSE {t} END)")
