@@ -47,6 +47,8 @@ def excel_grids(path: Path, wanted: list[str] | None, data: bytes | None = None,
     if lim.sheets and len(names) > lim.sheets:
         raise InputError(f"{path}: refused: the workbook has {len(names):,} sheets (limit {lim.sheets:,}); "
                          "raise TTCALC_MAX_SHEETS if it is genuine, or name the sheets to read with --sheet")
+    if typed and guard.kind == "zip" and len(data) >= LAZY_READER_BYTES:
+        reader = _Reopen(source)  # a big workbook's bytes not held twice while DuckDB streams it
     for name in names:
         cells = guard.check(name)  # the cell cap, before the reader allocates the sheet
         lazy = _typed_grid(path, guard, reader, name, cells) if typed else None
@@ -76,6 +78,24 @@ def excel_grids(path: Path, wanted: list[str] | None, data: bytes | None = None,
         del table
 
 
+LAZY_READER_BYTES = 8 * 2**20
+
+
+class _Reopen:
+    """fastexcel's reader holds a copy of the workbook's bytes: for a big workbook it is opened
+    again only when a sheet is loaded by it (one not streamed by read.xlsxstream), and kept."""
+
+    def __init__(self, source: bytes) -> None:
+        self.source, self.reader = source, None
+
+    def load_sheet(self, *args, **kwargs):
+        import fastexcel
+
+        if self.reader is None:
+            self.reader = fastexcel.read_excel(self.source)
+        return self.reader.load_sheet(*args, **kwargs)
+
+
 def _typed_grid(path: Path, guard, reader, name: str, cells: int) -> Grid | None:
     """A big .xlsx sheet as a lazy Grid: its first rows as text now (streamed from the sheet's
     XML, for the header), then the rows below the header loaded once, typed (read.xlsxfast).
@@ -102,11 +122,18 @@ def _typed_grid(path: Path, guard, reader, name: str, cells: int) -> Grid | None
                      names=[f"c{i}" for i in range(width)])
     if guard.hidden is None:
         guard.hidden = xlsxfast.hidden_sheets(path, zf)
+    from ttcalc.read import xlsxstream
+
+    stream = xlsxstream.start(path, len(guard.data), zf, member, name, cells, width)  # parsing from now on
 
     def body(skip: int, strings: set[int], money: set[int]):
-        """The whole sheet, row i = sheet row i + 1: the header rows empty, the rows below typed;
-        a sheet whose amounts are not numbers or text: all text, the general way."""
+        """The whole sheet, row i = sheet row i + 1: streamed as text by DuckDB when it reads
+        the sheet as fastexcel would (read.xlsxstream); else the header rows empty, the rows
+        below typed; a sheet whose amounts are not numbers or text: all text, the general way."""
         merges.prefetch()
+        streamed = stream.result() if stream is not None else None
+        if streamed is not None:
+            return streamed
         try:
             with limits.allocation(path, name, cells), _native_stderr_muted():
                 loaded = xlsxfast.load_body(reader, name, skip, strings, money)
