@@ -24,7 +24,7 @@ pytestmark = pytest.mark.skipif(xlsxstream.extension() is None, reason="duckdb-e
 def streamed(monkeypatch):
     """Every .xlsx sheet is offered to the stream; returns the tables the stream gave."""
     calls: list = []
-    original = xlsxstream.tidy
+    original = xlsxstream.assemble
 
     def spy(*args, **kwargs):
         table = original(*args, **kwargs)
@@ -34,7 +34,7 @@ def streamed(monkeypatch):
     monkeypatch.setattr(xlsxfast, "TYPED_MIN_CELLS", 0)
     monkeypatch.setattr(xlsxstream, "STREAM_MIN_CELLS", 0)
     monkeypatch.setattr(excel, "LAZY_READER_BYTES", 0)
-    monkeypatch.setattr(xlsxstream, "tidy", spy)
+    monkeypatch.setattr(xlsxstream, "assemble", spy)
     return calls
 
 

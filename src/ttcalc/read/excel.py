@@ -109,22 +109,28 @@ def _typed_grid(path: Path, guard, reader, name: str, cells: int) -> Grid | None
     member = (guard.parts or {}).get(name)
     if zf is None or not member or member not in zf.NameToInfo or not member.endswith(".xml"):
         return None
+    if guard.hidden is None:
+        guard.hidden = xlsxfast.hidden_sheets(path, zf)
+    from ttcalc.read import xlsxstream
+
+    # DuckDB parses the sheet from now on, while its first rows are read and the header found
+    stream = None if name in guard.hidden else xlsxstream.start(path, len(guard.data), zf, member, name, cells)
     try:
         head = xlsxfast.head_rows(zf, member)
     except Exception:  # noqa: BLE001 — a DTD, damaged XML: the general reader says why
-        return None
+        head = None
     if not head or not any(row and row[0] is not None for row in head):  # must start in column A
+        if stream is not None:
+            stream.cancel()
         return None
     import pyarrow as pa
 
     width = max(len(r) for r in head)
     table = pa.table([pa.array([r[i] if i < len(r) else None for r in head], pa.string()) for i in range(width)],
                      names=[f"c{i}" for i in range(width)])
-    if guard.hidden is None:
-        guard.hidden = xlsxfast.hidden_sheets(path, zf)
-    from ttcalc.read import xlsxstream
-
-    stream = xlsxstream.start(path, len(guard.data), zf, member, name, cells, width)  # parsing from now on
+    if stream is not None and width > stream.width:  # the <dimension> is narrower than the first rows
+        stream.cancel()
+        stream = None
 
     def body(skip: int, strings: set[int], money: set[int]):
         """The whole sheet, row i = sheet row i + 1: streamed as text by DuckDB when it reads
@@ -150,6 +156,10 @@ def _typed_grid(path: Path, guard, reader, name: str, cells: int) -> Grid | None
 
     merges = xlsxfast.LazyMerges(zf, member)
     grid = Grid(path, name, table, name in guard.hidden, body=body)
+    if stream is not None:
+        import weakref
+
+        weakref.finalize(grid, stream.cancel)  # a sheet left unread (no header …) stops its stream
     grid.merges = merges  # read.merges.ranges takes a grid's own merges
     return grid
 

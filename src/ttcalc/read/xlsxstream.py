@@ -153,21 +153,31 @@ class Scan:
 
 
 class Stream:
-    """The sheet (rows 1 … last, columns A … width) read by DuckDB on a thread of its own."""
+    """The sheet (rows 1 … last, columns A … width) read by DuckDB on a thread of its own, in
+    batches handed over as they are parsed: the reader tidies each (see `tidy`) while DuckDB
+    parses the next."""
+
+    BATCH_ROWS = 64 * 1024
+    AHEAD = 8  # batches parsed ahead of the reader at most
 
     def __init__(self, path: Path, size: int, sheet: str, rows: int, width: int, scan: Scan, ext: str) -> None:
+        import queue
+
         self.path, self.size, self.sheet, self.rows, self.width, self.scan = path, size, sheet, rows, width, scan
-        self.ext, self.table, self.error = ext, None, None
+        self.ext, self.error, self.stop = ext, None, False
+        self.batches: queue.Queue = queue.Queue(self.AHEAD)
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
 
     def _run(self) -> None:
         try:
-            self.table = self._read()
+            self._read()
         except BaseException as exc:  # noqa: BLE001 — then fastexcel reads the sheet
             self.error = exc
+        finally:
+            self._hand_over(None)
 
-    def _read(self):
+    def _read(self) -> None:
         import duckdb
 
         con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False,
@@ -175,39 +185,64 @@ class Stream:
         try:
             con.execute(f"LOAD '{self.ext}'")
             cells = f"A1:{_letters(self.width + 1)}{self.rows}"  # one column more: it must be empty
-            return con.execute("SELECT * FROM read_xlsx(?, sheet = ?, header = false, all_varchar = true, "
-                               "range = ?)", [str(self.path), self.sheet, cells]).to_arrow_table()
+            reader = con.execute("SELECT * FROM read_xlsx(?, sheet = ?, header = false, all_varchar = true, "
+                                 "range = ?)", [str(self.path), self.sheet, cells]).to_arrow_reader(self.BATCH_ROWS)
+            for batch in reader:
+                if not self._hand_over(batch):
+                    return
         finally:
             con.close()
+
+    def _hand_over(self, batch) -> bool:
+        import queue
+
+        while not self.stop:
+            try:
+                self.batches.put(batch, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def cancel(self) -> None:
+        """No one will read the sheet: the parse stops at its next batch."""
+        self.stop = True
 
     def result(self):
         """The sheet as a table of text columns c0…, row i = sheet row i + 1; None when the
         stream cannot be trusted for it (then fastexcel reads it)."""
+        parts: list = []
+        while True:
+            batch = self.batches.get()
+            if batch is None:
+                break
+            parts.append(tidy(batch, self.width))
+            if parts[-1] is None:
+                self.cancel()
+                return None
         self.thread.join()
-        if self.table is None or not self.scan.result() or not 0 < self.scan.last_row <= self.rows:
+        if self.error is not None or not self.scan.result() or not 0 < self.scan.last_row <= self.rows:
             return None
         try:
             if os.stat(self.path).st_size != self.size:  # not the bytes the caps were checked on
                 return None
         except OSError:
             return None
-        table, self.table = self.table, None
-        return tidy(table, self.scan.last_row, self.width)
+        return assemble(parts, self.scan.last_row, self.width)
 
 
-def tidy(table, last_row: int, width: int):
-    """DuckDB's table as fastexcel gives it: columns c0…, whitespace-only cells empty, rows
-    past the last one the sheet numbers gone; None when a number came out with an exponent or
-    a cell lies right of the <dimension> (the column read past it is not empty)."""
+def tidy(batch, width: int):
+    """A batch of DuckDB's rows as fastexcel gives them: whitespace-only cells empty.  None
+    when a number came out with an exponent or a cell lies right of the <dimension> (the
+    column read past it is not empty)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    table = table.slice(0, last_row)
-    if table.num_columns != width + 1 or table.column(width).null_count != table.num_rows:
+    if batch.num_columns != width + 1 or batch.column(width).null_count != batch.num_rows:
         return None
     columns = []
     for i in range(width):
-        col = table.column(i)
+        col = batch.column(i)
         if col.type != pa.string():
             col = col.cast(pa.string())
         if (pc.any(pc.match_substring(col, "e+")).as_py() or pc.any(pc.match_substring(col, "e-")).as_py()) \
@@ -217,13 +252,20 @@ def tidy(table, last_row: int, width: int):
         if pc.any(blank).as_py():
             col = pc.if_else(blank, pa.scalar(None, pa.string()), col)
         columns.append(col)
-    return pa.table(columns, names=[f"c{i}" for i in range(width)])
+    return columns
 
 
-def start(path: Path, size: int, zf: zipfile.ZipFile, member: str, sheet: str, cells: int,
-          head_width: int) -> Stream | None:
-    """The sheet's stream, already running, or None when it is not for this sheet (`head_width`:
-    the columns of its first rows)."""
+def assemble(parts: list, last_row: int, width: int):
+    """The tidied batches as one table of columns c0…, rows past the last one the sheet numbers
+    gone (calamine's range ends there)."""
+    import pyarrow as pa
+
+    columns = [pa.chunked_array([p[i] for p in parts], pa.string()) for i in range(width)]
+    return pa.table(columns, names=[f"c{i}" for i in range(width)]).slice(0, last_row)
+
+
+def start(path: Path, size: int, zf: zipfile.ZipFile, member: str, sheet: str, cells: int) -> Stream | None:
+    """The sheet's stream, already running, or None when it is not for this sheet."""
     if cells < STREAM_MIN_CELLS:
         return None
     ext = extension()
@@ -237,7 +279,7 @@ def start(path: Path, size: int, zf: zipfile.ZipFile, member: str, sheet: str, c
             return None
     except Exception:  # noqa: BLE001
         return None
-    if dims is None or dates is None or dims[0] < 1 or dims[1] < max(head_width, 1):
+    if dims is None or dates is None or dims[0] < 1 or dims[1] < 1:
         return None
     rows, width = dims
     scan = Scan(zf, member, width, dates)
