@@ -203,3 +203,15 @@ def test_date_styles_are_found_in_the_styles_part(tmp_path):
     plain = make_xlsx(tmp_path / "p.xlsx", {"S": [["a", "b"], ["x", 1.5]]})
     with zipfile.ZipFile(plain) as zf:
         assert not xlsxstream.date_styles(zf)
+
+
+def test_the_scan_finds_the_merges_the_general_reader_finds(tmp_path):
+    rows = [["单位", "姓名"]] + [[f"第{i // 50}学校" if i % 50 == 0 else None, f"李{i}"] for i in range(3000)]
+    merges = [f"A{2 + b * 50}:A{51 + b * 50}" for b in range(60)] + ["C1:D3"]
+    path = make_xlsx(tmp_path / "m.xlsx", {"S": rows}, {"S": merges})
+    with zipfile.ZipFile(path) as zf:
+        member = next(n for n in zf.namelist() if n.startswith("xl/worksheets/sheet"))
+        scan = xlsxstream.Scan(zf, member, 2, set())
+        assert scan.result()
+        assert sorted(scan.merges) == sorted(xlsxfast.merge_ranges(zf, member)) and len(scan.merges) == 61
+        assert scan.last_row == 3001

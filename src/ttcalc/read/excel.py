@@ -136,10 +136,11 @@ def _typed_grid(path: Path, guard, reader, name: str, cells: int) -> Grid | None
         """The whole sheet, row i = sheet row i + 1: streamed as text by DuckDB when it reads
         the sheet as fastexcel would (read.xlsxstream); else the header rows empty, the rows
         below typed; a sheet whose amounts are not numbers or text: all text, the general way."""
-        merges.prefetch()
         streamed = stream.result() if stream is not None else None
         if streamed is not None:
+            merges.found = stream.scan.merges  # found by the stream's scan of the sheet's XML
             return streamed
+        merges.prefetch()
         try:
             with limits.allocation(path, name, cells), _native_stderr_muted():
                 loaded = xlsxfast.load_body(reader, name, skip, strings, money)

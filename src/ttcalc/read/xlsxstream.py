@@ -113,6 +113,7 @@ class Scan:
         self.zf, self.member, self.width, self.dates = zf, member, width, dates
         self.safe: bool | None = None
         self.last_row = 0
+        self.merges: list = []  # the sheet's merge ranges (read.xlsxfast.merge_ranges)
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
 
@@ -126,12 +127,17 @@ class Scan:
         kinds = re.compile(rb't="[bed]"')  # booleans, errors, ISO dates
         styled = re.compile(rb' s="(?:%s)"' % b"|".join(b"%d" % i for i in sorted(self.dates))) if self.dates else None
         tail = b""
+        merges: list[bytes] = []
         with self.zf.open(self.member) as fh:
             while True:
                 chunk = fh.read(_CHUNK)
                 if not chunk:
                     break
                 text = tail + chunk
+                if merges:  # the merge list follows the rows
+                    merges.append(chunk)
+                elif text.find(b"mergeCells") >= 0:
+                    merges.append(text)
                 if kinds.search(text) or text.find(b"<rPh") >= 0 or (styled and styled.search(text)):
                     return False
                 at = text.find(b"_x")
@@ -144,6 +150,10 @@ class Scan:
                 if m:
                     self.last_row = int(m.group(1))
                 tail = text[-64:]
+        if merges:
+            from ttcalc.read import xlsxfast
+
+            self.merges = xlsxfast.parse_merges(b"".join(merges))
         # rows without numbers, a prefixed namespace: calamine counts them its own way
         return self.last_row > 0
 
