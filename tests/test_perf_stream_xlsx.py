@@ -215,3 +215,24 @@ def test_the_scan_finds_the_merges_the_general_reader_finds(tmp_path):
         assert scan.result()
         assert sorted(scan.merges) == sorted(xlsxfast.merge_ranges(zf, member)) and len(scan.merges) == 61
         assert scan.last_row == 3001
+
+
+def test_several_big_sheets_are_parsed_one_at_a_time(run, tmp_path, monkeypatch, streamed):
+    """Only the first big sheet is parsed before it is asked for: a workbook of twelve monthly
+    sheets never has twelve parses (and their batches) in memory at once."""
+    started: list = []
+    original = xlsxstream.Stream.__init__
+
+    def spy(self, *args, **kwargs):
+        alive = [s for s in started if s.thread.is_alive()]
+        assert len(alive) <= 1, "two sheets parsed at once"
+        started.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(xlsxstream.Stream, "__init__", spy)
+    sheets = {f"{m}月": [HEAD] + _people(1100, m * 50) for m in range(1, 7)}
+    sheets["说明"] = [["本表由财务科编制"]]
+    path = make_xlsx(tmp_path / "year.xlsx", sheets)
+    new, old = _both(run, monkeypatch, path)
+    assert new == old
+    assert len([t for t in streamed if t is not None]) == 6

@@ -49,9 +49,10 @@ def excel_grids(path: Path, wanted: list[str] | None, data: bytes | None = None,
                          "raise TTCALC_MAX_SHEETS if it is genuine, or name the sheets to read with --sheet")
     if typed and guard.kind == "zip" and len(data) >= LAZY_READER_BYTES:
         reader = _Reopen(source)  # a big workbook's bytes not held twice while DuckDB streams it
+    early = [True]  # only a workbook's first big sheet is parsed before it is asked for
     for name in names:
         cells = guard.check(name)  # the cell cap, before the reader allocates the sheet
-        lazy = _typed_grid(path, guard, reader, name, cells) if typed else None
+        lazy = _typed_grid(path, guard, reader, name, cells, early) if typed else None
         if lazy is not None:
             yield lazy
             continue
@@ -96,7 +97,7 @@ class _Reopen:
         return self.reader.load_sheet(*args, **kwargs)
 
 
-def _typed_grid(path: Path, guard, reader, name: str, cells: int) -> Grid | None:
+def _typed_grid(path: Path, guard, reader, name: str, cells: int, early: list) -> Grid | None:
     """A big .xlsx sheet as a lazy Grid: its first rows as text now (streamed from the sheet's
     XML, for the header), then the rows below the header loaded once, typed (read.xlsxfast).
     None when the sheet goes the general way (small, not .xlsx, a part we do not follow)."""
@@ -113,8 +114,14 @@ def _typed_grid(path: Path, guard, reader, name: str, cells: int) -> Grid | None
         guard.hidden = xlsxfast.hidden_sheets(path, zf)
     from ttcalc.read import xlsxstream
 
-    # DuckDB parses the sheet from now on, while its first rows are read and the header found
-    stream = None if name in guard.hidden else xlsxstream.start(path, len(guard.data), zf, member, name, cells)
+    def start():
+        return None if name in guard.hidden else xlsxstream.start(path, len(guard.data), zf, member, name, cells)
+
+    # the first big sheet: DuckDB parses it from now on, while its first rows are read and the
+    # header found; the others when they are read (sheets are read in turn: one parse at a time)
+    stream = start() if early[0] else None
+    if stream is not None:
+        early[0] = False
     try:
         head = xlsxfast.head_rows(zf, member)
     except Exception:  # noqa: BLE001 — a DTD, damaged XML: the general reader says why
@@ -128,6 +135,7 @@ def _typed_grid(path: Path, guard, reader, name: str, cells: int) -> Grid | None
     width = max(len(r) for r in head)
     table = pa.table([pa.array([r[i] if i < len(r) else None for r in head], pa.string()) for i in range(width)],
                      names=[f"c{i}" for i in range(width)])
+    late = stream is None  # not started yet: started when the sheet is read
     if stream is not None and width > stream.width:  # the <dimension> is narrower than the first rows
         stream.cancel()
         stream = None
@@ -136,9 +144,16 @@ def _typed_grid(path: Path, guard, reader, name: str, cells: int) -> Grid | None
         """The whole sheet, row i = sheet row i + 1: streamed as text by DuckDB when it reads
         the sheet as fastexcel would (read.xlsxstream); else the header rows empty, the rows
         below typed; a sheet whose amounts are not numbers or text: all text, the general way."""
-        streamed = stream.result() if stream is not None else None
+        nonlocal stream, late
+        if late:
+            late, stream = False, start()
+            if stream is not None and width > stream.width:
+                stream.cancel()
+                stream = None
+        current, stream = stream, None  # a stream is read once
+        streamed = current.result() if current is not None else None
         if streamed is not None:
-            merges.found = stream.scan.merges  # found by the stream's scan of the sheet's XML
+            merges.found = current.scan.merges  # found by the stream's scan of the sheet's XML
             return streamed
         merges.prefetch()
         try:
