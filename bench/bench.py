@@ -85,22 +85,26 @@ def compare(ours: list[str], bases: list[list[str]], repeat: int, check: dict) -
     return summary(a), [summary(r) for r in b]
 
 
-def ratio(name: str, ours: tuple, base: tuple, base_name: str, tmax=None, mmax=None) -> tuple[float, str]:
+def ratio(name: str, ours: tuple, base: tuple, base_name: str, tmax=None, mmax=None) -> tuple[float, str, float]:
     (t, m), (bt, bm) = ours, base
     line = (f"{name}: ttcalc {t:.2f} s / {m:.0f} MB; {base_name} {bt:.2f} s / {bm:.0f} MB; "
             f"ratio time {t / bt:.2f}×, memory {m / bm:.2f}×")
     if tmax is not None:
         ok = "ok" if t / bt <= tmax and (mmax is None or m / bm <= mmax) else "OVER TARGET"
         line += f" (target ≤ {tmax}× time" + (f", ≤ {mmax}× memory" if mmax else "") + f") {ok}"
-    return t / bt, line
+    return t / bt, line, m / bm
 
 
-def print_worst_last(title: str, lines: list[tuple[float, str]]) -> None:
+def print_worst_last(title: str, lines: list[tuple]) -> None:
     print(f"== {title} (worst last)")
-    for _, line in sorted(lines):
-        print("  " + line)
+    for entry in sorted(lines):
+        print("  " + entry[1])
     if lines:
         print(f"  worst: {max(lines)[1].split(':')[0]} at {max(lines)[0]:.2f}× time")
+        mem = [e for e in lines if len(e) > 2]
+        if mem:
+            worst = max(mem, key=lambda e: e[2])
+            print(f"  worst memory: {worst[1].split(':')[0]} at {worst[2]:.2f}× peak memory")
     sys.stdout.flush()
 
 
@@ -121,7 +125,7 @@ def bench_xlsx(rows: int, repeat: int, shapes: list[int]) -> None:
               flush=True)
         ours, (base,) = compare(TTCALC + ["budget", str(path), "--format", "json", "--quiet"],
                                 [natural_load(path, want["header_row"])], repeat, want)
-        lines.append(ratio(f"[{k}] {shape.name}, {rows:,} rows", ours, base, "fastexcel natural load", 1.0, 1.0))
+        lines.append(ratio(f"[{k}] {shape.name}, {rows:,} rows", ours, base, "fastexcel natural load", 1.0, 0.5))
     print_worst_last(f"budget on .xlsx vs fastexcel load_sheet(0, header_row=N).to_arrow(), median of {repeat}", lines)
 
 

@@ -31,11 +31,12 @@ class Shape:
     columns: int = 16  # 8, 16 or 24 (plus one for a month column)
     month: bool = False
     total_row: bool = True
+    shared: bool = False  # text in the shared-strings table, as Excel and WPS write it (else inline)
 
     def tag(self, rows: int) -> str:
         return (f"{rows}-f{int(self.fail * 100)}-{'t' if self.text_amounts else 'n'}{'L' if self.late_text else ''}"
                 f"-h{self.header_rows}t{self.title_lines}-c{self.columns}{'-m' if self.month else ''}"
-                f"{'-T' if self.total_row else ''}")
+                f"{'-T' if self.total_row else ''}{'-S' if self.shared else ''}")
 
 
 SHAPES = [
@@ -47,6 +48,8 @@ SHAPES = [
           header_rows=3, title_lines=2, columns=24, month=True),
     Shape("text amounts, 90% bad IDs, 3-row header, 24 cols, no total row", fail=0.9, text_amounts=True,
           header_rows=3, columns=24, total_row=False),
+    Shape("numbers, 90% bad IDs, 1-row header, 16 cols, shared strings (as Excel writes)", fail=0.9,
+          header_rows=1, shared=True),
 ]
 
 # leaf headers: label columns, pay components, gross, deductions, net, then extras
@@ -172,10 +175,62 @@ def payroll_xlsx(out: Path, rows: int, shape: Shape) -> Path:
         r += 1
         ws.write(r, 0, "注：本表金额单位为元。")
     wb.close()
-    tmp.rename(path)
+    if shape.shared:
+        _to_shared_strings(tmp, path)
+        tmp.unlink()
+    else:
+        tmp.rename(path)
     expect_path(path).write_text(json.dumps({"payroll_total_fen": total_fen, "rows": rows, "people": rows,
                                              "units": units, "header_row": header_row}))
     return path
+
+
+def _to_shared_strings(src: Path, dst: Path) -> None:
+    """Rewrite xlsxwriter's inline strings (constant_memory) into a shared-strings table, as
+    Excel and WPS write text: the sheet is converted in pieces, never held whole."""
+    import re
+    import zipfile
+
+    cell = re.compile(rb'<c r="([A-Z]+\d+)"( s="\d+")? t="inlineStr"><is><t(?: xml:space="preserve")?>(.*?)</t></is></c>')
+    index: dict[bytes, int] = {}
+    count = 0
+
+    def shared(m) -> bytes:
+        nonlocal count
+        count += 1
+        k = index.setdefault(m.group(3), len(index))
+        return b'<c r="%s"%s t="s"><v>%d</v></c>' % (m.group(1), m.group(2) or b"", k)
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            if info.filename.startswith("xl/worksheets/"):
+                with zin.open(info) as fh, zout.open(info.filename, "w", force_zip64=True) as out:
+                    tail = b""
+                    while True:
+                        chunk = fh.read(1 << 22)
+                        text = tail + chunk
+                        cut = text.rfind(b"</row>") + len(b"</row>") if chunk else len(text)
+                        cut = cut if cut >= len(b"</row>") else len(text) if not chunk else 0
+                        out.write(cell.sub(shared, text[:cut]))
+                        tail = text[cut:]
+                        if not chunk:
+                            break
+                continue
+            body = zin.read(info)
+            if info.filename == "[Content_Types].xml":
+                body = body.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                body = body.replace(b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.openxmlformats'
+                                    b'.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+                                    b"</Relationships>")
+            zout.writestr(info, body)
+        with zout.open("xl/sharedStrings.xml", "w", force_zip64=True) as out:
+            out.write(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas.'
+                      b'openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">' % (count, len(index)))
+            for text in index:
+                out.write(b'<si><t xml:space="preserve">%s</t></si>' % text)
+            out.write(b"</sst>")
 
 
 def school_folder(out: Path, schools: int, rows: int) -> Path:

@@ -129,7 +129,8 @@ def validate_array(values):
         ascii_ = pc.fill_null(pc.string_is_ascii(text), True)
     foreign = np.flatnonzero(~ascii_.to_numpy(zero_copy_only=False))  # still not ASCII: parse_id decides
     # as parse_id: every space goes, and the apostrophe or quotes a clerk types to keep the ID as text
-    text = pc.replace_substring_regex(text, r"\s+", "")
+    if len(foreign) or _any_byte(text, lambda b: b <= 0x20):  # a regex pass only when a space may be there
+        text = pc.replace_substring_regex(text, r"\s+", "")
     text = pc.ascii_upper(pc.ascii_trim(pc.ascii_trim(text, _STRIP), "'\"`"))
     empty = pc.or_(pc.is_null(text), pc.fill_null(pc.is_in(text, pa.array(["", "NAN", "NONE"])), False))
     if pc.any(pc.ends_with(text, ".0")).as_py():  # "350521198503011234.0": a number cell read as text
@@ -137,7 +138,10 @@ def validate_array(values):
         text = pc.if_else(dot0, pc.utf8_slice_codeunits(text, 0, -2), text)
     text = text.cast(pa.string())
     length = pc.fill_null(pc.binary_length(text), 0).to_numpy(zero_copy_only=False)  # ASCII: bytes = characters
-    eplus = pc.fill_null(pc.match_substring_regex(text, _SCIENTIFIC.pattern), False).to_numpy(zero_copy_only=False)
+    if _any_byte(text, lambda b: b == ord("E")):
+        eplus = pc.fill_null(pc.match_substring_regex(text, _SCIENTIFIC.pattern), False).to_numpy(zero_copy_only=False)
+    else:
+        eplus = np.zeros(n, dtype=bool)
     empty = empty.to_numpy(zero_copy_only=False)
     live = ~empty & ~eplus
     offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset: text.offset + n + 1]
@@ -196,8 +200,10 @@ def validate_array(values):
         out_text = pc.replace_with_mask(out_text, pa.array(mask), upgraded[1])
     problem[empty] = 0
     problems = pc.take(pa.array(codes, pa.string()), pa.array(problem))
-    if len(foreign):  # not ASCII even after NFKC: exactly parse_id's answer, one by one
-        infos = [parse_id(values[int(i)].as_py()) for i in foreign]
+    if len(foreign):  # not ASCII even after NFKC: exactly parse_id's answer, once per distinct text
+        odd = values.take(pa.array(foreign)).dictionary_encode()
+        answers = [parse_id(v) for v in odd.dictionary.to_pylist()]
+        infos = [answers[k] for k in odd.indices.to_numpy(zero_copy_only=False)]
         mask = np.zeros(n, dtype=bool)
         mask[foreign] = True
         mask = pa.array(mask)
@@ -207,6 +213,15 @@ def validate_array(values):
     if pc.any(lost).as_py():  # never a person key: what is left of the number may be another person's too
         out_text = pc.if_else(lost, pa.scalar(None, pa.string()), out_text)
     return out_text, problems
+
+
+def _any_byte(text, test) -> bool:
+    """Whether any byte of a string array's data (its whole buffer) passes `test`: a numpy
+    pass that spares a regex pass over a million IDs when no cell can match it."""
+    import numpy as np
+
+    buf = text.buffers()[2] if len(text.buffers()) > 2 else None
+    return buf is not None and bool(np.any(test(np.frombuffer(buf, dtype=np.uint8))))
 
 
 def _fixed(data, offsets, idx, width: int, n: int):

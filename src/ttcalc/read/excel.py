@@ -47,9 +47,12 @@ def excel_grids(path: Path, wanted: list[str] | None, data: bytes | None = None,
     lim = limits.current()
     if lim.sheets and len(names) > lim.sheets:
         raise InputError(msg("read.book.too_many_sheets", file=str(path), n=len(names), limit=lim.sheets))
+    if typed and guard.kind == "zip" and len(data) >= LAZY_READER_BYTES:
+        reader = _Reopen(source)  # a big workbook's bytes not held twice while DuckDB streams it
+    early = [True]  # only a workbook's first big sheet is parsed before it is asked for
     for name in names:
         cells = guard.check(name)  # the cell cap, before the reader allocates the sheet
-        lazy = _typed_grid(path, guard, reader, name, cells) if typed else None
+        lazy = _typed_grid(path, guard, reader, name, cells, early) if typed else None
         if lazy is not None:
             yield lazy
             continue
@@ -76,7 +79,25 @@ def excel_grids(path: Path, wanted: list[str] | None, data: bytes | None = None,
         del table
 
 
-def _typed_grid(path: Path, guard, reader, name: str, cells: int) -> Grid | None:
+LAZY_READER_BYTES = 8 * 2**20
+
+
+class _Reopen:
+    """fastexcel's reader holds a copy of the workbook's bytes: for a big workbook it is opened
+    again only when a sheet is loaded by it (one not streamed by read.xlsxstream), and kept."""
+
+    def __init__(self, source: bytes) -> None:
+        self.source, self.reader = source, None
+
+    def load_sheet(self, *args, **kwargs):
+        import fastexcel
+
+        if self.reader is None:
+            self.reader = fastexcel.read_excel(self.source)
+        return self.reader.load_sheet(*args, **kwargs)
+
+
+def _typed_grid(path: Path, guard, reader, name: str, cells: int, early: list) -> Grid | None:
     """A big .xlsx sheet as a lazy Grid: its first rows as text now (streamed from the sheet's
     XML, for the header), then the rows below the header loaded once, typed (read.xlsxfast).
     None when the sheet goes the general way (small, not .xlsx, a part we do not follow)."""
@@ -89,23 +110,51 @@ def _typed_grid(path: Path, guard, reader, name: str, cells: int) -> Grid | None
     member = (guard.parts or {}).get(name)
     if zf is None or not member or member not in zf.NameToInfo or not member.endswith(".xml"):
         return None
+    if guard.hidden is None:
+        guard.hidden = xlsxfast.hidden_sheets(path, zf)
+    from ttcalc.read import xlsxstream
+
+    def start():
+        return None if name in guard.hidden else xlsxstream.start(path, len(guard.data), zf, member, name, cells)
+
+    # the first big sheet: DuckDB parses it from now on, while its first rows are read and the
+    # header found; the others when they are read (sheets are read in turn: one parse at a time)
+    stream = start() if early[0] else None
+    if stream is not None:
+        early[0] = False
     try:
         head = xlsxfast.head_rows(zf, member)
     except Exception:  # noqa: BLE001 — a DTD, damaged XML: the general reader says why
-        return None
+        head = None
     if not head or not any(row and row[0] is not None for row in head):  # must start in column A
+        if stream is not None:
+            stream.cancel()
         return None
     import pyarrow as pa
 
     width = max(len(r) for r in head)
     table = pa.table([pa.array([r[i] if i < len(r) else None for r in head], pa.string()) for i in range(width)],
                      names=[f"c{i}" for i in range(width)])
-    if guard.hidden is None:
-        guard.hidden = xlsxfast.hidden_sheets(path, zf)
+    late = stream is None  # not started yet: started when the sheet is read
+    if stream is not None and width > stream.width:  # the <dimension> is narrower than the first rows
+        stream.cancel()
+        stream = None
 
     def body(skip: int, strings: set[int], money: set[int]):
-        """The whole sheet, row i = sheet row i + 1: the header rows empty, the rows below typed;
-        a sheet whose amounts are not numbers or text: all text, the general way."""
+        """The whole sheet, row i = sheet row i + 1: streamed as text by DuckDB when it reads
+        the sheet as fastexcel would (read.xlsxstream); else the header rows empty, the rows
+        below typed; a sheet whose amounts are not numbers or text: all text, the general way."""
+        nonlocal stream, late
+        if late:
+            late, stream = False, start()
+            if stream is not None and width > stream.width:
+                stream.cancel()
+                stream = None
+        current, stream = stream, None  # a stream is read once
+        streamed = current.result() if current is not None else None
+        if streamed is not None:
+            merges.found = current.scan.merges  # found by the stream's scan of the sheet's XML
+            return streamed
         merges.prefetch()
         try:
             with limits.allocation(path, name, cells), _native_stderr_muted():
@@ -123,6 +172,10 @@ def _typed_grid(path: Path, guard, reader, name: str, cells: int) -> Grid | None
 
     merges = xlsxfast.LazyMerges(zf, member)
     grid = Grid(path, name, table, name in guard.hidden, body=body)
+    if stream is not None:
+        import weakref
+
+        weakref.finalize(grid, stream.cancel)  # a sheet left unread (no header …) stops its stream
     grid.merges = merges  # read.merges.ranges takes a grid's own merges
     return grid
 

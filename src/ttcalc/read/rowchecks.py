@@ -74,12 +74,13 @@ def check_ids(read) -> None:
         return
     flagged = read.data.select(["_row", "_skip"]).append_column("problem", problems).filter(
         pc.and_(pc.is_valid(problems), pc.is_null(read.data["_skip"])))
-    by_code: dict[str, list[int]] = {}
-    for row, code in zip(flagged["_row"].to_pylist(), flagged["problem"].to_pylist()):
-        by_code.setdefault(code, []).append(row)
-    for code in ID_PROBLEMS:
-        if by_code.get(code):
-            warn(read, f"id_{code}", by_code[code])
+    for code in ID_PROBLEMS:  # in bulk: only the rows listed become Python objects, the rest are counted
+        rows = flagged["_row"].filter(pc.fill_null(pc.equal(flagged["problem"], code), False))
+        if len(rows):
+            warn(read, f"id_{code}", rows.slice(0, WARN_CAP).to_pylist())
+            if len(rows) > WARN_CAP:
+                read.warnings.append(Warn("more", str(read.file), read.sheet, None, None,
+                                          {"code": f"id_{code}", "n": len(rows) - WARN_CAP}))
 
 
 def check_duplicates(read, grid, kind: str) -> None:

@@ -231,7 +231,6 @@ def merge_ranges(zf: zipfile.ZipFile, member: str) -> list[tuple[int, int, int, 
     """(first_row, first_col, last_row, last_col), 0-based, of every <mergeCell> of the part."""
     tail = b""
     found = False
-    out = []
     with zf.open(member) as fh:
         while True:
             chunk = fh.read(1 << 20)
@@ -248,6 +247,12 @@ def merge_ranges(zf: zipfile.ZipFile, member: str) -> list[tuple[int, int, int, 
                 chunk = (tail + chunk)[at:]
                 tail = b""
             tail += chunk
+    return parse_merges(tail)
+
+
+def parse_merges(tail: bytes) -> list[tuple[int, int, int, int]]:
+    """The ranges of the <mergeCell> elements in a piece of a worksheet part."""
+    out = []
     for m in _MERGE.finditer(tail):
         c0, r0 = _col(m.group(1).decode()), int(m.group(2)) - 1
         c1, r1 = (_col(m.group(3).decode()), int(m.group(4)) - 1) if m.group(3) else (c0, r0)

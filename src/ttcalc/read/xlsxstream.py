@@ -1,0 +1,310 @@
+"""Big .xlsx sheets streamed by DuckDB's Excel reader (issue 17).
+
+fastexcel (calamine) holds every cell of a sheet in memory before it hands a column over: a
+million-row payroll costs over a gigabyte.  DuckDB's `read_xlsx` streams the sheet's XML and
+hands out the cells as text column by column, in a tenth of that memory.  The parse starts on
+another thread as soon as the sheet is opened, so it runs while the header is found.
+
+The two readers must give the same text, so the stream is used only where they are known to:
+a second thread inflates the sheet's XML alongside DuckDB and looks for what the two readers
+render differently — date-formatted numbers (DuckDB gives the serial number), booleans, error
+and ISO-date cells, `_xHHHH_` escapes, phonetic runs, a cell beyond the <dimension> the range
+was taken from, rows without numbers — and numbers DuckDB writes with an exponent are looked
+for in its output.  Any of them, a workbook DuckDB cannot open, a file changed since its bytes
+were checked under the caps, or duckdb not installed: None, and read.excel loads the sheet with
+fastexcel as before.  Whitespace-only cells become empty (fastexcel's whitespace_as_null), and
+empty rows past the last cell go, as calamine's range ends there.
+
+Only for .xlsx/.xlsm sheets of at least STREAM_MIN_CELLS cells (env TTCALC_STREAM_MIN_CELLS).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import zipfile
+from pathlib import Path
+
+STREAM_MIN_CELLS = int(os.environ.get("TTCALC_STREAM_MIN_CELLS", "400000"))
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+_ESCAPE = re.compile(rb"_x[0-9A-Fa-f]{4}_")
+_ROW = re.compile(rb'<row r="(\d+)"')
+_DATE_IDS = set(range(14, 23)) | set(range(27, 37)) | set(range(45, 48)) | set(range(50, 59))
+_CHUNK = 1 << 20
+
+
+def extension() -> str | None:
+    """The path of DuckDB's Excel extension from the duckdb-extension-excel package (loaded
+    from disk: never a download), or None when it or duckdb is missing."""
+    try:
+        import duckdb  # noqa: F401
+        import duckdb_extension_excel as pkg
+    except ImportError:
+        return None
+    root = Path(pkg.__file__).resolve().parent / "extensions"
+    found = sorted(root.glob("*/excel.duckdb_extension"))
+    return str(found[-1]) if found else None
+
+
+def _col(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _letters(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def dimension(zf: zipfile.ZipFile, member: str) -> tuple[int, int] | None:
+    """(last row, last column), 1-based, of the sheet's <dimension>, from the part's first bytes."""
+    with zf.open(member) as fh:
+        head = fh.read(1 << 16)
+    m = _DIMENSION.search(head)
+    if not m:
+        return None
+    if m.group(3):
+        return int(m.group(4)), _col(m.group(3))
+    return int(m.group(2)), _col(m.group(1))
+
+
+def date_styles(zf: zipfile.ZipFile) -> set[int] | None:
+    """Indexes of the cell formats (cellXfs) that show a number as a date or a time; None when
+    the styles part cannot be read."""
+    from ttcalc.read import limits
+
+    part = next((n for n in zf.namelist() if n.lower() == "xl/styles.xml"), None)
+    if part is None:
+        return set()
+    try:
+        root = limits.parse_xml(zf.read(part))
+    except Exception:  # noqa: BLE001 — then the stream is not used
+        return None
+    def local(el) -> str:
+        return el.tag.rsplit("}", 1)[-1]
+
+    custom_dates = set()
+    for el in root.iter():
+        if local(el) == "numFmt":
+            code = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", el.get("formatCode") or "").lower()
+            if re.search(r"[ydhs]|m", code) and not re.fullmatch(r"[#0.,%\s;_\-()@*?e+]*", code):
+                custom_dates.add(int(el.get("numFmtId", "-1")))
+    xfs = next((el for el in root.iter() if local(el) == "cellXfs"), None)
+    out = set()
+    for i, xf in enumerate([el for el in xfs if local(el) == "xf"] if xfs is not None else []):
+        fid = int(xf.get("numFmtId", "0"))
+        if fid in _DATE_IDS or fid in custom_dates:
+            out.add(i)
+    return out
+
+
+class Scan:
+    """The sheet's XML inflated once on a thread of its own: the last row number, whether every
+    row is numbered, whether a cell lies right of column `width`, whether a cell is of a kind
+    the two readers render differently (see the module's docstring)."""
+
+    def __init__(self, zf: zipfile.ZipFile, member: str, width: int, dates: set[int]) -> None:
+        self.zf, self.member, self.width, self.dates = zf, member, width, dates
+        self.safe: bool | None = None
+        self.last_row = 0
+        self.merges: list = []  # the sheet's merge ranges (read.xlsxfast.merge_ranges)
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.safe = self._scan()
+        except Exception:  # noqa: BLE001 — the general reader judges the part
+            self.safe = False
+
+    def _scan(self) -> bool:
+        kinds = re.compile(rb't="[bed]"')  # booleans, errors, ISO dates
+        styled = re.compile(rb' s="(?:%s)"' % b"|".join(b"%d" % i for i in sorted(self.dates))) if self.dates else None
+        tail = b""
+        merges: list[bytes] = []
+        with self.zf.open(self.member) as fh:
+            while True:
+                chunk = fh.read(_CHUNK)
+                if not chunk:
+                    break
+                text = tail + chunk
+                if merges:  # the merge list follows the rows
+                    merges.append(chunk)
+                elif text.find(b"mergeCells") >= 0:
+                    merges.append(text)
+                if kinds.search(text) or text.find(b"<rPh") >= 0 or (styled and styled.search(text)):
+                    return False
+                at = text.find(b"_x")
+                while at >= 0:
+                    if _ESCAPE.match(text, at):
+                        return False
+                    at = text.find(b"_x", at + 2)
+                at = text.rfind(b'<row r="')
+                m = _ROW.match(text, at) if at >= 0 else None
+                if m:
+                    self.last_row = int(m.group(1))
+                tail = text[-64:]
+        if merges:
+            from ttcalc.read import xlsxfast
+
+            self.merges = xlsxfast.parse_merges(b"".join(merges))
+        # rows without numbers, a prefixed namespace: calamine counts them its own way
+        return self.last_row > 0
+
+    def result(self) -> bool:
+        self.thread.join()
+        return bool(self.safe)
+
+
+class Stream:
+    """The sheet (rows 1 … last, columns A … width) read by DuckDB on a thread of its own, in
+    batches handed over as they are parsed: the reader tidies each (see `tidy`) while DuckDB
+    parses the next."""
+
+    BATCH_ROWS = 64 * 1024
+    AHEAD = 8  # batches parsed ahead of the reader at most
+
+    def __init__(self, path: Path, size: int, sheet: str, rows: int, width: int, scan: Scan, ext: str) -> None:
+        import queue
+
+        self.path, self.size, self.sheet, self.rows, self.width, self.scan = path, size, sheet, rows, width, scan
+        self.ext, self.error, self.stop = ext, None, False
+        self.batches: queue.Queue = queue.Queue(self.AHEAD)
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._read()
+        except BaseException as exc:  # noqa: BLE001 — then fastexcel reads the sheet
+            self.error = exc
+        finally:
+            self._hand_over(None)
+
+    def _read(self) -> None:
+        import duckdb
+
+        con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False,
+                                     "threads": 1})
+        try:
+            con.execute(f"LOAD '{self.ext}'")
+            cells = f"A1:{_letters(self.width + 1)}{self.rows}"  # one column more: it must be empty
+            reader = con.execute("SELECT * FROM read_xlsx(?, sheet = ?, header = false, all_varchar = true, "
+                                 "range = ?)", [str(self.path), self.sheet, cells]).to_arrow_reader(self.BATCH_ROWS)
+            for batch in reader:
+                if not self._hand_over(batch):
+                    return
+        finally:
+            con.close()
+
+    def _hand_over(self, batch) -> bool:
+        import queue
+
+        while not self.stop:
+            try:
+                self.batches.put(batch, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def cancel(self) -> None:
+        """No one will read the sheet: the parse stops at its next batch."""
+        self.stop = True
+
+    def result(self):
+        """The sheet as a table of text columns c0…, row i = sheet row i + 1; None when the
+        stream cannot be trusted for it (then fastexcel reads it)."""
+        parts: list = []
+        while True:
+            batch = self.batches.get()
+            if batch is None:
+                break
+            parts.append(tidy(batch, self.width))
+            if parts[-1] is None:
+                self.cancel()
+                return None
+        self.thread.join()
+        if self.error is not None or not self.scan.result() or not 0 < self.scan.last_row <= self.rows:
+            return None
+        try:
+            if os.stat(self.path).st_size != self.size:  # not the bytes the caps were checked on
+                return None
+        except OSError:
+            return None
+        return assemble(parts, self.scan.last_row, self.width)
+
+
+def tidy(batch, width: int):
+    """A batch of DuckDB's rows as fastexcel gives them: whitespace-only cells empty.  None
+    when a number came out with an exponent or a cell lies right of the <dimension> (the
+    column read past it is not empty)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if batch.num_columns != width + 1 or batch.column(width).null_count != batch.num_rows:
+        return None
+    columns = []
+    for i in range(width):
+        col = batch.column(i)
+        if col.type != pa.string():
+            col = col.cast(pa.string())
+        if (pc.any(pc.match_substring(col, "e+")).as_py() or pc.any(pc.match_substring(col, "e-")).as_py()) \
+                and pc.any(pc.match_substring_regex(col, r"^[+-]?[0-9.]+e[+-][0-9]+$")).as_py():
+            return None  # 1e+21, 3.5e+17: calamine writes every digit
+        blank = pc.or_(pc.utf8_is_space(col), pc.equal(col, ""))
+        if pc.any(blank).as_py():
+            col = pc.if_else(blank, pa.scalar(None, pa.string()), col)
+        columns.append(col)
+    return columns
+
+
+def assemble(parts: list, last_row: int, width: int):
+    """The tidied batches as one table of columns c0…, rows past the last one the sheet numbers
+    gone (calamine's range ends there)."""
+    import pyarrow as pa
+
+    columns = [pa.chunked_array([p[i] for p in parts], pa.string()) for i in range(width)]
+    return pa.table(columns, names=[f"c{i}" for i in range(width)]).slice(0, last_row)
+
+
+def start(path: Path, size: int, zf: zipfile.ZipFile, member: str, sheet: str, cells: int) -> Stream | None:
+    """The sheet's stream, already running, or None when it is not for this sheet."""
+    if cells < STREAM_MIN_CELLS:
+        return None
+    ext = extension()
+    if ext is None or "'" in ext:
+        return None
+    try:
+        dims = dimension(zf, member)
+        dates = date_styles(zf)
+        strings = next((n for n in zf.namelist() if n.lower() == "xl/sharedstrings.xml"), None)
+        if strings is not None and _strings_odd(zf, strings):
+            return None
+    except Exception:  # noqa: BLE001
+        return None
+    if dims is None or dates is None or dims[0] < 1 or dims[1] < 1:
+        return None
+    rows, width = dims
+    scan = Scan(zf, member, width, dates)
+    return Stream(path, size, sheet, rows, width, scan, ext)
+
+
+def _strings_odd(zf: zipfile.ZipFile, member: str) -> bool:
+    """Shared strings DuckDB renders otherwise than calamine: `_xHHHH_` escapes, phonetic runs."""
+    tail = b""
+    with zf.open(member) as fh:
+        while True:
+            chunk = fh.read(_CHUNK)
+            if not chunk:
+                return False
+            text = tail + chunk
+            if text.find(b"<rPh") >= 0 or _ESCAPE.search(text):
+                return True
+            tail = chunk[-16:]

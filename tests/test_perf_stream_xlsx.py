@@ -1,0 +1,238 @@
+"""A big .xlsx streamed by DuckDB's Excel reader (issue 17, read.xlsxstream).  The report —
+figures, warnings, skipped rows — must be exactly that of the general (fastexcel, all-text)
+read on every layout; where DuckDB would render a cell otherwise (dates, booleans, errors,
+numbers it writes with an exponent, escapes, a wrong <dimension>) the sheet must go the old
+way, and the report still be the same."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import re
+import zipfile
+
+import pytest
+from builders import make_xlsx
+
+from ttcalc.read import excel, xlsxfast, xlsxstream
+
+pytestmark = pytest.mark.skipif(xlsxstream.extension() is None, reason="duckdb-extension-excel not installed")
+
+
+@pytest.fixture
+def streamed(monkeypatch):
+    """Every .xlsx sheet is offered to the stream; returns the tables the stream gave."""
+    calls: list = []
+    original = xlsxstream.assemble
+
+    def spy(*args, **kwargs):
+        table = original(*args, **kwargs)
+        calls.append(table)
+        return table
+
+    monkeypatch.setattr(xlsxfast, "TYPED_MIN_CELLS", 0)
+    monkeypatch.setattr(xlsxstream, "STREAM_MIN_CELLS", 0)
+    monkeypatch.setattr(excel, "LAZY_READER_BYTES", 0)
+    monkeypatch.setattr(xlsxstream, "assemble", spy)
+    return calls
+
+
+def _report(run, command, path) -> str:
+    r = run(command, path, "--format", "json", "--quiet", "--lang", "en")
+    assert r.code in (0, 1, 2), r.stdout + r.stderr + str(r.exception)
+    if r.code == 2:
+        return "exit 2: " + r.stderr
+    data = r.json()
+    data.pop("as_of", None)
+    return json.dumps(data, sort_keys=True, ensure_ascii=False)
+
+
+def _both(run, monkeypatch, path, command="budget", general=True) -> tuple[str, str]:
+    """The report with the stream offered, and without it: the general all-text read, or (when
+    the stream must step aside) the typed fastexcel read it hands the sheet to."""
+    new = _report(run, command, path)
+    monkeypatch.setattr(xlsxstream, "STREAM_MIN_CELLS", 10**15)
+    if general:
+        monkeypatch.setattr(xlsxfast, "TYPED_MIN_CELLS", 10**15)
+    old = _report(run, command, path)
+    return new, old
+
+
+def _id(i: int) -> str:
+    body = f"350521{1960 + i % 40}{1 + i % 12:02d}{1 + i % 28:02d}{i % 1000:03d}"
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    good = "10X98765432"[sum(int(d) * w for d, w in zip(body, weights)) % 11]
+    return body + (good if i % 3 else ("0" if good != "0" else "1"))  # a third fail their check digit
+
+
+def _people(n: int, start: int = 0) -> list[list]:
+    return [[f"张{i}", _id(i), f"第{i % 3}学校", 1000 + i + (i % 100) / 100] for i in range(start, start + n)]
+
+
+HEAD = ["姓名", "身份证号", "单位", "应发合计"]
+
+
+def _layouts() -> dict:
+    people = _people(1500)
+    late = [r[:] for r in people]
+    for at, text in ((1100, "1,234.00"), (1300, "１２３４.５０"), (1499, "￥88")):
+        late[at][3] = text
+    as_text = [r[:3] + [f"{r[3]:.2f}"] for r in people]  # numbers stored as text
+    gaps = []
+    for i, r in enumerate(people):
+        gaps.append(r)
+        if i % 200 == 0:
+            gaps += [[None, None, None, None], [None, None, None, None]]
+    spaces = [r[:] for r in people]
+    spaces[5][2], spaces[6][0], spaces[7][2] = "   ", "\u3000", ""
+    totals = [["某县教育局"], ["2024年3月工资表"], ["姓名", "身份证号", "单位", "工资", None],
+              [None, None, None, "应发合计", "备注"]] + [p + [None] for p in people[:700]] + \
+        [["小计", None, None, 1, None]] + [p + [None] for p in people[700:]] + \
+        [["合计", None, None, 2, None], ["注：单位为元", None, None, None, None]]
+    wan = [["姓名", "身份证号", "单位", "应发合计（万元）"]] + [[r[0], r[1], r[2], round(r[3] / 10000, 6)] for r in people]
+    ids_as_numbers = [[r[0], int(r[1][:15]), r[2], r[3]] for r in people]  # 15 digits: no exponent
+    ids_lost = [[r[0], int(r[1][:17] + "0"), r[2], r[3]] for r in people]  # 18 digits through a float
+    month = [["姓名", "身份证号", "单位", "月份", "应发合计"]] + \
+        [[r[0], r[1], r[2], "2024-03" if i % 2 else "2024年3月", r[3]] for i, r in enumerate(people)]
+    dates = [["姓名", "身份证号", "单位", "发放日期", "应发合计"]] + \
+        [[r[0], r[1], r[2], datetime.date(2024, 3, 1 + i % 28), r[3]] for i, r in enumerate(people)]
+    flags = [HEAD + ["在编"]] + [r + [bool(i % 2)] for i, r in enumerate(people)]
+    huge = [r[:] for r in people]
+    huge[1200][3] = 1e21
+    slips = []
+    for i in range(600):
+        slips += [HEAD, people[i]]
+    merged = [["单位", "姓名", "身份证号", "应发合计"]]
+    merges = []
+    for b in range(4):
+        first = len(merged) + 1
+        for i in range(300):
+            merged.append([f"第{b}学校" if i == 0 else None, f"李{b}-{i}", _id(b * 300 + i), 2000 + i * 1.1])
+        merges.append(f"A{first}:A{first + 299}")
+    return {
+        "numbers": ({"3月": [HEAD] + people}, None, True),
+        "late text amounts": ({"3月": [HEAD] + late}, None, True),
+        "numbers stored as text": ({"3月": [HEAD] + as_text}, None, True),
+        "blank rows": ({"3月": [HEAD] + gaps}, None, True),
+        "whitespace cells": ({"3月": [HEAD] + spaces}, None, True),
+        "titles, two-row header, subtotals, totals, notes": ({"3月": totals}, None, True),
+        "万元 header": ({"3月": wan}, None, True),
+        "IDs as 15-digit numbers": ({"3月": [HEAD] + ids_as_numbers}, None, True),
+        "IDs through a float": ({"3月": [HEAD] + ids_lost}, None, False),
+        "month column": ({"3月": month}, None, True),
+        "several sheets": ({"1月": [HEAD] + people[:800], "2月": [HEAD] + people[700:],
+                            "说明": [["本表由财务科编制"]]}, None, True),
+        "payslips": ({"工资条": slips}, None, True),
+        "merged units": ({"Sheet1": merged}, {"Sheet1": merges}, True),
+        "dates": ({"3月": dates}, None, False),
+        "booleans": ({"3月": flags}, None, False),
+        "a number written with an exponent": ({"3月": [HEAD] + huge}, None, False),
+    }
+
+
+@pytest.mark.parametrize("layout", list(_layouts()))
+def test_streamed_and_general_reads_give_the_same_report(run, tmp_path, monkeypatch, streamed, layout):
+    sheets, merges, streams = _layouts()[layout]
+    path = make_xlsx(tmp_path / "book.xlsx", sheets, merges)
+    new, old = _both(run, monkeypatch, path, general=streams)
+    assert new == old
+    used = [t for t in streamed if t is not None]
+    if streams:
+        assert used, "the stream was not used"
+    else:
+        assert not used, "the stream was used where DuckDB renders a cell otherwise"
+
+
+def test_a_hidden_sheet_is_still_left_out(run, tmp_path, monkeypatch, streamed):
+    from openpyxl import load_workbook
+
+    path = make_xlsx(tmp_path / "h.xlsx", {"3月": [HEAD] + _people(1200), "old": [HEAD] + _people(5)})
+    wb = load_workbook(path)
+    wb["old"].sheet_state = "hidden"
+    wb.save(path)
+    new, old = _both(run, monkeypatch, path)
+    assert new == old and any(t is not None for t in streamed)
+
+
+def test_a_roster_with_dates_reads_the_same(run, tmp_path, monkeypatch, streamed):
+    rows = [["序号", "姓名", "身份证号", "调入本校时间", "最高学历", "专业技术职务"]] + \
+        [[i + 1, f"教师{i}", _id(i), datetime.date(2010 + i % 15, 9, 1), "大学本科", "一级教师"] for i in range(1200)]
+    path = make_xlsx(tmp_path / "roster.xlsx", {"Sheet1": rows})
+    new, old = _both(run, monkeypatch, path, "staffing")
+    assert new == old
+
+
+def _rewrite(path, member_pattern: str, old: bytes, new: bytes) -> None:
+    data = path.read_bytes()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            body = zin.read(info.filename)
+            if re.fullmatch(member_pattern, info.filename):
+                assert old in body
+                body = body.replace(old, new)
+            zout.writestr(info, body)
+    path.write_bytes(out.getvalue())
+
+
+@pytest.mark.parametrize("dim", [b"A1:D2", b"A1:C1501", b"A1"])
+def test_a_wrong_dimension_never_loses_rows_or_columns(run, tmp_path, monkeypatch, streamed, dim):
+    """The range DuckDB reads comes from the sheet's <dimension>: when it says less than the
+    sheet holds, the sheet is read the old way."""
+    path = make_xlsx(tmp_path / "dim.xlsx", {"3月": [HEAD] + _people(1500)})
+    _rewrite(path, r"xl/worksheets/sheet\d+\.xml", b'<dimension ref="A1:D1501"/>', b'<dimension ref="' + dim + b'"/>')
+    new, old = _both(run, monkeypatch, path)
+    assert new == old
+    assert not [t for t in streamed if t is not None]
+
+
+def test_escaped_characters_go_the_old_way(run, tmp_path, monkeypatch, streamed):
+    people = _people(1200)
+    people[3][0] = "王_x000D_五"
+    path = make_xlsx(tmp_path / "esc.xlsx", {"3月": [HEAD] + people})
+    new, old = _both(run, monkeypatch, path)
+    assert new == old
+    assert not [t for t in streamed if t is not None]
+
+
+def test_date_styles_are_found_in_the_styles_part(tmp_path):
+    path = make_xlsx(tmp_path / "d.xlsx", {"S": [["a", "b"], [datetime.date(2024, 1, 1), 1.5]]})
+    with zipfile.ZipFile(path) as zf:
+        assert xlsxstream.date_styles(zf)
+    plain = make_xlsx(tmp_path / "p.xlsx", {"S": [["a", "b"], ["x", 1.5]]})
+    with zipfile.ZipFile(plain) as zf:
+        assert not xlsxstream.date_styles(zf)
+
+
+def test_the_scan_finds_the_merges_the_general_reader_finds(tmp_path):
+    rows = [["单位", "姓名"]] + [[f"第{i // 50}学校" if i % 50 == 0 else None, f"李{i}"] for i in range(3000)]
+    merges = [f"A{2 + b * 50}:A{51 + b * 50}" for b in range(60)] + ["C1:D3"]
+    path = make_xlsx(tmp_path / "m.xlsx", {"S": rows}, {"S": merges})
+    with zipfile.ZipFile(path) as zf:
+        member = next(n for n in zf.namelist() if n.startswith("xl/worksheets/sheet"))
+        scan = xlsxstream.Scan(zf, member, 2, set())
+        assert scan.result()
+        assert sorted(scan.merges) == sorted(xlsxfast.merge_ranges(zf, member)) and len(scan.merges) == 61
+        assert scan.last_row == 3001
+
+
+def test_several_big_sheets_are_parsed_one_at_a_time(run, tmp_path, monkeypatch, streamed):
+    """Only the first big sheet is parsed before it is asked for: a workbook of twelve monthly
+    sheets never has twelve parses (and their batches) in memory at once."""
+    started: list = []
+    original = xlsxstream.Stream.__init__
+
+    def spy(self, *args, **kwargs):
+        alive = [s for s in started if s.thread.is_alive()]
+        assert len(alive) <= 1, "two sheets parsed at once"
+        started.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(xlsxstream.Stream, "__init__", spy)
+    sheets = {f"{m}月": [HEAD] + _people(1100, m * 50) for m in range(1, 7)}
+    sheets["说明"] = [["本表由财务科编制"]]
+    path = make_xlsx(tmp_path / "year.xlsx", sheets)
+    new, old = _both(run, monkeypatch, path)
+    assert new == old
+    assert len([t for t in streamed if t is not None]) == 6
