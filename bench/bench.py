@@ -243,7 +243,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--only", default="xlsx,startup", help="any of xlsx,startup,folder,province")
     ap.add_argument("--shapes", default=",".join(str(i) for i in range(len(gen.SHAPES))),
-                    help="indexes into gen.SHAPES: " + "; ".join(f"{i}: {s.name}" for i, s in enumerate(gen.SHAPES)))
+                    help="indexes into gen.SHAPES: " + "; ".join(f"{i}: {s.name}" for i, s in enumerate(gen.SHAPES)).replace("%", "%%"))
     ap.add_argument("--schools", default="200x5000", help="folder benchmark: SCHOOLSxROWS")
     ap.add_argument("--province-rows", default="1000000,5000000")
     args = ap.parse_args()
