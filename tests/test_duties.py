@@ -284,5 +284,5 @@ def test_duties_rules_are_computable_with_their_clause():
 def test_check_runs_duties_and_lists_them_when_missing(run, samples):
     d = run("check", "--activities", samples, "--as-of", "2024-12-31", "-q").json()
     ids = {c["id"]: c["status"] for c in d["checks"]}
-    assert ids["duties.school_days"] == "fail" and ids["institutions.failing"] == "not_applicable"
+    assert ids["duties.school_days"] == "fail" and ids["institution.failing"] == "not_applicable"
     assert "duties_by_person" in d

@@ -38,7 +38,7 @@ def test_an_institution_listed_twice_counts_once(run, tmp_path):
             [3, "甲市", "B县教师发展中心", "标准化", "2013-11-26", "是", "2015-06-30"]]
     path = make_xlsx(tmp_path / "list.xlsx", {"机构": rows})
     data = run("institutions", path, "--format", "json", "--as-of", "2020-12-31").json()
-    assert data["figures"]["institutions"] == 2 and data["figures"]["national_share"] == "0.5000"
+    assert data["figures"]["institutions"] == 2 and data["figures"]["national_demo_share"] == "0.5000"
     assert [w for w in data["warnings"] if w["code"] == "institutions_listed_twice"]
 
 

@@ -40,17 +40,17 @@ def check(report, cid):
 def test_national_share_399_and_400_of_1000(tmp_path, national, status, need):
     rows = rows_of({"国家级示范": national, "省级示范": 800 - national, "标准化": 200})
     r = ttcalc.institutions(listing(tmp_path, rows), as_of="2020-12-31")
-    c = check(r, "institutions.national_share")
+    c = check(r, "institution.national_demo_share")
     assert c.status == status and c.actual == ("0.3990" if national == 399 else "0.4000")
     assert r.figures["national_needed"] == need
-    assert check(r, "institutions.provincial_share").status == "pass"  # 800 of 1000: national counts as provincial
+    assert check(r, "institution.provincial_demo_share").status == "pass"  # 800 of 1000: national counts as provincial
 
 
 @pytest.mark.parametrize("provincial, status", [(3, "fail"), (4, "pass")])
 def test_provincial_share_80_percent_edge(tmp_path, provincial, status):
     rows = rows_of({"省级示范": provincial, "标准化": 5 - provincial})
     r = ttcalc.institutions(listing(tmp_path, rows), as_of="2020-12-31")
-    assert check(r, "institutions.provincial_share").status == status
+    assert check(r, "institution.provincial_demo_share").status == status
 
 
 @given(st.integers(0, 500), st.integers(1, 500), st.sampled_from([Fraction(2, 5), Fraction(4, 5)]))
@@ -64,11 +64,11 @@ def test_needed_is_the_least_that_reaches_the_target(n, extra, target):
 def test_per_city_figures_and_a_city_short_while_overall_passes(tmp_path):
     rows = rows_of({"国家级示范": 4, "标准化": 1}, "甲市") + rows_of({"国家级示范": 0, "省级示范": 4, "标准化": 1}, "乙市")
     r = ttcalc.institutions(listing(tmp_path, rows), as_of="2020-12-31")
-    c = check(r, "institutions.national_share")
+    c = check(r, "institution.national_demo_share")
     assert c.status == "pass"  # 4 of 10
     assert [d["city"] for d in c.details] == ["乙市"] and c.details[0]["needed"] == 2
     by = {u["city"]: u for u in r.by_unit}
-    assert by["甲市"]["national_share"] == "0.8000" and by["乙市"]["provincial_needed"] == 0
+    assert by["甲市"]["national_demo_share"] == "0.8000" and by["乙市"]["provincial_needed"] == 0
 
 
 @pytest.mark.parametrize("merged, on, rated, as_of, status", [
@@ -82,13 +82,13 @@ def test_per_city_figures_and_a_city_short_while_overall_passes(tmp_path):
 def test_merger_by_the_end_of_2015(tmp_path, merged, on, rated, as_of, status):
     rows = [("甲市", "某县教师发展中心", "省级示范", rated, merged, on)]
     r = ttcalc.institutions(listing(tmp_path, rows), as_of=as_of)
-    assert check(r, "institutions.merger").status == status
+    assert check(r, "institution.merger").status == status
 
 
 def test_failing_institutions_and_their_consequences(tmp_path):
     rows = rows_of({"标准化": 2, "不达标": 1})
     r = ttcalc.institutions(listing(tmp_path, rows), as_of="2014-01-01")
-    c = check(r, "institutions.failing")
+    c = check(r, "institution.failing")
     assert c.status == "fail" and c.actual == "1" and c.citation.startswith("冀教师〔2013〕37号")
     assert c.details[0]["institution"] == "甲市不达标0"
 
@@ -124,15 +124,15 @@ def sample(tmp_path_factory):
 def test_sample_every_format_and_language(run, sample, fmt, lang):
     res = run("institutions", sample, "--as-of", "2020-12-31", "-f", fmt, "--lang", lang, "-q")
     assert res.code == 1, res.stderr
-    assert "institutions.national_share" in res.stdout and "institutions.remedy" not in res.stdout
+    assert "institution.national_demo_share" in res.stdout and "institutions.remedy" not in res.stdout
 
 
 def test_sample_passes_and_fails(run, sample):
     d = run("institutions", sample, "--as-of", "2020-12-31", "-f", "json", "-q").json()
     status = {c["id"]: c["status"] for c in d["checks"]}
-    assert status == {"institutions.national_share": "pass", "institutions.provincial_share": "fail",
-                      "institutions.merger": "fail", "institutions.failing": "fail"}
-    assert d["figures"]["national_share"] == "0.4000" and d["figures"]["provincial_needed"] == 1
+    assert status == {"institution.national_demo_share": "pass", "institution.provincial_demo_share": "fail",
+                      "institution.merger": "fail", "institution.failing": "fail"}
+    assert d["figures"]["national_demo_share"] == "0.4000" and d["figures"]["provincial_needed"] == 1
 
 
 def test_workbook_formulas_and_stored_values(run, sample, tmp_path):
@@ -157,5 +157,5 @@ def test_institution_rules_are_computable():
 def test_check_runs_institutions(run, sample):
     d = run("check", "--institutions", sample, "--as-of", "2020-12-31", "-q").json()
     ids = {c["id"]: c["status"] for c in d["checks"]}
-    assert ids["institutions.failing"] == "fail" and ids["duties.school_days"] == "not_applicable"
+    assert ids["institution.failing"] == "fail" and ids["duties.school_days"] == "not_applicable"
     assert "institutions_by_unit" in d

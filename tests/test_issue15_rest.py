@@ -70,11 +70,11 @@ def test_inspect_kind_option_takes_the_new_kinds_and_other_kinds_stay(run, tmp_p
 
 # ------------------------------------------------------------------ figure labels
 
-DUTIES_FIGURES = ["duties_persons", "duties_leaders", "duties_staff", "duties_activities", "duties_semester",
+DUTIES_FIGURES = ["staff", "staff_compliant", "duties_leaders", "duties_staff", "duties_activities", "duties_semester",
                   "duties_semester_start", "duties_semester_end", "duties_school_year", "duties_year",
                   "duties_log_start", "duties_log_end", "duties_persons_failing"]
 INSTITUTION_FIGURES = ["institutions", "national", "provincial", "standard", "failing", "unrated",
-                       "provincial_or_better", "national_share", "national_needed", "provincial_share",
+                       "provincial_or_better", "national_demo_share", "national_needed", "provincial_demo_share",
                        "provincial_needed", "demonstration_unmerged"]
 
 
@@ -93,10 +93,10 @@ def test_tables_show_words_not_keys(run, lang):
                  ["institutions", SAMPLES / "institutions.xlsx"]):
         r = run(*args, "--as-of", "2024-12-31", "--lang", lang)
         assert r.code in (0, 1), r.stdout
-        label = figure_label("duties_persons" if args[0] == "duties" else "provincial_or_better", lang)
+        label = figure_label("staff" if args[0] == "duties" else "provincial_or_better", lang)
         assert label in r.stdout
         # the key stays beside it, as for every other command's figures
-        assert ("duties_persons" if args[0] == "duties" else "provincial_or_better") in r.stdout
+        assert ("staff" if args[0] == "duties" else "provincial_or_better") in r.stdout
 
 
 # ------------------------------------------------------------------ the placement share: ttcalc's choice
@@ -393,7 +393,7 @@ def test_institutions_workbook_recalculates_to_the_json(run, soffice, tmp_path):
         for col, key in ((2, "institutions"), (3, "national"), (4, "provincial_or_better"), (5, "standard"),
                          (6, "failing"), (9, "national_needed"), (10, "provincial_needed")):
             assert _num(ws.cell(i, col).value) == u[key], (u["city"], key)
-        for col, key in ((7, "national_share"), (8, "provincial_share")):
+        for col, key in ((7, "national_demo_share"), (8, "provincial_demo_share")):
             assert f"{ws.cell(i, col).value:.4f}" == u[key], (u["city"], key)
 
 

@@ -54,7 +54,7 @@ def compute_report(dataset, profile, options, cal: Calendar):
         [w.as_dict() for w in warn.items()]
     semester, school_year, year = cal.current_semester(as_of), cal.school_year(as_of), cal.year(as_of)
     report.figures = {
-        "duties_persons": len(persons),
+        "staff": len(persons),  # spec §4: the training school's people in the log (leaders and staff)
         "duties_leaders": sum(1 for p in persons if p.role == "leader"),
         "duties_staff": sum(1 for p in persons if p.role in (None, "staff")),
         "duties_activities": len(rows),
@@ -62,6 +62,7 @@ def compute_report(dataset, profile, options, cal: Calendar):
         "duties_semester_end": semester.end.isoformat(), "duties_school_year": school_year.id,
         "duties_year": year.id, "duties_log_start": log_start.isoformat() if log_start else None,
         "duties_log_end": max(days).isoformat() if days else None,
+        "staff_compliant": sum(1 for p in persons if "fail" not in p.status.values()),
         "duties_persons_failing": sum(1 for p in persons if "fail" in p.status.values()),
     }
     report.by_person = [_person_out(p) for p in persons]

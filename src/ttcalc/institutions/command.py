@@ -33,12 +33,12 @@ from ttcalc.policy.rules import (
 )
 from ttcalc.read.summary import inputs_block
 
-CHECK_IDS = ("institutions.national_share", "institutions.provincial_share", "institutions.merger",
-             "institutions.failing")
-RULES = {"institutions.national_share": "institution.national_demo_share_min",
-         "institutions.provincial_share": "institution.provincial_demo_share_min",
-         "institutions.merger": "institution.integration_deadline",
-         "institutions.failing": "institution.failing_max"}
+CHECK_IDS = ("institution.national_demo_share", "institution.provincial_demo_share", "institution.merger",
+             "institution.failing")
+RULES = {"institution.national_demo_share": "institution.national_demo_share_min",
+         "institution.provincial_demo_share": "institution.provincial_demo_share_min",
+         "institution.merger": "institution.integration_deadline",
+         "institution.failing": "institution.failing_max"}
 DEMO = ("national", "provincial")
 
 
@@ -172,7 +172,7 @@ def _deadline(rule) -> date:
 
 
 def merger_check(profile, lang: str, items: list, as_of: date):
-    cid = "institutions.merger"
+    cid = "institution.merger"
     rule = profile.get(RULES[cid])
     if rule is None or not rule.computable:
         return not_applicable(cid, msg("institutions.reason.no_rule", policy=profile.id, rule=RULES[cid]), lang=lang)
@@ -210,7 +210,7 @@ def merger_check(profile, lang: str, items: list, as_of: date):
 
 
 def failing_check(profile, lang: str, items: list):
-    cid = "institutions.failing"
+    cid = "institution.failing"
     rule = profile.get(RULES[cid])
     if rule is None or not rule.computable:
         return not_applicable(cid, msg("institutions.reason.no_rule", policy=profile.id, rule=RULES[cid]), lang=lang)
@@ -242,8 +242,8 @@ def compute_report(dataset, profile, options, _prepared):
     provincial = lambda i: _rank(i) >= 2  # noqa: E731  a national demonstration institution is provincial too
     report = Report("institutions", as_of)
     report.inputs = inputs_block(dataset)
-    report.checks = [_share_check("institutions.national_share", profile, lang, items, cities, national),
-                     _share_check("institutions.provincial_share", profile, lang, items, cities, provincial),
+    report.checks = [_share_check("institution.national_demo_share", profile, lang, items, cities, national),
+                     _share_check("institution.provincial_demo_share", profile, lang, items, cities, provincial),
                      merger_check(profile, lang, items, as_of), failing_check(profile, lang, items)]
     report.warnings = [w.as_dict() for w in dataset.warnings if w.code != "duplicate_person"] + \
         [w.as_dict() for w in warn.items()]
@@ -264,7 +264,7 @@ def _counts(items: list, profile) -> dict:
     out["provincial_or_better"] = out["national"] + out["provincial"]
     for key, level, rid in (("national", out["national"], "institution.national_demo_share_min"),
                             ("provincial", out["provincial_or_better"], "institution.provincial_demo_share_min")):
-        out[f"{key}_share"] = ratio_str(Fraction(level, n)) if n else None
+        out[f"{key}_demo_share"] = ratio_str(Fraction(level, n)) if n else None
         rule = profile.get(rid)
         if rule is not None and n:
             out[f"{key}_needed"] = needed(Fraction(str(rule.value)), level, n)
