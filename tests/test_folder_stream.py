@@ -236,3 +236,16 @@ def test_ids_that_are_not_eighteen_characters(tmp_path):
     school(f, "3.xlsx", [("张三", None, "九小", 3)])
     data, _ = both(f)
     assert data["figures"]["people"] == 4  # 张三 of 九小 is the person whose ID reads 张三|九小
+
+
+def test_a_one_sheet_note_file_in_a_folder_is_listed_once(tmp_path, samples):
+    """A 说明.txt beside the payroll: one inputs entry with its reason, not a file line and a sheet line."""
+    import shutil
+
+    from ttcalc import api
+
+    shutil.copy(samples / "payroll.xlsx", tmp_path / "payroll.xlsx")
+    (tmp_path / "说明.txt").write_text("本文件夹为 2025 年工资表\n", encoding="utf-8")
+    report = api.budget([str(tmp_path)])
+    listed = [i for i in report.inputs if i["file"].endswith("说明.txt")]
+    assert len(listed) == 1 and listed[0]["status"] == "skipped"
