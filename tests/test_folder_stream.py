@@ -248,4 +248,4 @@ def test_a_one_sheet_note_file_in_a_folder_is_listed_once(tmp_path, samples):
     (tmp_path / "说明.txt").write_text("本文件夹为 2025 年工资表\n", encoding="utf-8")
     report = api.budget([str(tmp_path)])
     listed = [i for i in report.inputs if i["file"].endswith("说明.txt")]
-    assert len(listed) == 1 and listed[0]["status"] == "skipped"
+    assert len(listed) == 1 and listed[0]["status"] == "skipped" and listed[0]["reason"]

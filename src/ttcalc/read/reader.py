@@ -199,9 +199,9 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
             raise InputError(msg("read.error.no_sheets", file=str(path)))
         if not any(s.used for s in file_sheets):
             if len(files) > 1 and all(_not_persons(s) for s in file_sheets):
-                if len(file_sheets) > 1:  # one sheet's own reason says it all: the file is not listed twice
-                    out.append(_skipped_file(path, msg("read.skip.summary_file")))
-                out.extend(file_sheets)
+                out.append(_skipped_file(path, msg("read.skip.summary_file")))
+                if len(file_sheets) > 1:  # a note file (说明.txt) is one sheet: not listed twice
+                    out.extend(file_sheets)
                 continue
             if skip_bad:
                 out.append(_skipped_file(path, msg("read.skip.unreadable", why=_why_unusable(path, file_sheets, sch))))
