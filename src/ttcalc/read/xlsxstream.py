@@ -8,7 +8,8 @@ another thread as soon as the sheet is opened, so it runs while the header is fo
 The two readers must give the same text, so the stream is used only where they are known to:
 a second thread inflates the sheet's XML alongside DuckDB and looks for what the two readers
 render differently — date-formatted numbers (DuckDB gives the serial number), booleans, error
-and ISO-date cells, `_xHHHH_` escapes, phonetic runs, a cell beyond the <dimension> the range
+and ISO-date cells, numbers not written as calamine writes them (DuckDB passes a value's text
+on as it stands: 16 digits or more, an exponent, 0.50, .5), `_xHHHH_` escapes, phonetic runs, a cell beyond the <dimension> the range
 was taken from, rows without numbers — and numbers DuckDB writes with an exponent are looked
 for in its output.  Any of them, a workbook DuckDB cannot open, a file changed since its bytes
 were checked under the caps, or duckdb not installed: None, and read.excel loads the sheet with
@@ -30,6 +31,10 @@ STREAM_MIN_CELLS = int(os.environ.get("TTCALC_STREAM_MIN_CELLS", "400000"))
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 _ESCAPE = re.compile(rb"_x[0-9A-Fa-f]{4}_")
 _ROW = re.compile(rb'<row r="(\d+)"')
+# a cell value DuckDB hands over as written but calamine reads as a float and writes anew:
+# 16+ digits (an ID stored as a number, Excel's 17-digit 1234.5599999999999), an exponent, a
+# leading dot, plus sign or zero, a trailing zero or dot, spaces (a formula's text result too)
+_ODD_VALUE = re.compile(rb"<v>(?:[-+]?[\d.]{16}|[-+]?[\d.]*[eE]|\+|-?\.|-?0\d|\s|-?\d*\.(?:\d*0)?</v>|[^<]*\s</v>)")
 _DATE_IDS = set(range(14, 23)) | set(range(27, 37)) | set(range(45, 48)) | set(range(50, 59))
 _CHUNK = 1 << 20
 
@@ -138,7 +143,8 @@ class Scan:
                     merges.append(chunk)
                 elif text.find(b"mergeCells") >= 0:
                     merges.append(text)
-                if kinds.search(text) or text.find(b"<rPh") >= 0 or (styled and styled.search(text)):
+                if kinds.search(text) or text.find(b"<rPh") >= 0 or (styled and styled.search(text)) \
+                        or _ODD_VALUE.search(text):
                     return False
                 at = text.find(b"_x")
                 while at >= 0:
