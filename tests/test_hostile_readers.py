@@ -70,10 +70,11 @@ def _rewrite_values(path, values: dict[str, str]) -> None:
     """Cell values in the sheet's XML written as another program writes them: {old: new}."""
     with zipfile.ZipFile(path) as zf:
         parts = {n: zf.read(n) for n in zf.namelist()}
-    for name in parts:
+    for name, data in list(parts.items()):
         if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", name):
             for old, new in values.items():
-                parts[name] = parts[name].replace(f"<v>{old}</v>".encode(), f"<v>{new}</v>".encode())
+                data = data.replace(f"<v>{old}</v>".encode(), f"<v>{new}</v>".encode())
+            parts[name] = data
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in parts.items():
             zf.writestr(name, data)
