@@ -10,7 +10,7 @@ import zipfile
 import pytest
 from builders import make_id, make_xlsx
 
-from ttcalc.read import excel, xlsxfast, xlsxstream
+from ttcalc.read import engine, excel, xlsxfast, xlsxstream
 
 OFF = 10**15
 KEYS = ("figures", "by_unit", "inputs", "warnings")
@@ -116,3 +116,25 @@ def test_plain_numbers_are_still_streamed(run, tmp_path, monkeypatch, streamed):
     assert streamed, "the stream stepped aside for plain numbers"
     assert new == old
     assert new["figures"]["payroll_total"] == "2743.92"
+
+
+def _engine_and_old(run, monkeypatch, *paths) -> tuple[dict, dict]:
+    monkeypatch.setenv(engine.ENV_MIN, "0")
+    new = _report(run, *paths)
+    monkeypatch.setenv(engine.ENV_MIN, str(OFF))
+    return new, _report(run, *paths)
+
+
+@pytest.mark.parametrize("ends", [("\r\n", "\n\n"), ("\n", "\r\n\r\n"), ("\r\n", "\n\r\n")])
+def test_an_empty_line_in_other_line_ends_than_the_head_is_still_seen(run, tmp_path, monkeypatch, ends):
+    """DuckDB skips an empty line: the engine must step aside whatever line end it is written
+    with, or the rows below are misnumbered and the blank row goes uncounted."""
+    head_end, empty = ends
+    people = [f"教师{i},{make_id(seq=i)},一中,{100 * i}" for i in range(1, 4)]
+    text = "姓名,身份证号,单位,应发合计" + head_end + people[0] + head_end + people[1] + empty + people[2] + head_end
+    text += "合计,,,600" + head_end
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(text.encode("utf-8"))
+    new, old = _engine_and_old(run, monkeypatch, path)
+    assert new == old
+    assert old["inputs"][0]["rows_skipped"][0]["row"] == 6
