@@ -27,15 +27,22 @@ def _report(run, *paths) -> dict:
 
 @pytest.fixture
 def streamed(monkeypatch):
-    """Every .xlsx sheet offered to DuckDB's stream; returns the tables it gave."""
+    """Every .xlsx sheet offered to DuckDB's stream; returns the tables it gave and were used."""
     calls: list = []
-    original = xlsxstream.assemble
+    original, agree = xlsxstream.assemble, xlsxstream.long_decimals_agree
 
     def spy(*args, **kwargs):
         table = original(*args, **kwargs)
         calls.append(table)
         return table
 
+    def judged(*args, **kwargs):
+        ok = agree(*args, **kwargs)
+        if not ok:
+            calls.pop()
+        return ok
+
+    monkeypatch.setattr(xlsxstream, "long_decimals_agree", judged)
     monkeypatch.setattr(xlsxfast, "TYPED_MIN_CELLS", 0)
     monkeypatch.setattr(xlsxstream, "STREAM_MIN_CELLS", 0)
     monkeypatch.setattr(excel, "LAZY_READER_BYTES", 0)
@@ -93,7 +100,7 @@ def test_an_id_stored_as_a_long_number_goes_the_general_way(run, tmp_path, monke
 
 
 @pytest.mark.skipif(xlsxstream.extension() is None, reason="duckdb-extension-excel not installed")
-@pytest.mark.parametrize("written", ["1234.5599999999999", "1.23456E3", "1234.560", ".5", "+1234.56", " 1234.56"])
+@pytest.mark.parametrize("written", ["1.23456E3", "1234.560", ".5", "+1234.56", " 1234.56"])
 def test_numbers_written_unlike_calamine_go_the_general_way(run, tmp_path, monkeypatch, streamed, written):
     """Excel writes 17 significant digits (1234.5599999999999), other programs an exponent or a
     trailing zero: DuckDB hands the text over as it stands, calamine writes the float anew."""
@@ -138,3 +145,50 @@ def test_an_empty_line_in_other_line_ends_than_the_head_is_still_seen(run, tmp_p
     new, old = _engine_and_old(run, monkeypatch, path)
     assert new == old
     assert old["inputs"][0]["rows_skipped"][0]["row"] == 6
+
+
+@pytest.mark.skipif(xlsxstream.extension() is None, reason="duckdb-extension-excel not installed")
+@pytest.mark.parametrize(("written", "stays"), [
+    ("1234.5599999999999", True),  # Excel's 17 digits: the same fen, still streamed
+    ("1234.5612000000001", True),  # off the half fen: the same fen however it is written
+    ("1234.5650000000001", False),  # on a half fen: float noise decides, the stream steps aside
+    ("1.0049999999999999", False),  # the float of 1.005: calamine writes 1.005 (half up: 1.01)
+    ("1234.5549999999999", False),
+])
+def test_long_decimals_in_amounts(run, tmp_path, monkeypatch, streamed, written, stays):
+    """Compared with the typed read (xlsxfast) the stream stands in for at this size."""
+    rows = [["姓名", "身份证号", "单位", "应发合计"]]
+    rows += [[f"教师{i}", make_id(seq=i), "一中", 1234.56 if i == 2 else 1000 + i] for i in range(1, 6)]
+    path = make_xlsx(tmp_path / "long.xlsx", {"1月": rows})
+    _rewrite_values(path, {"1234.56": written})
+    new = _report(run, path)
+    assert bool(streamed) == stays
+    monkeypatch.setattr(xlsxstream, "STREAM_MIN_CELLS", OFF)
+    assert new == _report(run, path)
+
+
+@pytest.mark.xfail(strict=True, reason="known, not fixed here: the typed read (xlsxfast, big sheets) "
+                   "rounds a float on a half fen from its shortest repr (1234.5549999999998: .55), the "
+                   "general read from calamine's text (1234.555: .56)")
+def test_a_half_fen_float_reads_the_same_typed_and_general(run, tmp_path, monkeypatch):
+    rows = [["姓名", "身份证号", "应发合计"], ["教师", make_id(seq=1), 1234.56]]
+    path = make_xlsx(tmp_path / "half.xlsx", {"1月": rows})
+    _rewrite_values(path, {"1234.56": "1234.5549999999999"})
+    monkeypatch.setattr(xlsxstream, "STREAM_MIN_CELLS", OFF)
+    monkeypatch.setattr(xlsxfast, "TYPED_MIN_CELLS", 0)
+    typed = _report(run, path)
+    monkeypatch.setattr(xlsxfast, "TYPED_MIN_CELLS", OFF)
+    assert typed == _report(run, path)
+
+
+@pytest.mark.skipif(xlsxstream.extension() is None, reason="duckdb-extension-excel not installed")
+@pytest.mark.parametrize("column", ["unit", "wan"])
+def test_long_decimals_in_text_columns_go_the_general_way(run, tmp_path, monkeypatch, streamed, column):
+    """A unit (or a 万元 amount) stored as 1.1000000000000001: calamine writes 1.1."""
+    head = ["姓名", "身份证号", "单位", "应发合计（万元）" if column == "wan" else "应发合计"]
+    rows = [head] + [[f"教师{i}", make_id(seq=i), 1.1 if column == "unit" else "一中", 1.5 + i] for i in range(1, 6)]
+    path = make_xlsx(tmp_path / "text.xlsx", {"1月": rows})
+    _rewrite_values(path, {"1.1": "1.1000000000000001", "2.5": "2.5000000000000001"})
+    new, old = _stream_and_general(run, monkeypatch, path)
+    assert not streamed
+    assert new == old
