@@ -29,7 +29,7 @@ def _report(run, *paths) -> dict:
 def streamed(monkeypatch):
     """Every .xlsx sheet offered to DuckDB's stream; returns the tables it gave and were used."""
     calls: list = []
-    original, agree = xlsxstream.assemble, xlsxstream.long_decimals_agree
+    original, agree = xlsxstream.assemble, xlsxstream.numbers_agree
 
     def spy(*args, **kwargs):
         table = original(*args, **kwargs)
@@ -42,7 +42,7 @@ def streamed(monkeypatch):
             calls.pop()
         return ok
 
-    monkeypatch.setattr(xlsxstream, "long_decimals_agree", judged)
+    monkeypatch.setattr(xlsxstream, "numbers_agree", judged)
     monkeypatch.setattr(xlsxfast, "TYPED_MIN_CELLS", 0)
     monkeypatch.setattr(xlsxstream, "STREAM_MIN_CELLS", 0)
     monkeypatch.setattr(excel, "LAZY_READER_BYTES", 0)
@@ -100,13 +100,13 @@ def test_an_id_stored_as_a_long_number_goes_the_general_way(run, tmp_path, monke
 
 
 @pytest.mark.skipif(xlsxstream.extension() is None, reason="duckdb-extension-excel not installed")
-@pytest.mark.parametrize("written", ["1.23456E3", "1234.560", ".5", "+1234.56", " 1234.56"])
+@pytest.mark.parametrize("written", ["1.23456E3", "1234.560", ".5", "+1234.56", " 1234.56", "01234.56"])
 def test_numbers_written_unlike_calamine_go_the_general_way(run, tmp_path, monkeypatch, streamed, written):
     """Excel writes 17 significant digits (1234.5599999999999), other programs an exponent or a
     trailing zero: DuckDB hands the text over as it stands, calamine writes the float anew."""
     rows = [["姓名", "身份证号", "单位", "应发合计"]]
     rows += [[f"教师{i}", make_id(seq=i), "一中", 1234.56 if i == 2 else 1000 + i] for i in range(1, 6)]
-    rows += [["王五", "350505800101001", 350505800101001, 2000]]  # a number as the unit
+    rows += [["王五", "350505800101001", 1234.56, 2000]]  # a number as the unit
     path = make_xlsx(tmp_path / "floats.xlsx", {"1月": rows})
     _rewrite_values(path, {"1234.56": written})
     new, old = _stream_and_general(run, monkeypatch, path)
@@ -191,4 +191,16 @@ def test_long_decimals_in_text_columns_go_the_general_way(run, tmp_path, monkeyp
     _rewrite_values(path, {"1.1": "1.1000000000000001", "2.5": "2.5000000000000001"})
     new, old = _stream_and_general(run, monkeypatch, path)
     assert not streamed
+    assert new == old
+
+
+@pytest.mark.skipif(xlsxstream.extension() is None, reason="duckdb-extension-excel not installed")
+@pytest.mark.parametrize("written", ["1234.560", "1234.5600000000001", ".5", "+1234.56", "01234.56", "1234."])
+def test_amounts_rewritten_by_calamine_still_stream_to_the_same_fen(run, tmp_path, monkeypatch, streamed, written):
+    rows = [["姓名", "身份证号", "单位", "应发合计"]]
+    rows += [[f"教师{i}", make_id(seq=i), "一中", 1234.56 if i == 2 else 1000 + i] for i in range(1, 6)]
+    path = make_xlsx(tmp_path / "amounts.xlsx", {"1月": rows})
+    _rewrite_values(path, {"1234.56": written})
+    new, old = _stream_and_general(run, monkeypatch, path)
+    assert streamed
     assert new == old

@@ -9,8 +9,8 @@ The two readers must give the same text, so the stream is used only where they a
 a second thread inflates the sheet's XML alongside DuckDB and looks for what the two readers
 render differently — date-formatted numbers (DuckDB gives the serial number), booleans, error
 and ISO-date cells, numbers not written as calamine writes them (DuckDB passes a value's text
-on as it stands: 16 digits, an exponent, 0.50, .5; a long decimal where it could mean
-otherwise, see long_decimals_agree), `_xHHHH_` escapes, phonetic runs, a cell beyond the <dimension> the range
+on as it stands: 16 digits, an exponent; 0.50, .5 or a long decimal where it could mean
+otherwise, see numbers_agree), `_xHHHH_` escapes, phonetic runs, a cell beyond the <dimension> the range
 was taken from, rows without numbers — and numbers DuckDB writes with an exponent are looked
 for in its output.  Any of them, a workbook DuckDB cannot open, a file changed since its bytes
 were checked under the caps, or duckdb not installed: None, and read.excel loads the sheet with
@@ -32,12 +32,13 @@ STREAM_MIN_CELLS = int(os.environ.get("TTCALC_STREAM_MIN_CELLS", "400000"))
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 _ESCAPE = re.compile(rb"_x[0-9A-Fa-f]{4}_")
 _ROW = re.compile(rb'<row r="(\d+)"')
-# a cell value DuckDB hands over as written but calamine reads as a float and writes anew:
-# 16 digits before any dot (an ID stored as a number), an exponent, a leading dot, plus sign or
-# zero, a trailing zero or dot, spaces (a formula's text result too).  A long decimal
-# (xlsxwriter's 9469.879999999999, Excel's 17 digits) is judged per column (`long_decimals_agree`)
-_ODD_VALUE = re.compile(rb"<v>(?:[-+]?\d{16}|[-+]?[\d.]*[eE]|\+|-?\.|-?0\d|\s|-?\d*\.(?:\d*0)?</v>|[^<]*\s</v>)")
+# a cell value DuckDB hands over as written but calamine reads as a float and writes anew: 16
+# digits before any dot (an ID stored as a number), an exponent, spaces (a formula's text result
+# too).  Other rewritings (9469.879999999999, 5.0, .5, +5, 05) are judged per column: see
+# `numbers_agree`
+_ODD_VALUE = re.compile(rb"<v>(?:[-+]?\d{16}|[-+]?[\d.]*[eE]|\s|[^<]*\s</v>)")
 _LONG_DECIMAL = r"^-?\d*\.\d{3,}$"
+_REWRITTEN = r"^(?:[-+]?\d*\.\d{3,}|-?\d*\.\d*0|-?\d+\.|-?\.\d+|\+[\d.]+|-?0\d[\d.]*)$"
 _DATE_IDS = set(range(14, 23)) | set(range(27, 37)) | set(range(45, 48)) | set(range(50, 59))
 _CHUNK = 1 << 20
 
@@ -274,11 +275,11 @@ def tidy(batch, width: int):
     return columns
 
 
-def long_decimals_agree(table, skip: int, strings: set[int], money: set[int]) -> bool:
-    """Whether the long decimals DuckDB passed on as written (9469.879999999999) mean below the
-    header what calamine's shorter rewriting of the same float means: never in a column read as
-    text (ID, unit, month, a 万元 amount); in an amount, the same fen unless the value sits on a
-    half fen, where float noise decides the rounding."""
+def numbers_agree(table, skip: int, strings: set[int], money: set[int]) -> bool:
+    """Whether the numbers DuckDB passed on as written (9469.879999999999, 5.0, .5) mean below
+    the header what calamine's rewriting of the same float means: never in a column read as
+    text (ID, unit, month, a 万元 amount); in an amount, the same fen unless a long decimal sits
+    on a half fen, where float noise decides the rounding."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -287,11 +288,13 @@ def long_decimals_agree(table, skip: int, strings: set[int], money: set[int]) ->
         if i >= table.num_columns:
             continue
         col = table.column(i).slice(skip)
+        if i in strings:
+            if pc.any(pc.fill_null(pc.match_substring_regex(col, _REWRITTEN), False)).as_py():
+                return False
+            continue
         hit = pc.fill_null(pc.match_substring_regex(col, _LONG_DECIMAL), False)
         if not pc.any(hit).as_py():
             continue
-        if i in strings:
-            return False
         scaled = pc.cast(pc.filter(col, hit), pa.float64()).to_numpy(zero_copy_only=False) * 100
         off_half = np.abs(scaled - np.floor(scaled) - 0.5)
         if (off_half <= np.maximum(1e-6, np.abs(scaled) * 1e-12)).any():
