@@ -204,3 +204,26 @@ def test_amounts_rewritten_by_calamine_still_stream_to_the_same_fen(run, tmp_pat
     new, old = _stream_and_general(run, monkeypatch, path)
     assert streamed
     assert new == old
+
+
+@pytest.mark.skipif(xlsxstream.extension() is None, reason="duckdb-extension-excel not installed")
+def test_a_damaged_workbook_ends_in_one_line_while_duckdb_parses_it(tmp_path):
+    """The shared strings part is gone: the general reader refuses the sheet while DuckDB's
+    thread still parses it — the process used to abort at exit (C++ terminate, exit 134)."""
+    import os
+    import subprocess
+    import sys
+
+    rows = [["姓名", "身份证号", "应发合计"]] + [[f"教师{i}", make_id(seq=i), 100 + i] for i in range(1, 40)]
+    path = _xlsxwriter(tmp_path / "damaged.xlsx", rows)
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist() if n != "xl/sharedStrings.xml"}
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    env = dict(os.environ, TTCALC_STREAM_MIN_CELLS="1", TTCALC_TYPED_MIN_CELLS="1")
+    for _ in range(2):
+        ran = subprocess.run([sys.executable, "-m", "ttcalc", "budget", str(path), "--lang", "en"],
+                             capture_output=True, text=True, env=env, timeout=120)
+        assert ran.returncode == 2, ran.stderr
+        assert len(ran.stderr.strip().splitlines()) == 1, ran.stderr

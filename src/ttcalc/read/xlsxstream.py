@@ -22,6 +22,7 @@ Only for .xlsx/.xlsm sheets of at least STREAM_MIN_CELLS cells (env TTCALC_STREA
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import threading
@@ -185,8 +186,10 @@ class Stream:
 
         self.path, self.size, self.sheet, self.rows, self.width, self.scan = path, size, sheet, rows, width, scan
         self.ext, self.error, self.stop = ext, None, False
+        self.con, self.lock = None, threading.Lock()  # the connection, while the parse runs
         self.batches: queue.Queue = queue.Queue(self.AHEAD)
         self.thread = threading.Thread(target=self._run, daemon=True)
+        _LIVE.add(self)
         self.thread.start()
 
     def _run(self) -> None:
@@ -196,13 +199,18 @@ class Stream:
             self.error = exc
         finally:
             self._hand_over(None)
+            _LIVE.discard(self)
 
     def _read(self) -> None:
         import duckdb
 
         con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False,
                                      "threads": 1})
+        with self.lock:
+            self.con = con
         try:
+            if self.stop:
+                return
             con.execute(f"LOAD '{self.ext}'")
             cells = f"A1:{_letters(self.width + 1)}{self.rows}"  # one column more: it must be empty
             reader = con.execute("SELECT * FROM read_xlsx(?, sheet = ?, header = false, all_varchar = true, "
@@ -211,7 +219,9 @@ class Stream:
                 if not self._hand_over(batch):
                     return
         finally:
-            con.close()
+            with self.lock:
+                self.con = None
+                con.close()
 
     def _hand_over(self, batch) -> bool:
         import queue
@@ -225,8 +235,15 @@ class Stream:
         return False
 
     def cancel(self) -> None:
-        """No one will read the sheet: the parse stops at its next batch."""
+        """No one will read the sheet: the parse is interrupted (or stops at its next batch)."""
         self.stop = True
+        with self.lock:
+            if self.con is not None:
+                try:
+                    self.con.interrupt()
+                except Exception:  # noqa: BLE001 — it stops at its next batch all the same
+                    pass
+
 
     def result(self):
         """The sheet as a table of text columns c0…, row i = sheet row i + 1; None when the
@@ -249,6 +266,21 @@ class Stream:
         except OSError:
             return None
         return assemble(parts, self.scan.last_row, self.width)
+
+
+_LIVE: set = set()  # the streams whose parse still runs
+
+
+def _stop_all() -> None:
+    """At exit (an error ended the run while a sheet was parsed): a DuckDB parse still running on
+    its thread would abort the process as it ends — each is interrupted and waited for."""
+    for stream in list(_LIVE):
+        stream.cancel()
+    for stream in list(_LIVE):
+        stream.thread.join(timeout=10)
+
+
+atexit.register(_stop_all)
 
 
 def tidy(batch, width: int):
