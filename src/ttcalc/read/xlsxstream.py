@@ -23,6 +23,7 @@ Only for .xlsx/.xlsm sheets of at least STREAM_MIN_CELLS cells (env TTCALC_STREA
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import re
 import threading
@@ -239,10 +240,8 @@ class Stream:
         self.stop = True
         with self.lock:
             if self.con is not None:
-                try:
+                with contextlib.suppress(Exception):  # it stops at its next batch all the same
                     self.con.interrupt()
-                except Exception:  # noqa: BLE001 — it stops at its next batch all the same
-                    pass
 
 
     def result(self):
