@@ -175,18 +175,19 @@ class _EmptyLines:
 
     @staticmethod
     def _look(plans) -> bool:
+        # whatever the head's line ends: a CRLF file may hold a bare "\n\n", an LF one "\r\n\r\n"
         for plan in plans:  # in chunks (memory stays flat), each overlapping the last by a line end
-            pair, chunk = plan.newline * 2, 8 * 2**20
+            chunk = 8 * 2**20
             with plan.path.open("rb") as fh:
-                tail = b""
-                first = fh.read(len(plan.newline))
-                if first == plan.newline:
+                block = fh.read(chunk)
+                if block.startswith((b"\n", b"\r\n")):
                     return True
-                block = first
+                tail = b""
                 while block:
-                    if block.find(pair) >= 0 or (tail + block[:len(pair)]).find(pair) >= 0:
+                    text = tail + block
+                    if text.find(b"\n\n") >= 0 or text.find(b"\n\r\n") >= 0:
                         return True
-                    tail = block[-len(pair):]
+                    tail = block[-2:]
                     block = fh.read(chunk)
         return False
 

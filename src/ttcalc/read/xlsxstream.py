@@ -8,7 +8,9 @@ another thread as soon as the sheet is opened, so it runs while the header is fo
 The two readers must give the same text, so the stream is used only where they are known to:
 a second thread inflates the sheet's XML alongside DuckDB and looks for what the two readers
 render differently — date-formatted numbers (DuckDB gives the serial number), booleans, error
-and ISO-date cells, `_xHHHH_` escapes, phonetic runs, a cell beyond the <dimension> the range
+and ISO-date cells, numbers not written as calamine writes them (DuckDB passes a value's text
+on as it stands: 16 digits, an exponent; 0.50, .5 or a long decimal where it could mean
+otherwise, see numbers_agree), `_xHHHH_` escapes, phonetic runs, a cell beyond the <dimension> the range
 was taken from, rows without numbers — and numbers DuckDB writes with an exponent are looked
 for in its output.  Any of them, a workbook DuckDB cannot open, a file changed since its bytes
 were checked under the caps, or duckdb not installed: None, and read.excel loads the sheet with
@@ -20,6 +22,8 @@ Only for .xlsx/.xlsm sheets of at least STREAM_MIN_CELLS cells (env TTCALC_STREA
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 import re
 import threading
@@ -30,6 +34,13 @@ STREAM_MIN_CELLS = int(os.environ.get("TTCALC_STREAM_MIN_CELLS", "400000"))
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 _ESCAPE = re.compile(rb"_x[0-9A-Fa-f]{4}_")
 _ROW = re.compile(rb'<row r="(\d+)"')
+# a cell value DuckDB hands over as written but calamine reads as a float and writes anew: 16
+# digits before any dot (an ID stored as a number), an exponent, spaces (a formula's text result
+# too).  Other rewritings (9469.879999999999, 5.0, .5, +5, 05) are judged per column: see
+# `numbers_agree`
+_ODD_VALUE = re.compile(rb"<v>(?:[-+]?\d{16}|[-+]?[\d.]*[eE]|\s|[^<]*\s</v>)")
+_LONG_DECIMAL = r"^-?\d*\.\d{3,}$"
+_REWRITTEN = r"^(?:[-+]?\d*\.\d{3,}|-?\d*\.\d*0|-?\d+\.|-?\.\d+|\+[\d.]+|-?0\d[\d.]*)$"
 _DATE_IDS = set(range(14, 23)) | set(range(27, 37)) | set(range(45, 48)) | set(range(50, 59))
 _CHUNK = 1 << 20
 
@@ -138,7 +149,8 @@ class Scan:
                     merges.append(chunk)
                 elif text.find(b"mergeCells") >= 0:
                     merges.append(text)
-                if kinds.search(text) or text.find(b"<rPh") >= 0 or (styled and styled.search(text)):
+                if kinds.search(text) or text.find(b"<rPh") >= 0 or (styled and styled.search(text)) \
+                        or _ODD_VALUE.search(text):
                     return False
                 at = text.find(b"_x")
                 while at >= 0:
@@ -175,8 +187,10 @@ class Stream:
 
         self.path, self.size, self.sheet, self.rows, self.width, self.scan = path, size, sheet, rows, width, scan
         self.ext, self.error, self.stop = ext, None, False
+        self.con, self.lock = None, threading.Lock()  # the connection, while the parse runs
         self.batches: queue.Queue = queue.Queue(self.AHEAD)
         self.thread = threading.Thread(target=self._run, daemon=True)
+        _LIVE.add(self)
         self.thread.start()
 
     def _run(self) -> None:
@@ -186,13 +200,18 @@ class Stream:
             self.error = exc
         finally:
             self._hand_over(None)
+            _LIVE.discard(self)
 
     def _read(self) -> None:
         import duckdb
 
         con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False,
                                      "threads": 1})
+        with self.lock:
+            self.con = con
         try:
+            if self.stop:
+                return
             con.execute(f"LOAD '{self.ext}'")
             cells = f"A1:{_letters(self.width + 1)}{self.rows}"  # one column more: it must be empty
             reader = con.execute("SELECT * FROM read_xlsx(?, sheet = ?, header = false, all_varchar = true, "
@@ -201,7 +220,9 @@ class Stream:
                 if not self._hand_over(batch):
                     return
         finally:
-            con.close()
+            with self.lock:
+                self.con = None
+                con.close()
 
     def _hand_over(self, batch) -> bool:
         import queue
@@ -215,8 +236,13 @@ class Stream:
         return False
 
     def cancel(self) -> None:
-        """No one will read the sheet: the parse stops at its next batch."""
+        """No one will read the sheet: the parse is interrupted (or stops at its next batch)."""
         self.stop = True
+        with self.lock:
+            if self.con is not None:
+                with contextlib.suppress(Exception):  # it stops at its next batch all the same
+                    self.con.interrupt()
+
 
     def result(self):
         """The sheet as a table of text columns c0…, row i = sheet row i + 1; None when the
@@ -241,6 +267,21 @@ class Stream:
         return assemble(parts, self.scan.last_row, self.width)
 
 
+_LIVE: set = set()  # the streams whose parse still runs
+
+
+def _stop_all() -> None:
+    """At exit (an error ended the run while a sheet was parsed): a DuckDB parse still running on
+    its thread would abort the process as it ends — each is interrupted and waited for."""
+    for stream in list(_LIVE):
+        stream.cancel()
+    for stream in list(_LIVE):
+        stream.thread.join(timeout=10)
+
+
+atexit.register(_stop_all)
+
+
 def tidy(batch, width: int):
     """A batch of DuckDB's rows as fastexcel gives them: whitespace-only cells empty.  None
     when a number came out with an exponent or a cell lies right of the <dimension> (the
@@ -263,6 +304,33 @@ def tidy(batch, width: int):
             col = pc.if_else(blank, pa.scalar(None, pa.string()), col)
         columns.append(col)
     return columns
+
+
+def numbers_agree(table, skip: int, strings: set[int], money: set[int]) -> bool:
+    """Whether the numbers DuckDB passed on as written (9469.879999999999, 5.0, .5) mean below
+    the header what calamine's rewriting of the same float means: never in a column read as
+    text (ID, unit, month, a 万元 amount); in an amount, the same fen unless a long decimal sits
+    on a half fen, where float noise decides the rounding."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for i in sorted(strings | money):
+        if i >= table.num_columns:
+            continue
+        col = table.column(i).slice(skip)
+        if i in strings:
+            if pc.any(pc.fill_null(pc.match_substring_regex(col, _REWRITTEN), False)).as_py():
+                return False
+            continue
+        hit = pc.fill_null(pc.match_substring_regex(col, _LONG_DECIMAL), False)
+        if not pc.any(hit).as_py():
+            continue
+        scaled = pc.cast(pc.filter(col, hit), pa.float64()).to_numpy(zero_copy_only=False) * 100
+        off_half = np.abs(scaled - np.floor(scaled) - 0.5)
+        if (off_half <= np.maximum(1e-6, np.abs(scaled) * 1e-12)).any():
+            return False
+    return True
 
 
 def assemble(parts: list, last_row: int, width: int):
