@@ -227,3 +227,20 @@ def test_a_damaged_workbook_ends_in_one_line_while_duckdb_parses_it(tmp_path):
                              capture_output=True, text=True, env=env, timeout=120, check=False)
         assert ran.returncode == 2, ran.stderr
         assert len(ran.stderr.strip().splitlines()) == 1, ran.stderr
+
+
+@pytest.mark.parametrize("remark", ["注：补发", "注:含上月", "说明：调资", "  注 补发"])
+def test_a_person_row_with_a_remark_starting_with_a_note_word_is_counted(tmp_path, remark):
+    """A 备注 column saying "注：补发" on a complete person row: the person's pay stays in the
+    payroll (it was skipped as a note line, a silently smaller fund)."""
+    from ttcalc import api
+
+    p = tmp_path / "p.csv"
+    p.write_text("序号,单位,姓名,公民身份号码,应发合计,备注\n"
+                 "1,一中,张三,350505198107130004,100.00,\n"
+                 f"2,一中,李四,350505198205120045,200.00,{remark}\n"
+                 "注：本表由财务室填报,,,,,\n", encoding="utf-8")
+    r = api.budget([str(p)])
+    assert r.figures["payroll_total"] == "300.00" and r.figures["people"] == 2
+    skipped = r.inputs[0]["rows_skipped"]
+    assert [s["code"] for s in skipped] == ["note_row"] and skipped[0]["row"] == 4

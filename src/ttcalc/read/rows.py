@@ -69,10 +69,16 @@ def classify(scan: list, cols: dict, sch):
     note = pc.fill_null(pc.match_substring_regex(first, note_re), False)
     for c in strings[1:] + [cols[k] for k in ("seq", "unit", "name") if k in cols and pa.types.is_string(cols[k].type)]:
         total = pc.or_(total, pc.fill_null(pc.match_substring_regex(c, total_re), False))
-    for c in strings[1:] + [cols[k] for k in ("name", "id") if k in cols and pa.types.is_string(cols[k].type)]:
+    for c in strings[1:]:
         note = pc.or_(note, pc.fill_null(pc.match_substring_regex(c, note_re), False))
     person_cols = [cols[k] for k in sch.required[0] if k in cols]
     has_person = pc.is_valid(pc.coalesce(*person_cols)) if len(person_cols) > 1 else pc.is_valid(person_cols[0])
+    # "注：补发" in a person's 备注 column is a remark, not a note line: a note found outside the
+    # name and ID columns counts only on a row naming no person; one in them ("注：以上…"
+    # written across the name column) is a note whatever else the row holds
+    note = pc.and_(note, pc.invert(has_person))
+    for c in [cols[k] for k in ("name", "id") if k in cols and pa.types.is_string(cols[k].type)]:
+        note = pc.or_(note, pc.fill_null(pc.match_substring_regex(c, note_re), False))
     none = pa.scalar(None, pa.string())
     reason = pc.if_else(blank, "blank",
              pc.if_else(note, "note_row",
