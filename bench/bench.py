@@ -195,13 +195,32 @@ def county_files(src: Path, parts: int) -> Path:
     if folder.is_dir() and len(list(folder.glob("*.csv"))) == parts:
         return folder
     folder.mkdir(exist_ok=True)
-    lines = src.read_bytes().split(b"\n")
-    head, body = lines[:2], [line for line in lines[2:] if line]
-    step = -(-len(body) // parts)
-    for k in range(parts):
-        chunk = body[k * step:(k + 1) * step]
-        (folder / f"county-{k + 1:03d}.csv").write_bytes(b"\n".join(head + chunk) + b"\n")
+    with src.open("rb") as f:  # streamed: the bench process stays small (its peak is its children's start)
+        head = [f.readline(), f.readline()]
+        body = sum(1 for line in f if line.strip())
+    step = -(-body // parts)
+    with src.open("rb") as f:
+        f.readline(), f.readline()
+        rows = (line for line in f if line.strip())
+        for k in range(parts):
+            with (folder / f"county-{k + 1:03d}.csv").open("wb") as out:
+                out.writelines(head)
+                for _ in range(step):
+                    line = next(rows, None)
+                    if line is None:
+                        break
+                    out.write(line if line.endswith(b"\n") else line + b"\n")
     return folder
+
+
+def generated(name: str, *args) -> Path:
+    """gen.NAME(OUT, *args) in a child process: a child forked from a bench process that built
+    a 5M-row table in memory starts with that process's peak, and ru_maxrss would charge it
+    to ttcalc and the baseline alike (every province ratio read 1.00× memory)."""
+    code = (f"import sys; sys.path.insert(0, {str(Path(__file__).resolve().parent)!r}); import gen; "
+            f"from pathlib import Path; print(gen.{name}(Path({str(OUT)!r}), *{args!r}))")
+    out = subprocess.run([PY, "-c", code], check=True, capture_output=True, text=True).stdout
+    return Path(out.strip().splitlines()[-1])
 
 
 def bench_province(repeat: int, sizes: list[int], counties: int = 20) -> None:
@@ -209,8 +228,8 @@ def bench_province(repeat: int, sizes: list[int], counties: int = 20) -> None:
     times: dict[str, list[tuple[int, float, float]]] = {}
     for rows in sizes:
         for fail in (0.1, 0.9):
-            csv_path = gen.big_csv(OUT, rows, fail)
-            pq_path = gen.big_parquet(OUT, rows, fail)
+            csv_path = generated("big_csv", rows, fail)
+            pq_path = generated("big_parquet", rows, fail)
             want = gen.expected(csv_path)
             bare_csv = [PY, "-c", f"import pyarrow.csv as c; c.read_csv({str(csv_path)!r}, "
                                   "read_options=c.ReadOptions(skip_rows=1), "
