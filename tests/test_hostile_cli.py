@@ -166,3 +166,47 @@ def test_an_internal_error_while_formatting_help_names_its_log(run, monkeypatch,
     ran = run("budget", "--help", "--lang", "en")
     assert ran.code == 3, ran.stderr
     assert "error-" in ran.stderr and str(tmp_path) in ran.stderr, ran.stderr  # was no log path
+
+
+# -- `-` for standard input
+
+
+def test_dash_with_stdin_closed_is_exit_2():
+    done = _cli("budget", "-", "--lang", "en", shell_suffix=" <&-")
+    assert done.returncode == 2 and b"standard input is empty" in done.stderr, done.stderr  # was exit 3
+
+
+def test_dash_on_a_terminal_does_not_wait(run, monkeypatch):
+    import ttcalc.cli.run as cli_run
+
+    class Tty(io.BytesIO):
+        def isatty(self):
+            return True
+
+    class Stdin:
+        buffer = Tty("姓名,应发合计\n甲,1\n".encode())  # would be read only after the clerk pressed Ctrl-D
+
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(cli_run.sys, "stdin", Stdin())
+    with pytest.raises(cli_run.InputError):
+        with cli_run.stdin_files(["-"]):
+            pass
+
+
+def test_an_error_in_piped_input_names_dash_not_the_temporary():
+    from typer.testing import CliRunner
+
+    from ttcalc.cli import app
+
+    result = CliRunner().invoke(app, ["budget", "-", "--lang", "en"], input=(SAMPLES / "roster.xlsx").read_bytes())
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.startswith("ttcalc: - [") and "stdin." not in result.stderr, result.stderr
+
+
+def test_one_warning_is_not_one_warnings():
+    from ttcalc.cli.words import say
+
+    assert say("log.tail", "en", warnings=1, seconds="0.1") == ", 1 warning, 0.1 s"
+    assert say("log.counts", "en", checks=1, failed=0, partly=0).startswith("1 check,")

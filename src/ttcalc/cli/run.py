@@ -83,7 +83,10 @@ def stdin_files(files):
     from ttcalc.read.limits import current, human
 
     cap = current().csv
-    data = sys.stdin.buffer.read(cap + 1 if cap else -1)
+    stdin = getattr(sys.stdin, "buffer", None)
+    if stdin is None or sys.stdin.isatty():  # closed (`<&-`), or a terminal where nothing was piped: never wait
+        raise InputError(msg("cli.run.stdin_empty", example="ttcalc budget - < payroll.csv"))
+    data = stdin.read(cap + 1 if cap else -1)
     if cap and len(data) > cap:
         raise InputError(msg("cli.run.stdin_big", size=human(cap)))
     if not data.strip():
@@ -92,10 +95,8 @@ def stdin_files(files):
         path = Path(tmp) / ("stdin.xlsx" if data[:4] == b"PK\x03\x04" else "stdin.csv")
         path.write_bytes(data)
         STDIN_ALIAS[str(path)] = "-"  # the report names standard input "-", never the temporary
-        try:
-            yield [str(path) if str(f) == "-" else f for f in files]
-        finally:
-            STDIN_ALIAS.pop(str(path), None)
+        yield [str(path) if str(f) == "-" else f for f in files]
+        STDIN_ALIAS.pop(str(path), None)  # kept after an error: its line, worded later, names "-" too
 
 
 STDIN_ALIAS: dict[str, str] = {}
