@@ -190,9 +190,8 @@ def test_dash_on_a_terminal_does_not_wait(run, monkeypatch):
             return True
 
     monkeypatch.setattr(cli_run.sys, "stdin", Stdin())
-    with pytest.raises(cli_run.InputError):
-        with cli_run.stdin_files(["-"]):
-            pass
+    with pytest.raises(cli_run.InputError), cli_run.stdin_files(["-"]):
+        pass
 
 
 def test_an_error_in_piped_input_names_dash_not_the_temporary():
