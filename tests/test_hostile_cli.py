@@ -209,3 +209,14 @@ def test_one_warning_is_not_one_warnings():
 
     assert say("log.tail", "en", warnings=1, seconds="0.1") == ", 1 warning, 0.1 s"
     assert say("log.counts", "en", checks=1, failed=0, partly=0).startswith("1 check,")
+
+
+def test_a_folder_with_nothing_readable_is_named_not_its_lock_file(run, tmp_path):
+    folder = tmp_path / "工资"
+    folder.mkdir()
+    (folder / "~$工资.xlsx").write_bytes(b"lock")
+    (folder / "说明.txt").write_text("备注")
+    (folder / "坏.xlsx").write_text("plain text")
+    ran = run("budget", folder, "--skip-bad", "--lang", "en")
+    assert ran.code == 2, ran.stderr
+    assert ran.stderr.startswith(f"ttcalc: {folder}: no file with person rows"), ran.stderr  # was …/~$工资.xlsx
