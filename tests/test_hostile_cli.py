@@ -220,3 +220,10 @@ def test_a_folder_with_nothing_readable_is_named_not_its_lock_file(run, tmp_path
     ran = run("budget", folder, "--skip-bad", "--lang", "en")
     assert ran.code == 2, ran.stderr
     assert ran.stderr.startswith(f"ttcalc: {folder}: no file with person rows"), ran.stderr  # was …/~$工资.xlsx
+
+
+def test_upper_case_choices_as_typed_on_windows(run):
+    ran = run("budget", "nosuch.xlsx", "--lang", "EN", "-f", "JSON")
+    assert ran.code == 2 and ran.stderr == "ttcalc: nosuch.xlsx: no such file\n", ran.stderr  # was a usage error
+    ran = run("--lang=EN", "budget", "--help")
+    assert ran.code == 0 and ran.stdout.startswith("Usage: ttcalc budget"), ran.stdout

@@ -56,6 +56,7 @@ def argv_lang(args) -> str | None:
         if arg == "--":
             break
         value = args[i + 1] if arg == "--lang" and i + 1 < len(args) else arg[7:] if arg.startswith("--lang=") else None
+        value = value.lower() if value else value
         if value in LANGS:
             return value
     return None
