@@ -227,3 +227,9 @@ def test_upper_case_choices_as_typed_on_windows(run):
     assert ran.code == 2 and ran.stderr == "ttcalc: nosuch.xlsx: no such file\n", ran.stderr  # was a usage error
     ran = run("--lang=EN", "budget", "--help")
     assert ran.code == 0 and ran.stdout.startswith("Usage: ttcalc budget"), ran.stdout
+
+
+@pytest.mark.parametrize("args", [["policies"], ["policies", "show", "hebei-2013"]])
+def test_policies_csv_has_the_bom_excel_needs(run, args):
+    ran = run(*args, "--format", "csv")
+    assert ran.code == 0 and ran.stdout.startswith("\ufeffid,"), ran.stdout[:40]  # was no BOM: mojibake in Excel

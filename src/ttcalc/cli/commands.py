@@ -276,7 +276,13 @@ app.add_typer(policies_app, name="policies")
 
 def policy_text(render, fmt: Fmt, lang, debug: bool) -> None:
     """`ttcalc policies` and `policies show`: `render(words)` — the one library call — printed."""
-    guard(debug, lambda: write_out(render(lang_of(lang, fmt)), utf8=fmt in (Fmt.json, Fmt.csv)), lang_of(lang))
+    def body() -> None:
+        text = render(lang_of(lang, fmt))
+        if fmt is Fmt.csv and isinstance(text, str) and not text.startswith("\ufeff"):
+            text = "\ufeff" + text  # spec §4: CSV is UTF-8 with a BOM, so that Excel opens it (as the reports' CSV)
+        write_out(text, utf8=fmt in (Fmt.json, Fmt.csv))
+
+    guard(debug, body, lang_of(lang))
 
 
 @policies_app.callback(epilog=examples("ttcalc policies", "ttcalc policies show quangang-2022 --format markdown"))
