@@ -26,6 +26,9 @@ def prepare(profile, options) -> tuple[int | None, int | None]:
     sector = check_sector(profile, options.extra.get("sector"))
     if sector != "k12" and (options.extra.get("to_school") is not None or options.extra.get("public_funds")):
         raise InputError(msg("budget.input.k12_only", sector=sector))
+    for path in options.extra.get("public_funds") or []:  # read only when the profile has the rule: say so now
+        if not Path(path).exists():
+            raise InputError(msg("read.file.no_such_file", file=str(path)))
     return budget_inputs(options.extra.get("budgeted"), options.extra.get("to_school"))
 
 

@@ -3,6 +3,7 @@ holds the fund (and the training school's part) beside their labels."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from ttcalc.cells.money import parse_amount, parse_decimal, to_fen
@@ -12,11 +13,25 @@ from ttcalc.core.msg import msg
 
 def budget_inputs(budgeted: str | None, to_school: str | None) -> tuple[int | None, int | None]:
     """--budgeted is an amount, or a small budget sheet holding the fund (and the training
-    school's part) beside their labels; --to-school, when given, wins over the sheet."""
+    school's part) beside their labels; --to-school, when given, wins over the sheet, and is
+    never more than the fund."""
     if budgeted is not None and Path(budgeted).suffix and Path(budgeted).exists():
         sheet_budgeted, sheet_to_school = _budget_sheet(Path(budgeted))
-        return sheet_budgeted, _amount("--to-school", to_school) if to_school is not None else sheet_to_school
-    return _amount("--budgeted", budgeted), _amount("--to-school", to_school)
+        pair = sheet_budgeted, _amount("--to-school", to_school) if to_school is not None else sheet_to_school
+    elif budgeted is not None and Path(budgeted).suffix.lower() in SHEET_SUFFIXES:
+        raise InputError(msg("read.file.no_such_file", file=budgeted))  # a budget sheet's name, not an amount
+    else:
+        pair = _amount("--budgeted", budgeted), _amount("--to-school", to_school)
+    if pair[0] is not None and pair[1] is not None and pair[1] > pair[0]:
+        raise InputError(msg("budget.hostile.to_school_over", to_school=fen_text(pair[1]), budgeted=fen_text(pair[0])))
+    return pair
+
+
+SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".et")
+
+
+def fen_text(fen: int) -> str:
+    return f"{fen // 100}.{fen % 100:02d}"
 
 
 def _budget_sheet(path: Path) -> tuple[int, int | None]:
@@ -57,5 +72,7 @@ def _amount(option: str, text: str | None) -> int | None:
         value = None
     if value is None or value < 0:
         raise InputError(msg("budget.error.amount", option=option, value=text))
+    if value != value.quantize(Decimal("0.01")):  # 30,000.005 is a typo, not an amount to round
+        raise InputError(msg("budget.hostile.sub_fen", option=option, value=text))
     return to_fen(value)
 

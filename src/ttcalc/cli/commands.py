@@ -45,6 +45,7 @@ from ttcalc.cli.run import (
     guard,
     lang_of,
     maps_of,
+    out,
     print_report,
     progress_bar,
     stdin_files,
@@ -75,7 +76,7 @@ def report_command(files, compute, fmt: Fmt, lang, quiet: bool, debug: bool, red
 
 def version_callback(value: bool) -> None:
     if value:
-        sys.stdout.write(f"ttcalc {__version__}\n")
+        guard(False, lambda: out(f"ttcalc {__version__}\n"))
         raise typer.Exit(0)
 
 
@@ -121,8 +122,7 @@ def sample(directory: Annotated[Path, typer.Argument()], overwrite: Overwrite = 
 
         written = samples.write_all(directory, overwrite)
         if not quiet:
-            for p in written:
-                sys.stdout.write(f"{p}\n")
+            out("".join(f"{p}\n" for p in written))
 
     guard(debug, body, lang_of(lang))
 
@@ -163,7 +163,7 @@ def staffing(files: Files, policy: PolicyOpt = "quangang-2022", as_of: AsOf = No
         from ttcalc import api
 
         return api.staffing(files_in, policy=policy, as_of=date_of(as_of), sheets=sheet, maps=maps_of(map),
-                            hired_since=date_of(hired_since, "--hired-since") if hired_since else None,
+                            hired_since=date_of(hired_since, "--hired-since") if hired_since is not None else None,
                             output=output, overwrite=overwrite, lang=lang_of(lang, format), redact=redact,
                             skip_bad=skip_bad)
 
@@ -253,7 +253,7 @@ def check(payroll: Annotated[list[str] | None, typer.Option("--payroll")] = None
                                       output_dir=output_dir, overwrite=overwrite, lang=words,
                                       progress=progress_bar(quiet, len(payroll or [])), redact=redact,
                                       sheets=sheet, maps=maps_of(map), public_funds=public_funds, cycle=cycle,
-                                      hired_since=date_of(hired_since, "--hired-since") if hired_since else None,
+                                      hired_since=date_of(hired_since, "--hired-since") if hired_since is not None else None,
                                       require=[p.strip() for p in require.split(",") if p.strip()] if require else None,
                                       activities=activities, institutions=institutions,
                                       report_lang=lang_of(lang, Fmt.json), sector=sector,
@@ -276,7 +276,13 @@ app.add_typer(policies_app, name="policies")
 
 def policy_text(render, fmt: Fmt, lang, debug: bool) -> None:
     """`ttcalc policies` and `policies show`: `render(words)` — the one library call — printed."""
-    guard(debug, lambda: write_out(render(lang_of(lang, fmt))), lang_of(lang))
+    def body() -> None:
+        text = render(lang_of(lang, fmt))
+        if fmt is Fmt.csv and isinstance(text, str) and not text.startswith("\ufeff"):
+            text = "\ufeff" + text  # spec §4: CSV is UTF-8 with a BOM, so that Excel opens it (as the reports' CSV)
+        write_out(text, utf8=fmt in (Fmt.json, Fmt.csv))
+
+    guard(debug, body, lang_of(lang))
 
 
 @policies_app.callback(epilog=examples("ttcalc policies", "ttcalc policies show quangang-2022 --format markdown"))

@@ -48,7 +48,7 @@ def lang_of(lang: Lang | None, fmt: Fmt | None = None) -> str:
 
 
 def date_of(text: str | None, option: str = "--as-of") -> date:
-    if not text:
+    if text is None:  # "--as-of $DATE" with DATE unset is a mistake, not today
         return date.today()
     from ttcalc.cells.dates import parse_date
 
@@ -83,7 +83,10 @@ def stdin_files(files):
     from ttcalc.read.limits import current, human
 
     cap = current().csv
-    data = sys.stdin.buffer.read(cap + 1 if cap else -1)
+    stdin = getattr(sys.stdin, "buffer", None)
+    if stdin is None or sys.stdin.isatty():  # closed (`<&-`), or a terminal where nothing was piped: never wait
+        raise InputError(msg("cli.run.stdin_empty", example="ttcalc budget - < payroll.csv"))
+    data = stdin.read(cap + 1 if cap else -1)
     if cap and len(data) > cap:
         raise InputError(msg("cli.run.stdin_big", size=human(cap)))
     if not data.strip():
@@ -92,10 +95,8 @@ def stdin_files(files):
         path = Path(tmp) / ("stdin.xlsx" if data[:4] == b"PK\x03\x04" else "stdin.csv")
         path.write_bytes(data)
         STDIN_ALIAS[str(path)] = "-"  # the report names standard input "-", never the temporary
-        try:
-            yield [str(path) if str(f) == "-" else f for f in files]
-        finally:
-            STDIN_ALIAS.pop(str(path), None)
+        yield [str(path) if str(f) == "-" else f for f in files]
+        STDIN_ALIAS.pop(str(path), None)  # kept after an error: its line, worded later, names "-" too
 
 
 STDIN_ALIAS: dict[str, str] = {}
@@ -159,7 +160,7 @@ def print_report(report, fmt: Fmt, words: str, table: str | None) -> None:
     text = render(report, fmt.value, words, encoding=getattr(sys.stdout, "encoding", None), table=table)
     if fmt in (Fmt.table, Fmt.markdown):
         text = for_terminal(text)  # cell text never reaches a terminal as escape sequences
-    out(text)
+    out(text, utf8=fmt in (Fmt.json, Fmt.csv))
 
 
 def emit(report, fmt: Fmt, lang: Lang | None, quiet: bool, started: float, redact: bool = False,
@@ -192,15 +193,16 @@ def check_log_line(report, words: str, seconds: float) -> str:
     return f"ttcalc check: {line}{log_tail(report, words, seconds)}"
 
 
-def out(text: str) -> None:
-    write_stdout(unalias(text))
+def out(text: str, utf8: bool = False) -> None:
+    write_stdout(unalias(text), utf8)
 
 
-def write_out(result) -> None:
+def write_out(result, utf8: bool = False) -> None:
     """A dict as JSON, or text, on stdout (ttcalc policies)."""
     from ttcalc.output.render.report import to_json
 
-    out(to_json(result) if isinstance(result, dict) else result if result.endswith("\n") else result + "\n")
+    out(to_json(result) if isinstance(result, dict) else result if result.endswith("\n") else result + "\n",
+        utf8 or isinstance(result, dict))
 
 
 def guard(debug: bool, fn, lang: str | None = None) -> None:
@@ -262,10 +264,15 @@ _PLAIN = {"✔": "OK", "✘": "X", "✓": "OK", "✗": "X", "⚠": "!", "…": "
           "×": "x", "÷": "/"}
 
 
-def write_stdout(text: str) -> None:
+def write_stdout(text: str, utf8: bool = False) -> None:
     """Write to stdout.  A stdout that cannot encode a character (a GBK or Big5 console, a
     Windows redirect) gets a plain stand-in for ✔/✘ and the like, then "?" — never a crash; a
-    closed stdout is an environment problem (exit 2), not an internal error."""
+    closed stdout is an environment problem (exit 2), not an internal error.  JSON and CSV
+    (`utf8`) redirected to a file or pipe are UTF-8 bytes whatever the locale's encoding (a
+    Chinese Windows redirect is GBK): RFC 8259 JSON, byte-identical under any locale; CSV with
+    its BOM, as Excel expects."""
+    if utf8 and write_utf8(text):
+        return
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -274,15 +281,40 @@ def write_stdout(text: str) -> None:
         pass
     except (BrokenPipeError, ValueError, OSError, AttributeError) as exc:  # AttributeError: no stdout at all
         stdout_gone(exc)
-    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
-    for mark, plain in _PLAIN.items():
-        text = text.replace(mark, plain)
     try:
-        text = text.encode(encoding, errors="replace").decode(encoding)
-        sys.stdout.write(text)
+        sys.stdout.write(fit_encoding(text, getattr(sys.stdout, "encoding", None) or "ascii"))
         sys.stdout.flush()
     except (BrokenPipeError, ValueError, OSError, LookupError, AttributeError) as exc:
         stdout_gone(exc)
+
+
+def fit_encoding(text: str, encoding: str) -> str:
+    """`text` as `encoding` can carry it: plain stand-ins for ✔/✘ and the like, then "?"."""
+    try:
+        text.encode(encoding)
+        return text
+    except UnicodeEncodeError:
+        pass
+    for mark, plain in _PLAIN.items():
+        text = text.replace(mark, plain)
+    return text.encode(encoding, errors="replace").decode(encoding)
+
+
+def write_utf8(text: str) -> bool:
+    """`text` as UTF-8 bytes on a redirected stdout whose encoding is not UTF-8; False where the
+    text path serves (a UTF-8 stdout, a terminal, a stream without bytes underneath)."""
+    stream = sys.stdout
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    buffer = getattr(stream, "buffer", None)
+    try:
+        if encoding in ("utf8", "utf8sig") or buffer is None or stream.isatty():
+            return False
+        stream.flush()
+        buffer.write(text.encode("utf-8"))
+        buffer.flush()
+    except (BrokenPipeError, ValueError, OSError, AttributeError) as exc:
+        stdout_gone(exc)
+    return True
 
 
 def stdout_gone(exc: BaseException) -> None:

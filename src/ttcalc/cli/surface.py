@@ -100,6 +100,17 @@ class Words:
                 pieces.append(metavar(param) if param.required else f"[{metavar(param)}]")
         return pieces
 
+    def get_help(self, ctx) -> str:
+        """The help as stdout can carry it: a Latin-1 or ASCII console gets "?" for what it
+        cannot show, never a UnicodeEncodeError (click echoes it strictly)."""
+        from ttcalc.cli.run import fit_encoding
+
+        text = super().get_help(ctx)
+        try:
+            return fit_encoding(text, getattr(sys.stdout, "encoding", None) or "utf-8")
+        except LookupError:
+            return text
+
     def format_usage(self, ctx, formatter) -> None:
         formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)))
 
@@ -214,10 +225,14 @@ class Group(Words, TyperGroup):
             return 130
         except Exception as exc:  # noqa: BLE001 — click's usage errors (Typer's copy of click) have format_message()
             if not hasattr(exc, "format_message"):  # a bug outside any command's guard: no traceback either
+                from ttcalc import __version__
                 from ttcalc.cells.privacy import clean_message, mask_free_text
+                from ttcalc.output.safeio import error_log
 
                 detail = mask_free_text(clean_message(exc))[:200]
-                sys.stderr.write(f"ttcalc: {say('run.internal', kind=type(exc).__name__, detail=detail, where='')}\n")
+                log = error_log(exc, __version__)  # spec §5: exit 3 says where the log is
+                where = say("run.log_at", log=log) if log else ""
+                sys.stderr.write(f"ttcalc: {say('run.internal', kind=type(exc).__name__, detail=detail, where=where)}\n")
                 return 3
             if type(exc).__name__ == "NoArgsIsHelpError":
                 sys.stderr.write(exc.format_message() + "\n")

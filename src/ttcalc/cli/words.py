@@ -31,8 +31,22 @@ def locale_lang() -> str:
         except ValueError:  # an unknown locale name
             loc = ""
     if not loc or loc.upper() in ("C", "POSIX") or loc.upper().startswith(("C.", "POSIX.")):
-        return "zh"
+        return "zh" if shows_chinese() else "en"
     return "zh" if loc.lower().startswith(("zh", "chinese")) else "en"
+
+
+def shows_chinese() -> bool:
+    """Whether the output can carry Chinese at all: an ASCII or Latin-1 stdout
+    (PYTHONIOENCODING=ascii, a Western code page) would turn every word of a zh report into "?"
+    and every zh error line into \\u escapes, so the locale-less default is then en."""
+    import sys
+
+    stream = sys.stdout if sys.stdout is not None else sys.stderr
+    try:
+        "中文".encode(getattr(stream, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 def argv_lang(args) -> str | None:
@@ -42,6 +56,7 @@ def argv_lang(args) -> str | None:
         if arg == "--":
             break
         value = args[i + 1] if arg == "--lang" and i + 1 < len(args) else arg[7:] if arg.startswith("--lang=") else None
+        value = value.lower() if value else value
         if value in LANGS:
             return value
     return None

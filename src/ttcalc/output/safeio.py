@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ttcalc.core.errors import InputError
 from ttcalc.core.msg import msg
-
+from ttcalc.read.limits import os_why
 
 OUTPUT_SUFFIXES = (".xlsx",)
 
@@ -102,7 +102,7 @@ def _temporary(target: Path) -> str:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix + ".tmp", dir=target.parent)
     except OSError as exc:
-        raise InputError(msg("output.error.cannot_write", folder=str(target.parent), why=str(exc.strerror))) from None
+        raise InputError(msg("output.error.cannot_write", folder=str(target.parent), why=os_why(exc))) from None
     os.close(fd)
     return tmp
 
@@ -153,7 +153,7 @@ class OutputSet:
         try:
             fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp" + target.suffix, dir=target.parent)
         except OSError as exc:
-            raise InputError(msg("output.error.cannot_write", folder=str(target.parent), why=str(exc.strerror))) from None
+            raise InputError(msg("output.error.cannot_write", folder=str(target.parent), why=os_why(exc))) from None
         os.close(fd)
         self.items[key] = (Path(tmp), target)
         return Path(tmp)
@@ -207,7 +207,7 @@ def write_text(target: Path, text: str, overwrite: bool = False) -> None:
         try:
             tmp.write_text(text, encoding="utf-8")
         except OSError as exc:
-            raise InputError(msg("output.error.cannot_write", folder=str(target), why=str(exc.strerror))) from None
+            raise InputError(msg("output.error.cannot_write", folder=str(target), why=os_why(exc))) from None
 
 
 def _chmod_like(tmp: Path, target: Path) -> None:
@@ -235,7 +235,7 @@ def error_log(exc: BaseException, version: str) -> Path | None:
         folder = Path(user_state_dir("ttcalc", appauthor=False))
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         st = os.lstat(folder)
-        if not os.path.isdir(folder) or os.path.islink(folder) or st.st_uid != os.getuid():
+        if not os.path.isdir(folder) or os.path.islink(folder) or (hasattr(os, "getuid") and st.st_uid != os.getuid()):
             return None
         os.chmod(folder, 0o700)
         log = folder / f"error-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"

@@ -221,13 +221,18 @@ def human(n: int) -> str:
 
 
 _OS_WHY = {errno.EACCES: "denied", errno.EPERM: "denied", errno.ENOENT: "missing", errno.EISDIR: "folder",
-           errno.ELOOP: "loop", errno.EIO: "io"}
+           errno.ELOOP: "loop", errno.EIO: "io", errno.EEXIST: "exists", errno.ENOTDIR: "notdir",
+           errno.ENOSPC: "nospace", getattr(errno, "EDQUOT", errno.ENOSPC): "nospace", errno.EROFS: "readonly", errno.ENAMETOOLONG: "toolong"}
 
 
 def os_why(exc: BaseException):
-    """Why the system could not open a file, in the run's language for the common reasons."""
-    key = _OS_WHY.get(getattr(exc, "errno", None))
-    return msg(f"read.os.{key}") if key else str(getattr(exc, "strerror", None) or exc)
+    """Why the system could not open or write a file, in the run's language (the system's own
+    words are English: never put into a Chinese line)."""
+    code = getattr(exc, "errno", None)
+    key = _OS_WHY.get(code)
+    if key:
+        return msg(f"read.os.{key}")
+    return msg("read.os.other", code=errno.errorcode.get(code, str(code)) if code is not None else type(exc).__name__)
 
 
 def size_text(n: int):

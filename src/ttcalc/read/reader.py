@@ -222,7 +222,8 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
             out[at:at + len(file_sheets)] = [_skipped_file(file_sheets[0].file, msg("read.skip.year_file"))]
     if not allow_empty and not any(s.used for s in out):
         first = next((s for s in out if s.reason), None)
-        raise InputError(msg("read.error.nothing_read", file=str(first.file if first else paths[0]),
+        given = str(paths[0]) if len(paths) == 1 else None  # the folder the clerk named, not its lock file
+        raise InputError(msg("read.error.nothing_read", file=given or str(first.file if first else paths[0]),
                              command="ttcalc inspect"))
     if stream is not None:
         stream.finish(out)
