@@ -244,3 +244,32 @@ def test_a_person_row_with_a_remark_starting_with_a_note_word_is_counted(tmp_pat
     assert r.figures["payroll_total"] == "300.00" and r.figures["people"] == 2
     skipped = r.inputs[0]["rows_skipped"]
     assert [s["code"] for s in skipped] == ["note_row"] and skipped[0]["row"] == 4
+
+
+def test_a_remark_on_a_component_only_payroll_keeps_the_person(tmp_path):
+    """No 应发 column, the pay in components: a 备注 "注：补发" still leaves the person counted,
+    while a note line written across the name column stays a note."""
+    from ttcalc import api
+
+    p = tmp_path / "p.csv"
+    p.write_text("序号,姓名,公民身份号码,岗位工资,薪级工资,备注\n"
+                 "1,张三,350505198107130004,60.00,40.00,\n"
+                 "2,李四,350505198205120045,150.00,50.00,注：补发\n"
+                 "注：,本表由财务室填报,,,,\n", encoding="utf-8")
+    r = api.budget([str(p)])
+    assert r.figures["payroll_total"] == "300.00" and r.figures["people"] == 2
+    assert [s["code"] for s in r.inputs[0]["rows_skipped"]] == ["note_row"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_payroll_with_only_a_header_is_refused_not_a_fund_of_zero(run, tmp_path, suffix):
+    """Every figure 0.00 and exit 0 from a header-only payroll was a silent wrong fund."""
+    head = ["序号", "单位", "姓名", "身份证号", "应发合计"]
+    p = tmp_path / f"空表{suffix}"
+    if suffix == ".csv":
+        p.write_text(",".join(head) + "\n合计,,,,0\n", encoding="utf-8")
+    else:
+        make_xlsx(p, {"1月": [head]})
+    for lang in ("zh", "en"):
+        r = run("budget", p, "--lang", lang)
+        assert r.code == 2 and r.stderr.count("\n") == 1 and p.name in r.stderr, r.stderr

@@ -48,6 +48,9 @@ def compute(dataset, profile, options, prepared):
     pay = sum_payroll(dataset)
     report = Report("budget", options.as_of)
     report.inputs = inputs_block(dataset)
+    if pay.rows == 0:  # a header with no one under it: a fund of 0.00 would be a figure, and wrong
+        names = list(dict.fromkeys(str(i["file"]) for i in report.inputs))
+        raise InputError(msg("budget.input.no_rows", files="、".join(names[:3]) + (" …" if len(names) > 3 else "")))
     report.warnings = [w.as_dict() for w in dataset.warnings] + [w.as_dict() for w in pay.warnings.items()]
     figures = compute_figures(profile, pay, budgeted_fen, to_school_fen, options.extra.get("teachers"))
     report.definitions = definitions(figures)

@@ -74,9 +74,13 @@ def classify(scan: list, cols: dict, sch):
     person_cols = [cols[k] for k in sch.required[0] if k in cols]
     has_person = pc.is_valid(pc.coalesce(*person_cols)) if len(person_cols) > 1 else pc.is_valid(person_cols[0])
     # "注：补发" in a person's 备注 column is a remark, not a note line: a note found outside the
-    # name and ID columns counts only on a row naming no person; one in them ("注：以上…"
-    # written across the name column) is a note whatever else the row holds
-    note = pc.and_(note, pc.invert(has_person))
+    # name and ID columns does not count on a row naming a person with an amount (or an ID
+    # where the table has no amounts); one in them ("注：以上…" written across the name
+    # column) is a note whatever else the row holds
+    amounts = [c for k, c in cols.items() if k.split(":")[0] in ("gross", "component", "hours", "days", "credits")]
+    substance = pc.is_valid(pc.coalesce(*amounts)) if len(amounts) > 1 else pc.is_valid(amounts[0]) if amounts \
+        else pc.is_valid(cols["id"]) if "id" in cols else pa.repeat(False, len(first))
+    note = pc.and_(note, pc.invert(pc.and_(has_person, substance)))
     for c in [cols[k] for k in ("name", "id") if k in cols and pa.types.is_string(cols[k].type)]:
         note = pc.or_(note, pc.fill_null(pc.match_substring_regex(c, note_re), False))
     none = pa.scalar(None, pa.string())
