@@ -34,20 +34,16 @@ class Plan:
 
 def plan_csv(path: Path, sch, maps: dict) -> Plan:
     from ttcalc.read.bigfiles import HEAD_LINES, header_guess, useful
-    from ttcalc.read.textfiles import decode
+    from ttcalc.read.textfiles import decode_head
 
     with path.open("rb") as fh:
         head = fh.read(HEAD_BYTES)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:4096]:
         raise Fallback("UTF-16 or binary")
-    for cut in range(4):
-        try:
-            text, encoding = decode(head[: len(head) - cut])
-            break
-        except (ValueError, LookupError):
-            continue
-    else:
+    decoded = decode_head(head)
+    if decoded is None:
         raise Fallback("encoding")
+    text, encoding = decoded
     if encoding != "utf-8-sig":
         raise Fallback(f"encoding {encoding}")
     try:

@@ -52,20 +52,27 @@ def read_parquet(path: Path, data: bytes | None = None):
                              why=(str(exc).splitlines() or [""])[0][:160])) from None
 
 
+def decode_head(head: bytes):
+    """(text, encoding) of the first bytes of a big text file, or None when no encoding reads
+    them; a multi-byte character may straddle the cut, so up to three last bytes are dropped."""
+    for cut in range(4):
+        try:
+            return decode(head[: len(head) - cut])
+        except (ValueError, LookupError):
+            continue
+    return None
+
+
 def _big_csv(path: Path, data: bytes):
     """A CSV too big for the csv module: encoding and dialect from its first 256 KB, the rest
     read columnar (bigfiles)."""
     from ttcalc.read.bigfiles import csv_table
 
     head = data[:256 * 1024]
-    for cut in range(4):  # a multi-byte character may straddle the cut
-        try:
-            text, encoding = decode(head[: len(head) - cut])
-            break
-        except (ValueError, LookupError):
-            continue
-    else:
+    decoded = decode_head(head)
+    if decoded is None:
         raise InputError(msg("read.text.csv_encoding", file=str(path)))
+    text, encoding = decoded
     encoding = "utf-8" if encoding == "utf-8-sig" and not head.startswith(b"\xef\xbb\xbf") else encoding
     try:
         dialect = csv.Sniffer().sniff(text[:_SNIFF_CHARS], delimiters=",\t;|")
