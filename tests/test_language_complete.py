@@ -457,13 +457,7 @@ def test_policies_tables_are_in_the_chosen_language(lang, en_lists):
     assert not problems, f"{len(problems)} places not in {lang}:\n" + "\n".join(problems[:300])
 
 
-PROFILE_NOTES_ZH_ONLY = pytest.mark.xfail(
-    reason="profile data: ttcalc's notes, bases, scopes and effective notes are Chinese only (policy/profiles/*.toml "
-           "has no note_en/basis_en/scope_en), so the English markdown and csv of `policies show` still carry them",
-    strict=False)
-
-
-@pytest.mark.parametrize("lang", ["zh", pytest.param("en", marks=PROFILE_NOTES_ZH_ONLY)])
+@pytest.mark.parametrize("lang", ["zh", "en"])
 def test_policies_documents_are_in_the_chosen_language(lang, en_lists):
     problems = _policies_problems(lang, ("markdown", "csv"), en_lists)
     assert not problems, f"{len(problems)} places not in {lang}:\n" + "\n".join(problems[:300])

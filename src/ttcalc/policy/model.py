@@ -25,13 +25,17 @@ OPS = {">=", "<=", ">", "<", "==", "about", "in", "all"}  # in: one of a list; a
 INCLUSIVE = {">=": True, "<=": True, "==": True, "in": True, "all": True, ">": False, "<": False}
 RULE_ID = re.compile(r"^[a-z_]+(\.[a-z0-9_]+)+$")
 PROFILE_KEYS = {"id", "title", "document", "issuer", "issued", "effective", "effective_note",
-                "source", "scope", "note", "extends"}
+                "source", "scope", "note", "extends", "effective_note_en", "scope_en", "note_en"}
 RULE_KEYS = {"topic", "value", "unit", "op", "inclusive", "basis", "clause", "quote", "label_zh",
              "label_en", "qualifier", "advisory", "tolerance", "tolerance_note", "effective",
-             "computable", "note", "document", "reason"}
+             "computable", "note", "document", "reason", "basis_en", "tolerance_note_en", "note_en"}
 RULE_REQUIRED = ("topic", "value", "unit", "op", "clause", "quote", "label_zh", "label_en")
 TEXT_FIELDS = ("topic", "unit", "op", "basis", "clause", "quote", "label_zh", "label_en",
-                "qualifier", "tolerance_note", "note", "document")
+                "qualifier", "tolerance_note", "note", "document", "basis_en", "tolerance_note_en", "note_en")
+# ttcalc's own explanatory Chinese texts and their English twins (`note` → `note_en`): a built-in profile
+# must give the twin whenever it gives the Chinese text; the verbatim quote keeps label_en as its English
+RULE_EN_TWINS = ("basis", "tolerance_note", "note")
+PROFILE_EN_TWINS = ("effective_note", "scope", "note")
 QUOTE_GAP = "…"
 
 Value = Decimal | int | str | bool | tuple[str, ...]
@@ -59,6 +63,14 @@ class Rule:
     computable: bool = True
     note: str | None = None
     overridden_by: str | None = None
+    basis_en: str | None = None
+    tolerance_note_en: str | None = None
+    note_en: str | None = None
+
+    def said(self, field: str, lang: str = "en") -> str | None:
+        """basis, tolerance_note or note in the language (the Chinese text when no English twin)."""
+        zh = getattr(self, field)
+        return zh if lang == "zh" or not zh else (getattr(self, f"{field}_en") or zh)
 
     def citation(self) -> str:
         text = f"{self.source_document} {self.clause}"
@@ -111,6 +123,14 @@ class Profile:
     effective_note: str | None = None
     note: str | None = None
     builtin: bool = False
+    effective_note_en: str | None = None
+    scope_en: str | None = None
+    note_en: str | None = None
+
+    def said(self, field: str, lang: str = "en") -> str | None:
+        """effective_note, scope or note in the language (the Chinese text when no English twin)."""
+        zh = getattr(self, field)
+        return zh if lang == "zh" or not zh else (getattr(self, f"{field}_en") or zh)
 
     def get(self, rule_id: str) -> Rule | None:
         return self.rules.get(rule_id)

@@ -18,9 +18,9 @@ from types import MappingProxyType
 from ttcalc.core.errors import InputError
 from ttcalc.core.msg import msg
 
-from ttcalc.policy.model import (DEFAULT_PROFILE, PROFILE_KEYS, RULE_ID, RULE_KEYS, RULE_REQUIRED, Override, Profile,
-                                 Rule, format_value)
-from ttcalc.policy.schema import check_date, check_pairs, make_rule, rule_fields
+from ttcalc.policy.model import (DEFAULT_PROFILE, PROFILE_EN_TWINS, PROFILE_KEYS, RULE_EN_TWINS, RULE_ID, RULE_KEYS,
+                                 RULE_REQUIRED, Override, Profile, Rule, format_value)
+from ttcalc.policy.schema import check_date, check_english, check_pairs, make_rule, rule_fields
 
 __all__ = ["DEFAULT_PROFILE", "Override", "Profile", "Rule", "builtin_ids", "format_value", "load_profile",
            "policy_block"]
@@ -89,7 +89,8 @@ def _build(data: dict, name: str, path: str, builtin: bool) -> Profile:
     for key in head:
         if key not in PROFILE_KEYS:
             fail(f"profile.{key}", "unknown_key", allowed=", ".join(sorted(PROFILE_KEYS)))
-    for key in ("id", "title", "document", "issuer", "effective_note", "source", "scope", "note", "extends"):
+    for key in ("id", "title", "document", "issuer", "effective_note", "source", "scope", "note", "extends",
+                "effective_note_en", "scope_en", "note_en"):
         if key in head and (not isinstance(head[key], str) or not head[key].strip()):
             fail(f"profile.{key}", "not_string", got=repr(head[key])[:40])
     for key in ("issued", "effective"):
@@ -97,6 +98,8 @@ def _build(data: dict, name: str, path: str, builtin: bool) -> Profile:
             check_date(head[key], f"profile.{key}", fail)
     if "id" not in head:
         fail("profile.id", "missing")
+    if builtin:
+        check_english(head, PROFILE_EN_TWINS, "profile", fail)
 
     extends = head.get("extends")
     base: Profile | None = None
@@ -156,12 +159,16 @@ def _build(data: dict, name: str, path: str, builtin: bool) -> Profile:
             if "effective" in head:
                 fields["effective"] = head["effective"]
             fields.update({k: v for k, v in body.items() if k != "reason"})
+            for k in RULE_EN_TWINS:  # a new Chinese text without its twin: the base's English is stale
+                if k in body and f"{k}_en" not in body:
+                    fields.pop(f"{k}_en", None)
             if "note" not in body:
                 fields.pop("note", None)  # the base note explains the base value
+                fields.pop("note_en", None)
             if "op" in body and "inclusive" not in body:
                 fields.pop("inclusive", None)  # follows the new op
             if fields["op"] != "about":
-                for k in ("tolerance", "tolerance_note"):
+                for k in ("tolerance", "tolerance_note", "tolerance_note_en"):
                     if k not in body:
                         fields.pop(k, None)
         else:
@@ -178,6 +185,8 @@ def _build(data: dict, name: str, path: str, builtin: bool) -> Profile:
                     fail(f"{key}.{k}", "missing")
             fields = dict(body)
         rule = make_rule(rid, fields, key, fail, document, effective)
+        if builtin:
+            check_english(fields, RULE_EN_TWINS, key, fail)
         if old is not None:
             reason = body.get("reason")
             rule = replace(rule, overridden_by=f"{path}: {reason}" if reason else path)
@@ -197,7 +206,9 @@ def _build(data: dict, name: str, path: str, builtin: bool) -> Profile:
         scope=inherit("scope"), rules=MappingProxyType(rules), path=path,
         extends=extends, overrides=tuple(overrides),
         effective_note=head.get("effective_note") if "effective" in head else inherit("effective_note"),
-        note=head.get("note"), builtin=builtin)
+        note=head.get("note"), builtin=builtin,
+        effective_note_en=head.get("effective_note_en") if "effective" in head else inherit("effective_note_en"),
+        scope_en=head.get("scope_en") if "scope" in head else inherit("scope_en"), note_en=head.get("note_en"))
 
 
 def policy_block(profile, as_of: date) -> tuple[dict, list[dict]]:

@@ -113,7 +113,15 @@ def make_rule(rid, f, key, fail, document, effective) -> Rule:
         effective=f.get("effective", effective), source_document=f.get("document", document),
         basis=f.get("basis"), qualifier=f.get("qualifier"), advisory=f.get("advisory", False),
         tolerance=tolerance, tolerance_note=f.get("tolerance_note"),
-        computable=f.get("computable", True), note=f.get("note"))
+        computable=f.get("computable", True), note=f.get("note"),
+        basis_en=f.get("basis_en"), tolerance_note_en=f.get("tolerance_note_en"), note_en=f.get("note_en"))
+
+
+def check_english(fields: dict, twins: tuple[str, ...], key: str, fail):
+    """A built-in profile's own Chinese text (note, basis, scope …) needs its English twin (note_en …)."""
+    for k in twins:
+        if fields.get(k) is not None and fields.get(f"{k}_en") is None:
+            fail(f"{key}.{k}_en", "missing")
 
 
 def check_pairs(rules: dict[str, Rule], fail):

@@ -110,7 +110,8 @@ def rule_to_dict(rule: Rule) -> dict:
         "basis": rule.basis, "qualifier": rule.qualifier, "advisory": rule.advisory,
         "computable": rule.computable, "document": rule.source_document, "clause": rule.clause,
         "citation": rule.citation(), "quote": rule.quote, "effective": rule.effective.isoformat(),
-        "note": rule.note, "overridden_by": rule.overridden_by,
+        "note": rule.note, "overridden_by": rule.overridden_by, "basis_en": rule.basis_en,
+        "tolerance_note_en": rule.tolerance_note_en, "note_en": rule.note_en,
     }
 
 
@@ -120,6 +121,7 @@ def profile_to_dict(profile: Profile) -> dict:
         "issuer": profile.issuer, "issued": profile.issued.isoformat() if profile.issued else None,
         "effective": profile.effective.isoformat(), "effective_note": profile.effective_note,
         "source": profile.source, "scope": profile.scope, "note": profile.note,
+        "effective_note_en": profile.effective_note_en, "scope_en": profile.scope_en, "note_en": profile.note_en,
         "builtin": profile.builtin, "file": None if profile.builtin else profile.path,
         "extends": profile.extends,
         "overrides": [{"rule": o.rule_id, "old": _json_value(o.old_value),
@@ -158,7 +160,7 @@ def profile_table(profile: Profile, lang: str = "en", width: int | None = None) 
                   f"{L['issuer']}: {profile.issuer}",
                   f"{L['issued']}: {_date(profile.issued, lang)}  {L['effective']}: {_date(profile.effective, lang)}"]
     if profile.effective_note:
-        head_lines.append(f"  ({profile.effective_note})")
+        head_lines.append(f"  ({profile.said('effective_note', lang)})")
     if not profile.builtin:
         head_lines.append(f"{L['file']}: {profile.path}"
                           + (f"  {L['extends']}: {profile.extends}" if profile.extends else ""))
@@ -185,8 +187,8 @@ def profile_csv(profile: Profile, lang: str = "en") -> str:
     for r in profile.rules.values():
         writer.writerow([r.id, r.topic, r.label(lang), r.op, format_value(r.value), r.unit,
                          str(r.inclusive).lower(), format_value(r.tolerance) if r.tolerance is not None else "",
-                         r.qualifier or "", str(r.advisory).lower(), str(r.computable).lower(),
-                         r.source_document, r.clause, r.effective.isoformat(), r.quote, r.note or ""])
+                         _said(r.qualifier or "", lang), str(r.advisory).lower(), str(r.computable).lower(),
+                         r.source_document, r.clause, r.effective.isoformat(), r.quote, r.said("note", lang) or ""])
     return buf.getvalue()
 
 
@@ -217,8 +219,8 @@ def profile_markdown(profile: Profile, lang: str = "en") -> str:
     head = [("document", profile.document), ("issuer", profile.issuer),
             ("issued", _date(profile.issued, lang)),
             ("effective", _date(profile.effective, lang)
-             + (f" — {profile.effective_note}" if profile.effective_note else "")),
-            ("source", f"`{profile.source}`" if profile.source else L["not_stated"]), ("scope", profile.scope),
+             + (f" — {profile.said('effective_note', lang)}" if profile.effective_note else "")),
+            ("source", f"`{profile.source}`" if profile.source else L["not_stated"]), ("scope", profile.said("scope", lang)),
             ("id", f"`{profile.id}`")]
     if not profile.builtin:
         head.append(("file", f"`{profile.path}`"))
@@ -226,7 +228,7 @@ def profile_markdown(profile: Profile, lang: str = "en") -> str:
         head.append(("extends", f"`{profile.extends}`"))
     out += [f"| {L[k]} | {v if k in ('id', 'file', 'extends', 'source') else _md(v)} |" for k, v in head]
     if profile.note:
-        out += ["", f"{L['profile_note']}: {_md(profile.note)}"]
+        out += ["", f"{L['profile_note']}: {_md(profile.said('note', lang))}"]
     out += ["", f"_{_md(L['quote_help'])}_"]
     if profile.overrides:
         out += ["", f"## {L['overrides']}", "", f"| {L['rule']} | {L['old']} | {L['new']} | {L['reason']} |",
@@ -244,7 +246,7 @@ def profile_markdown(profile: Profile, lang: str = "en") -> str:
                 bound += ("，" if lang == "zh" else ", ") + L["inclusive" if r.inclusive else "exclusive"]
             items = [(L["bound"], bound)]
             if r.basis:
-                items.append((L["basis"], r.basis))
+                items.append((L["basis"], r.said("basis", lang)))
             items.append((L["citation"], f"{r.source_document} {r.clause}"))
             if r.overridden_by:
                 was = old.get(r.id)
@@ -258,9 +260,9 @@ def profile_markdown(profile: Profile, lang: str = "en") -> str:
             if r.advisory:
                 items.append((L["advisory"], L["advisory_yes"]))
             if r.tolerance_note:
-                items.append((L["tolerance_note"], r.tolerance_note))
+                items.append((L["tolerance_note"], r.said("tolerance_note", lang)))
             if r.note:
-                items.append((L["note"], r.note))
+                items.append((L["note"], r.said("note", lang)))
             out += [f"- {k}: {_md(v)}" for k, v in items]
             out += ["", f"> {_md(r.quote)}"]
     return "\n".join(out) + "\n"
