@@ -413,3 +413,60 @@ def test_json_and_table_and_list():
     assert "泉港政办〔2022〕25号" in render_list(profiles, "table", "zh")
     with pytest.raises(InputError):
         render_show(p, "yaml")
+
+
+# ------------------------------------------------------------------ English twins of ttcalc's own texts
+
+def test_builtin_texts_have_english_twins_and_show_by_language():
+    from ttcalc.policy.model import PROFILE_EN_TWINS, RULE_EN_TWINS
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    for pid in BUILTINS:
+        p = load_profile(pid)
+        for k in PROFILE_EN_TWINS:
+            if getattr(p, k):
+                assert getattr(p, f"{k}_en") and p.said(k, "zh") == getattr(p, k), (pid, k)
+        for r in p.rules.values():
+            for k in RULE_EN_TWINS:
+                if getattr(r, k):
+                    en = getattr(r, f"{k}_en")
+                    assert en and r.said(k, "en") == en and r.said(k, "zh") == getattr(r, k), (pid, r.id, k)
+                    assert not cjk.search(en), (pid, r.id, k, en)  # ttcalc's words, not a quote
+    rule = load_profile("quangang-2022").require("fund.rate_min")
+    for fmt in ("markdown", "csv"):
+        en, zh = (render_show(load_profile("quangang-2022"), fmt, lang) for lang in ("en", "zh"))
+        if fmt == "csv":  # the note column of the rule's row
+            import csv
+            import io
+            en, zh = ([row for row in csv.reader(io.StringIO(t)) if row[0] == rule.id][0][-1] for t in (en, zh))
+        assert rule.note_en in en and rule.note not in en, fmt
+        assert rule.note in zh and rule.note_en not in zh, fmt
+    data = render_show(load_profile("quangang-2022"), "json", "en")
+    assert data["rules"][0]["note_en"] and data["scope_en"]
+
+
+def test_a_builtin_text_without_its_english_twin_is_refused():
+    from ttcalc.policy.model import RULE_EN_TWINS
+    from ttcalc.policy.schema import check_english
+
+    seen = []
+
+    def fail(key, code, **params):
+        seen.append((key, code))
+        raise InputError(code)
+
+    check_english({"note": "说明", "note_en": "a note"}, RULE_EN_TWINS, 'rules."x.y"', fail)
+    with pytest.raises(InputError):
+        check_english({"basis": "教师总数"}, RULE_EN_TWINS, 'rules."x.y"', fail)
+    assert seen == [('rules."x.y".basis_en', "missing")]
+
+
+def test_a_custom_note_without_english_does_not_keep_the_base_translation(tmp_path):
+    base = load_profile("quangang-2022").require("fund.rate_min")
+    p = load_profile(str(_write(tmp_path, EXTENDS + 'note = "本区自定说明"\n')))
+    rule = p.require("fund.rate_min")
+    assert rule.note == "本区自定说明" and rule.note_en is None and rule.said("note", "en") == "本区自定说明"
+    assert base.note_en not in render_show(p, "markdown", "en")
+    plain = load_profile(str(_write(tmp_path, EXTENDS))).require("fund.rate_min")
+    assert plain.note is None and plain.note_en is None  # the base note explained the base value
+    assert plain.basis_en == base.basis_en  # the unchanged basis keeps its English
