@@ -438,7 +438,7 @@ def test_builtin_texts_have_english_twins_and_show_by_language():
         if fmt == "csv":  # the note column of the rule's row
             import csv
             import io
-            en, zh = ([row for row in csv.reader(io.StringIO(t)) if row[0] == rule.id][0][-1] for t in (en, zh))
+            en, zh = (next(row for row in csv.reader(io.StringIO(t)) if row[0] == rule.id)[-1] for t in (en, zh))
         assert rule.note_en in en and rule.note not in en, fmt
         assert rule.note in zh and rule.note_en not in zh, fmt
     data = render_show(load_profile("quangang-2022"), "json", "en")
