@@ -41,8 +41,17 @@ QUOTE_GAP = "…"
 Value = Decimal | int | str | bool | tuple[str, ...]
 
 
+class Bilingual:
+    """A profile text ttcalc wrote itself (note, basis, scope …) with its English twin `FIELD_en`."""
+
+    def said(self, field: str, lang: str = "en") -> str | None:
+        """The text of `field` in the language: the Chinese text for zh, or when it has no English twin."""
+        zh = getattr(self, field)
+        return zh if lang == "zh" or not zh else (getattr(self, f"{field}_en") or zh)
+
+
 @dataclass(frozen=True)
-class Rule:
+class Rule(Bilingual):
     id: str
     topic: str
     value: Value
@@ -66,11 +75,6 @@ class Rule:
     basis_en: str | None = None
     tolerance_note_en: str | None = None
     note_en: str | None = None
-
-    def said(self, field: str, lang: str = "en") -> str | None:
-        """basis, tolerance_note or note in the language (the Chinese text when no English twin)."""
-        zh = getattr(self, field)
-        return zh if lang == "zh" or not zh else (getattr(self, f"{field}_en") or zh)
 
     def citation(self) -> str:
         text = f"{self.source_document} {self.clause}"
@@ -107,7 +111,7 @@ class Override:
 
 
 @dataclass(frozen=True)
-class Profile:
+class Profile(Bilingual):
     id: str
     title: str
     document: str
@@ -126,11 +130,6 @@ class Profile:
     effective_note_en: str | None = None
     scope_en: str | None = None
     note_en: str | None = None
-
-    def said(self, field: str, lang: str = "en") -> str | None:
-        """effective_note, scope or note in the language (the Chinese text when no English twin)."""
-        zh = getattr(self, field)
-        return zh if lang == "zh" or not zh else (getattr(self, f"{field}_en") or zh)
 
     def get(self, rule_id: str) -> Rule | None:
         return self.rules.get(rule_id)
