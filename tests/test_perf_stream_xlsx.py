@@ -236,3 +236,57 @@ def test_several_big_sheets_are_parsed_one_at_a_time(run, tmp_path, monkeypatch,
     new, old = _both(run, monkeypatch, path)
     assert new == old
     assert len([t for t in streamed if t is not None]) == 6
+
+
+def _sheet_zip(tmp_path, cells: str, name: str = "s.xlsx") -> zipfile.ZipFile:
+    body = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c>{cells if r == 40 else ""}</row>' for r in range(1, 81))
+    xml = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+           f'spreadsheetml/2006/main"><dimension ref="A1:B80"/><sheetData>{body}</sheetData></worksheet>')
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", xml)
+    return zipfile.ZipFile(path)
+
+
+ODD_CELLS = [
+    '<c r="B40" t="b"><v>1</v></c>', '<c r="B40" t="e"><v>#N/A</v></c>', '<c r="B40" t="d"><v>2024-01-01</v></c>',
+    '<c r="B40"><v>1E+21</v></c>', '<c r="B40"><v>3.5e-7</v></c>', '<c r="B40"><v>1234567890123456</v></c>',
+    '<c r="B40" t="str"><v>abc </v></c>', '<c r="B40" t="str"><v> abc</v></c>', '<c r="B40" t="str"><v>\tabc</v></c>',
+    '<c r="B40" t="str"><v>a\x0b</v></c>', '<c r="B40" t="inlineStr"><is><t>a_x000D_b</t></is></c>',
+    '<c r="B40" t="inlineStr"><is><t>a</t><rPh sb="0" eb="1"><t>b</t></rPh></is></c>',
+    '<c r="B40" s="7"><v>45000</v></c>',
+    '<c r="B40" t="str"><v>' + "x" * 6000 + " </v></c>",  # an open value longer than the overlap
+]
+
+
+@pytest.mark.parametrize("cell", ODD_CELLS, ids=range(len(ODD_CELLS)))
+def test_the_scan_sees_every_odd_cell_wherever_a_chunk_ends(tmp_path, monkeypatch, cell):
+    """The scan reads the sheet in chunks: a cell the two readers render differently is found
+    whichever byte of it the chunk ends on (chunks far smaller than the cell, here)."""
+    with _sheet_zip(tmp_path, "") as plain:
+        assert xlsxstream.Scan(plain, "xl/worksheets/sheet1.xml", 2, {7}).result()
+    with _sheet_zip(tmp_path, cell, "odd.xlsx") as zf:
+        size = zf.getinfo("xl/worksheets/sheet1.xml").file_size
+        at = zf.read("xl/worksheets/sheet1.xml").find(cell.encode())
+        for chunk in sorted({7, 64, 500, 4096, at, at + 3, at + len(cell) // 2, size}):
+            monkeypatch.setattr(xlsxstream, "_CHUNK", max(1, chunk))
+            for cut in range(0, 12):  # the chunk boundary moved across the cell's first bytes
+                monkeypatch.setattr(xlsxstream, "_CHUNK", max(1, chunk + cut))
+                assert not xlsxstream.Scan(zf, "xl/worksheets/sheet1.xml", 2, {7}).result(), (chunk, cut)
+
+
+def test_a_big_workbook_is_named_from_its_workbook_part_without_calamine(run, tmp_path, monkeypatch, streamed):
+    """Sheet names (and the refusal of a sheet not there) come from the workbook part: calamine
+    is not opened for a workbook whose sheets are all streamed."""
+    import fastexcel
+
+    rows = [["序号", "姓名", "身份证号", "应发工资"]] + [[i, f"李{i}", None, 100 + i] for i in range(1, 300)]
+    path = make_xlsx(tmp_path / "w.xlsx", {"说明": [["本表说明"]], "工资": rows})
+    opened = []
+    real = fastexcel.read_excel
+    monkeypatch.setattr(fastexcel, "read_excel", lambda *a, **k: opened.append(1) or real(*a, **k))
+    r = run("budget", path, "--sheet", "工资", "--format", "json", "--quiet", "--lang", "en")
+    assert r.code in (0, 1), r.stderr
+    assert r.json()["figures"]["payroll_rows"] == 299 and not opened
+    r = run("budget", path, "--sheet", "工资表", "--lang", "en")
+    assert r.code == 2 and "工资表" in r.stderr and "说明, 工资" in r.stderr

@@ -31,10 +31,15 @@ def excel_grids(path: Path, wanted: list[str] | None, data: bytes | None = None,
     guard = SheetGuard(path, data)
     guard.before_open()  # an .ods is parsed whole when opened: its repeats are counted first
     source: bytes = data
+    lazy = typed and guard.kind == "zip" and len(data) >= LAZY_READER_BYTES
+    names = _part_names(guard) if lazy else []
     try:
-        with _native_stderr_muted():
-            reader = fastexcel.read_excel(source)
-            names = list(reader.sheet_names)
+        if names:  # a big workbook's sheets named by its workbook part: calamine opens it (and
+            reader = _Reopen(source)  # reads its shared strings) only if a sheet is not streamed
+        else:
+            with _native_stderr_muted():
+                reader = fastexcel.read_excel(source)
+                names = list(reader.sheet_names)
     except BaseException as exc:  # a Rust panic derives from BaseException
         if not _reader_failure(exc):
             raise
@@ -47,7 +52,7 @@ def excel_grids(path: Path, wanted: list[str] | None, data: bytes | None = None,
     lim = limits.current()
     if lim.sheets and len(names) > lim.sheets:
         raise InputError(msg("read.book.too_many_sheets", file=str(path), n=len(names), limit=lim.sheets))
-    if typed and guard.kind == "zip" and len(data) >= LAZY_READER_BYTES:
+    if lazy and not isinstance(reader, _Reopen):
         reader = _Reopen(source)  # a big workbook's bytes not held twice while DuckDB streams it
     early = [True]  # only a workbook's first big sheet is parsed before it is asked for
     for name in names:
@@ -80,6 +85,20 @@ def excel_grids(path: Path, wanted: list[str] | None, data: bytes | None = None,
 
 
 LAZY_READER_BYTES = 8 * 2**20
+
+
+def _part_names(guard) -> list[str]:
+    """The sheet names of an .xlsx in workbook order, from its workbook part; [] when they
+    cannot be taken from it (calamine names them)."""
+    from ttcalc.read.sheetguard import sheet_parts
+
+    zf = guard.zip()
+    if zf is None or guard.path.suffix.lower() not in (".xlsx", ".xlsm") or guard.misnamed():
+        return []
+    if guard.parts is None:
+        guard.parts = sheet_parts(guard.path, zf)
+    parts = guard.parts  # only worksheets (a chart sheet is not among calamine's names)
+    return list(parts) if parts and all("/worksheets/" in f"/{m}" and m in zf.NameToInfo for m in parts.values()) else []
 
 
 class _Reopen:
