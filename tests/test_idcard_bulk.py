@@ -91,3 +91,49 @@ def test_a_million_failing_ids_take_no_python_loop(monkeypatch):
     normalised, problems = validate_array(values)
     assert calls == []
     assert problems.value_counts().to_pylist() and problems.null_count == 200_000
+
+
+@given(st.lists(cells, max_size=40), st.integers(1, 5))
+@settings(max_examples=200)
+def test_blocks_of_any_size_give_the_same_answer(values, block):
+    """The 18-character IDs are checked (and gathered from the Arrow buffer) in blocks: a
+    block boundary anywhere — inside a run of same-length IDs or not — changes nothing."""
+    import ttcalc.cells.idcard as idcard
+
+    whole = [a.to_pylist() for a in validate_array(pa.array(values, pa.string()))]
+    saved = idcard._GATHER
+    idcard._GATHER = block
+    try:
+        assert [a.to_pylist() for a in validate_array(pa.array(values, pa.string()))] == whole
+        _agree(values)
+    finally:
+        idcard._GATHER = saved
+
+
+def test_id_codes_order_and_odd_ones():
+    from ttcalc.cells.idcard import id_codes
+
+    ids = ["11010519491231002X", None, "110105194912310029", "abc", "110105194912310029", "１１０"]
+    code, odd = id_codes(pa.array(ids))
+    assert code[1] == -1 and code[3] == code[5] == -2 and odd.to_pylist() == ["abc", "１１０"]
+    assert code[0] > code[2] == code[4] >= 0  # X (10) after 9: the order of the text
+
+
+@given(st.lists(st.tuples(st.sampled_from(["11010519491231002X", "110105194912310029", "abc", "１１０", "12",
+                                           "350521198503011234"]),
+                          st.sampled_from([None, "2024-01", "2024-02", ""])), max_size=30),
+       st.booleans())
+@settings(max_examples=200)
+def test_person_keys_are_equal_exactly_where_the_keys_are(rows, with_month):
+    """The duplicate check's keys (ID numbers, odd IDs by dictionary, a month paired): two
+    rows share a key code exactly when their ID — and month, an empty month as no month — agree."""
+    from ttcalc.read.rowchecks import _person_keys
+
+    table = pa.table({"id": pa.array([r[0] for r in rows], pa.string()),
+                      "month": pa.array([r[1] for r in rows], pa.string())})
+    cols = ["id", "month"] if with_month else ["id"]
+    codes = _person_keys(table, cols).tolist()
+    keys = [(r[0], r[1] or "") if with_month else r[0] for r in rows]
+    for i in range(len(rows)):
+        for j in range(len(rows)):
+            assert (codes[i] == codes[j]) == (keys[i] == keys[j])

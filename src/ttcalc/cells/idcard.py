@@ -174,15 +174,16 @@ def validate_array(values):
             upgraded = (keep, pa.array(chars.view("S18").ravel()).cast(pa.string()))
 
     idx = np.flatnonzero(live & (length == 18))
-    if len(idx):
-        raw = _fixed(data, offsets, idx, 18, n)
+    for at in range(0, len(idx), _GATHER):  # in blocks: a million IDs' temporaries never at once
+        part = idx[at:at + _GATHER]
+        raw = _fixed(data, offsets, part, 18, n)
         is_digit = (raw >= 48) & (raw <= 57)
         shaped = np.all(is_digit[:, :17], axis=1) & (is_digit[:, 17] | (raw[:, 17] == ord("X")))
-        problem[idx[~shaped]] = 4
-        idx, raw = idx[shaped], raw[shaped] if not shaped.all() else raw
+        problem[part[~shaped]] = 4
+        part, raw = (part[shaped], raw[shaped]) if not shaped.all() else (part, raw)
         ok = check_table[_weighted(raw) % 11] == raw[:, 17]
         bad_birth = ~_births_ok(raw[:, 6:14])
-        numeric = np.zeros(len(idx), dtype=bool)
+        numeric = np.zeros(len(part), dtype=bool)
         wrong = np.flatnonzero(~ok & (raw[:, 17] != ord("X")))
         if len(wrong):  # all 18 digits: did it go through a float?
             value = np.zeros(len(wrong), dtype=np.int64)
@@ -191,7 +192,7 @@ def validate_array(values):
                 value = value * 10 + (sub[:, k].astype(np.int64) - 48)
             numeric[wrong] = (value > 2**53) & ((value.astype(np.float64).astype(np.int64) == value) |
                                                 (value % 1000 == 0))
-        problem[idx] = np.where(~ok, np.where(numeric, 2, 1), np.where(bad_birth, 5, 0))
+        problem[part] = np.where(~ok, np.where(numeric, 2, 1), np.where(bad_birth, 5, 0))
 
     out_text = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), text)
     if upgraded is not None:
@@ -229,10 +230,18 @@ def _fixed(data, offsets, idx, width: int, n: int):
     a view of the Arrow buffer when every string has that width, else gathered."""
     import numpy as np
 
-    start = offsets[0]
-    if len(idx) == n and offsets[-1] - start == width * n:
-        return data[start: start + width * n].reshape(n, width)
-    return data[offsets[idx][:, None] + np.arange(width)]
+    if len(idx) and idx[-1] - idx[0] + 1 == len(idx):  # a run of rows: a view when all are `width` long
+        start, end = offsets[idx[0]], offsets[idx[-1] + 1]
+        if end - start == width * len(idx):
+            return data[start:end].reshape(len(idx), width)
+    out = np.empty((len(idx), width), dtype=np.uint8)
+    step = np.arange(width, dtype=np.int64)
+    for at in range(0, len(idx), _GATHER):  # in blocks: the byte positions of a million IDs
+        out[at:at + _GATHER] = data[offsets[idx[at:at + _GATHER]][:, None] + step]  # would be 144 MB
+    return out
+
+
+_GATHER = 1 << 16
 
 
 def _weighted(chars):
@@ -257,3 +266,37 @@ def _births_ok(chars):
     days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[np.clip(month, 0, 12)] + \
         ((month == 2) & leap)
     return (year >= 1900) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= days)
+
+
+def id_codes(ids):
+    """(int64 code of each ID, the IDs that take no such code): an ID of 17 ASCII digits and a
+    check character (digit or X) is the number 11 × its digits + its check (X = 10) — one to
+    one, and in the same order as the text; -1 where there is no ID; -2 for any other ID (kept
+    as text).  Read straight from the Arrow buffers in blocks: a million IDs cost 8 MB of codes
+    where a dictionary of their text costs tens of MB."""
+    import numpy as np
+    import pyarrow as pa
+
+    ids = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
+    if ids.type != pa.string():
+        ids = ids.cast(pa.string())
+    n = len(ids)
+    present = ids.is_valid().to_numpy(zero_copy_only=False)
+    code = np.where(present, -2, -1).astype(np.int64)
+    buffers = ids.buffers()
+    if n and buffers[1] is not None and buffers[2] is not None and present.any():
+        offsets = np.frombuffer(buffers[1], dtype=np.int32, count=n + 1, offset=ids.offset * 4)
+        data = np.frombuffer(buffers[2], dtype=np.uint8)
+        candidates = np.flatnonzero(present & (np.diff(offsets) == 18))
+        weights = 10 ** np.arange(16, -1, -1, dtype=np.int64)
+        for start in range(0, len(candidates), _GATHER):
+            at = candidates[start:start + _GATHER]
+            cells = data[offsets[at][:, None] + np.arange(18)]
+            digits = cells[:, :17] - np.uint8(48)  # below "0" wraps past 9
+            last = cells[:, 17]
+            ok = (digits <= 9).all(axis=1) & ((last - np.uint8(48) <= 9) | (last == 88))
+            head = digits[ok].astype(np.int64) @ weights
+            check = np.where(last[ok] == 88, 10, last[ok].astype(np.int64) - 48)
+            code[at[ok]] = head * 11 + check
+    odd = np.flatnonzero(code == -2)
+    return code, ids.take(pa.array(odd, pa.int64())) if len(odd) else pa.array([], pa.string())

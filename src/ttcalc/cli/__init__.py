@@ -10,7 +10,7 @@ libraries are imported inside the commands, so `ttcalc --help` starts fast.
 from __future__ import annotations
 
 from ttcalc.cli.commands import app
-from ttcalc.cli.run import Terminated, memory_ceiling, on_sigterm, pandas_unused
+from ttcalc.cli.run import Terminated, memory_ceiling, memory_returned, on_sigterm, pandas_unused
 
 __all__ = ["Terminated", "app", "main", "on_sigterm"]
 
@@ -25,5 +25,6 @@ def main() -> None:
     except (ValueError, OSError, AttributeError):
         pass
     memory_ceiling()
+    memory_returned()
     pandas_unused()
     app()

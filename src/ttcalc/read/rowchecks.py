@@ -14,13 +14,18 @@ WARN_CAP = 200  # warnings listed per code and sheet; the rest are counted
 ID_PROBLEMS = ("checksum", "numeric", "length", "characters", "birth_date")  # warning codes id_*
 
 
+def _across(s) -> bool:
+    """Whether a sheet takes part in `duplicates_across`: used, with IDs and months."""
+    return bool(s.used and s.column("id") and s.column("month"))
+
+
 def across_keys(s, n: int):
     """(n, the keys id+month of a used sheet's person rows, their sheet rows) for
     `duplicates_across`, or None: what it needs of a sheet, taken before its rows are dropped."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if not (s.used and s.column("id") and s.column("month")):
+    if not _across(s):
         return None
     d = s.data.filter(pc.and_(pc.is_null(s.data["_skip"]), pc.is_valid(s.data["id"])))
     key = pc.binary_join_element_wise(d["id"], pc.fill_null(d["month"], ""), "\x1f")
@@ -36,6 +41,8 @@ def duplicates_across(reads: list, keyed: list | None = None) -> None:
     import pyarrow.compute as pc
 
     if keyed is None:
+        if sum(1 for s in reads if _across(s)) < 2:
+            return  # one sheet: nothing to look across (and no keys to build for a million rows)
         keyed = [k for n, s in enumerate(reads) if (k := across_keys(s, n)) is not None]
     parts = [key for _, key, _ in keyed]
     origin = [(n, rows) for n, _, rows in keyed]
@@ -95,26 +102,50 @@ def check_duplicates(read, grid, kind: str) -> None:
         key_cols.append("month")
     if not key_cols or read.data.num_rows == 0:
         return
-    data = read.data.select(key_cols + ["_row", "_skip"])  # filter only what is needed: a copy
-    data = data.filter(pc.is_null(data["_skip"]))
-    keyed = data.filter(pc.is_valid(data[key_cols[0]]))
-    key = keyed[key_cols[0]] if len(key_cols) == 1 else pc.binary_join_element_wise(
-        *[pc.fill_null(keyed[c], "") for c in key_cols], "\x1f")
-    key = key.combine_chunks() if isinstance(key, pa.ChunkedArray) else key
     import numpy as np
 
-    codes = pc.dictionary_encode(key).indices.to_numpy(zero_copy_only=False)
+    data = read.data  # the person rows with a key, by position: no copy of the sheet's text
+    used = pc.and_(pc.is_null(data["_skip"]), pc.is_valid(data[key_cols[0]]))
+    at = np.flatnonzero(pa.chunked_array([used]).to_numpy() if isinstance(used, pa.Array) else used.to_numpy())
+    codes = _person_keys(data, key_cols)[at]
     _, first = np.unique(codes, return_index=True)
     if len(first) == len(codes):  # the common case: nobody twice
         return
     again = np.ones(len(codes), dtype=bool)
     again[first] = False  # rows are in sheet order, so the first appearance is not the duplicate
-    rows = keyed["_row"].to_numpy()[again].tolist()
+    rows = data["_row"].to_numpy()[at[again]].tolist()
     what = "month" if kind == "payroll" else "roster"
     by = msg(f"read.field.{key_cols[0]}")
     for c in key_cols[1:]:
         by = msg("read.field.plus", a=by, b=msg(f"read.field.{c}"))
     warn(read, "duplicate_person", rows, detail=msg(f"read.duplicate.{what}", by=by))
+
+
+def _person_keys(keyed, key_cols: list[str]):
+    """One int64 per row, equal where the rows' keys are equal: an 18-character ID by its number
+    (cells.idcard.id_codes), any other text by its place in a dictionary; a month (or a
+    second column) numbered the same way and paired with it."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from ttcalc.cells.idcard import id_codes
+
+    def dense(name: str):
+        col = keyed[name]
+        col = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+        if name == "id":
+            code, odd = id_codes(col)
+            if len(odd):  # the other IDs (few): numbered past every 18-character one
+                code[code == -2] = (1 << 62) + pc.dictionary_encode(odd).indices.to_numpy(zero_copy_only=False).astype(np.int64)
+            return np.unique(code, return_inverse=True)[1].reshape(-1).astype(np.int64)
+        return pc.dictionary_encode(pc.fill_null(col, "")).indices.to_numpy(zero_copy_only=False).astype(np.int64)
+
+    codes = dense(key_cols[0])
+    for name in key_cols[1:]:
+        other = dense(name)
+        codes = codes * (int(other.max(initial=0)) + 1) + other
+    return codes
 
 
 def range_text(m) -> str:
