@@ -170,9 +170,7 @@ def _typed_grid(path: Path, guard, reader, name: str, cells: int, early: list) -
                 stream.cancel()
                 stream = None
         current, stream = stream, None  # a stream is read once
-        streamed = current.result() if current is not None else None
-        if streamed is not None and not xlsxstream.numbers_agree(streamed, skip, strings, money):
-            streamed = None
+        streamed = current.result(skip, frozenset(strings), frozenset(money)) if current is not None else None
         if streamed is not None:
             merges.found = current.scan.merges  # found by the stream's scan of the sheet's XML
             return streamed

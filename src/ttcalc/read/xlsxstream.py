@@ -122,8 +122,8 @@ class Scan:
     row is numbered, whether a cell lies right of column `width`, whether a cell is of a kind
     the two readers render differently (see the module's docstring)."""
 
-    def __init__(self, zf: zipfile.ZipFile, member: str, width: int, dates: set[int]) -> None:
-        self.zf, self.member, self.width, self.dates = zf, member, width, dates
+    def __init__(self, zf: zipfile.ZipFile, member: str, width: int, dates: set[int], strings: str | None = None) -> None:
+        self.zf, self.member, self.width, self.dates, self.strings = zf, member, width, dates, strings
         self.safe: bool | None = None
         self.last_row = 0
         self.merges: list = []  # the sheet's merge ranges (read.xlsxfast.merge_ranges)
@@ -132,7 +132,7 @@ class Scan:
 
     def _run(self) -> None:
         try:
-            self.safe = self._scan()
+            self.safe = not (self.strings and _strings_odd(self.zf, self.strings)) and self._scan()
         except Exception:  # noqa: BLE001 — the general reader judges the part
             self.safe = False
 
@@ -249,18 +249,23 @@ class Stream:
                     self.con.interrupt()
 
 
-    def result(self):
+    def result(self, skip: int = 0, strings: frozenset = frozenset(), money: frozenset = frozenset()):
         """The sheet as a table of text columns c0…, row i = sheet row i + 1; None when the
-        stream cannot be trusted for it (then fastexcel reads it)."""
+        stream cannot be trusted for it (then fastexcel reads it).  Each batch is tidied and its
+        numbers judged (`numbers_agree`, below the `skip` header rows) as it comes, while
+        DuckDB parses the next."""
         parts: list = []
+        first = 0  # the sheet row (0-based) of the batch's first row
         while True:
             batch = self.batches.get()
             if batch is None:
                 break
-            parts.append(tidy(batch, self.width))
-            if parts[-1] is None:
+            columns = tidy(batch, self.width)
+            if columns is None or not numbers_agree(columns, max(0, skip - first), strings, money):
                 self.cancel()
                 return None
+            first += batch.num_rows
+            parts.append(columns)
         self.thread.join()
         if self.error is not None or not self.scan.result() or not 0 < self.scan.last_row <= self.rows:
             return None
@@ -311,7 +316,7 @@ def tidy(batch, width: int):
     return columns
 
 
-def numbers_agree(table, skip: int, strings: set[int], money: set[int]) -> bool:
+def numbers_agree(columns: list, skip: int, strings: set[int], money: set[int]) -> bool:
     """Whether the numbers DuckDB passed on as written (9469.879999999999, 5.0, .5) mean below
     the header what calamine's rewriting of the same float means: never in a column read as
     text (ID, unit, month, a 万元 amount); in an amount, the same fen unless a long decimal sits
@@ -321,9 +326,9 @@ def numbers_agree(table, skip: int, strings: set[int], money: set[int]) -> bool:
     import pyarrow.compute as pc
 
     for i in sorted(strings | money):
-        if i >= table.num_columns:
+        if i >= len(columns):
             continue
-        col = table.column(i).slice(skip)
+        col = columns[i].slice(skip)
         if i in strings:
             if pc.any(pc.fill_null(pc.match_substring_regex(col, _REWRITTEN), False)).as_py():
                 return False
@@ -358,19 +363,22 @@ def start(path: Path, size: int, zf: zipfile.ZipFile, member: str, sheet: str, c
         dims = dimension(zf, member)
         dates = date_styles(zf)
         strings = next((n for n in zf.namelist() if n.lower() == "xl/sharedstrings.xml"), None)
-        if strings is not None and _strings_odd(zf, strings):
-            return None
     except Exception:  # noqa: BLE001
         return None
     if dims is None or dates is None or dims[0] < 1 or dims[1] < 1:
         return None
     rows, width = dims
-    scan = Scan(zf, member, width, dates)
+    scan = Scan(zf, member, width, dates, strings)
     return Stream(path, size, sheet, rows, width, scan, ext)
 
 
 def _strings_odd(zf: zipfile.ZipFile, member: str) -> bool:
-    """Shared strings DuckDB renders otherwise than calamine: `_xHHHH_` escapes, phonetic runs."""
+    """Shared strings DuckDB renders otherwise than calamine: `_xHHHH_` escapes, phonetic runs
+    (one RE2 pass a chunk, the chunks overlapping by more than either)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    pattern = (rb"<rPh|" + _ESCAPE.pattern).decode("latin-1")
     tail = b""
     with zf.open(member) as fh:
         while True:
@@ -378,6 +386,6 @@ def _strings_odd(zf: zipfile.ZipFile, member: str) -> bool:
             if not chunk:
                 return False
             text = tail + chunk
-            if text.find(b"<rPh") >= 0 or _ESCAPE.search(text):
+            if pc.any(pc.match_substring_regex(pa.array([text], pa.binary()), pattern)).as_py():
                 return True
             tail = chunk[-16:]
