@@ -295,3 +295,27 @@ def test_a_big_workbook_is_named_from_its_workbook_part_without_calamine(run, tm
     assert r.json()["figures"]["payroll_rows"] == 299 and not opened
     r = run("budget", path, "--sheet", "工资表", "--lang", "en")
     assert r.code == 2 and "工资表" in r.stderr and "说明, 工资" in r.stderr
+
+
+@pytest.mark.parametrize("batch", [1, 5, 64 * 1024])
+@pytest.mark.parametrize("layout", ["titles, two-row header, subtotals, totals, notes", "merged units", "payslips",
+                                    "IDs as 15-digit numbers", "several sheets"])
+def test_row_checks_done_batch_by_batch_give_the_same_report(run, tmp_path, monkeypatch, streamed, batch, layout):
+    """The skip reasons and ID checks of a streamed sheet are computed on each batch while the
+    next is parsed (read.ahead): with batches of any size — a header cut across them, one row
+    each — the report is the general read's; after merged cells are filled down they are not
+    used (they were computed on the cells before the fill)."""
+    from ttcalc.read import ahead
+
+    used = []
+    real = ahead.Ahead.result
+    monkeypatch.setattr(ahead.Ahead, "result", lambda self, n: used.append(real(self, n)) or used[-1])
+    monkeypatch.setattr(xlsxstream.Stream, "BATCH_ROWS", batch)
+    sheets, merges, _ = _layouts()[layout]
+    path = make_xlsx(tmp_path / "book.xlsx", sheets, merges)
+    new, old = _both(run, monkeypatch, path)
+    assert new == old
+    if layout == "merged units":
+        assert not [u for u in used if u is not None]
+    else:
+        assert [u for u in used if u is not None], "the batch results were not used"

@@ -159,7 +159,7 @@ def _typed_grid(path: Path, guard, reader, name: str, cells: int, early: list) -
         stream.cancel()
         stream = None
 
-    def body(skip: int, strings: set[int], money: set[int]):
+    def body(skip: int, strings: set[int], money: set[int], each=None):
         """The whole sheet, row i = sheet row i + 1: streamed as text by DuckDB when it reads
         the sheet as fastexcel would (read.xlsxstream); else the header rows empty, the rows
         below typed; a sheet whose amounts are not numbers or text: all text, the general way."""
@@ -170,7 +170,9 @@ def _typed_grid(path: Path, guard, reader, name: str, cells: int, early: list) -
                 stream.cancel()
                 stream = None
         current, stream = stream, None  # a stream is read once
-        streamed = current.result(skip, frozenset(strings), frozenset(money)) if current is not None else None
+        streamed = current.result(skip, frozenset(strings), frozenset(money), each) if current is not None else None
+        if streamed is None and each is not None:
+            each.discard()  # the batches it saw are not the sheet read
         if streamed is not None:
             merges.found = current.scan.merges  # found by the stream's scan of the sheet's XML
             return streamed

@@ -34,4 +34,5 @@ class Grid:
     hidden: bool = False
     names: list | None = None  # a Parquet file's column names: its header row, not in `table`
     body: object = None  # a big .xlsx (read.excel): `table` holds the first rows only, and
-    # body(header_rows, text_columns, money_columns) gives the whole sheet, rows below the header typed
+    # body(header_rows, text_columns, money_columns, each) gives the whole sheet, rows below the header
+    # typed; a streamed sheet hands each batch to `each` (read.ahead) as it is parsed

@@ -332,10 +332,15 @@ def _read_sheet(grid: Grid, sch, maps: dict[str, str], named: bool, keep: set[st
                               near=msg("read.sheet.near", header=repr(near)) if near else "")
             return read
     read.title = [str(v) for r in head_rows[:header.first_row - 1] for v in r if v]  # title cells
+    ahead = None
     if grid.body is not None:  # a big .xlsx: the rows below the header now, typed (read.excel)
+        from ttcalc.read.ahead import Ahead
+
+        ahead = Ahead(sch, header.last_row, [(_data_name(c), c.index, sch.fields[c.field].type == "money")
+                                             for c in header.columns if c.field])  # checks while it streams
         table = grid.body(header.last_row, {c.index for c in header.columns if c.field and (
             sch.fields[c.field].type != "money" or c.scale != 1)}, {c.index for c in header.columns if c.field
-                                                                  and sch.fields[c.field].type == "money"})
+                                                                  and sch.fields[c.field].type == "money"}, ahead)
     if offset == 0:
         fill = {c.index for c in header.columns if c.field and sch.fields[c.field].type != "money"}
         table, read.merged = layout.expand_merges(grid, table, header.last_row, fill)
@@ -351,13 +356,14 @@ def _read_sheet(grid: Grid, sch, maps: dict[str, str], named: bool, keep: set[st
     rows = arrow_of(np.arange(header.last_row + 1, header.last_row + 1 + n, dtype=np.int32))
     mapped_idx = {c.index for c in header.columns if c.field}
     scan = [as_text(body.column(i)) for i in range(body.num_columns) if i not in mapped_idx][:12]
-    ids = _start_id_check(names, arrays)  # on the other core while the rows are classified
-    skip = classify(scan, dict(zip(names, arrays)), sch)
+    done = ahead.result(n) if ahead is not None and not read.merged else None
+    ids = _start_id_check(names, arrays) if done is None else None  # on the other core meanwhile
+    skip = classify(scan, dict(zip(names, arrays)), sch) if done is None else done.skip
     skip, read.header_repeats = layout.repeated_headers(skip, header, names, arrays)
     layout.degree_as_education(read, header, names, arrays, sch)
     problems = None
-    if ids is not None:
-        normalised, problems = ids.result()
+    if ids is not None or (done is not None and done.ids is not None):
+        normalised, problems = ids.result() if ids is not None else done.ids
         arrays[names.index("id")] = normalised
     read.blank_rows = pc.sum(pc.equal(skip, "blank")).as_py() or 0
     columns = [rows, skip] + arrays + ([problems] if problems is not None else [])

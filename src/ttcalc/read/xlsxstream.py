@@ -249,11 +249,11 @@ class Stream:
                     self.con.interrupt()
 
 
-    def result(self, skip: int = 0, strings: frozenset = frozenset(), money: frozenset = frozenset()):
+    def result(self, skip: int = 0, strings: frozenset = frozenset(), money: frozenset = frozenset(), each=None):
         """The sheet as a table of text columns c0…, row i = sheet row i + 1; None when the
         stream cannot be trusted for it (then fastexcel reads it).  Each batch is tidied and its
-        numbers judged (`numbers_agree`, below the `skip` header rows) as it comes, while
-        DuckDB parses the next."""
+        numbers judged (`numbers_agree`, below the `skip` header rows) and handed to `each`
+        (read.ahead) as it comes, while DuckDB parses the next."""
         parts: list = []
         first = 0  # the sheet row (0-based) of the batch's first row
         while True:
@@ -264,6 +264,8 @@ class Stream:
             if columns is None or not numbers_agree(columns, max(0, skip - first), strings, money):
                 self.cancel()
                 return None
+            if each is not None:  # the row checks of this batch (read.ahead), while DuckDB parses on
+                each(columns, first)
             first += batch.num_rows
             parts.append(columns)
         self.thread.join()
