@@ -14,6 +14,8 @@ import zipfile
 
 import pytest
 from builders import make_xlsx
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ttcalc.read import excel, xlsxfast, xlsxstream
 
@@ -319,3 +321,29 @@ def test_row_checks_done_batch_by_batch_give_the_same_report(run, tmp_path, monk
         assert not [u for u in used if u is not None]
     else:
         assert [u for u in used if u is not None], "the batch results were not used"
+
+
+def _agree_by_regex_alone(col, kind: str) -> bool:
+    """numbers_agree as it was written before its prefilter: the regexes over every cell."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if kind == "strings":
+        return not pc.any(pc.fill_null(pc.match_substring_regex(col, xlsxstream._REWRITTEN), False)).as_py()
+    hit = pc.fill_null(pc.match_substring_regex(col, xlsxstream._LONG_DECIMAL), False)
+    if not pc.any(hit).as_py():
+        return True
+    scaled = pc.cast(pc.filter(col, hit), pa.float64()).to_numpy(zero_copy_only=False) * 100
+    return not (np.abs(scaled - np.floor(scaled) - 0.5) <= np.maximum(1e-6, np.abs(scaled) * 1e-12)).any()
+
+
+@given(st.lists(st.none() | st.text(alphabet="0123456789.+-eE 中X", max_size=8), max_size=8),
+       st.sampled_from(["strings", "money"]))
+@settings(max_examples=400, deadline=None)
+def test_the_numbers_prefilter_changes_no_judgement(values, kind):
+    import pyarrow as pa
+
+    col = pa.array(values, pa.string())
+    ours = xlsxstream.numbers_agree([col], 0, {0} if kind == "strings" else set(), {0} if kind == "money" else set())
+    assert ours == _agree_by_regex_alone(col, kind)

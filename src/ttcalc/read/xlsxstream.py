@@ -331,10 +331,21 @@ def numbers_agree(columns: list, skip: int, strings: set[int], money: set[int]) 
         if i >= len(columns):
             continue
         col = columns[i].slice(skip)
+        # the regexes only where they can match: a dot with 3 characters after it (a long
+        # decimal), or any dot, a leading + or 0 (the other rewritten forms) — cheap passes
+        dot = pc.fill_null(pc.find_substring(col, "."), -1)
         if i in strings:
-            if pc.any(pc.fill_null(pc.match_substring_regex(col, _REWRITTEN), False)).as_py():
+            maybe = pc.or_(pc.greater_equal(dot, 0), pc.fill_null(pc.or_(
+                pc.or_(pc.starts_with(col, "+"), pc.starts_with(col, "0")), pc.starts_with(col, "-0")), False))
+            if pc.any(maybe).as_py() and pc.any(pc.fill_null(
+                    pc.match_substring_regex(pc.filter(col, maybe), _REWRITTEN), False)).as_py():
                 return False
             continue
+        maybe = pc.and_(pc.greater_equal(dot, 0),
+                        pc.greater_equal(pc.subtract(pc.fill_null(pc.binary_length(col), 0), dot), 4))
+        if not pc.any(maybe).as_py():
+            continue
+        col = pc.filter(col, maybe)
         hit = pc.fill_null(pc.match_substring_regex(col, _LONG_DECIMAL), False)
         if not pc.any(hit).as_py():
             continue
