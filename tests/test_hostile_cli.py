@@ -233,3 +233,12 @@ def test_upper_case_choices_as_typed_on_windows(run):
 def test_policies_csv_has_the_bom_excel_needs(run, args):
     ran = run(*args, "--format", "csv")
     assert ran.code == 0 and ran.stdout.startswith("\ufeffid,"), ran.stdout[:40]  # was no BOM: mojibake in Excel
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "markdown"])
+def test_table_without_csv_is_refused_not_ignored(run, samples, fmt):
+    """--table picks one table of the CSV output; with another format it was silently ignored."""
+    r = run("budget", samples / "payroll.xlsx", "--table", "by_unit", "--format", fmt, "--lang", "en")
+    assert r.code == 2 and "--format csv" in r.stderr and r.stdout == ""
+    ok = run("budget", samples / "payroll.xlsx", "--table", "by_unit", "--format", "csv", "--lang", "en")
+    assert ok.code == 0 and ok.stdout.lstrip("\ufeff").startswith("unit,")

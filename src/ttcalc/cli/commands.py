@@ -52,6 +52,8 @@ from ttcalc.cli.run import (
     write_out,
 )
 from ttcalc.cli.surface import Command, Group, require_command
+from ttcalc.core.errors import InputError
+from ttcalc.core.msg import msg
 
 app = typer.Typer(name="ttcalc", cls=Group, add_completion=True, pretty_exceptions_enable=False, rich_markup_mode=None,
                   no_args_is_help=True, invoke_without_command=True,
@@ -66,6 +68,8 @@ def report_command(files, compute, fmt: Fmt, lang, quiet: bool, debug: bool, red
     started = time.monotonic()
 
     def body() -> None:
+        if table is not None and fmt != Fmt.csv:  # refused before any input is read, not ignored
+            raise InputError(msg("cli.error.table", value=table, fmt=fmt.value))
         with stdin_files(files) as files_in:
             with progress_bar(quiet or not progress, files_in) as tick:
                 report = compute(files_in, tick)
