@@ -242,3 +242,12 @@ def test_table_without_csv_is_refused_not_ignored(run, samples, fmt):
     assert r.code == 2 and "--format csv" in r.stderr and r.stdout == ""
     ok = run("budget", samples / "payroll.xlsx", "--table", "by_unit", "--format", "csv", "--lang", "en")
     assert ok.code == 0 and ok.stdout.lstrip("\ufeff").startswith("unit,")
+
+
+def test_output_dir_naming_a_file_says_so(run, samples, tmp_path):
+    afile = tmp_path / "报告"
+    afile.write_text("x")
+    r = run("check", "--payroll", samples / "payroll.xlsx", "--output-dir", afile, "--lang", "en")
+    assert r.code == 2 and "a file, not a folder" in r.stderr and afile.read_text() == "x"
+    r = run("check", "--payroll", samples / "payroll.xlsx", "--output-dir", tmp_path / "none", "--lang", "en")
+    assert r.code == 2 and "no such folder" in r.stderr

@@ -59,7 +59,8 @@ def run(payroll: list[str] | None = None, roster: list[str] | None = None, hours
     outputs = None
     if output_dir is not None:
         if not output_dir.is_dir():
-            raise InputError(msg("output.error.no_folder", folder=f"--output-dir {output_dir}"))
+            code = "output.error.not_folder" if output_dir.exists() else "output.error.no_folder"
+            raise InputError(msg(code, folder=f"--output-dir {output_dir}"))
         outputs = OutputSet(output_dir, overwrite)
     try:
         # every file goes to a reserved temporary; the set is committed at the end, or none of it
