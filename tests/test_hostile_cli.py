@@ -251,3 +251,11 @@ def test_output_dir_naming_a_file_says_so(run, samples, tmp_path):
     assert r.code == 2 and "a file, not a folder" in r.stderr and afile.read_text() == "x"
     r = run("check", "--payroll", samples / "payroll.xlsx", "--output-dir", tmp_path / "none", "--lang", "en")
     assert r.code == 2 and "no such folder" in r.stderr
+
+
+def test_an_unknown_map_field_names_the_kind_in_the_run_language(run, samples):
+    zh = run("budget", samples / "payroll.xlsx", "--map", "foo=bar", "--lang", "zh")
+    en = run("budget", samples / "payroll.xlsx", "--map", "foo=bar", "--lang", "en")
+    assert zh.code == en.code == 2
+    assert "工资表没有这个字段" in zh.stderr and "payroll 没有" not in zh.stderr
+    assert "a payroll has no such field" in en.stderr

@@ -190,7 +190,7 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
             sch = fieldmap.schema(kind)
         unknown = [f for f in maps if f not in sch.fields]
         if unknown:
-            raise InputError(msg("read.error.map_field", field=unknown[0], kind=kind, fields=", ".join(sch.fields)))
+            raise InputError(msg("read.error.map_field", field=unknown[0], kind=msg(f"duties.kind.{kind}"), fields=", ".join(sch.fields)))
         file_sheets = [_read_sheet(g, sch, maps, bool(sheet_names), keep) for g in grids]
         if not file_sheets:
             if skip_bad:
