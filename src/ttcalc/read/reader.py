@@ -396,7 +396,7 @@ def _start_id_check(names: list[str], arrays: list):
 _ID_POOL: list = []
 
 
-LABELLED = ("name", "id", "gross", "component", "hours", "days", "credits")
+LABELLED = ("name", "id", "gross", "component", "hours", "days", "credits", "type", "date", "rating", "budget", "unit")
 
 
 def _label(field: str):
