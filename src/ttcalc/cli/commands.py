@@ -69,7 +69,7 @@ def report_command(files, compute, fmt: Fmt, lang, quiet: bool, debug: bool, red
 
     def body() -> None:
         if table is not None and fmt != Fmt.csv:  # refused before any input is read, not ignored
-            raise InputError(msg("cli.error.table", value=table, fmt=fmt.value))
+            raise InputError(msg("cli.error.table", value=table, fmt=fmt.value, option="--format csv"))
         with stdin_files(files) as files_in:
             with progress_bar(quiet or not progress, files_in) as tick:
                 report = compute(files_in, tick)
