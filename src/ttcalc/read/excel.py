@@ -54,10 +54,11 @@ def excel_grids(path: Path, wanted: list[str] | None, data: bytes | None = None,
         raise InputError(msg("read.book.too_many_sheets", file=str(path), n=len(names), limit=lim.sheets))
     if lazy and not isinstance(reader, _Reopen):
         reader = _Reopen(source)  # a big workbook's bytes not held twice while DuckDB streams it
+    del data, source  # held by the guard (and the reader) alone: released after the last sheet
     early = [True]  # only a workbook's first big sheet is parsed before it is asked for
     for name in names:
         cells = guard.check(name)  # the cell cap, before the reader allocates the sheet
-        lazy = _typed_grid(path, guard, reader, name, cells, early) if typed else None
+        lazy = _typed_grid(path, guard, reader, name, cells, early, name == names[-1]) if typed else None
         if lazy is not None:
             yield lazy
             continue
@@ -116,7 +117,7 @@ class _Reopen:
         return self.reader.load_sheet(*args, **kwargs)
 
 
-def _typed_grid(path: Path, guard, reader, name: str, cells: int, early: list) -> Grid | None:
+def _typed_grid(path: Path, guard, reader, name: str, cells: int, early: list, last: bool = False) -> Grid | None:
     """A big .xlsx sheet as a lazy Grid: its first rows as text now (streamed from the sheet's
     XML, for the header), then the rows below the header loaded once, typed (read.xlsxfast).
     None when the sheet goes the general way (small, not .xlsx, a part we do not follow)."""
@@ -174,7 +175,11 @@ def _typed_grid(path: Path, guard, reader, name: str, cells: int, early: list) -
         if streamed is None and each is not None:
             each.discard()  # the batches it saw are not the sheet read
         if streamed is not None:
-            merges.found = current.scan.merges  # found by the stream's scan of the sheet's XML
+            merges.found, merges.zf = current.scan.merges, None  # found by the stream's scan of the XML
+            if last:  # the workbook's last sheet, streamed: its bytes are not needed any more
+                guard.release()
+                if isinstance(reader, _Reopen) and reader.reader is None:
+                    reader.source = b""
             return streamed
         merges.prefetch()
         try:

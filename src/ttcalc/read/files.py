@@ -258,7 +258,9 @@ def sheets(path: Path, wanted: list[str] | None = None, typed: bool = False) -> 
         del data
         yield grid
         return
-    yield from excel_grids(path, wanted, data, typed)
+    grids = excel_grids(path, wanted, data, typed)
+    del data  # the reader holds the bytes from here on, and lets go of them once it is done
+    yield from grids
 
 
 for _name in ("calamine", "fastexcel"):

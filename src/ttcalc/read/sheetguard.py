@@ -43,6 +43,13 @@ class SheetGuard:
                 return None
         return self._zf
 
+    def release(self) -> None:
+        """The workbook's bytes are no longer needed (its last sheet is read): let them go."""
+        self.data = b""
+        if self._zf is not None:
+            self._zf.close()
+        self._zf = None
+
     def misnamed(self) -> bool:
         """True when the name says one Excel format and the content is another."""
         ext = self.path.suffix.lower()
