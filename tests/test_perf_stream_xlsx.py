@@ -347,3 +347,51 @@ def test_the_numbers_prefilter_changes_no_judgement(values, kind):
     col = pa.array(values, pa.string())
     ours = xlsxstream.numbers_agree([col], 0, {0} if kind == "strings" else set(), {0} if kind == "money" else set())
     assert ours == _agree_by_regex_alone(col, kind)
+
+
+def test_a_fallback_after_the_bytes_were_let_go_reads_the_file_again(run, tmp_path, monkeypatch, streamed):
+    """The last sheet streams from the file and the bytes in hand are let go; when the stream
+    steps aside (here: long decimals in a 万元 column) fastexcel reads the file again — the
+    report is the general read's — and a file changed meanwhile is refused, never read."""
+    sheets, merges, _ = _layouts()["万元 header"]
+    path = make_xlsx(tmp_path / "book.xlsx", sheets, merges)
+    detached = []
+    real = excel._Reopen.detach
+    monkeypatch.setattr(excel._Reopen, "detach", lambda self, p, seen: detached.append(seen) or real(self, p, seen))
+    new, old = _both(run, monkeypatch, path)
+    assert new == old and "exit 2" not in new
+    assert detached and detached[0] is not None, "the bytes were not let go"
+    monkeypatch.setattr(xlsxstream, "STREAM_MIN_CELLS", 0)
+    monkeypatch.setattr(xlsxfast, "TYPED_MIN_CELLS", 0)
+    calls = []
+    ident = excel._identity
+    monkeypatch.setattr(excel, "_identity", lambda p: (calls.append(p), ident(p))[1] if len(calls) < 1
+                        else (ident(p)[0], -1, -1))
+    r = run("budget", path, "--format", "json", "--lang", "en")
+    assert r.code == 2 and "changed while it was being read" in r.stderr
+
+
+def test_merged_units_of_a_sheet_read_the_general_way_survive_the_bytes_let_go(run, tmp_path, monkeypatch, streamed):
+    """In a big workbook the bytes in hand are let go once every sheet is listed; a sheet read
+    the general way (its table does not start in column A) still finds its merged unit cells
+    — from the file — and every person keeps a unit."""
+    import json
+
+    merged = [[None, "单位", "姓名", "身份证号", "应发合计"]]
+    merges = []
+    for b in range(4):
+        first = len(merged) + 1
+        for i in range(300):
+            merged.append([None, f"第{b}学校" if i == 0 else None, f"李{b}-{i}", _id(b * 300 + i), 2000 + i])
+        merges.append(f"B{first}:B{first + 299}")
+    sheets = {"Sheet1": merged, "3月": [HEAD] + _people(1100, 7)}
+    path = make_xlsx(tmp_path / "book.xlsx", sheets, {"Sheet1": merges})
+    new = _report(run, "budget", path)
+    monkeypatch.setattr(excel, "LAZY_READER_BYTES", 10**15)  # the bytes kept to the end: the reference
+    monkeypatch.setattr(xlsxstream, "STREAM_MIN_CELLS", 10**15)
+    monkeypatch.setattr(xlsxfast, "TYPED_MIN_CELLS", 10**15)
+    old = _report(run, "budget", path)
+    assert new == old
+    assert [t for t in streamed if t is not None], "the other sheet did not stream"
+    rows = {u["unit"]: u["payroll_rows"] for u in json.loads(new)["by_unit"]}
+    assert rows.get("第3学校", 0) >= 300, rows

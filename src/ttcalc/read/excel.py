@@ -54,11 +54,15 @@ def excel_grids(path: Path, wanted: list[str] | None, data: bytes | None = None,
         raise InputError(msg("read.book.too_many_sheets", file=str(path), n=len(names), limit=lim.sheets))
     if lazy and not isinstance(reader, _Reopen):
         reader = _Reopen(source)  # a big workbook's bytes not held twice while DuckDB streams it
-    del data, source  # held by the guard (and the reader) alone: released after the last sheet
+    # a big .xlsx still on disk as read: its big sheets are read from the file (DuckDB streams it
+    # from there too), and the bytes in hand let go once every sheet is listed (see the end)
+    disk = _on_disk(path, len(data)) if isinstance(reader, _Reopen) and typed else None
+    guard.disk = disk[0] if disk is not None else None
+    del data, source  # held by the guard (and the reader) alone from here on
     early = [True]  # only a workbook's first big sheet is parsed before it is asked for
     for name in names:
         cells = guard.check(name)  # the cell cap, before the reader allocates the sheet
-        lazy = _typed_grid(path, guard, reader, name, cells, early, name == names[-1]) if typed else None
+        lazy = _typed_grid(path, guard, reader, name, cells, early) if typed else None
         if lazy is not None:
             yield lazy
             continue
@@ -77,12 +81,16 @@ def excel_grids(path: Path, wanted: list[str] | None, data: bytes | None = None,
             table = _without_nul(table)
         grid = Grid(path, name, table, hidden)
         member = (guard.parts or {}).get(name) if guard.kind == "zip" and not guard.misnamed() else None
-        if member and member.endswith(".xml") and guard.zip() is not None and member in guard.zip().NameToInfo:
+        zf = guard.disk or guard.zip()  # the file itself where the bytes in hand are let go
+        if member and member.endswith(".xml") and zf is not None and member in zf.NameToInfo:
             from ttcalc.read import xlsxfast
 
-            grid.merges = xlsxfast.LazyMerges(guard.zip(), member)  # from the sheet's XML, not a second parse
+            grid.merges = xlsxfast.LazyMerges(zf, member)  # from the sheet's XML, not a second parse
         yield grid
         del table
+    if disk is not None:  # every sheet listed: the general ones loaded, the big ones read from the file
+        reader.detach(path, disk[1])
+        guard.release()
 
 
 LAZY_READER_BYTES = 8 * 2**20
@@ -104,20 +112,50 @@ def _part_names(guard) -> list[str]:
 
 class _Reopen:
     """fastexcel's reader holds a copy of the workbook's bytes: for a big workbook it is opened
-    again only when a sheet is loaded by it (one not streamed by read.xlsxstream), and kept."""
+    again only when a sheet is loaded by it (one not streamed by read.xlsxstream), and kept.
+    Its bytes are let go once every sheet is listed (`detach`): a sheet not streamed then reads
+    the file again, refused if it is not the file the checks were made on."""
 
     def __init__(self, source: bytes) -> None:
         self.source, self.reader = source, None
+        self.path, self.seen = None, None
+
+    def detach(self, path: Path, seen: tuple) -> None:
+        self.source, self.path, self.seen = None, path, seen
 
     def load_sheet(self, *args, **kwargs):
         import fastexcel
 
         if self.reader is None:
+            if self.source is None:
+                data = limits.read_input(self.path, limits.current().unzipped)
+                if (len(data), *_identity(self.path)[1:]) != self.seen:
+                    raise InputError(msg("read.file.changed_while_read", file=str(self.path)))
+                self.source = data
             self.reader = fastexcel.read_excel(self.source)
         return self.reader.load_sheet(*args, **kwargs)
 
 
-def _typed_grid(path: Path, guard, reader, name: str, cells: int, early: list, last: bool = False) -> Grid | None:
+def _identity(path: Path) -> tuple:
+    st = os.stat(path)
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+def _on_disk(path: Path, size: int):
+    """(a zip over the file itself, what identifies it) when it still holds `size` bytes — the
+    bytes in hand — so they need not be kept; else None."""
+    import zipfile
+
+    try:
+        seen = _identity(path)
+        if seen[0] != size:
+            return None
+        return zipfile.ZipFile(path), seen
+    except (OSError, ValueError, zipfile.BadZipFile):
+        return None
+
+
+def _typed_grid(path: Path, guard, reader, name: str, cells: int, early: list) -> Grid | None:
     """A big .xlsx sheet as a lazy Grid: its first rows as text now (streamed from the sheet's
     XML, for the header), then the rows below the header loaded once, typed (read.xlsxfast).
     None when the sheet goes the general way (small, not .xlsx, a part we do not follow)."""
@@ -126,7 +164,7 @@ def _typed_grid(path: Path, guard, reader, name: str, cells: int, early: list, l
     if (guard.kind != "zip" or path.suffix.lower() not in (".xlsx", ".xlsm") or cells < xlsxfast.TYPED_MIN_CELLS
             or guard.misnamed()):
         return None
-    zf = guard.zip()
+    zf = guard.disk or guard.zip()
     member = (guard.parts or {}).get(name)
     if zf is None or not member or member not in zf.NameToInfo or not member.endswith(".xml"):
         return None
@@ -134,8 +172,11 @@ def _typed_grid(path: Path, guard, reader, name: str, cells: int, early: list, l
         guard.hidden = xlsxfast.hidden_sheets(path, zf)
     from ttcalc.read import xlsxstream
 
+
+    size = len(guard.data)
+
     def start():
-        return None if name in guard.hidden else xlsxstream.start(path, len(guard.data), zf, member, name, cells)
+        return None if name in guard.hidden else xlsxstream.start(path, size, zf, member, name, cells)
 
     # the first big sheet: DuckDB parses it from now on, while its first rows are read and the
     # header found; the others when they are read (sheets are read in turn: one parse at a time)
@@ -176,10 +217,6 @@ def _typed_grid(path: Path, guard, reader, name: str, cells: int, early: list, l
             each.discard()  # the batches it saw are not the sheet read
         if streamed is not None:
             merges.found, merges.zf = current.scan.merges, None  # found by the stream's scan of the XML
-            if last:  # the workbook's last sheet, streamed: its bytes are not needed any more
-                guard.release()
-                if isinstance(reader, _Reopen) and reader.reader is None:
-                    reader.source = b""
             return streamed
         merges.prefetch()
         try:

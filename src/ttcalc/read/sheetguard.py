@@ -28,6 +28,7 @@ class SheetGuard:
         self.xls: dict[str, tuple[int, int]] | None = None
         self.ods: dict[str, tuple[int, int]] | None = None
         self._zf: zipfile.ZipFile | None = None
+        self.disk: zipfile.ZipFile | None = None  # the file itself, opened as a zip (read.excel)
         self.hidden: set[str] | None = None  # hidden sheets, for the typed path (read.xlsxfast)
         head = data[:8]
         self.kind = "ole" if head.startswith(OLE_MAGIC) else "zip" if head.startswith(ZIP_MAGIC) else None
