@@ -7,6 +7,7 @@ so memory stays flat whatever the number of files."""
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from ttcalc.read.rowchecks import across_keys, duplicates_across
 # parse with its caps and merges, or the checks); TTCALC_FOLDER_WORKERS=1 for one
 _workers = os.environ.get("TTCALC_FOLDER_WORKERS", "2").strip()
 WORKERS = max(1, min(int(_workers), 8)) if _workers.isdigit() else 2
+SWITCH = 0.0002
 AHEAD = WORKERS + 1  # files parsed ahead of the one being checked: one in each worker, one waiting
 
 
@@ -98,9 +100,12 @@ def load_ahead(files: list[Path], load: Callable, ahead: int = AHEAD,
     # more over a folder); buffers keep the pool they came from, so switching back is safe
     default = pa.default_memory_pool()
     pa.set_memory_pool(pa.system_memory_pool())
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH)
     try:
         yield from _ahead(safe, ahead, workers, pending, queue)
     finally:
+        sys.setswitchinterval(switch)
         pa.set_memory_pool(default)
 
 
