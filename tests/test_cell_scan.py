@@ -58,7 +58,8 @@ def test_inside_only_when_every_cell_is(rows, cols):
     assert said  # the plain references inside are taken on the fast path
 
 
-@pytest.mark.parametrize("cell", [b"<c><v>1</v></c>", b'<x:c r="A1"><x:v>1</x:v></x:c>', b'<c s="1" r="A1"/>'])
+@pytest.mark.parametrize("cell", [b"<c><v>1</v></c>", b'<x:c r="A1"><x:v>1</x:v></x:c>', b'<c s="1" r="A1"/>',
+                                  b'<c r="AB12C"/>', b'<c r="A1B2"/>', b'<c r="A0001"/>', b'<c r="1"/>'])
 def test_cells_not_placed_by_their_reference_go_to_the_walk(cell):
     xml = b'<worksheet><dimension ref="A1:B9"/><sheetData><row r="1">' + cell + b"</row></sheetData></worksheet>"
     assert scan(part(xml))[0] is False

@@ -143,7 +143,7 @@ def _cells_inside(buf: bytes, cut: int, rows: int, cols: int) -> int | None:
     the first "mergeCells" name starts (-1: none before `cut`)."""
     import numpy as np
 
-    ends, is_digit, letter_of, power = _lut()
+    ends, kind_of, letter_of, power = _lut()
     a = np.frombuffer(buf, np.uint8)
     width = 4 + len(str(rows))  # up to 3 letters, the row's digits, the closing quote
     m = min(cut, len(a) - 2)
@@ -164,16 +164,16 @@ def _cells_inside(buf: bytes, cut: int, rows: int, cols: int) -> int | None:
     if not ((a[cells + 2] == 32) & (a[cells + 3] == 114) & (a[cells + 4] == 61) & (a[cells + 5] == 34)).all():
         return None  # a cell without r="…" first: placed by position, the walk counts it
     ref = a[(cells + 6)[:, None] + np.arange(width)]  # each reference's characters, and what follows
-    letter = letter_of[ref]  # 1…26, 0 for anything else
-    two, three = letter[:, 1] > 0, (letter[:, 1] > 0) & (letter[:, 2] > 0)
-    if not letter[:, 0].all() or (three & (letter[:, 3] > 0)).any():
+    kind = kind_of[ref]  # 1 letter, 2 digit, 0 anything else
+    lead = letter_of[ref[:, :3]].astype(np.int64)  # the first three as letters: 1…26, 0 for none
+    two, three = kind[:, 1] == 1, (kind[:, 1] == 1) & (kind[:, 2] == 1)
+    if not (kind[:, 0] == 1).all() or (three & (kind[:, 3] == 1)).any():
         return None  # no column, or more than three letters
     first = 1 + two.view(np.int8) + three.view(np.int8)  # where the row's digits begin
-    # the first character neither one of the letters nor a digit after them: the closing quote
-    stop = (is_digit[ref] | (np.arange(width) < first[:, None])).argmin(axis=1)
-    if (stop <= first).any() or (ref[np.arange(len(stop)), stop] != 34).any():
-        return None  # not letters, digits and the closing quote (a longer row number too)
-    lead = letter[:, :3].astype(np.int64)
+    stop = (kind == 0).argmax(axis=1)  # the first character neither a letter nor a digit
+    letters = ((kind == 1) & (np.arange(width) < stop[:, None])).sum(axis=1, dtype=np.int64)
+    if (stop <= first).any() or (letters != first).any() or (ref[np.arange(len(stop)), stop] != 34).any():
+        return None  # not letters, then digits, then the closing quote
     col = np.where(three, lead[:, 0] * 676 + lead[:, 1] * 26 + lead[:, 2],
                    np.where(two, lead[:, 0] * 26 + lead[:, 1], lead[:, 0]))
     if int(col.max()) > cols:
@@ -195,12 +195,13 @@ def _lut():
     if not _LUT:
         import numpy as np
 
-        ends, digit = np.zeros(256, dtype=bool), np.zeros(256, dtype=bool)
+        ends, kind = np.zeros(256, dtype=bool), np.zeros(256, dtype=np.uint8)
         ends[list(b" \t\n\r>/")] = True
-        digit[48:58] = True
+        kind[65:91] = kind[97:123] = 1  # letters
+        kind[48:58] = 2  # digits
         letter = np.zeros(256, dtype=np.uint8)  # A-Z, a-z -> 1…26
         letter[65:91] = letter[97:123] = np.arange(1, 27)
-        _LUT.append((ends, digit, letter, 10 ** np.arange(19, dtype=np.int64)))
+        _LUT.append((ends, kind, letter, 10 ** np.arange(19, dtype=np.int64)))
     return _LUT[0]
 
 
