@@ -131,6 +131,22 @@ def _ahead(safe: Callable, ahead: int, workers: int, pending, queue) -> Iterator
                 future.cancel()
 
 
+def give_back() -> None:
+    """Hand the C allocator's free pages back to the system (glibc's malloc_trim; nothing
+    elsewhere): a folder's digest sorts a million rows at the end, and the heap it freed would
+    otherwise stay with the process while the report is built beside it (~20 MB of the peak)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
+        if trim is not None:
+            trim(0)
+    except (OSError, AttributeError, TypeError):
+        pass
+
+
 def arrow_of(values):
     """A numpy array of numbers or booleans as a pyarrow Array, without pyarrow's pandas check
     (`pa.array(ndarray)` imports pandas: ~40 MB and a tenth of a second for nothing)."""
