@@ -91,3 +91,30 @@ def test_merges_of_a_scanned_sheet_are_not_looked_for_again(monkeypatch):
     assert extent.xlsx_extent("p", zf, "s.xml", "s", lim) == (5, 3)
     monkeypatch.setattr(xlsxfast, "merge_ranges", lambda *a: pytest.fail("inflated twice"))
     assert list(xlsxfast.LazyMerges(zf, "s.xml")) == [(0, 0, 2, 0)]
+
+
+def test_a_folder_with_units_merged_down_reads_the_same_scanned_or_not(tmp_path, monkeypatch):
+    """The merges kept by the scan fill a merged 单位 column as the merges found on their own do
+    (TTCALC_SCAN_MB=0: no scan, the merge list inflated for itself)."""
+    import json
+
+    from builders import make_id, make_xlsx
+
+    from ttcalc import api
+    from ttcalc.output.render.report import render
+
+    folder = tmp_path / "schools"
+    folder.mkdir()
+    for k in range(3):
+        rows = [["姓名", "身份证号", "单位", "应发合计"]]
+        rows += [[f"师{k}-{i}", make_id("19800101", k * 40 + i), ("一小", "二小")[i // 6] if i % 6 == 0 else None,
+                  4000 + i] for i in range(12)]
+        make_xlsx(folder / f"s{k}.xlsx", {"工资表": rows}, merges={"工资表": ["C2:C7", "C8:C13"]})
+    out = []
+    for scan in ("64", "0"):
+        monkeypatch.setenv("TTCALC_SCAN_MB", scan)
+        report = api.budget([str(folder)], as_of="2025-06-30", lang="en", keep_rows=False)
+        out.append(json.loads(render(report, "json", "en")))
+    assert out[0] == out[1]
+    assert {u["unit"] for u in out[0]["by_unit"]} == {"一小", "二小"}
+    assert out[0]["figures"]["payroll_rows"] == 36
