@@ -98,7 +98,6 @@ class PayrollDigest:
 
     def _count(self) -> Payroll:
         import numpy as np
-
         import pyarrow as pa
 
         pay = self.pay
