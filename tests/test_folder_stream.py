@@ -7,6 +7,7 @@ files, and the memory held does not grow with the number of files."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -72,9 +73,11 @@ def test_bad_file_skipped_with_skip_bad(mixed):
 
     (mixed / "e-坏文件.xlsx").write_bytes(b"PK\x03\x04" + b"\x00" * 200)
     pool = pa.default_memory_pool().backend_name
+    switch = sys.getswitchinterval()
     with pytest.raises(InputError):
         api.budget([str(mixed)], as_of=AS_OF, keep_rows=False)
     assert pa.default_memory_pool().backend_name == pool  # the folder's allocator was for the folder only
+    assert sys.getswitchinterval() == switch  # and so was the short GIL switch interval
     data, _ = both(mixed, skip_bad=True)
     bad = next(i for i in data["inputs"] if i["file"].endswith("e-坏文件.xlsx"))
     assert bad["status"] == "skipped" and bad["code"] == "unreadable"

@@ -86,15 +86,21 @@ class PayrollDigest:
             self.names[-k:] = [pa.concat_arrays(self.names[-k:])]
 
     def finish(self) -> Payroll:
-        import numpy as np
+        from ttcalc.read.stream import give_back
 
         if self.error is not None:
             raise self.error
-        pay = self.pay
         if not self.units:
-            return pay
+            return self.pay
+        pay = self._count()
+        give_back()  # the sort's buffers: freed, and handed back before the report is built
+        return pay
+
+    def _count(self) -> Payroll:
+        import numpy as np
         import pyarrow as pa
 
+        pay = self.pay
         unit = np.concatenate(self.units)
         self.units = []
         code = np.concatenate(self.ids)
@@ -102,20 +108,24 @@ class PayrollDigest:
         code = _person_codes(unit, code, pa.concat_arrays(self.odd), pa.chunked_array(self.names, pa.string()),
                              list(self.unit_codes))
         self.odd = self.names = []
-        valid = code != -1
-        if not valid.all():
+        keyless = not (code != -1).all()
+        if keyless:
+            valid = code != -1
             unit, code = unit[valid], code[valid]
+            del valid
         # (unit, person) distinct, sorted by unit then person; then the persons alone
         order = np.lexsort((code, unit))
-        u, c = unit[order], code[order]
-        del order
+        u = unit[order]
+        del unit
+        c = code[order]
+        del code, order  # a million rows: each copy let go as soon as it is not needed
         first = np.ones(len(u), dtype=bool)
         first[1:] = (u[1:] != u[:-1]) | (c[1:] != c[:-1])
         people = np.bincount(u[first], minlength=len(self.sums))
         del u, first
         c.sort()
         n = int(np.count_nonzero(c[1:] != c[:-1])) + 1 if len(c) else 0
-        pay.people = n + (0 if valid.all() else 1)  # no key at all: one more, as sum_payroll
+        pay.people = n + (1 if keyless else 0)  # no key at all: one more, as sum_payroll
         for name, c in self.unit_codes.items():
             pay.units[name] = [self.sums[c], self.rows[c], int(people[c])]
         self.units = self.ids = self.odd = self.names = []

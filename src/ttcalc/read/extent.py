@@ -8,6 +8,7 @@ import re
 import struct
 import zipfile
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from ttcalc.read.limits import CHUNK, MB, Limits, check_cells, current
 
@@ -28,37 +29,8 @@ def col_letters(n: int) -> str:
     return out
 
 
-def _num_gt(n: int) -> str:
-    """A regex for decimal numbers (no leading zeros) greater than n."""
-    s = str(n)
-    size = len(s)
-    alts = [rf"[1-9]\d{{{size},}}"]
-    for i, ch in enumerate(s):
-        d = int(ch)
-        if d < 9:
-            alts.append(s[:i] + f"[{d + 1}-9]" + rf"\d{{{size - i - 1}}}")
-    return "(?:" + "|".join(alts) + ")"
-
-
-def _letters_gt(n: int) -> str:
-    """A regex for column letters (A…XFD) beyond column n."""
-    s = col_letters(n) if n > 0 else ""
-    size = len(s)
-    alts = [rf"[A-Z]{{{size + 1},}}"]
-    for i, ch in enumerate(s):
-        if ch < "Z":
-            alts.append(s[:i] + f"[{chr(ord(ch) + 1)}-Z]" + (rf"[A-Z]{{{size - i - 1}}}" if size - i - 1 else ""))
-    return "(?:" + "|".join(alts) + ")"
-
-
 _DIMENSION = re.compile(rb'<(?:[\w.-]+:)?dimension\s[^>]*?\bref\s*=\s*["\']\s*\$?([A-Za-z]{1,3})\$?(\d{1,9})'
                         rb'(?:\s*:\s*\$?([A-Za-z]{1,3})\$?(\d{1,9}))?')
-
-
-_NOT_CELLS = (b"<co", b"<cf", b"<cu", b"<ce", b"<ch")  # cols, col, conditionalFormatting, cfRule, custom…, cell…
-
-
-_PREFIXED = tuple(b":c" + x for x in (b" ", b"\t", b"\n", b"\r", b">", b"/"))
 
 
 _TOKEN = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*)>")
@@ -99,12 +71,22 @@ def _chunks(fh, first: bytes):
         block = nxt
 
 
+_SECTIONS: WeakKeyDictionary = WeakKeyDictionary()  # zip -> {member: its <mergeCells>… bytes, b"": none}
+
+
+def merge_section(zf: zipfile.ZipFile, member: str) -> bytes | None:
+    """The <mergeCells> part of a worksheet found while its cells were checked (b"" when it has
+    none), or None when the part was not scanned."""
+    return _SECTIONS.get(zf, {}).get(member)
+
+
 def xlsx_extent(path: Path, zf: zipfile.ZipFile, member: str, sheet: str, limits: Limits | None = None) -> tuple[int, int]:
     """Check that loading a worksheet part would not allocate more than the cell cap.
 
     calamine allocates rows × columns for a sheet, from its first to its last cell, whatever
     the <dimension> says.  Fast path: a declared dimension within the cap, and every cell with
-    an r="A1" reference inside it (one regex search and a few byte counts per 4 MB, no parse).
+    an r="A1" reference inside it (a few numpy passes per 4 MB, no parse; the sheet's
+    <mergeCells> kept on the way, `merge_section`).
     Otherwise the cells are walked (row and column of each, as calamine places them), stopping
     as soon as the cap is passed.  Returns (rows, columns) or raises InputError.
     """
@@ -118,7 +100,9 @@ def xlsx_extent(path: Path, zf: zipfile.ZipFile, member: str, sheet: str, limits
         if dim and dim[0] * dim[1] <= limits.cells:
             if not limits.scan or info.file_size > limits.scan:
                 return dim  # trusted: too big to scan within the time allowed
-            if _inside(fh, head, dim, limits.cells):
+            found: list[bytes] = []
+            if _inside(fh, head, dim, limits.cells, found):
+                _SECTIONS.setdefault(zf, {})[member] = found[0] if found else b""
                 return dim
     # no dimension, a dimension over the cap (often inflated by the writer), or cells outside
     # it: the cells themselves decide
@@ -128,29 +112,97 @@ def xlsx_extent(path: Path, zf: zipfile.ZipFile, member: str, sheet: str, limits
     return rows, cols
 
 
-def _inside(fh, head: bytes, dim: tuple[int, int], cap: int) -> bool:
-    """True when every cell carries an r="…" reference within the declared dimension (or within
-    a looser box that still fits the cap, which a cheaper pattern can check)."""
+def _inside(fh, head: bytes, dim: tuple[int, int], cap: int, found: list | None = None) -> bool:
+    """True when every cell is a <c r="…"> whose reference lies within the declared dimension
+    (no prefixed cells, no cell placed by position).  Each 4 MB is looked at by numpy, which
+    runs without the GIL: a folder's look-ahead threads scan while the main thread works.
+    `found`: given a list, the <mergeCells> part of the sheet (from its opening tag on) is
+    appended to it, so the merges need no second inflating of the part."""
     rows, cols = dim
-    az = rb"A-Za-z"
-    col_out = re.compile(rb'r="(?:' + _letters_gt(cols).encode().replace(b"A-Z", az) + rb')\d')
-    digits = len(str(rows))
-    if (10 ** digits - 1) * cols <= cap:  # rows beyond 99…9: just "more digits", a fast pattern
-        row_out = re.compile(rb'r="[A-Za-z]{0,3}0*[1-9]\d{' + str(digits).encode() + rb'}')
-    else:
-        row_out = re.compile(rb'r="[A-Za-z]{0,3}0*' + _num_gt(rows).encode() + rb'"')
+    prev = b""
+    section: list[bytes] | None = None
     for buf, cut in _chunks(fh, head):
-        if col_out.search(buf) or row_out.search(buf):
+        at = _cells_inside(buf, cut, rows, cols)
+        if at is None:
             return False
-        if b":c" in buf and any(p in buf for p in _PREFIXED):
-            return False
-        starts = buf.count(b"<c", 0, min(len(buf), cut + 1))
-        with_r = buf.count(b'<c r="', 0, min(len(buf), cut + 5))
-        if starts != with_r:  # other elements starting with "c", or cells placed by position
-            others = sum(buf.count(p, 0, min(len(buf), cut + 2)) for p in _NOT_CELLS)
-            if starts - others != with_r:
-                return False
+        if found is not None:
+            if section is not None:
+                section.append(buf[:cut])
+            elif at >= 0:
+                text = prev + buf[:cut]
+                section = [text[max(0, text.rfind(b"<", 0, at + len(prev))):]]
+            prev = buf[max(0, cut - _OVERLAP):cut]
+    if found is not None and section:
+        found.append(b"".join(section))
     return True
+
+
+def _cells_inside(buf: bytes, cut: int, rows: int, cols: int) -> int | None:
+    """_inside for the cells that start before `cut` in one buffer (their bytes may run past
+    it: _chunks overlaps the buffers by _OVERLAP): None when a cell is not inside, else where
+    the first "mergeCells" name starts (-1: none before `cut`)."""
+    import numpy as np
+
+    ends, kind_of, letter_of, power = _lut()
+    a = np.frombuffer(buf, np.uint8)
+    width = 4 + len(str(rows))  # up to 3 letters, the row's digits, the closing quote
+    m = min(cut, len(a) - 2)
+    if m < cut and (b"<c" in buf[m:] or b":c" in buf[m:]):
+        return None  # a cell cut short at the very end: the walk judges it
+    tag = a[:m] == 60
+    starts = np.flatnonzero(tag & (a[1:m + 1] == 99))  # "<c"
+    cells = starts[ends[a[starts + 2]]]  # "<c" then a space, ">" or "/": a cell
+    colon = np.flatnonzero(a[:m] == 58)
+    if len(colon) and ((a[colon + 1] == 99) & ends[a[colon + 2]]).any():
+        return None  # a prefixed cell ("<x:c "): placed by the walk
+    named = np.sort(np.concatenate([np.flatnonzero(tag & (a[1:m + 1] == 109)), colon[a[colon + 1] == 109]]))
+    merges = next((p + 1 for p in named.tolist() if buf.startswith(b"mergeCells", p + 1)), -1)  # "<m…", ":m…"
+    if not len(cells):
+        return merges
+    if int(cells[-1]) + 6 + width > len(a):
+        return None
+    if not ((a[cells + 2] == 32) & (a[cells + 3] == 114) & (a[cells + 4] == 61) & (a[cells + 5] == 34)).all():
+        return None  # a cell without r="…" first: placed by position, the walk counts it
+    ref = a[(cells + 6)[:, None] + np.arange(width)]  # each reference's characters, and what follows
+    kind = kind_of[ref]  # 1 letter, 2 digit, 0 anything else
+    lead = letter_of[ref[:, :3]].astype(np.int64)  # the first three as letters: 1…26, 0 for none
+    two, three = kind[:, 1] == 1, (kind[:, 1] == 1) & (kind[:, 2] == 1)
+    if not (kind[:, 0] == 1).all() or (three & (kind[:, 3] == 1)).any():
+        return None  # no column, or more than three letters
+    first = 1 + two.view(np.int8) + three.view(np.int8)  # where the row's digits begin
+    stop = (kind == 0).argmax(axis=1)  # the first character neither a letter nor a digit
+    letters = ((kind == 1) & (np.arange(width) < stop[:, None])).sum(axis=1, dtype=np.int64)
+    if (stop <= first).any() or (letters != first).any() or (ref[np.arange(len(stop)), stop] != 34).any():
+        return None  # not letters, then digits, then the closing quote
+    col = np.where(three, lead[:, 0] * 676 + lead[:, 1] * 26 + lead[:, 2],
+                   np.where(two, lead[:, 0] * 26 + lead[:, 1], lead[:, 0]))
+    if int(col.max()) > cols:
+        return None
+    size = len(str(rows))
+    if (stop - first > size).any():
+        return None  # a row number longer than the last row's (or zeros in front: the walk reads it)
+    for at in (1, 2, 3):  # a row number of as many digits as `rows`: compared in full
+        full = (first == at) & (stop - at == size)
+        if full.any() and int((ref[full, at:at + size].astype(np.int64) - 48).dot(power[size - 1::-1]).max()) > rows:
+            return None
+    return merges
+
+
+_LUT: list = []  # numpy look-up tables, built on first use (numpy is not imported by `ttcalc --help`)
+
+
+def _lut():
+    if not _LUT:
+        import numpy as np
+
+        ends, kind = np.zeros(256, dtype=bool), np.zeros(256, dtype=np.uint8)
+        ends[list(b" \t\n\r>/")] = True
+        kind[65:91] = kind[97:123] = 1  # letters
+        kind[48:58] = 2  # digits
+        letter = np.zeros(256, dtype=np.uint8)  # A-Z, a-z -> 1…26
+        letter[65:91] = letter[97:123] = np.arange(1, 27)
+        _LUT.append((ends, kind, letter, 10 ** np.arange(19, dtype=np.int64)))
+    return _LUT[0]
 
 
 def _walk(path: Path, fh, sheet: str, limits: Limits) -> tuple[int, int]:

@@ -60,9 +60,13 @@ def _stream(zf: zipfile.ZipFile, member: str):
             if first and (b"<!DOCTYPE" in chunk or b"<!ENTITY" in chunk):
                 raise ValueError("DTD")
             first = False
-            parser.feed(chunk)
-            yield from parser.read_events()
+            for at in range(0, len(chunk), _FEED):  # fed in slices: a caller that stops early
+                parser.feed(chunk[at:at + _FEED])  # (the first rows) leaves the rest unparsed
+                yield from parser.read_events()
     parser.close()
+
+
+_FEED = 4096
 
 
 def head_rows(zf: zipfile.ZipFile, member: str, rows: int = HEAD_ROWS) -> list[list] | None:
@@ -213,8 +217,11 @@ class LazyMerges:
             self.thread.start()
 
     def _find(self) -> None:
+        from ttcalc.read.extent import merge_section
+
         try:
-            found = merge_ranges(self.zf, self.member)
+            section = merge_section(self.zf, self.member)  # kept by the cell cap's scan of the part
+            found = parse_merges(section) if section is not None else merge_ranges(self.zf, self.member)
         except Exception:  # noqa: BLE001 — merges are a refinement, as in read.merges
             found = []
         self.found = found
