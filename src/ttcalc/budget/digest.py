@@ -9,11 +9,11 @@ error found in a sheet is raised where sum_payroll would raise it, after the rea
 from __future__ import annotations
 
 from ttcalc.budget.payroll import Payroll, sheet_fen, unit_part
+from ttcalc.cells.idcard import id_codes
 from ttcalc.core.errors import InputError
 
 ODD = 1 << 62  # codes of the IDs that are not 17 digits and a check character
 REST = ODD + (1 << 61)  # codes of the persons known by name and unit only
-_BLOCK = 1 << 15  # IDs coded at once
 _MERGE = 32  # parts kept before they are merged into one (fewer, larger buffers: less fragmentation)
 
 
@@ -64,7 +64,7 @@ class PayrollDigest:
             self.rows[code] += int(counts[k])
         self.units.append(to_global[local])
         ids = part["id"].combine_chunks()
-        codes, odd = _id_codes(ids)
+        codes, odd = id_codes(ids)
         self.ids.append(codes)
         self.odd.append(odd)
         self.names.append(part["name"].combine_chunks())
@@ -200,36 +200,3 @@ def _id_text(code: int, odd_dict) -> str:
         return odd_dict[code - ODD].as_py()
     head, check = divmod(code, 11)
     return f"{head:017d}" + ("X" if check == 10 else str(check))
-
-
-def _id_codes(ids):
-    """(int64 code of each ID, the IDs that take no such code): an ID of 17 ASCII digits and a
-    check character (digit or X) is the number 11 × its digits + its check (X = 10) — one to
-    one, and in the same order as the text; -1 where there is no ID; -2 for any other ID (kept
-    as text).  Read straight from the Arrow buffers: a few numpy passes a sheet."""
-    import numpy as np
-    import pyarrow as pa
-
-    from ttcalc.read.stream import arrow_of
-
-    if ids.type != pa.string():
-        ids = ids.cast(pa.string())
-    n = len(ids)
-    present = ids.is_valid().to_numpy(zero_copy_only=False)
-    code = np.where(present, -2, -1).astype(np.int64)
-    buffers = ids.buffers()
-    if n and buffers[1] is not None and buffers[2] is not None and present.any():
-        offsets = np.frombuffer(buffers[1], dtype=np.int32, count=n + 1, offset=ids.offset * 4)
-        data = np.frombuffer(buffers[2], dtype=np.uint8)
-        candidates = np.flatnonzero(present & (np.diff(offsets) == 18))
-        weights = 10 ** np.arange(16, -1, -1, dtype=np.int64)
-        for start in range(0, len(candidates), _BLOCK):  # in blocks: a million IDs never at once
-            at = candidates[start:start + _BLOCK]
-            cells = data[offsets[at][:, None] + np.arange(18)]
-            digits = cells[:, :17] - np.uint8(48)  # below "0" wraps past 9
-            last = cells[:, 17]
-            ok = (digits <= 9).all(axis=1) & ((last - np.uint8(48) <= 9) | (last == 88))
-            head = digits[ok].astype(np.int64) @ weights
-            check = np.where(last[ok] == 88, 10, last[ok].astype(np.int64) - 48)
-            code[at[ok]] = head * 11 + check
-    return code, ids.filter(arrow_of(code == -2))
