@@ -79,7 +79,7 @@ def excel_grids(path: Path, wanted: list[str] | None, data: bytes | None = None,
             raise InputError(msg("read.error.sheet", file=str(path), sheet=name, reason=_unreadable(path, exc))) from None
         if guard.kind == "ole":
             table = _without_nul(table)
-        grid = Grid(path, name, table, hidden)
+        grid = Grid(path, name, table, hidden, cropped=True)
         member = (guard.parts or {}).get(name) if guard.kind == "zip" and not guard.misnamed() else None
         zf = guard.disk or guard.zip()  # the file itself where the bytes in hand are let go
         if member and member.endswith(".xml") and zf is not None and member in zf.NameToInfo:

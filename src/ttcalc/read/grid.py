@@ -33,6 +33,8 @@ class Grid:
     table: object  # pyarrow.Table of strings (Parquet: typed columns, see `names`)
     hidden: bool = False
     names: list | None = None  # a Parquet file's column names: its header row, not in `table`
+    cropped: bool = False  # read by calamine: `table` starts at the sheet's first column with a
+    # value (not column A), where merge ranges count from A (read.merges.ranges shifts them)
     body: object = None  # a big .xlsx (read.excel): `table` holds the first rows only, and
     # body(header_rows, text_columns, money_columns, each) gives the whole sheet, rows below the header
     # typed; a streamed sheet hands each batch to `each` (read.ahead) as it is parsed

@@ -18,7 +18,34 @@ Range = tuple[int, int, int, int]
 
 
 def ranges(grid) -> list[Range]:
-    """The merge ranges of a grid's sheet ([] when none are known or they cannot be read)."""
+    """The merge ranges of a grid's sheet in the grid's columns ([] when none are known or they
+    cannot be read): a sheet whose table starts right of column A (calamine's range begins at
+    the first column with a value) has its ranges shifted left with it."""
+    found = _sheet_ranges(grid)
+    left = first_column(grid) if found and getattr(grid, "cropped", False) else 0
+    if not left:
+        return found
+    return [(r0, c0 - left, r1, c1 - left) for r0, c0, r1, c1 in found if c0 >= left]
+
+
+def first_column(grid) -> int:
+    """The sheet column (0-based) where calamine's range, and so the grid, starts; 0 when it
+    cannot be told (then the ranges are taken as they are)."""
+    path: Path = grid.file
+    try:
+        if not path.is_file():
+            return 0
+        import python_calamine
+
+        sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(grid.sheet)
+        if not sheet.start or sheet.width != grid.table.num_columns:  # not the range the grid came from
+            return 0
+        return int(sheet.start[1])
+    except Exception:  # noqa: BLE001 — as the ranges themselves: a refinement
+        return 0
+
+
+def _sheet_ranges(grid) -> list[Range]:
     own = getattr(grid, "merges", None)
     if own is not None:
         return list(own)
