@@ -53,11 +53,20 @@ def id_warnings(engine, plans: list, cap: int) -> dict:
 
 
 def person_ids(engine) -> None:
-    """Table `ids`: one row per ID of the person rows (how many rows, their fen, their unit
-    and whether they have more than one) — one hash aggregate that the duplicate checks and
-    the command's sums share."""
-    engine.con.execute("CREATE TEMP TABLE ids AS SELECT id, count(*) AS n, min(unit) AS umin, max(unit) AS umax, "
-                       "sum(fen)::BIGINT AS fen FROM rows WHERE k = 0 AND id IS NOT NULL GROUP BY id")
+    """Table `ids`: one row per ID of the person rows (key, or oid for an ID of another shape:
+    read.engine_sql.id_sql; how many rows, their fen, their least and greatest unit) — hash
+    aggregates on the integer key for nearly all, that the duplicate checks and the command's
+    sums share."""
+    what = "count(*) AS n, min(unit) AS umin, max(unit) AS umax, sum(fen)::BIGINT AS fen"
+    engine.con.execute(f"CREATE TEMP TABLE ids AS SELECT key, NULL::VARCHAR AS oid, {what} FROM rows "
+                       f"WHERE k = 0 AND key IS NOT NULL GROUP BY key")
+    if engine.query("SELECT count(*) FROM rows WHERE k = 0 AND oid IS NOT NULL")[0][0]:
+        engine.con.execute(f"INSERT INTO ids SELECT NULL, oid, {what} FROM rows WHERE k = 0 AND oid IS NOT NULL "
+                           "GROUP BY oid")
+
+
+SAME = "{a}.key IS NOT DISTINCT FROM {b}.key AND {a}.oid IS NOT DISTINCT FROM {b}.oid"  # the same ID
+
 
 def duplicates(engine, plans: list, cap: int):
     """(within: per file [row…] of persons met again in the same file (same ID, and month),
@@ -65,27 +74,29 @@ def duplicates(engine, plans: list, cap: int):
     within = {f: ([], 0) for f in range(len(plans))}
     if not engine.query("SELECT count(*) FROM ids WHERE n > 1")[0][0]:
         return within, []  # nobody twice: the usual case, known from `ids` alone
-    engine.con.execute("CREATE TEMP TABLE again AS SELECT f, coalesce(r, rowid) AS pos, id, month FROM rows "
-                       "SEMI JOIN (SELECT id FROM ids WHERE n > 1) d USING (id) WHERE k = 0")
+    engine.con.execute("CREATE TEMP TABLE again AS SELECT t.f, coalesce(t.r, t.rowid) AS pos, t.key, t.oid, "
+                       "t.month FROM rows t SEMI JOIN (SELECT key, oid FROM ids WHERE n > 1) d "
+                       f"ON {SAME.format(a='t', b='d')} WHERE t.k = 0")
     has_month = any(p.month_source for p in plans)
-    key = "id, month" if has_month else "id"
+    key = "key, oid, month" if has_month else "key, oid"
     for f, n, firsts in engine.query(
             f"WITH g AS (SELECT f, {key}, min(pos) AS first FROM again GROUP BY ALL HAVING count(*) > 1) "
             f"SELECT t.f, count(*), min(t.pos, {cap}) FROM again t "
-            f"JOIN g ON t.f = g.f AND t.id = g.id {'AND t.month IS NOT DISTINCT FROM g.month' if has_month else ''} "
+            f"JOIN g ON t.f = g.f AND {SAME.format(a='t', b='g')} "
+            f"{'AND t.month IS NOT DISTINCT FROM g.month' if has_month else ''} "
             f"WHERE t.pos <> g.first GROUP BY t.f"):
         within[f] = ([row_of(engine, plans, f, v, v if plans[f].row_sql else None) for v in sorted(firsts)], n)
-    pos = "pos"
     across = []
     monthly = [f for f, p in enumerate(plans) if p.month_source]
     if len(monthly) > 1:
         big = 10**12
         rows = engine.query(
-            f"WITH u AS (SELECT f, {pos} AS pos, id, coalesce(month, '') AS m FROM again "
+            f"WITH u AS (SELECT f, pos, key, oid, coalesce(month, '') AS m FROM again "
             f"WHERE f IN ({', '.join(map(str, monthly))})), "
-            f"g AS (SELECT id, m, min(f * {big} + pos) AS fp FROM u GROUP BY id, m HAVING count(DISTINCT f) > 1) "
-            f"SELECT u.f, u.pos, g.fp FROM u JOIN g USING (id, m) WHERE u.f <> g.fp // {big} "
-            f"ORDER BY u.f, u.pos LIMIT {cap}")
+            f"g AS (SELECT key, oid, m, min(f * {big} + pos) AS fp FROM u GROUP BY key, oid, m "
+            f"HAVING count(DISTINCT f) > 1) "
+            f"SELECT u.f, u.pos, g.fp FROM u JOIN g ON {SAME.format(a='u', b='g')} AND u.m = g.m "
+            f"WHERE u.f <> g.fp // {big} ORDER BY u.f, u.pos LIMIT {cap}")
         for f, p, fp in rows:
             ff, fpos = divmod(fp, big)
             across.append((f, row_of(engine, plans, f, p, p if plans[f].row_sql else None),

@@ -41,17 +41,27 @@ def skip_sql(scan: list[str], cols: dict, numbers: set, sch) -> str:
     total_re = "(?i)" + "|".join([_spaced(w) for w in sch.total_words] + [any_space(p) for p in sch.total_patterns])
     note_re = "(?i)(?:^|\x1f)" + SPACE + "*(?:" + "|".join(_spaced(w) for w in sch.note_words) + ")"
     total = [first] + scan[1:] + [cols[k] for k in ("seq", "unit", "name") if k in cols and k not in numbers]
-    note = [first] + scan[1:] + [cols[k] for k in ("name", "id") if k in cols and k not in numbers]
+    lead = [first] + scan[1:]
+    named = [cols[k] for k in ("name", "id") if k in cols and k not in numbers]
+    note = lead + named
     t = f"coalesce(regexp_matches(concat_ws(chr(31), {', '.join(total)}), {_lit(total_re)}), false)"
-    n = f"coalesce(regexp_matches(concat_ws(chr(31), {', '.join(note)}), {_lit(note_re)}), false)"
+    # "注：补发" in a remark cell of a person row with an amount is no note line; one written
+    # across the name or ID column is (read.rows.classify)
+    person = [cols[k] for k in sch.required[0] if k in cols]
+    has = f"coalesce({', '.join(person)}) IS NOT NULL" if len(person) > 1 else f"{person[0]} IS NOT NULL"
+    amounts = [c for k, c in cols.items() if k.split(":")[0] in ("gross", "component", "hours", "days", "credits")]
+    substance = (" OR ".join(f"{c} IS NOT NULL" for c in amounts) if amounts
+                 else f"{cols['id']} IS NOT NULL" if "id" in cols else "false")
+    n = (f"((coalesce(regexp_matches(concat_ws(chr(31), {', '.join(lead)}), {_lit(note_re)}), false) "
+         f"AND NOT (({has}) AND ({substance})))"
+         + (f" OR coalesce(regexp_matches(concat_ws(chr(31), {', '.join(named)}), {_lit(note_re)}), false))"
+            if named else ")"))
     # one cheap pass first: the words and patterns without their anchors, over every label cell
     # at once, match wherever the exact ones can (a superset); only those rows are looked at again
     loose = "(?i)" + "|".join([_spaced(w) for w in sch.total_words + sch.note_words] +
                               [_unanchored(any_space(p)) for p in sch.total_patterns])
     labels = list(dict.fromkeys(total + note))
     maybe = f"coalesce(regexp_matches(concat_ws(chr(31), {', '.join(labels)}), {_lit(loose)}), false)"
-    person = [cols[k] for k in sch.required[0] if k in cols]
-    has = f"coalesce({', '.join(person)}) IS NOT NULL" if len(person) > 1 else f"{person[0]} IS NOT NULL"
     return (f"(CASE WHEN {blank} THEN 1 WHEN {maybe} THEN (CASE WHEN {n} THEN 2 WHEN {t} THEN 3 "
             f"WHEN NOT ({has}) THEN 4 ELSE 0 END) WHEN NOT ({has}) THEN 4 ELSE 0 END)::UTINYINT")
 
@@ -106,28 +116,57 @@ def build(one: str, skip: str, file_no: int, ident: str, keep: str, amounts: lis
             f"THEN left({clean}, -2) ELSE {clean} END) AS t, {gs}, {', '.join(f4)} FROM ({three})")
     five = (f"SELECT {base}, na, fast, t, (CASE WHEN fast THEN 'b' ELSE {id_kind('t')} END) AS kind, "
             f"({fen})::BIGINT AS fen, (CASE WHEN {bad} THEN 1 ELSE 0 END)::UTINYINT AS a FROM ({four})")
-    six = (f"SELECT *, {id_problem('t', 'kind')} AS p FROM (SELECT *, TRY_CAST(left(t, 17) AS BIGINT) AS n17 "
-           f"FROM ({five}))")
-    return (f"SELECT {file_no}::USMALLINT AS f, r, k, p, {id_value('t', 'kind', 'p')} AS id, name, unit, month, "
-            f"fen, a, na, hr FROM ({six})")
+    return (f"SELECT {file_no}::USMALLINT AS f, r, k, p, key, (CASE WHEN key IS NULL AND kind NOT IN ('e', 's') "
+            f"AND p <> 2 THEN t END) AS oid, name, unit, month, fen, a, na, hr FROM ({id_sql(five)})")
 
 
-def _weighted(first17: str, n: str | None = None) -> str:
-    n = n or f"TRY_CAST({first17} AS BIGINT)"
+def id_sql(rows: str) -> str:
+    """p (ID_CODES) and the ID of each row of `rows` (columns t: normalised text, kind: id_kind,
+    fast: t is 17 digits and a digit or X): `key` = the 17 digits × 11 + the check value (X =
+    10) of an ID of that shape (the 15-digit ones upgraded), in integers only; else NULL (the
+    text, if any, is the row's `oid`).  The 17 digits as a number: m17."""
+    shaped = "(fast OR (kind = 'b' AND coalesce(regexp_full_match(t, '\\d{17}[\\dX]'), false)))"
+    m17 = (f"(CASE WHEN kind = 'a' THEN (TRY_CAST(t AS BIGINT) // {10**9}) * {10**11} + {19 * 10**9} "
+           f"+ TRY_CAST(t AS BIGINT) % {10**9} WHEN kind = 'b' THEN TRY_CAST(left(t, 17) AS BIGINT) END)")
+    last = "(CASE WHEN right(t, 1) = 'X' THEN 10 ELSE TRY_CAST(right(t, 1) AS INTEGER) END)"
+    one = (f"SELECT *, {shaped} AS shaped, {m17} AS m17, {last} AS v FROM ({rows})")
+    two = (f"SELECT *, (12 - ({_weighted('m17')}) % 11) % 11 AS cv, {_birth_ok(f'((m17 // 1000) % {10**8})')} AS bok "
+           f"FROM ({one})")
+    value = "TRY_CAST(t AS BIGINT)"  # only for the few whose check character is wrong
+    numeric = (f"(v <> 10 AND {value} > {2 ** 53} AND "
+               f"(CAST(CAST({value} AS DOUBLE) AS BIGINT) = {value} OR {value} % 1000 = 0))")
+    p = (f"(CASE kind WHEN 'e' THEN 0 WHEN 's' THEN 2 WHEN 'l' THEN 3 WHEN 'a' THEN (CASE WHEN bok THEN 0 ELSE 5 END) "
+         f"ELSE (CASE WHEN NOT shaped THEN 4 WHEN cv <> v THEN (CASE WHEN {numeric} THEN 2 ELSE 1 END) "
+         f"WHEN NOT bok THEN 5 ELSE 0 END) END)::UTINYINT")
+    three = f"SELECT *, {p} AS p FROM ({two})"
+    key = ("(CASE WHEN kind = 'b' AND shaped AND p <> 2 THEN m17 * 11 + v "
+           "WHEN kind = 'a' AND p = 0 THEN m17 * 11 + cv END)::BIGINT")
+    return f"SELECT *, {key} AS key FROM ({three})"
+
+
+def id_text(key: str) -> str:
+    """The ID of a `key` (id_sql) as text again."""
+    return f"(lpad(({key} // 11)::VARCHAR, 17, '0') || substr('0123456789X', ({key} % 11)::INTEGER + 1, 1))"
+
+
+def key_of(text: str) -> str:
+    """The `key` of an ID text of the shape 17 digits and a digit or X, else NULL."""
+    return (f"(CASE WHEN regexp_full_match({text}, '\\d{{17}}[\\dX]') THEN TRY_CAST(left({text}, 17) AS BIGINT) * 11 "
+            f"+ (CASE WHEN right({text}, 1) = 'X' THEN 10 ELSE TRY_CAST(right({text}, 1) AS INTEGER) END) END)")
+
+
+def _weighted(n: str) -> str:
+    """The GB 11643 weighted sum of the 17 digits of number `n`."""
     return " + ".join(f"{w} * (({n} // {10 ** (16 - k)}) % 10)" for k, w in enumerate(WEIGHTS))
 
 
-def _check(first17: str, n: str | None = None) -> str:
-    return f"substr('10X98765432', (({_weighted(first17, n)}) % 11)::INTEGER + 1, 1)"
-
-
-def _birth_ok(yyyymmdd: str, b: str | None = None) -> str:
-    b = b or f"TRY_CAST({yyyymmdd} AS INTEGER)"
+def _birth_ok(b: str) -> str:
+    """Whether the number YYYYMMDD `b` is a real date in 1900 or later (cells.idcard._births_ok).
+    The days of a month by arithmetic: a long IN list becomes a join in DuckDB."""
     y, m, d = f"({b} // 10000)", f"(({b} // 100) % 100)", f"({b} % 100)"
     leap = f"(({y} % 4 = 0 AND {y} % 100 <> 0) OR {y} % 400 = 0)"
-    days = (f"(CASE WHEN {m} IN (1,3,5,7,8,10,12) THEN 31 WHEN {m} IN (4,6,9,11) THEN 30 "
-            f"WHEN {leap} THEN 29 ELSE 28 END)")
-    return f"({y} >= 1900 AND {m} BETWEEN 1 AND 12 AND {d} BETWEEN 1 AND {days})"
+    days = f"(CASE WHEN {m} = 2 THEN (CASE WHEN {leap} THEN 29 ELSE 28 END) ELSE 30 + ({m} + {m} // 8) % 2 END)"
+    return f"coalesce({y} >= 1900 AND {m} BETWEEN 1 AND 12 AND {d} BETWEEN 1 AND {days}, false)"
 
 
 _SCI = r"[+-]?\d*\.?\d*E[+-]?\d+"
@@ -140,25 +179,3 @@ def id_kind(t: str) -> str:
             f"WHEN regexp_full_match({t}, {_lit(_SCI)}) THEN 's' "
             f"WHEN length({t}) = 15 AND regexp_full_match({t}, '\\d{{15}}') THEN 'a' "
             f"WHEN length({t}) = 18 THEN 'b' ELSE 'l' END)")
-
-
-def id_problem(t: str, k: str) -> str:
-    """p: the code of validate_array (ID_CODES) of normalised text `t` of kind `k` (id_kind)."""
-    body15 = f"(left({t}, 6) || '19' || substr({t}, 7))"
-    shaped = f"(CASE WHEN fast THEN true ELSE regexp_full_match({t}, '\\d{{17}}[\\dX]') END)"
-    ok = f"({_check('', 'n17')} = right({t}, 1))"
-    value = f"TRY_CAST({t} AS BIGINT)"  # only for the few whose check character is wrong
-    numeric = (f"(right({t}, 1) <> 'X' AND {value} > {2 ** 53} AND "
-               f"(CAST(CAST({value} AS DOUBLE) AS BIGINT) = {value} OR {value} % 1000 = 0))")
-    return (f"(CASE {k} WHEN 'e' THEN 0 WHEN 's' THEN 2 WHEN 'l' THEN 3 "
-            f"WHEN 'a' THEN (CASE WHEN {_birth_ok(f'substr({body15}, 7, 8)')} THEN 0 ELSE 5 END) "
-            f"ELSE (CASE WHEN NOT {shaped} THEN 4 WHEN NOT {ok} THEN (CASE WHEN {numeric} THEN 2 ELSE 1 END) "
-            f"WHEN NOT {_birth_ok(f'substr({t}, 7, 8)')} THEN 5 ELSE 0 END) END)::UTINYINT")
-
-
-def id_value(t: str, k: str, p: str) -> str:
-    """The normalised ID: NULL when empty or unusable (numeric, p = 2), 15 digits upgraded."""
-    body15 = f"(left({t}, 6) || '19' || substr({t}, 7))"
-    upgraded = f"({body15} || {_check(body15)})"
-    return (f"(CASE WHEN {k} IN ('e', 's') OR {p} = 2 THEN NULL WHEN {k} <> 'a' THEN {t} "
-            f"WHEN {_birth_ok(f'substr({body15}, 7, 8)')} THEN {upgraded} ELSE {t} END)")
