@@ -7,7 +7,8 @@ name and unit carry on another row, else its name and unit ("name|unit") stand f
 check value) or, of another shape, as text `oid` (read.engine_sql.id_sql); "name|unit" is an
 `oid` too.  Sums are integer fen (BIGINT; HUGEINT in the sum).
 
-The reader's table `ids` (one row per ID: rows, fen, least and greatest unit) does the work:
+The reader's table `ids` (one row per ID: rows, fen, least and greatest hash of its units;
+table `units` names each hash) does the work:
 people is its row count, and when every person has one unit (the usual case) the units'
 figures come from it.  Rows without an ID (few) are keyed, merged with the IDs they join
 (`touched`: the merged persons, with what `ids` said of them before), and the figures
@@ -30,16 +31,17 @@ def engine_sums(engine) -> tuple[int, int, dict, int]:
         return con.execute(sql).fetchall()
 
     units: dict = {}
+    names = dict(rows_of("SELECT h, unit FROM units"))
 
     def add(found, sign=1):
-        for unit, fen, n, people in found:
-            got = units.setdefault(unit, [0, 0, 0])
+        for h, fen, n, people in found:
+            got = units.setdefault(names[h], [0, 0, 0])
             got[0], got[1], got[2] = got[0] + sign * int(fen), got[1] + sign * int(n), got[2] + sign * int(people)
 
-    add(rows_of("SELECT umin, sum(fen), sum(n), count(*) FROM ids WHERE umin = umax GROUP BY umin"))
+    add(rows_of("SELECT hmin, sum(fen), sum(n), count(*) FROM ids WHERE hmin = hmax GROUP BY hmin"))
     fen, rows, people = rows_of("SELECT sum(fen), sum(n), count(*) FROM ids")[0]
     fen, rows, people = int(fen or 0), int(rows or 0), int(people)
-    multi = "SELECT key, oid FROM ids WHERE umin <> umax"
+    multi = "SELECT key, oid FROM ids WHERE hmin <> hmax"
     keyed = "SELECT unit, fen, key, oid FROM rows WHERE k = 0 AND (key IS NOT NULL OR oid IS NOT NULL)"
     if rows_of("SELECT count(*) FROM rows WHERE k = 0 AND key IS NULL AND oid IS NULL")[0][0]:
         ident = f"coalesce(oid, {id_text('key')})"
@@ -52,23 +54,23 @@ def engine_sums(engine) -> tuple[int, int, dict, int]:
                     f"(CASE WHEN {key_of('p')} IS NULL THEN p END) AS oid FROM "
                     "(SELECT x.unit, x.fen, coalesce(l.least, x.who) AS p FROM nid x LEFT JOIN lend l USING (who))")
         con.execute("CREATE TEMP TABLE touched AS SELECT x.key, x.oid, coalesce(i.n, 0) + x.n AS n, "
-                    "least(i.umin, x.umin) AS umin, greatest(i.umax, x.umax) AS umax, coalesce(i.fen, 0) + x.fen AS fen, "
-                    "i.n IS NOT NULL AS had, i.umin AS was_umin, i.umax AS was_umax, i.fen AS was_fen, i.n AS was_n "
-                    "FROM (SELECT key, oid, count(*) AS n, min(unit) AS umin, max(unit) AS umax, "
+                    "least(i.hmin, x.hmin) AS hmin, greatest(i.hmax, x.hmax) AS hmax, coalesce(i.fen, 0) + x.fen AS fen, "
+                    "i.n IS NOT NULL AS had, i.hmin AS was_hmin, i.hmax AS was_hmax, i.fen AS was_fen, i.n AS was_n "
+                    "FROM (SELECT key, oid, count(*) AS n, min(hash(unit)) AS hmin, max(hash(unit)) AS hmax, "
                     "sum(fen)::BIGINT AS fen FROM nidk GROUP BY key, oid) x "
                     f"LEFT JOIN ids i ON {SAME.format(a='i', b='x')}")
-        add(rows_of("SELECT was_umin, sum(was_fen), sum(was_n), count(*) FROM touched "
-                    "WHERE had AND was_umin = was_umax GROUP BY was_umin"), -1)
-        add(rows_of("SELECT umin, sum(fen), sum(n), count(*) FROM touched WHERE umin = umax GROUP BY umin"))
+        add(rows_of("SELECT was_hmin, sum(was_fen), sum(was_n), count(*) FROM touched "
+                    "WHERE had AND was_hmin = was_hmax GROUP BY was_hmin"), -1)
+        add(rows_of("SELECT hmin, sum(fen), sum(n), count(*) FROM touched WHERE hmin = hmax GROUP BY hmin"))
         more_fen, more_rows, new, had = rows_of("SELECT sum(fen - coalesce(was_fen, 0)), sum(n - coalesce(was_n, 0)), "
                                                 "count(*), count(*) FILTER (WHERE had) FROM touched")[0]
         fen, rows, people = fen + int(more_fen or 0), rows + int(more_rows or 0), people + int(new) - int(had)
         multi = (f"SELECT m.key, m.oid FROM ({multi}) m ANTI JOIN touched t ON {SAME.format(a='m', b='t')} "
-                 "UNION ALL SELECT key, oid FROM touched WHERE umin <> umax")
+                 "UNION ALL SELECT key, oid FROM touched WHERE hmin <> hmax")
         keyed += " UNION ALL SELECT unit, fen, key, oid FROM nidk"
     if rows_of(f"SELECT count(*) FROM ({multi})")[0][0]:
-        add(rows_of(f"SELECT unit, sum(fen), sum(n), count(*) FROM (SELECT u.unit, u.key, u.oid, sum(u.fen) AS fen, "
-                    f"count(*) AS n FROM ({keyed}) u SEMI JOIN ({multi}) m ON {SAME.format(a='u', b='m')} "
-                    "GROUP BY ALL) GROUP BY unit"))
+        add(rows_of(f"SELECT hash(unit), sum(fen), sum(n), count(*) FROM (SELECT u.unit, u.key, u.oid, "
+                    f"sum(u.fen) AS fen, count(*) AS n FROM ({keyed}) u SEMI JOIN ({multi}) m "
+                    f"ON {SAME.format(a='u', b='m')} GROUP BY ALL) GROUP BY unit"))
     units = {u: v for u, v in units.items() if v != [0, 0, 0]}
     return fen, rows, units, people

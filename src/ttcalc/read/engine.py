@@ -154,6 +154,10 @@ def _fill(engine: Engine, plans: list, sch) -> None:
                        "count(*) FILTER (WHERE hr) FROM rows")[0]
     if any(bad):
         raise Fallback(f"amounts {bad[0]}, IDs not ASCII {bad[1]}, header repeats {bad[2]}")
+    # the units by a 64-bit hash (integers group fast): exact only when no two units share one
+    engine.con.execute("CREATE TEMP TABLE units AS SELECT DISTINCT hash(unit) AS h, unit FROM rows WHERE k = 0")
+    if engine.query("SELECT count(*) - count(DISTINCT h) FROM units")[0][0]:
+        raise Fallback("two units of the same hash")
 
 
 class _Probe:

@@ -54,10 +54,10 @@ def id_warnings(engine, plans: list, cap: int) -> dict:
 
 def person_ids(engine) -> None:
     """Table `ids`: one row per ID of the person rows (key, or oid for an ID of another shape:
-    read.engine_sql.id_sql; how many rows, their fen, their least and greatest unit) — hash
-    aggregates on the integer key for nearly all, that the duplicate checks and the command's
-    sums share."""
-    what = "count(*) AS n, min(unit) AS umin, max(unit) AS umax, sum(fen)::BIGINT AS fen"
+    read.engine_sql.id_sql; how many rows, their fen, the least and greatest hash of their
+    unit — table `units` names them) — hash aggregates of integers on the integer key for
+    nearly all, that the duplicate checks and the command's sums share."""
+    what = "count(*) AS n, min(hash(unit)) AS hmin, max(hash(unit)) AS hmax, sum(fen)::BIGINT AS fen"
     engine.con.execute(f"CREATE TEMP TABLE ids AS SELECT key, NULL::VARCHAR AS oid, {what} FROM rows "
                        f"WHERE k = 0 AND key IS NOT NULL GROUP BY key")
     if engine.query("SELECT count(*) FROM rows WHERE k = 0 AND oid IS NOT NULL")[0][0]:
