@@ -40,7 +40,8 @@ def plan_csv(path: Path, sch, maps: dict) -> Plan:
         head = fh.read(HEAD_BYTES)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:4096]:
         raise Fallback("UTF-16 or binary")
-    decoded = decode_head(head)
+    # cut after the last whole line: a character cut in two at HEAD_BYTES is no other encoding
+    decoded = decode_head(head[:head.rfind(b"\n") + 1] if len(head) == HEAD_BYTES and b"\n" in head else head)
     if decoded is None:
         raise Fallback("encoding")
     text, encoding = decoded
