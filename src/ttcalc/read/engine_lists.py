@@ -52,17 +52,22 @@ def id_warnings(engine, plans: list, cap: int) -> dict:
     return out
 
 
+WHAT = "count(*) AS n, min(hash(unit)) AS hmin, max(hash(unit)) AS hmax, sum(fen)::BIGINT AS fen"
+
+
 def person_ids(engine) -> None:
-    """Table `ids`: one row per ID of the person rows (key, or oid for an ID of another shape:
+    """View `ids`: one row per ID of the person rows (key, or oid for an ID of another shape:
     read.engine_sql.id_sql; how many rows, their fen, the least and greatest hash of their
-    unit — table `units` names them) — hash aggregates of integers on the integer key for
-    nearly all, that the duplicate checks and the command's sums share."""
-    what = "count(*) AS n, min(hash(unit)) AS hmin, max(hash(unit)) AS hmax, sum(fen)::BIGINT AS fen"
-    engine.con.execute(f"CREATE TEMP TABLE ids AS SELECT key, NULL::VARCHAR AS oid, {what} FROM rows "
-                       f"WHERE k = 0 AND key IS NOT NULL GROUP BY key")
+    unit — table `units` names them), computed anew where it is used; table `per_unit`: what
+    one pass over it tells — per unit hash (NULL: persons of two units or more) the fen, rows,
+    people, and people met twice.  Nothing per person is kept (memory)."""
+    view = f"SELECT key, NULL::VARCHAR AS oid, {WHAT} FROM rows WHERE k = 0 AND key IS NOT NULL GROUP BY key"
     if engine.query("SELECT count(*) FROM rows WHERE k = 0 AND oid IS NOT NULL")[0][0]:
-        engine.con.execute(f"INSERT INTO ids SELECT NULL, oid, {what} FROM rows WHERE k = 0 AND oid IS NOT NULL "
-                           "GROUP BY oid")
+        view += f" UNION ALL SELECT NULL, oid, {WHAT} FROM rows WHERE k = 0 AND oid IS NOT NULL GROUP BY oid"
+    engine.con.execute(f"CREATE TEMP VIEW ids AS {view}")
+    engine.con.execute("CREATE TEMP TABLE per_unit AS SELECT (CASE WHEN hmin = hmax THEN hmin END) AS h, "
+                       "sum(fen)::HUGEINT AS fen, sum(n)::BIGINT AS n, count(*) AS people, "
+                       "count(*) FILTER (WHERE n > 1) AS twice FROM ids GROUP BY 1")
 
 
 SAME = "{a}.key IS NOT DISTINCT FROM {b}.key AND {a}.oid IS NOT DISTINCT FROM {b}.oid"  # the same ID
@@ -72,7 +77,7 @@ def duplicates(engine, plans: list, cap: int):
     """(within: per file [row…] of persons met again in the same file (same ID, and month),
     first `cap`, with the count; across: [(f, row, first f, first row)…] first `cap`)."""
     within = {f: ([], 0) for f in range(len(plans))}
-    if not engine.query("SELECT count(*) FROM ids WHERE n > 1")[0][0]:
+    if not engine.query("SELECT coalesce(sum(twice), 0) FROM per_unit")[0][0]:
         return within, []  # nobody twice: the usual case, known from `ids` alone
     engine.con.execute("CREATE TEMP TABLE again AS SELECT t.f, coalesce(t.r, t.rowid) AS pos, t.key, t.oid, "
                        "t.month FROM rows t SEMI JOIN (SELECT key, oid FROM ids WHERE n > 1) d "
