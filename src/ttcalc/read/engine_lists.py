@@ -23,7 +23,7 @@ def skipped_rows(engine, plans: list) -> dict:
             out[f][0] = n
         else:
             out[f][2] += n
-    for f, firsts in engine.query(f"SELECT f, min(coalesce(r, rowid) * 8 + k, {LIST_CAP}) FROM rows "
+    for f, firsts in engine.query(f"SELECT f, min({engine.pos} * 8 + k, {LIST_CAP}) FROM rows "
                                   "WHERE k > 1 GROUP BY f"):
         out[f][1] = [(row_of(engine, plans, f, v // 8, v // 8 if plans[f].row_sql else None), SKIP_CODES[v % 8])
                      for v in sorted(firsts)]
@@ -36,7 +36,7 @@ def id_warnings(engine, plans: list, cap: int) -> dict:
     from ttcalc.read.rowchecks import ID_PROBLEMS
 
     found = {}
-    for f, p, n, firsts in engine.query(f"SELECT f, p, count(*), min(coalesce(r, rowid), {cap}) FROM rows "
+    for f, p, n, firsts in engine.query(f"SELECT f, p, count(*), min({engine.pos}, {cap}) FROM rows "
                                         "WHERE k = 0 AND p > 0 GROUP BY ALL"):
         found[(f, ID_CODES[p])] = (n, sorted(firsts))
     out = {f: [] for f in range(len(plans))}
@@ -79,9 +79,9 @@ def duplicates(engine, plans: list, cap: int):
     within = {f: ([], 0) for f in range(len(plans))}
     if not engine.query("SELECT coalesce(sum(twice), 0) FROM per_unit")[0][0]:
         return within, []  # nobody twice: the usual case, known from `ids` alone
-    engine.con.execute("CREATE TEMP TABLE again AS SELECT t.f, coalesce(t.r, t.rowid) AS pos, t.key, t.oid, "
-                       "t.month FROM rows t SEMI JOIN (SELECT key, oid FROM ids WHERE n > 1) d "
-                       f"ON {SAME.format(a='t', b='d')} WHERE t.k = 0")
+    engine.con.execute(f"CREATE TEMP TABLE again AS SELECT f, pos, key, oid, month FROM (SELECT f, k, key, oid, "
+                       f"{engine.pos} AS pos, {engine.month} AS month FROM rows) t "
+                       f"SEMI JOIN (SELECT key, oid FROM ids WHERE n > 1) d ON {SAME.format(a='t', b='d')} WHERE t.k = 0")
     has_month = any(p.month_source for p in plans)
     key = "key, oid, month" if has_month else "key, oid"
     for f, n, firsts in engine.query(

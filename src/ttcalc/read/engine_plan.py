@@ -145,10 +145,11 @@ def data_name(col) -> str:
     return f"{col.field}:{col.header}" if col.field in ("component", "deduction", "employer") else col.field
 
 
-def select_sql(plan: Plan, sch, file_no: int, unit: str, month: str | None) -> str:
+def select_sql(plan: Plan, sch, file_no: int, unit: str, month: str | None,
+               extra: str = "r, month, ") -> str:
     """One row of table `rows` per data row of the file: f file, r its position (Parquet), k
-    skip code, p ID problem, id, name, unit, month, fen, a (1: not for the engine), na (an
-    ID not ASCII), hr (the lead column repeats its header)."""
+    skip code, p ID problem, key and oid (the ID), name, unit, month, fen, x (not for the
+    engine: engine_sql.build).  `extra`: which of r and month are kept."""
     h = plan.header
     fields = {data_name(c): c for c in h.columns if c.field}
     expr = {name: f"x{c.index}" for name, c in fields.items()}
@@ -175,7 +176,7 @@ def select_sql(plan: Plan, sch, file_no: int, unit: str, month: str | None) -> s
     keep = (f"r, {expr.get('name', 'NULL')}::VARCHAR AS name, {unit_sql}::VARCHAR AS unit, "
             f"{month_sql}::VARCHAR AS month, {repeat} AS hr")
     return build(one, skip, file_no, expr["id"], keep,
-                 [(expr[n], fields[n].scale, n in numbers) for n in amounts], bool(gross))
+                 [(expr[n], fields[n].scale, n in numbers) for n in amounts], bool(gross), extra)
 
 
 # what Arrow's utf8_trim_whitespace takes off a unit's name

@@ -10,7 +10,8 @@ WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)  # GB 11643 (cel
 MAX_FEN = 10**11  # cells.money.MAX_FEN: past it a value is no amount (the columnar path refuses it)
 
 
-def _lit(text: str) -> str:
+def lit(text: str) -> str:
+    """A SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -44,7 +45,7 @@ def skip_sql(scan: list[str], cols: dict, numbers: set, sch) -> str:
     lead = [first] + scan[1:]
     named = [cols[k] for k in ("name", "id") if k in cols and k not in numbers]
     note = lead + named
-    t = f"coalesce(regexp_matches(concat_ws(chr(31), {', '.join(total)}), {_lit(total_re)}), false)"
+    t = f"coalesce(regexp_matches(concat_ws(chr(31), {', '.join(total)}), {lit(total_re)}), false)"
     # "注：补发" in a remark cell of a person row with an amount is no note line; one written
     # across the name or ID column is (read.rows.classify)
     person = [cols[k] for k in sch.required[0] if k in cols]
@@ -52,16 +53,16 @@ def skip_sql(scan: list[str], cols: dict, numbers: set, sch) -> str:
     amounts = [c for k, c in cols.items() if k.split(":")[0] in ("gross", "component", "hours", "days", "credits")]
     substance = (" OR ".join(f"{c} IS NOT NULL" for c in amounts) if amounts
                  else f"{cols['id']} IS NOT NULL" if "id" in cols else "false")
-    n = (f"((coalesce(regexp_matches(concat_ws(chr(31), {', '.join(lead)}), {_lit(note_re)}), false) "
+    n = (f"((coalesce(regexp_matches(concat_ws(chr(31), {', '.join(lead)}), {lit(note_re)}), false) "
          f"AND NOT (({has}) AND ({substance})))"
-         + (f" OR coalesce(regexp_matches(concat_ws(chr(31), {', '.join(named)}), {_lit(note_re)}), false))"
+         + (f" OR coalesce(regexp_matches(concat_ws(chr(31), {', '.join(named)}), {lit(note_re)}), false))"
             if named else ")"))
     # one cheap pass first: the words and patterns without their anchors, over every label cell
     # at once, match wherever the exact ones can (a superset); only those rows are looked at again
     loose = "(?i)" + "|".join([_spaced(w) for w in sch.total_words + sch.note_words] +
                               [_unanchored(any_space(p)) for p in sch.total_patterns])
     labels = list(dict.fromkeys(total + note))
-    maybe = f"coalesce(regexp_matches(concat_ws(chr(31), {', '.join(labels)}), {_lit(loose)}), false)"
+    maybe = f"coalesce(regexp_matches(concat_ws(chr(31), {', '.join(labels)}), {lit(loose)}), false)"
     return (f"(CASE WHEN {blank} THEN 1 WHEN {maybe} THEN (CASE WHEN {n} THEN 2 WHEN {t} THEN 3 "
             f"WHEN NOT ({has}) THEN 4 ELSE 0 END) WHEN NOT ({has}) THEN 4 ELSE 0 END)::UTINYINT")
 
@@ -81,13 +82,18 @@ _STRIP = "".join(chr(c) for c in (9, 10, 11, 12, 13, 32, 0x1c, 0x1d, 0x1e, 0x1f)
 
 def _ascii(col: str, wide: str, narrow: str) -> str:
     """Full-width characters folded — only in the cells that are not ASCII (translate is slow)."""
-    return f"(CASE WHEN strlen({col}) = length({col}) THEN {col} ELSE translate({col}, {_lit(wide)}, {_lit(narrow)}) END)"
+    return f"(CASE WHEN strlen({col}) = length({col}) THEN {col} ELSE translate({col}, {lit(wide)}, {lit(narrow)}) END)"
 
 
-def build(one: str, skip: str, file_no: int, ident: str, keep: str, amounts: list, gross: bool) -> str:
+def build(one: str, skip: str, file_no: int, ident: str, keep: str, amounts: list, gross: bool,
+          extra: str = "r, month, ") -> str:
     """The whole SELECT of table `rows` over `one` (the kept columns x0…): layer by layer, so
     that DuckDB computes each piece once a row.  keep: SQL of r, name, unit, month, hr.
-    amounts: (column, scale, is a number) of the gross column alone, else of the components."""
+    amounts: (column, scale, is a number) of the gross column alone, else of the components.
+    extra: the columns r and month as kept (a data set with no Parquet file and no month column
+    keeps neither: less memory).  x: 1 an amount the engine cannot read, 2 an ID not ASCII, 4
+    the lead column repeats its header — any of them on a person row sends the data set to the
+    columnar reader."""
     g2, e3, f4 = [], [], []
     for j, (col, scale, numeric) in enumerate(amounts):
         if numeric:  # a Parquet integer or decimal, already DECIMAL(38,s≥2)
@@ -96,7 +102,7 @@ def build(one: str, skip: str, file_no: int, ident: str, keep: str, amounts: lis
         else:
             g2.append(f"{_ascii(col, _WIDE, _NARROW)} AS g{j}")
             # DECIMAL(18,…) is held in 64 bits: a wider one is ten times slower to cast to
-            pattern = _lit(_AMOUNT % ((13, 3, 2) if scale == 1 else (10, 2, 8)))
+            pattern = lit(_AMOUNT % ((13, 3, 2) if scale == 1 else (10, 2, 8)))
             e3.append(f"(CASE WHEN regexp_full_match(g{j}, {pattern}) THEN CAST(replace(g{j}, ',', '') "
                       f"AS DECIMAL(18,{2 if scale == 1 else 8})) * {100 * scale} END) AS e{j}")
         f4.append(f"CAST(round(e{j}) AS BIGINT) AS f{j}, coalesce((g{j} IS NOT NULL AND e{j} IS NULL) "
@@ -107,7 +113,7 @@ def build(one: str, skip: str, file_no: int, ident: str, keep: str, amounts: lis
     base = "r, k, name, unit, month, hr"
     two = (f"SELECT {keep}, {skip} AS k, {_ascii(ident, '０１２３４５６７８９Ｘｘ' + chr(0x3000), '0123456789Xx ')} AS i0, "
            f"{', '.join(g2)} FROM ({one})")
-    clean = f"upper(trim(trim(regexp_replace(i0, '\\s+', '', 'g'), {_lit(_STRIP)}), {_lit(chr(39) + chr(34) + '`')}))"
+    clean = f"upper(trim(trim(regexp_replace(i0, '\\s+', '', 'g'), {lit(_STRIP)}), {lit(chr(39) + chr(34) + '`')}))"
     # most IDs are 18 plain characters already: they skip every step of the normalisation
     three = (f"SELECT {base}, coalesce(strlen(i0) <> length(i0), false) AS na, "
              f"coalesce(regexp_full_match(i0, '\\d{{17}}[\\dX]'), false) AS fast, i0, {gs}, {', '.join(e3)} "
@@ -117,8 +123,9 @@ def build(one: str, skip: str, file_no: int, ident: str, keep: str, amounts: lis
     five = (f"SELECT {base}, na, fast, t, (CASE WHEN fast THEN 3 ELSE {id_kind('t')} END)::UTINYINT AS kind, "
             f"(CASE WHEN fast THEN TRY_CAST(t AS BIGINT) END) AS n18, "
             f"({fen})::BIGINT AS fen, (CASE WHEN {bad} THEN 1 ELSE 0 END)::UTINYINT AS a FROM ({four})")
-    return (f"SELECT {file_no}::USMALLINT AS f, r, k, p, key, (CASE WHEN key IS NULL AND kind > 1 AND p <> 2 "
-            f"THEN t END) AS oid, name, unit, month, fen, a, na, hr FROM ({id_sql(five)})")
+    return (f"SELECT {file_no}::USMALLINT AS f, {extra}k, p, key, (CASE WHEN key IS NULL AND kind > 1 AND p <> 2 "
+            f"THEN t END) AS oid, name, unit, fen, (a + (CASE WHEN na THEN 2 ELSE 0 END) "
+            f"+ (CASE WHEN hr THEN 4 ELSE 0 END))::UTINYINT AS x FROM ({id_sql(five)})")
 
 
 def id_sql(rows: str) -> str:
@@ -182,6 +189,6 @@ def id_kind(t: str) -> str:
     """Which branch of validate_array an ID takes: 0 empty, 1 scientific, 2 15 digits,
     3 18 characters, 4 another length."""
     return (f"(CASE WHEN {t} IS NULL OR {t} IN ('', 'NAN', 'NONE') THEN 0 "
-            f"WHEN regexp_full_match({t}, {_lit(_SCI)}) THEN 1 "
+            f"WHEN regexp_full_match({t}, {lit(_SCI)}) THEN 1 "
             f"WHEN length({t}) = 15 AND regexp_full_match({t}, '\\d{{15}}') THEN 2 "
             f"WHEN length({t}) = 18 THEN 3 ELSE 4 END)")
