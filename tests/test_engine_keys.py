@@ -15,6 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_engine import _csv, _report, both, used  # noqa: F401 — `used` is a fixture
 
+from ttcalc.read import engine
+
 
 def _pool(rnd: random.Random, n: int) -> list[str]:
     """n distinct valid IDs, some with an X check character."""
@@ -142,3 +144,20 @@ def test_a_head_cut_inside_a_character_is_still_utf8(run, monkeypatch, used, tmp
     got = _report(run, monkeypatch, [path], on=True)
     assert used == [True]
     assert got["figures"]["payroll_rows"] == 6000
+
+
+@pytest.mark.parametrize(("amount", "engine_reads"), [
+    ("999999999.99", True), ("-999999999.99", True), ("1,234.5", True), ("０.０１", True), ("-0.10", True),
+    ("1000000000.00", False), ("-1000000000", False), ("1,000,000,000.00", False), ("12.345", False)])
+def test_amounts_at_the_edges(run, monkeypatch, used, tmp_path, amount, engine_reads):  # noqa: F811
+    """Integer fen from 元 text: exact up to the largest amount the columnar path takes; past
+    it, or finer than a fen, the data set is read the usual way — the same answer either way."""
+    rows = [["姓名", "身份证号", "单位", "应发合计"], ["甲", with_check("11010519491231002"), "一中", "1.00"],
+            ["乙", with_check("11010519491231003"), "一中", amount]]
+    path = _csv(tmp_path / "p.csv", rows)
+    monkeypatch.setenv(engine.ENV_MIN, "0")
+    first = run("budget", path, "--format", "json", "--lang", "en")
+    assert used == [engine_reads]
+    monkeypatch.setenv(engine.ENV_MIN, str(10**15))
+    second = run("budget", path, "--format", "json", "--lang", "en")
+    assert first.code == second.code and first.stdout == second.stdout

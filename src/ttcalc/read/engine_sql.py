@@ -103,8 +103,15 @@ def build(one: str, skip: str, file_no: int, ident: str, keep: str, amounts: lis
             g2.append(f"{_ascii(col, _WIDE, _NARROW)} AS g{j}")
             # DECIMAL(18,…) is held in 64 bits: a wider one is ten times slower to cast to
             pattern = lit(_AMOUNT % ((13, 3, 2) if scale == 1 else (10, 2, 8)))
-            e3.append(f"(CASE WHEN regexp_full_match(g{j}, {pattern}) THEN CAST(replace(g{j}, ',', '') "
-                      f"AS DECIMAL(18,{2 if scale == 1 else 8})) * {100 * scale} END) AS e{j}")
+            plain = f"(CASE WHEN contains(g{j}, ',') THEN replace(g{j}, ',', '') ELSE g{j} END)"
+            if scale == 1:  # 元 with at most 2 decimals: e in 元, its fen whole (checked below in 元)
+                e3.append(f"(CASE WHEN regexp_full_match(g{j}, {pattern}) THEN CAST({plain} AS DECIMAL(18,2)) "
+                          f"END) AS e{j}")
+                f4.append(f"CAST(e{j} * 100 AS BIGINT) AS f{j}, coalesce((g{j} IS NOT NULL AND e{j} IS NULL) "
+                          f"OR abs(e{j}) >= {MAX_FEN // 100}, false) AS b{j}")
+                continue
+            e3.append(f"(CASE WHEN regexp_full_match(g{j}, {pattern}) THEN CAST({plain} "
+                      f"AS DECIMAL(18,8)) * {100 * scale} END) AS e{j}")
         f4.append(f"CAST(round(e{j}) AS BIGINT) AS f{j}, coalesce((g{j} IS NOT NULL AND e{j} IS NULL) "
                   f"OR e{j} <> round(e{j}) OR abs(round(e{j})) >= {MAX_FEN}, false) AS b{j}")
     gs = ", ".join(f"g{j}" for j in range(len(amounts)))
