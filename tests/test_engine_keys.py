@@ -161,3 +161,49 @@ def test_amounts_at_the_edges(run, monkeypatch, used, tmp_path, amount, engine_r
     monkeypatch.setenv(engine.ENV_MIN, str(10**15))
     second = run("budget", path, "--format", "json", "--lang", "en")
     assert first.code == second.code and first.stdout == second.stdout
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32 - 1), seq=st.sampled_from(["int32", "uint16", "string"]),
+       money=st.sampled_from(["decimal(12,2)", "decimal(18,2)", "int64", "string", "float64"]),
+       dictionary=st.booleans(), twice=st.booleans())
+def test_parquet_types(run, monkeypatch, used, tmp_path, seed, seq, money, dictionary, twice):  # noqa: F811
+    """Parquet planned from DuckDB's view of the file (no pyarrow): integer, decimal, text,
+    dictionary-encoded columns read by the engine, floats, wide decimals and a name given
+    twice read the usual way — the same report either way."""
+    import decimal
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    used.clear()
+    rows = _keys_shape(seed)
+    header, body = rows[0], rows[1:]
+    cols = {}
+    for j, name in enumerate(header):
+        values = [r[j] if r[j] != "" else None for r in body]
+        if name == "序号":
+            cols[name] = pa.array([str(v) for v in values] if seq == "string" else values,
+                                  pa.string() if seq == "string" else getattr(pa, seq)())
+        elif name == "应发合计":
+            if money.startswith("decimal"):
+                cols[name] = pa.array([decimal.Decimal(v) for v in values], pa.decimal128(int(money[8:10]), 2))
+            elif money == "int64":
+                cols[name] = pa.array([int(float(v)) for v in values], pa.int64())
+            else:
+                cols[name] = pa.array(values if money == "string" else [float(v) for v in values])
+        else:
+            cols[name] = pa.array([None if v is None else str(v) for v in values], pa.string())
+            if dictionary and name == "单位":
+                cols[name] = cols[name].dictionary_encode()
+    names = list(cols)
+    if twice:
+        names[names.index("单位")] = "姓名"
+    path = tmp_path / "p.parquet"
+    pq.write_table(pa.table(list(cols.values()), names=names), path)
+    monkeypatch.setenv(engine.ENV_MIN, "0")
+    first = run("budget", path, "--format", "json", "--lang", "en")
+    assert used == [not twice and money not in ("decimal(18,2)", "float64")]
+    monkeypatch.setenv(engine.ENV_MIN, str(10**15))
+    second = run("budget", path, "--format", "json", "--lang", "en")
+    assert first.code == second.code and first.stdout == second.stdout

@@ -102,17 +102,17 @@ def load(files: list[Path], sch, maps: dict):
     import tempfile
 
     plans = []
-    for path in files:
-        try:
-            plans.append(plan_parquet(path, sch, maps) if path.suffix.lower() == ".parquet"
-                         else plan_csv(path, sch, maps))
-        except Fallback:
-            raise
-        except Exception as exc:  # noqa: BLE001 — whatever the planning meets: the usual reader words it
-            raise Fallback(f"{type(exc).__name__}: {str(exc)[:200]}") from None
     engine = Engine(None, tempfile.mkdtemp(prefix="ttcalc-duckdb-"))
     try:
         engine.con = connect(engine.temp_dir)
+        for path in files:
+            try:
+                plans.append(plan_parquet(path, sch, maps, engine.con) if path.suffix.lower() == ".parquet"
+                             else plan_csv(path, sch, maps))
+            except Fallback:
+                raise
+            except Exception as exc:  # noqa: BLE001 — whatever the planning meets: the usual reader words it
+                raise Fallback(f"{type(exc).__name__}: {str(exc)[:200]}") from None
         _fill(engine, plans, sch)
     except BaseException:
         engine.close()
