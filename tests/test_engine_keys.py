@@ -207,3 +207,12 @@ def test_parquet_types(run, monkeypatch, used, tmp_path, seed, seq, money, dicti
     monkeypatch.setenv(engine.ENV_MIN, str(10**15))
     second = run("budget", path, "--format", "json", "--lang", "en")
     assert first.code == second.code and first.stdout == second.stdout
+
+
+@pytest.mark.parametrize("seed", [3, 11, 29])
+def test_persons_grouped_in_parts(run, monkeypatch, used, tmp_path, seed):  # noqa: F811
+    """per_unit grouped in parts by the key's remainder (memory): the same figures."""
+    from ttcalc.read import engine_lists
+
+    monkeypatch.setattr(engine_lists, "PART_ROWS", 3)
+    both(run, monkeypatch, used, [_csv(tmp_path / "p.csv", _keys_shape(seed))])

@@ -53,6 +53,7 @@ def id_warnings(engine, plans: list, cap: int) -> dict:
 
 
 WHAT = "count(*) AS n, min(hash(unit)) AS hmin, max(hash(unit)) AS hmax, sum(fen)::BIGINT AS fen"
+PART_ROWS = 2_000_000  # person rows a pass of per_unit groups at most (its hash table is the peak of memory)
 
 
 def person_ids(engine) -> None:
@@ -60,14 +61,21 @@ def person_ids(engine) -> None:
     read.engine_sql.id_sql; how many rows, their fen, the least and greatest hash of their
     unit — table `units` names them), computed anew where it is used; table `per_unit`: what
     one pass over it tells — per unit hash (NULL: persons of two units or more) the fen, rows,
-    people, and people met twice.  Nothing per person is kept (memory)."""
-    view = f"SELECT key, NULL::VARCHAR AS oid, {WHAT} FROM rows WHERE k = 0 AND key IS NOT NULL GROUP BY key"
-    if engine.query("SELECT count(*) FROM rows WHERE k = 0 AND oid IS NOT NULL")[0][0]:
-        view += f" UNION ALL SELECT NULL, oid, {WHAT} FROM rows WHERE k = 0 AND oid IS NOT NULL GROUP BY oid"
-    engine.con.execute(f"CREATE TEMP VIEW ids AS {view}")
-    engine.con.execute("CREATE TEMP TABLE per_unit AS SELECT (CASE WHEN hmin = hmax THEN hmin END) AS h, "
-                       "sum(fen)::HUGEINT AS fen, sum(n)::BIGINT AS n, count(*) AS people, "
-                       "count(*) FILTER (WHERE n > 1) AS twice FROM ids GROUP BY 1")
+    people, and people met twice.  Nothing per person is kept, and the persons are grouped in
+    parts by the key's remainder, each under PART_ROWS rows (memory)."""
+    keyed = f"SELECT key, NULL::VARCHAR AS oid, {WHAT} FROM rows WHERE k = 0 AND key IS NOT NULL{{part}} GROUP BY key"
+    odd = f"SELECT NULL, oid, {WHAT} FROM rows WHERE k = 0 AND oid IS NOT NULL GROUP BY oid"
+    keys, odds = engine.query("SELECT count(key), count(oid) FROM rows WHERE k = 0")[0]
+    engine.con.execute(f"CREATE TEMP VIEW ids AS {keyed.format(part='')}" + (f" UNION ALL {odd}" if odds else ""))
+    summary = ("(CASE WHEN hmin = hmax THEN hmin END) AS h, sum(fen)::HUGEINT AS fen, sum(n)::BIGINT AS n, "
+               "count(*) AS people, count(*) FILTER (WHERE n > 1) AS twice")
+    parts = max(1, -(-keys // PART_ROWS))
+    passes = [keyed.format(part=f" AND key % {parts} = {i}" if parts > 1 else "") for i in range(parts)]
+    engine.con.execute("CREATE TEMP TABLE per_part (h UBIGINT, fen HUGEINT, n BIGINT, people BIGINT, twice BIGINT)")
+    for sql in passes + ([odd] if odds else []):
+        engine.con.execute(f"INSERT INTO per_part SELECT {summary} FROM ({sql}) GROUP BY 1")
+    engine.con.execute("CREATE TEMP TABLE per_unit AS SELECT h, sum(fen)::HUGEINT AS fen, sum(n)::BIGINT AS n, "
+                       "sum(people)::BIGINT AS people, sum(twice)::BIGINT AS twice FROM per_part GROUP BY h")
 
 
 SAME = "{a}.key IS NOT DISTINCT FROM {b}.key AND {a}.oid IS NOT DISTINCT FROM {b}.oid"  # the same ID
