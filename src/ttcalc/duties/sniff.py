@@ -49,15 +49,16 @@ def _heads(path):
             yield from found
             return
     elif (ext in TEXT or ext == "") and not head.startswith(ZIP_MAGIC):
-        from ttcalc.read.textfiles import read_csv
+        from ttcalc.read.textfiles import csv_columns
 
         if len(head) == HEAD_BYTES:  # cut after the last whole line (never inside a character)
             cut = head.rfind(b"\n") + 1
             if head.startswith((b"\xff\xfe", b"\xfe\xff")):
                 cut += cut % 2
             head = head[:cut]
-        if head:
-            yield path.stem, _table_rows(read_csv(path, head), None, HEAD_ROWS)
+        if head:  # the csv module alone: no pyarrow to import for a few lines (issue 17)
+            columns = csv_columns(path, head)
+            yield path.stem, [list(r) for r in zip(*columns)][:HEAD_ROWS]
         return
     if path.stat().st_size > SNIFF_MAX_BYTES:
         return

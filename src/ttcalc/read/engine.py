@@ -80,6 +80,8 @@ class Engine:
     temp_dir: str
     files: list = field(default_factory=list)
     offsets: list = field(default_factory=list)  # per file: rowid of its first data row
+    pos: str = "coalesce(r, rowid)"  # SQL of a row's position in its file (+ offset): rowid alone without r
+    month: str = "month"  # SQL of a row's month: a constant per file when no file has a month column
 
     def query(self, sql: str, params=None):
         return self.con.execute(sql, params or []).fetchall()
@@ -100,17 +102,17 @@ def load(files: list[Path], sch, maps: dict):
     import tempfile
 
     plans = []
-    for path in files:
-        try:
-            plans.append(plan_parquet(path, sch, maps) if path.suffix.lower() == ".parquet"
-                         else plan_csv(path, sch, maps))
-        except Fallback:
-            raise
-        except Exception as exc:
-            raise Fallback(f"{type(exc).__name__}: {str(exc)[:200]}") from None
     engine = Engine(None, tempfile.mkdtemp(prefix="ttcalc-duckdb-"))
     try:
         engine.con = connect(engine.temp_dir)
+        for path in files:
+            try:
+                plans.append(plan_parquet(path, sch, maps, engine.con) if path.suffix.lower() == ".parquet"
+                             else plan_csv(path, sch, maps))
+            except Fallback:
+                raise
+            except Exception as exc:  # noqa: BLE001 — whatever the planning meets: the usual reader words it
+                raise Fallback(f"{type(exc).__name__}: {str(exc)[:200]}") from None
         _fill(engine, plans, sch)
     except BaseException:
         engine.close()
@@ -122,8 +124,12 @@ def _fill(engine: Engine, plans: list, sch) -> None:
     import duckdb
 
     from ttcalc.read import layout, origin
+    from ttcalc.read.engine_sql import lit
 
     blank = _EmptyLines(plans)
+    has_r, has_month = any(p.row_sql for p in plans), any("month" in p.header.mapped for p in plans)
+    extra = ("r, " if has_r else "") + ("month, " if has_month else "")
+    engine.pos = "coalesce(r, rowid)" if has_r else "rowid"
     try:
         for n, plan in enumerate(plans):
             probe = _Probe(plan)
@@ -139,7 +145,7 @@ def _fill(engine: Engine, plans: list, sch) -> None:
                     if found:
                         plan.month, plan.month_source = found, source
                         break
-            sql = select_sql(plan, sch, n, unit, plan.month)
+            sql = select_sql(plan, sch, n, unit, plan.month, extra)
             engine.offsets.append(engine.con.execute("SELECT count(*) FROM rows").fetchone()[0] if n else 0)
             try:
                 engine.con.execute(("INSERT INTO rows " if n else "CREATE TABLE rows AS ") + sql)
@@ -148,12 +154,19 @@ def _fill(engine: Engine, plans: list, sch) -> None:
             engine.files.append(plan.path)
     finally:
         found = blank.result()
+    if not has_month:
+        months = [f"WHEN {n} THEN {lit(p.month)}" for n, p in enumerate(plans) if p.month]
+        engine.month = f"(CASE f {' '.join(months)} END)" if months else "NULL::VARCHAR"
     if found:
         raise Fallback("empty lines")
-    bad = engine.query("SELECT count(*) FILTER (WHERE k = 0 AND a > 0), count(*) FILTER (WHERE k = 0 AND na), "
-                       "count(*) FILTER (WHERE hr) FROM rows")[0]
+    bad = engine.query("SELECT count(*) FILTER (WHERE k = 0 AND x & 1 = 1), "
+                       "count(*) FILTER (WHERE k = 0 AND x & 2 = 2), count(*) FILTER (WHERE x & 4 = 4) FROM rows")[0]
     if any(bad):
         raise Fallback(f"amounts {bad[0]}, IDs not ASCII {bad[1]}, header repeats {bad[2]}")
+    # the units by a 64-bit hash (integers group fast): exact only when no two units share one
+    engine.con.execute("CREATE TEMP TABLE units AS SELECT DISTINCT hash(unit) AS h, unit FROM rows WHERE k = 0")
+    if engine.query("SELECT count(*) - count(DISTINCT h) FROM units")[0][0]:
+        raise Fallback("two units of the same hash")
 
 
 class _Probe:

@@ -40,7 +40,8 @@ def plan_csv(path: Path, sch, maps: dict) -> Plan:
         head = fh.read(HEAD_BYTES)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:4096]:
         raise Fallback("UTF-16 or binary")
-    decoded = decode_head(head)
+    # cut after the last whole line: a character cut in two at HEAD_BYTES is no other encoding
+    decoded = decode_head(head[:head.rfind(b"\n") + 1] if len(head) == HEAD_BYTES and b"\n" in head else head)
     if decoded is None:
         raise Fallback("encoding")
     text, encoding = decoded
@@ -74,44 +75,56 @@ def plan_csv(path: Path, sch, maps: dict) -> Plan:
     return Plan(path, header, title, source, exprs, [], skip + 1, "", newline)
 
 
-def plan_parquet(path: Path, sch, maps: dict) -> Plan:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+def plan_parquet(path: Path, sch, maps: dict, con) -> Plan:
+    """The plan of a Parquet file, from DuckDB's view of it (`con`; pyarrow is not imported:
+    its import alone costs a fifth of a second)."""
+    import re
 
     from ttcalc.read.bigfiles import useful
 
     with path.open("rb") as fh:
         if fh.read(4) != b"PAR1":
             raise Fallback("not Parquet")
-    pf = pq.ParquetFile(path)
-    names = pf.schema_arrow.names
+    source = f"read_parquet({_lit(str(path))})"
+    schema = con.execute(f"SELECT name, num_children FROM parquet_schema({_lit(str(path))})").fetchall()
+    raw = [name for name, _ in schema[1:]]
+    if any(children for _, children in schema[1:]) or len(set(raw)) < len(raw):
+        raise Fallback("nested columns or two of one name")  # DuckDB would rename the second
+    described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
+    names, types = [d[0] for d in described], [d[1] for d in described]
+    if names != raw:
+        raise Fallback("columns named otherwise")
     keep = useful(names)
-    batch = next(pf.iter_batches(batch_size=39, columns=[names[i] for i in keep]), None)
-    if batch is None:
+    head = con.execute(f"SELECT {', '.join(_ident(names[i]) for i in keep)} FROM {source} LIMIT 39").fetchall()
+    if not head:
         raise Fallback("no rows")
-    grid = [[names[i] for i in keep]] + [list(r.values()) for r in batch.to_pylist()]
+    grid = [[names[i] for i in keep]] + [list(r) for r in head]
     header, title = _header(grid, sch, maps, path)
     if header.last_row != 1:
         raise Fallback("Parquet header below the column names")
     money = {c.index for c in header.columns if c.field and sch.fields[c.field].type == "money"}
     exprs, numeric = [], []
     for j, i in enumerate(keep):
-        t = pf.schema_arrow.field(i).type
+        t = types[i]
         col = f"s.{_ident(names[i])}"
-        if pa.types.is_string(t) or pa.types.is_large_string(t):
+        decimal = re.fullmatch(r"DECIMAL\((\d+),(\d+)\)", t)
+        if t == "VARCHAR":
             exprs.append(col)
-        elif j in money and (pa.types.is_integer(t) or pa.types.is_decimal(t)):
-            scale = t.scale if pa.types.is_decimal(t) else 0
-            if pa.types.is_decimal(t) and (t.precision > 16 or t.scale > 8):
+        elif j in money and (t in _INTEGERS or decimal):
+            scale = int(decimal.group(2)) if decimal else 0
+            if decimal and (int(decimal.group(1)) > 16 or scale > 8):
                 raise Fallback(f"Parquet column of type {t}")
             exprs.append(f"CAST({col} AS DECIMAL(18,{max(scale, 2)}))")
             numeric.append(j)
-        elif pa.types.is_integer(t) and j not in money:
+        elif t in _INTEGERS and j not in money:
             exprs.append(f"CAST({col} AS VARCHAR)")
         else:
             raise Fallback(f"Parquet column of type {t}")
     source = f"read_parquet({_lit(str(path))}, file_row_number=true)"
     return Plan(path, header, title, source, exprs, numeric, 2, "s.file_row_number")
+
+
+_INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT")
 
 
 def _header(grid: list, sch, maps: dict, path: Path):
@@ -144,10 +157,11 @@ def data_name(col) -> str:
     return f"{col.field}:{col.header}" if col.field in ("component", "deduction", "employer") else col.field
 
 
-def select_sql(plan: Plan, sch, file_no: int, unit: str, month: str | None) -> str:
+def select_sql(plan: Plan, sch, file_no: int, unit: str, month: str | None,
+               extra: str = "r, month, ") -> str:
     """One row of table `rows` per data row of the file: f file, r its position (Parquet), k
-    skip code, p ID problem, id, name, unit, month, fen, a (1: not for the engine), na (an
-    ID not ASCII), hr (the lead column repeats its header)."""
+    skip code, p ID problem, key and oid (the ID), name, unit, month, fen, x (not for the
+    engine: engine_sql.build).  `extra`: which of r and month are kept."""
     h = plan.header
     fields = {data_name(c): c for c in h.columns if c.field}
     expr = {name: f"x{c.index}" for name, c in fields.items()}
@@ -174,7 +188,7 @@ def select_sql(plan: Plan, sch, file_no: int, unit: str, month: str | None) -> s
     keep = (f"r, {expr.get('name', 'NULL')}::VARCHAR AS name, {unit_sql}::VARCHAR AS unit, "
             f"{month_sql}::VARCHAR AS month, {repeat} AS hr")
     return build(one, skip, file_no, expr["id"], keep,
-                 [(expr[n], fields[n].scale, n in numbers) for n in amounts], bool(gross))
+                 [(expr[n], fields[n].scale, n in numbers) for n in amounts], bool(gross), extra)
 
 
 # what Arrow's utf8_trim_whitespace takes off a unit's name

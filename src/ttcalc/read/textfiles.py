@@ -96,6 +96,13 @@ def read_csv(path: Path, data: bytes | None = None):
         data = limits.read_input(path, limits.current().csv, True)
     if len(data) > BIG_CSV_BYTES:
         return _big_csv(path, data)
+    columns = csv_columns(path, data)
+    return pa.table({f"c{i}": pa.array(col, pa.string()) for i, col in enumerate(columns)})
+
+
+def csv_columns(path: Path, data: bytes) -> list[list]:
+    """The columns of a small text table (read_csv without pyarrow: a file's first lines are
+    looked at before anything else is imported)."""
     if not data.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" in data[:4096]:
         raise InputError(msg("read.text.binary", file=str(path)))
     try:
@@ -121,6 +128,5 @@ def read_csv(path: Path, data: bytes | None = None):
         raise InputError(msg("read.text.too_many_fields", file=str(path), width=f"{width:,}",
                              limit=f"{_MAX_COLUMNS:,}"))
     limits.check_cells(path, path.stem, len(rows), width)
-    columns = [[(r[i] if i < len(r) and r[i] != "" else None) for r in rows] for i in range(width)]
-    return pa.table({f"c{i}": pa.array(col, pa.string()) for i, col in enumerate(columns)})
+    return [[(r[i] if i < len(r) and r[i] != "" else None) for r in rows] for i in range(width)]
 
