@@ -60,3 +60,15 @@ def test_not_parquet_content(run, tmp_path):
     path.write_bytes(b"hello")
     out = run("budget", path)
     assert out.code == 2 and "Parquet" in out.stderr
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_a_head_cut_inside_a_character_keeps_the_files_encoding(encoding):
+    """The first 256 KB of a big CSV may end inside a Chinese character: the head is judged on
+    its whole lines, never read as GB18030 mojibake when the file is UTF-8 (or the reverse)."""
+    from ttcalc.read.textfiles import decode_head
+
+    text = ("姓名,身份证号,单位\n" + "张三,350521198503011234,实验小学\n" * 500).encode(encoding)
+    want = "utf-8-sig" if encoding == "utf-8" else "gb18030"
+    for cut in range(len(text) - 400, len(text)):
+        assert decode_head(text[:cut])[1] == want, cut

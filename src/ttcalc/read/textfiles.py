@@ -54,7 +54,12 @@ def read_parquet(path: Path, data: bytes | None = None):
 
 def decode_head(head: bytes):
     """(text, encoding) of the first bytes of a big text file, or None when no encoding reads
-    them; a multi-byte character may straddle the cut, so up to three last bytes are dropped."""
+    them.  The head is judged on its whole lines: a character cut in two at its end would fail
+    UTF-8 and could read as GB18030 (mojibake taken for the file's encoding); without a line
+    end, up to three last bytes are dropped."""
+    end = head.rfind(b"\n")
+    if end > 0 and not head.startswith((b"\xff\xfe", b"\xfe\xff")):  # (UTF-16's line end is two bytes)
+        head = head[:end + 1]
     for cut in range(4):
         try:
             return decode(head[: len(head) - cut])
