@@ -6,7 +6,7 @@ import difflib
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 from ttcalc.cells.text import squash
@@ -63,6 +63,7 @@ def _key(text: str) -> str:
     return squash(text).lower()
 
 
+@lru_cache(maxsize=1 << 14)  # the same headers in every file of a folder: judged once
 def split_unit(header: str) -> tuple[str, int]:
     """Strip a unit suffix from a header; return the header and the multiplier to yuan."""
     text = squash(header)
@@ -121,10 +122,15 @@ def _match_key(key: str, kind: str) -> tuple[str | None, int]:
 def match(header: str, sch: Schema) -> tuple[str | None, int]:
     """The field a header names, or None; plus a score (3 exact, 2 contained, 0 none).
     Contained matches use Chinese aliases only: "id" must not match "paid"."""
+    return _match_header(header, sch.kind)
+
+
+@lru_cache(maxsize=1 << 14)
+def _match_header(header: str, kind: str) -> tuple[str | None, int]:
     key = _key(split_unit(header)[0])
     if not key or len(key) > 40:  # a sentence is not a header
         return None, 0
-    return _match_key(key, sch.kind)
+    return _match_key(key, kind)
 
 
 def group_kind(label: str, sch: Schema) -> str | None:

@@ -74,7 +74,8 @@ def _is_data(text: str) -> bool:
 
 def _fields(cells: list[str], sch: Schema, mapped: dict | None = None) -> set:
     # "单位：泉港一小" and "金额单位：元" are notes (label: value), never headers
-    hits = {(mapped or {}).get(split_unit(c)[0].lower()) or match(c, sch)[0] for c in cells if c and ":" not in c}
+    hits = {(mapped.get(split_unit(c)[0].lower()) if mapped else None) or match(c, sch)[0]
+            for c in cells if c and ":" not in c}
     hits.discard(None)
     return hits
 
