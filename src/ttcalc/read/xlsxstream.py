@@ -126,6 +126,7 @@ class Scan:
         self.zf, self.member, self.width, self.dates, self.strings = zf, member, width, dates, strings
         self.safe: bool | None = None
         self.last_row = 0
+        self.valued_row = 0  # the last row holding a value: calamine's range ends there
         self.merges: list = []  # the sheet's merge ranges (read.xlsxfast.merge_ranges)
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
@@ -140,14 +141,18 @@ class Scan:
         import pyarrow as pa
         import pyarrow.compute as pc
 
+        from ttcalc.read.xlsxscan import UNNUMBERED, RowNumbers, last_value, right_of
+
         # one RE2 pass a chunk (linear, in C, the GIL released) for every kind of cell the two
         # readers render differently; RE2 reads the bytes as Latin-1, so a chunk may cut a
         # character in two.  The chunks overlap by _TAIL bytes: a cell cut in two is seen whole
-        odd = [rb't="[bed]"', rb"<rPh", _ESCAPE.pattern, _ODD_VALUE.pattern.replace(rb"\s", _SPACE)]
+        odd = [rb't=["\'][bed]["\']', rb"<rPh", _ESCAPE.pattern, _ODD_VALUE.pattern.replace(rb"\s", _SPACE),
+               UNNUMBERED, right_of(self.width)]
         if self.dates:
-            odd.append(rb' s="(?:%s)"' % b"|".join(b"%d" % i for i in sorted(self.dates)))
+            odd.append(_SPACE + rb's=["\'](?:%s)["\']' % b"|".join(b"%d" % i for i in sorted(self.dates)))
         pattern = b"|".join(odd).decode("latin-1")
         tail = b""
+        numbers = RowNumbers()
         merges: list[bytes] = []
         with self.zf.open(self.member) as fh:
             while True:
@@ -161,10 +166,14 @@ class Scan:
                     merges.append(text)
                 if pc.any(pc.match_substring_regex(pa.array([text], pa.binary()), pattern)).as_py():
                     return False
-                at = text.rfind(b'<row r="')
-                m = _ROW.match(text, at) if at >= 0 else None
-                if m:
-                    self.last_row = int(m.group(1))
+                at = last_value(text)  # the row of the last value: calamine's range ends there
+                if at >= 0:
+                    start = text.rfind(b'<row r="', 0, at)
+                    m = _ROW.match(text, start) if start >= 0 else None
+                    self.valued_row = int(m.group(1)) if m else self.last_row  # (a row begun before)
+                if not numbers.add(chunk):  # rows out of order: DuckDB leaves cells out
+                    return False
+                self.last_row = numbers.last
                 cut = text.rfind(b"<v>")  # a value still open at the end comes whole into the next
                 tail = text[cut if cut >= 0 and text.find(b"</v>", cut) < 0 else -_TAIL:]
         if merges:
@@ -276,7 +285,12 @@ class Stream:
                 return None
         except OSError:
             return None
-        return assemble(parts, self.scan.last_row, self.width)
+        from ttcalc.read.xlsxscan import blank_from
+
+        last = self.scan.valued_row  # empty rows below it (styled cells, a formula never computed) go
+        if not blank_from(parts, last, self.scan.last_row):  # a value there the scan did not see
+            return None
+        return assemble(parts, last, self.width)
 
 
 _LIVE: set = set()  # the streams whose parse still runs
