@@ -210,7 +210,8 @@ ODD_ROWS = [
     '<row r="40"><c s="0" r="A40"><v>40</v></c></row>', '<row r="40"><c r="C40"><v>40</v></c></row>',
     '<row r="40"><c r="A40" t=\'b\'><v>1</v></c></row>', '<row r="40"><c r="A40"><v><![CDATA[4]]></v></c></row>',
     '<row r="39"><c r="A39"><v>40</v></c></row>', '<row r="41"><c r="A41"><v>40</v></c></row>',
-    '<row r="1040"><c r="A1040"><v>40</v></c></row>',
+    '<row r="1040"><c r="A1040"><v>40</v></c></row>', '<row r="40"><c r="B40"><v>1</v></c><c r="A40"><v>2</v></c></row>',
+    '<row r="40"><c r="A40"><v>1</v></c><c r="A40"><v>2</v></c></row>',
 ]
 
 
@@ -228,3 +229,33 @@ def test_the_scan_sees_every_odd_row_wherever_a_chunk_ends(tmp_path, monkeypatch
                 assert scan.result() and scan.last_row == scan.valued_row == 80, (chunk, cut)
                 odd = xlsxstream.Scan(zf, member, 2, {7})
                 assert not odd.result() or odd.last_row > 80, (chunk, cut)
+
+
+@NEEDS_DUCKDB
+@pytest.mark.parametrize("order", ["reversed", "twice"])
+def test_cells_out_of_order_in_a_row_read_the_same(run, tmp_path, monkeypatch, streamed, order):
+    """Row 31's cells written D, C, B, A (or its amount twice): calamine places each cell by its
+    reference, DuckDB left the row empty — a person lost from the payroll."""
+    xml = _rows_xml(_payroll())
+    row = re.search(r'<row r="31">(.*?)</row>', xml).group(1)
+    cells = re.findall(r"<c r=.*?</c>", row)
+    again = cells + [cells[-1].replace(">1030<", ">5030<")]
+    xml = xml.replace(row, "".join(reversed(cells) if order == "reversed" else again))
+    path = _workbook(tmp_path / "order.xlsx", xml, "A1:D61")
+    new, old = _stream_and_general(run, monkeypatch, path)
+    assert new == old
+    assert not streamed
+
+
+@pytest.mark.parametrize("width", [4, 30])
+def test_backwards_finds_exactly_a_cell_at_or_left_of_the_one_before(width):
+    pattern = re.compile(xlsxscan.backwards(width))
+    inner = ['<v>1</v>', '<f>A1</f><v>2</v>', ' t="inlineStr"><is><r><rPr><b/></rPr><t>x</t></r></is']
+    for a in range(1, width + 1):
+        for b in range(1, width + 3):
+            for body in inner:
+                head = f'<c r="{_col(a)}7"' + ("" if body.startswith(" ") else ">") + body
+                pair = f'<row r="7">{head}</c><c r="{_col(b)}7"><v>3</v></c></row>'.encode()
+                assert bool(pattern.search(pair)) == (b <= a), (a, b, body)
+                rows = f'<row r="7">{head}</c></row><row r="8"><c r="{_col(b)}8"><v>3</v></c></row>'.encode()
+                assert not pattern.search(rows), (a, b)

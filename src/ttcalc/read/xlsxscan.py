@@ -14,12 +14,34 @@ ROW = re.compile(rb'<row r="(\d+)"')
 UNNUMBERED = rb'<(?:row|c)(?:[^ A-Za-z0-9_:.\-]| [^r]| r[^=]| r=[^"])|<!\[CDATA\['
 
 
+MAX_WIDTH = 256  # a sheet declared wider is read the general way (the regexes grow with it)
+# what lies between a cell's start and the next cell's in the same row: no `<c `, `<row`, `</row`
+_INNER = rb"(?:[^<]|<[^cr/]|<c[^ >/]|<r[^o]|</[^r]|</r[^o])*"
+
+
+def _letters(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def backwards(width: int) -> bytes:
+    """A regex of a cell followed in its row by one at or left of its column (calamine places
+    each by its reference, DuckDB leaves the row's cells out)."""
+    out = []
+    for j in range(1, width + 1):
+        s = _letters(j)
+        alts = [f"[A-Z]{{1,{len(s) - 1}}}"] if len(s) > 1 else []
+        alts += [s[:i] + f"[A-{chr(ord(ch) - 1)}]" + "[A-Z]" * (len(s) - i - 1) for i, ch in enumerate(s) if ch != "A"]
+        out.append(b'<c r="%s[0-9]+"%s<c r="(?:%s)[0-9]' % (s.encode(), _INNER, "|".join(alts + [s]).encode()))
+    return b"|".join(out)
+
+
 def right_of(width: int) -> bytes:
     """A regex of a cell reference right of column `width` (DuckDB's range leaves it out)."""
-    letters = ""
-    while width:
-        width, r = divmod(width - 1, 26)
-        letters = chr(65 + r) + letters
+    letters = _letters(width)
     wider = [b"[A-Z]{%d,}" % (len(letters) + 1)]
     for i, ch in enumerate(letters):
         if ch != "Z":

@@ -141,18 +141,18 @@ class Scan:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        from ttcalc.read.xlsxscan import UNNUMBERED, RowNumbers, last_value, right_of
+        from ttcalc.read import xlsxscan as xs
 
         # one RE2 pass a chunk (linear, in C, the GIL released) for every kind of cell the two
         # readers render differently; RE2 reads the bytes as Latin-1, so a chunk may cut a
         # character in two.  The chunks overlap by _TAIL bytes: a cell cut in two is seen whole
         odd = [rb't=["\'][bed]["\']', rb"<rPh", _ESCAPE.pattern, _ODD_VALUE.pattern.replace(rb"\s", _SPACE),
-               UNNUMBERED, right_of(self.width)]
+               xs.UNNUMBERED, xs.right_of(self.width), xs.backwards(self.width)]
         if self.dates:
             odd.append(_SPACE + rb's=["\'](?:%s)["\']' % b"|".join(b"%d" % i for i in sorted(self.dates)))
         pattern = b"|".join(odd).decode("latin-1")
         tail = b""
-        numbers = RowNumbers()
+        numbers = xs.RowNumbers()
         merges: list[bytes] = []
         with self.zf.open(self.member) as fh:
             while True:
@@ -166,7 +166,7 @@ class Scan:
                     merges.append(text)
                 if pc.any(pc.match_substring_regex(pa.array([text], pa.binary()), pattern)).as_py():
                     return False
-                at = last_value(text)  # the row of the last value: calamine's range ends there
+                at = xs.last_value(text)  # the row of the last value: calamine's range ends there
                 if at >= 0:
                     start = text.rfind(b'<row r="', 0, at)
                     m = _ROW.match(text, start) if start >= 0 else None
@@ -175,7 +175,7 @@ class Scan:
                     return False
                 self.last_row = numbers.last
                 cut = text.rfind(b"<v>")  # a value still open at the end comes whole into the next
-                tail = text[cut if cut >= 0 and text.find(b"</v>", cut) < 0 else -_TAIL:]
+                tail = text[min(cut, max(0, len(text) - _TAIL)) if cut >= 0 and text.find(b"</v>", cut) < 0 else -_TAIL:]
         if merges:
             from ttcalc.read import xlsxfast
 
@@ -383,6 +383,8 @@ def start(path: Path, size: int, zf: zipfile.ZipFile, member: str, sheet: str, c
     """The sheet's stream, already running, or None when it is not for this sheet."""
     if cells < STREAM_MIN_CELLS:
         return None
+    from ttcalc.read import xlsxscan
+
     ext = extension()
     if ext is None or "'" in ext:
         return None
@@ -392,7 +394,7 @@ def start(path: Path, size: int, zf: zipfile.ZipFile, member: str, sheet: str, c
         strings = next((n for n in zf.namelist() if n.lower() == "xl/sharedstrings.xml"), None)
     except Exception:  # noqa: BLE001
         return None
-    if dims is None or dates is None or dims[0] < 1 or dims[1] < 1:
+    if dims is None or dates is None or dims[0] < 1 or not 1 <= dims[1] <= xlsxscan.MAX_WIDTH:
         return None
     rows, width = dims
     scan = Scan(zf, member, width, dates, strings)
