@@ -273,3 +273,15 @@ def test_a_boolean_among_the_amounts_reads_the_same_typed_and_general(run, tmp_p
     typed = _report(run, path)
     monkeypatch.setattr(xlsxfast, "TYPED_MIN_CELLS", OFF)
     assert typed == _report(run, path)
+
+
+@pytest.mark.parametrize("si", ["<si><t>教师_x0041_</t></si>", '<si><t>甲</t><rPh sb="0" eb="1"><t>こう</t></rPh></si>'])
+def test_the_shared_strings_look_sees_an_escape_cut_by_chunks_shorter_than_it(tmp_path, monkeypatch, si):
+    """The overlap was the last 16 bytes of the chunk alone: with chunks of a few bytes an
+    `_x0041_` was never seen whole and the stream read it raw."""
+    with zipfile.ZipFile(tmp_path / "s.xlsx", "w") as zf:
+        zf.writestr("xl/sharedStrings.xml", f'<sst {_NS}><si><t>姓名</t></si>{si}</sst>')
+    with zipfile.ZipFile(tmp_path / "s.xlsx") as zf:
+        for chunk in range(1, 40):
+            monkeypatch.setattr(xlsxstream, "_CHUNK", chunk)
+            assert xlsxstream._strings_odd(zf, "xl/sharedStrings.xml"), chunk

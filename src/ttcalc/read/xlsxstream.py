@@ -417,4 +417,4 @@ def _strings_odd(zf: zipfile.ZipFile, member: str) -> bool:
             text = tail + chunk
             if pc.any(pc.match_substring_regex(pa.array([text], pa.binary()), pattern)).as_py():
                 return True
-            tail = chunk[-16:]
+            tail = text[-16:]  # (the text: a chunk may be shorter than an escape)
