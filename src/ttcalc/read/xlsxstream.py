@@ -126,6 +126,7 @@ class Scan:
         self.zf, self.member, self.width, self.dates, self.strings = zf, member, width, dates, strings
         self.safe: bool | None = None
         self.last_row = 0
+        self.valued_row = 0  # the last row holding a value: calamine's range ends there
         self.merges: list = []  # the sheet's merge ranges (read.xlsxfast.merge_ranges)
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
@@ -140,14 +141,18 @@ class Scan:
         import pyarrow as pa
         import pyarrow.compute as pc
 
+        from ttcalc.read import xlsxscan as xs
+
         # one RE2 pass a chunk (linear, in C, the GIL released) for every kind of cell the two
         # readers render differently; RE2 reads the bytes as Latin-1, so a chunk may cut a
         # character in two.  The chunks overlap by _TAIL bytes: a cell cut in two is seen whole
-        odd = [rb't="[bed]"', rb"<rPh", _ESCAPE.pattern, _ODD_VALUE.pattern.replace(rb"\s", _SPACE)]
+        odd = [rb't=["\'][bed]["\']', rb"<rPh", _ESCAPE.pattern, _ODD_VALUE.pattern.replace(rb"\s", _SPACE),
+               xs.UNNUMBERED, xs.right_of(self.width), xs.backwards(self.width)]
         if self.dates:
-            odd.append(rb' s="(?:%s)"' % b"|".join(b"%d" % i for i in sorted(self.dates)))
+            odd.append(_SPACE + rb's=["\'](?:%s)["\']' % b"|".join(b"%d" % i for i in sorted(self.dates)))
         pattern = b"|".join(odd).decode("latin-1")
         tail = b""
+        numbers = xs.RowNumbers()
         merges: list[bytes] = []
         with self.zf.open(self.member) as fh:
             while True:
@@ -161,12 +166,16 @@ class Scan:
                     merges.append(text)
                 if pc.any(pc.match_substring_regex(pa.array([text], pa.binary()), pattern)).as_py():
                     return False
-                at = text.rfind(b'<row r="')
-                m = _ROW.match(text, at) if at >= 0 else None
-                if m:
-                    self.last_row = int(m.group(1))
+                at = xs.last_value(text)  # the row of the last value: calamine's range ends there
+                if at >= 0:
+                    start = text.rfind(b'<row r="', 0, at)
+                    m = _ROW.match(text, start) if start >= 0 else None
+                    self.valued_row = int(m.group(1)) if m else self.last_row  # (a row begun before)
+                if not numbers.add(chunk):  # rows out of order: DuckDB leaves cells out
+                    return False
+                self.last_row = numbers.last
                 cut = text.rfind(b"<v>")  # a value still open at the end comes whole into the next
-                tail = text[cut if cut >= 0 and text.find(b"</v>", cut) < 0 else -_TAIL:]
+                tail = text[min(cut, max(0, len(text) - _TAIL)) if cut >= 0 and text.find(b"</v>", cut) < 0 else -_TAIL:]
         if merges:
             from ttcalc.read import xlsxfast
 
@@ -276,7 +285,12 @@ class Stream:
                 return None
         except OSError:
             return None
-        return assemble(parts, self.scan.last_row, self.width)
+        from ttcalc.read.xlsxscan import blank_from
+
+        last = self.scan.valued_row  # empty rows below it (styled cells, a formula never computed) go
+        if not blank_from(parts, last, self.scan.last_row):  # a value there the scan did not see
+            return None
+        return assemble(parts, last, self.width)
 
 
 _LIVE: set = set()  # the streams whose parse still runs
@@ -369,6 +383,8 @@ def start(path: Path, size: int, zf: zipfile.ZipFile, member: str, sheet: str, c
     """The sheet's stream, already running, or None when it is not for this sheet."""
     if cells < STREAM_MIN_CELLS:
         return None
+    from ttcalc.read import xlsxscan
+
     ext = extension()
     if ext is None or "'" in ext:
         return None
@@ -378,7 +394,7 @@ def start(path: Path, size: int, zf: zipfile.ZipFile, member: str, sheet: str, c
         strings = next((n for n in zf.namelist() if n.lower() == "xl/sharedstrings.xml"), None)
     except Exception:  # noqa: BLE001
         return None
-    if dims is None or dates is None or dims[0] < 1 or dims[1] < 1:
+    if dims is None or dates is None or dims[0] < 1 or not 1 <= dims[1] <= xlsxscan.MAX_WIDTH:
         return None
     rows, width = dims
     scan = Scan(zf, member, width, dates, strings)
@@ -401,4 +417,4 @@ def _strings_odd(zf: zipfile.ZipFile, member: str) -> bool:
             text = tail + chunk
             if pc.any(pc.match_substring_regex(pa.array([text], pa.binary()), pattern)).as_py():
                 return True
-            tail = chunk[-16:]
+            tail = text[-16:]  # (the text: a chunk may be shorter than an escape)

@@ -1,0 +1,99 @@
+"""What the stream's scan of a sheet's XML (read.xlsxstream.Scan) looks for besides the cells
+the two readers render differently: rows and cells DuckDB places otherwise than calamine (a
+row or cell not opened by its number, rows out of order, a cell right of the <dimension>), and
+where calamine's range ends (the last row holding a value)."""
+
+from __future__ import annotations
+
+import re
+
+ROW = re.compile(rb'<row r="(\d+)"')
+# a row or cell not opened as `<row r="N"` / `<c r="A1"` (no number, another attribute first,
+# single quotes): DuckDB and calamine place it each their own way, and the rows are counted by
+# `<row r="`; a CDATA section: DuckDB reads its text, calamine does not
+UNNUMBERED = rb'<(?:row|c)(?:[^ A-Za-z0-9_:.\-]| [^r]| r[^=]| r=[^"])|<!\[CDATA\['
+
+
+MAX_WIDTH = 256  # a sheet declared wider is read the general way (the regexes grow with it)
+# what lies between a cell's start and the next cell's in the same row: no `<c `, `<row`, `</row`
+_INNER = rb"(?:[^<]|<[^cr/]|<c[^ >/]|<r[^o]|</[^r]|</r[^o])*"
+
+
+def _letters(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def backwards(width: int) -> bytes:
+    """A regex of a cell followed in its row by one at or left of its column (calamine places
+    each by its reference, DuckDB leaves the row's cells out)."""
+    out = []
+    for j in range(1, width + 1):
+        s = _letters(j)
+        alts = [f"[A-Z]{{1,{len(s) - 1}}}"] if len(s) > 1 else []
+        alts += [s[:i] + f"[A-{chr(ord(ch) - 1)}]" + "[A-Z]" * (len(s) - i - 1) for i, ch in enumerate(s) if ch != "A"]
+        out.append(b'<c r="%s[0-9]+"%s<c r="(?:%s)[0-9]' % (s.encode(), _INNER, "|".join(alts + [s]).encode()))
+    return b"|".join(out)
+
+
+def right_of(width: int) -> bytes:
+    """A regex of a cell reference right of column `width` (DuckDB's range leaves it out)."""
+    letters = _letters(width)
+    wider = [b"[A-Z]{%d,}" % (len(letters) + 1)]
+    for i, ch in enumerate(letters):
+        if ch != "Z":
+            wider.append(b"%s[%s-Z]%s" % (letters[:i].encode(), chr(ord(ch) + 1).encode(),
+                                          b"[A-Z]" * (len(letters) - i - 1)))
+    return rb'<c r="(?:%s)[0-9]' % b"|".join(wider)
+
+
+def last_value(text: bytes) -> int:
+    """Where the last cell holding a value (for calamine) lies in the text, or -1: a string
+    (shared, inline, a formula's text) or a non-empty <v>; not a styled empty cell, a number's
+    empty <v></v>, a formula without its value."""
+    v = text.rfind(b"</v>")
+    for _ in range(64):
+        if v < 0 or text[v - 3:v] != b"<v>":
+            break
+        v = text.rfind(b"</v>", 0, v - 3)
+    after = max(v, 0)  # a string cell after the last value (each looked for only past it)
+    return max(v, text.rfind(b"<is>", after), text.rfind(b' t="s"', after), text.rfind(b' t="str"', after))
+
+
+class RowNumbers:
+    """Every `<row r="N">` of the sheet, chunk by chunk (a row tag cut by a chunk's end taken
+    whole with the next): `add` is False once a row is not numbered above the one before (rows
+    out of order, a number twice: DuckDB reads past its range and leaves cells out)."""
+
+    def __init__(self) -> None:
+        self.last, self.carry = 0, b""
+
+    def add(self, chunk: bytes) -> bool:
+        import numpy as np
+
+        piece = self.carry + chunk
+        found = ROW.findall(piece)
+        lt = piece.rfind(b"<")
+        self.carry = piece[lt:] if 0 <= lt and len(piece) - lt < 32 and not ROW.match(piece, lt) else b""
+        if not found:
+            return True
+        rows = np.array([int(n) for n in found], dtype=np.int64)
+        if rows[0] <= self.last or (np.diff(rows) <= 0).any():
+            return False
+        self.last = int(rows[-1])
+        return True
+
+
+def blank_from(parts: list, first: int, end: int) -> bool:
+    """Whether rows first … end - 1 (0-based) of the tidied batches (lists of columns) hold no value."""
+    at = 0
+    for columns in parts:
+        n = len(columns[0]) if columns else 0
+        lo, hi = max(first, at), min(end, at + n)
+        if lo < hi and any(c.slice(lo - at, hi - lo).null_count != hi - lo for c in columns):
+            return False
+        at += n
+    return True
