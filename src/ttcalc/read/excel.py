@@ -170,7 +170,7 @@ def _typed_grid(path: Path, guard, reader, name: str, cells: int, early: list) -
         return None
     if guard.hidden is None:
         guard.hidden = xlsxfast.hidden_sheets(path, zf)
-    from ttcalc.read import xlsxstream
+    from ttcalc.read import xlsxscan, xlsxstream
 
 
     size = len(guard.data)
@@ -219,9 +219,12 @@ def _typed_grid(path: Path, guard, reader, name: str, cells: int, early: list) -
             merges.found, merges.zf = current.scan.merges, None  # found by the stream's scan of the XML
             return streamed
         merges.prefetch()
+        kinds = xlsxscan.Kinds(zf, member)  # booleans or errors: the typed load would misread them
         try:
             with limits.allocation(path, name, cells), _native_stderr_muted():
                 loaded = xlsxfast.load_body(reader, name, skip, strings, money)
+                if loaded is not None and kinds.found():
+                    loaded = None
                 if loaded is None:
                     sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string",
                                               whitespace_as_null=True)

@@ -97,3 +97,41 @@ def blank_from(parts: list, first: int, end: int) -> bool:
             return False
         at += n
     return True
+
+
+class Kinds:
+    """Whether a sheet holds booleans or error cells, looked for on a thread of its own while
+    fastexcel loads the sheet typed (read.xlsxfast.load_body): fastexcel turns a TRUE among a
+    column of numbers into 1.0 — a TRUE among the amounts would be one yuan — where the
+    general read takes it as the text it is and refuses it as an amount."""
+
+    _PATTERN = rb"""\bt\s*=\s*["'][be]["']"""
+
+    def __init__(self, zf, member: str) -> None:
+        import threading
+
+        self.zf, self.member, self.hit = zf, member, None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        pattern = self._PATTERN.decode("latin-1")
+        try:
+            tail = b""
+            with self.zf.open(self.member) as fh:
+                while chunk := fh.read(1 << 22):
+                    text = tail + chunk
+                    if pc.any(pc.match_substring_regex(pa.array([text], pa.binary()), pattern)).as_py():
+                        self.hit = True
+                        return
+                    tail = text[-64:]
+            self.hit = False
+        except Exception:  # noqa: BLE001 — unreadable here: the general read judges the sheet
+            self.hit = True
+
+    def found(self) -> bool:
+        self.thread.join()
+        return bool(self.hit)
