@@ -100,3 +100,24 @@ def pytest_collection_modifyitems(config, items):
         if "soffice" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.libreoffice)
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture
+def streamed(monkeypatch):
+    """Every .xlsx sheet offered to DuckDB's stream (read.xlsxstream); returns the tables the
+    stream gave — `assemble` is reached only when every batch's numbers agreed."""
+    from ttcalc.read import excel, xlsxfast, xlsxstream
+
+    calls: list = []
+    original = xlsxstream.assemble
+
+    def spy(*args, **kwargs):
+        table = original(*args, **kwargs)
+        calls.append(table)
+        return table
+
+    monkeypatch.setattr(xlsxfast, "TYPED_MIN_CELLS", 0)
+    monkeypatch.setattr(xlsxstream, "STREAM_MIN_CELLS", 0)
+    monkeypatch.setattr(excel, "LAZY_READER_BYTES", 0)
+    monkeypatch.setattr(xlsxstream, "assemble", spy)
+    return calls

@@ -25,24 +25,6 @@ def _report(run, *paths) -> dict:
     return {k: data.get(k) for k in KEYS}
 
 
-@pytest.fixture
-def streamed(monkeypatch):
-    """Every .xlsx sheet offered to DuckDB's stream; returns the tables it gave and were used."""
-    calls: list = []
-    original = xlsxstream.assemble
-
-    def spy(*args, **kwargs):  # reached only when every batch's numbers agreed (Stream.result)
-        table = original(*args, **kwargs)
-        calls.append(table)
-        return table
-
-    monkeypatch.setattr(xlsxfast, "TYPED_MIN_CELLS", 0)
-    monkeypatch.setattr(xlsxstream, "STREAM_MIN_CELLS", 0)
-    monkeypatch.setattr(excel, "LAZY_READER_BYTES", 0)
-    monkeypatch.setattr(xlsxstream, "assemble", spy)
-    return calls
-
-
 def _stream_and_general(run, monkeypatch, path) -> tuple[dict, dict]:
     new = _report(run, path)
     monkeypatch.setattr(xlsxstream, "STREAM_MIN_CELLS", OFF)

@@ -11,6 +11,7 @@ import pytest
 from builders import make_id
 
 from ttcalc.read import excel, xlsxfast, xlsxscan, xlsxstream
+from ttcalc.read.extent import col_letters
 
 OFF = 10**15
 KEYS = ("figures", "by_unit", "inputs", "warnings")
@@ -19,21 +20,13 @@ _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
-def _col(n: int) -> str:
-    out = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(65 + r) + out
-    return out
-
-
 def _rows_xml(rows: list[list]) -> str:
     """<row>s of inline strings and numbers, every row and cell numbered."""
     out = []
     for r, row in enumerate(rows, 1):
         cells = []
         for c, v in enumerate(row, 1):
-            ref = f"{_col(c)}{r}"
+            ref = f"{col_letters(c)}{r}"
             if v is None:
                 continue
             if isinstance(v, (int, float)):
@@ -79,24 +72,6 @@ def _report(run, path) -> dict:
         return {"exit 2": r.stderr}
     data = r.json()
     return {k: data.get(k) for k in KEYS}
-
-
-@pytest.fixture
-def streamed(monkeypatch):
-    """Every .xlsx sheet offered to DuckDB's stream; the tables it gave and were used."""
-    calls: list = []
-    original = xlsxstream.assemble
-
-    def spy(*args, **kwargs):
-        table = original(*args, **kwargs)
-        calls.append(table)
-        return table
-
-    monkeypatch.setattr(xlsxfast, "TYPED_MIN_CELLS", 0)
-    monkeypatch.setattr(xlsxstream, "STREAM_MIN_CELLS", 0)
-    monkeypatch.setattr(excel, "LAZY_READER_BYTES", 0)
-    monkeypatch.setattr(xlsxstream, "assemble", spy)
-    return calls
 
 
 def _stream_and_general(run, monkeypatch, path) -> tuple[dict, dict]:
@@ -190,7 +165,7 @@ def test_the_cells_right_of_a_width_are_exactly_those_past_it(width):
     pattern = re.compile(xlsxscan.right_of(width))
     for col in list(range(1, 60)) + list(range(width - 30, width + 30)) + [702, 703, 16384]:
         if col >= 1:
-            cell = f'<c r="{_col(col)}12">'.encode()
+            cell = f'<c r="{col_letters(col)}12">'.encode()
             assert bool(pattern.match(cell)) == (col > width), (width, col)
 
 
@@ -254,10 +229,10 @@ def test_backwards_finds_exactly_a_cell_at_or_left_of_the_one_before(width):
     for a in range(1, width + 1):
         for b in range(1, width + 3):
             for body in inner:
-                head = f'<c r="{_col(a)}7"' + ("" if body.startswith(" ") else ">") + body
-                pair = f'<row r="7">{head}</c><c r="{_col(b)}7"><v>3</v></c></row>'.encode()
+                head = f'<c r="{col_letters(a)}7"' + ("" if body.startswith(" ") else ">") + body
+                pair = f'<row r="7">{head}</c><c r="{col_letters(b)}7"><v>3</v></c></row>'.encode()
                 assert bool(pattern.search(pair)) == (b <= a), (a, b, body)
-                rows = f'<row r="7">{head}</c></row><row r="8"><c r="{_col(b)}8"><v>3</v></c></row>'.encode()
+                rows = f'<row r="7">{head}</c></row><row r="8"><c r="{col_letters(b)}8"><v>3</v></c></row>'.encode()
                 assert not pattern.search(rows), (a, b)
 
 

@@ -22,24 +22,6 @@ from ttcalc.read import excel, xlsxfast, xlsxstream
 pytestmark = pytest.mark.skipif(xlsxstream.extension() is None, reason="duckdb-extension-excel not installed")
 
 
-@pytest.fixture
-def streamed(monkeypatch):
-    """Every .xlsx sheet is offered to the stream; returns the tables the stream gave."""
-    calls: list = []
-    original = xlsxstream.assemble
-
-    def spy(*args, **kwargs):
-        table = original(*args, **kwargs)
-        calls.append(table)
-        return table
-
-    monkeypatch.setattr(xlsxfast, "TYPED_MIN_CELLS", 0)
-    monkeypatch.setattr(xlsxstream, "STREAM_MIN_CELLS", 0)
-    monkeypatch.setattr(excel, "LAZY_READER_BYTES", 0)
-    monkeypatch.setattr(xlsxstream, "assemble", spy)
-    return calls
-
-
 def _report(run, command, path) -> str:
     r = run(command, path, "--format", "json", "--quiet", "--lang", "en")
     assert r.code in (0, 1, 2), r.stdout + r.stderr + str(r.exception)

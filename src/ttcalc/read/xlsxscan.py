@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from ttcalc.read.extent import col_letters
+
 ROW = re.compile(rb'<row r="(\d+)"')
 # a row or cell not opened as `<row r="N"` / `<c r="A1"` (no number, another attribute first,
 # single quotes): DuckDB and calamine place it each their own way, and the rows are counted by
@@ -19,20 +21,12 @@ MAX_WIDTH = 256  # a sheet declared wider is read the general way (the regexes g
 _INNER = rb"(?:[^<]|<[^cr/]|<c[^ >/]|<r[^o]|</[^r]|</r[^o])*"
 
 
-def _letters(n: int) -> str:
-    out = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(65 + r) + out
-    return out
-
-
 def backwards(width: int) -> bytes:
     """A regex of a cell followed in its row by one at or left of its column (calamine places
     each by its reference, DuckDB leaves the row's cells out)."""
     out = []
     for j in range(1, width + 1):
-        s = _letters(j)
+        s = col_letters(j)
         alts = [f"[A-Z]{{1,{len(s) - 1}}}"] if len(s) > 1 else []
         alts += [s[:i] + f"[A-{chr(ord(ch) - 1)}]" + "[A-Z]" * (len(s) - i - 1) for i, ch in enumerate(s) if ch != "A"]
         out.append(b'<c r="%s[0-9]+"%s<c r="(?:%s)[0-9]' % (s.encode(), _INNER, "|".join(alts + [s]).encode()))
@@ -41,7 +35,7 @@ def backwards(width: int) -> bytes:
 
 def right_of(width: int) -> bytes:
     """A regex of a cell reference right of column `width` (DuckDB's range leaves it out)."""
-    letters = _letters(width)
+    letters = col_letters(width)
     wider = [b"[A-Z]{%d,}" % (len(letters) + 1)]
     for i, ch in enumerate(letters):
         if ch != "Z":

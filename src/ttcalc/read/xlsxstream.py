@@ -30,6 +30,8 @@ import threading
 import zipfile
 from pathlib import Path
 
+from ttcalc.read.extent import col_letters
+
 STREAM_MIN_CELLS = int(os.environ.get("TTCALC_STREAM_MIN_CELLS", "400000"))
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 _ESCAPE = re.compile(rb"_x[0-9A-Fa-f]{4}_")
@@ -65,14 +67,6 @@ def _col(letters: bytes) -> int:
     for ch in letters:
         n = n * 26 + ch - 64
     return n
-
-
-def _letters(n: int) -> str:
-    out = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(65 + r) + out
-    return out
 
 
 def dimension(zf: zipfile.ZipFile, member: str) -> tuple[int, int] | None:
@@ -227,7 +221,7 @@ class Stream:
             if self.stop:
                 return
             con.execute(f"LOAD '{self.ext}'")
-            cells = f"A1:{_letters(self.width + 1)}{self.rows}"  # one column more: it must be empty
+            cells = f"A1:{col_letters(self.width + 1)}{self.rows}"  # one column more: it must be empty
             reader = con.execute("SELECT * FROM read_xlsx(?, sheet = ?, header = false, all_varchar = true, "
                                  "range = ?)", [str(self.path), self.sheet, cells]).to_arrow_reader(self.BATCH_ROWS)
             for batch in reader:
