@@ -10,7 +10,7 @@ import zipfile
 import pytest
 from builders import make_id, make_xlsx
 
-from ttcalc.read import engine, excel, xlsxfast, xlsxstream
+from ttcalc.read import engine, xlsxfast, xlsxstream
 
 OFF = 10**15
 KEYS = ("figures", "by_unit", "inputs", "warnings")

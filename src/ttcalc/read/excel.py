@@ -15,8 +15,8 @@ from pathlib import Path
 from ttcalc.core.errors import InputError
 from ttcalc.core.msg import Msg, msg
 from ttcalc.read import limits
-from ttcalc.read.sheetguard import SheetGuard
 from ttcalc.read.grid import Grid
+from ttcalc.read.sheetguard import SheetGuard
 
 
 def excel_grids(path: Path, wanted: list[str] | None, data: bytes | None = None,
