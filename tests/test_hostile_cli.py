@@ -259,3 +259,27 @@ def test_an_unknown_map_field_names_the_kind_in_the_run_language(run, samples):
     assert zh.code == en.code == 2
     assert "工资表没有这个字段" in zh.stderr and "payroll 没有" not in zh.stderr
     assert "a payroll has no such field" in en.stderr
+
+
+@pytest.mark.parametrize("args", [["budget", "--help"], ["--help"], ["--version"]])
+def test_help_into_a_closed_pipe_or_a_full_disk_is_one_line_and_exit_2(args):
+    """Typer answers a closed pipe with a silent exit 1 (which reads as 'a check failed'), and
+    a full disk was an internal error: both are one worded line and exit 2, as for a report."""
+    import os
+    import subprocess
+    import sys
+
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        closed = subprocess.run([sys.executable, "-m", "ttcalc", *args, "--lang", "en"], stdout=write,
+                                stderr=subprocess.PIPE, timeout=60)
+    finally:
+        os.close(write)
+    said = (b"cannot write the output", "无法写出结果".encode())  # (--version is read before --lang)
+    assert closed.returncode == 2 and any(w in closed.stderr for w in said), closed.stderr
+    if os.path.exists("/dev/full"):
+        with open("/dev/full", "wb") as full:
+            r = subprocess.run([sys.executable, "-m", "ttcalc", *args, "--lang", "en"], stdout=full,
+                               stderr=subprocess.PIPE, timeout=60)
+        assert r.returncode == 2 and any(w in r.stderr for w in said) and b"Traceback" not in r.stderr

@@ -217,12 +217,22 @@ class Group(Words, TyperGroup):
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except typer.Exit as exc:
             return exc.exit_code
+        except SystemExit as exc:  # Typer's own answer to a closed pipe (EPIPE): exit 1, silently
+            if exc.code != 1 or type(sys.stdout).__name__ != "PacifyFlushWrapper":
+                raise
+            _quiet_stdout()
+            sys.stderr.write(f"ttcalc: {say('run.stdout_gone', stream='stdout', kind='BrokenPipeError')}\n")
+            return 2
         except Terminated:
             sys.stderr.write(f"ttcalc: {say('run.terminated')}\n")
             return 143
         except (typer.Abort, KeyboardInterrupt):
             sys.stderr.write(f"ttcalc: {say('run.interrupted')}\n")
             return 130
+        except OSError as exc:  # --help or --version into a closed pipe or a full disk: one line, exit 2
+            _quiet_stdout()
+            sys.stderr.write(f"ttcalc: {say('run.stdout_gone', stream='stdout', kind=type(exc).__name__)}\n")
+            return 2
         except Exception as exc:  # noqa: BLE001 — click's usage errors (Typer's copy of click) have format_message()
             if not hasattr(exc, "format_message"):  # a bug outside any command's guard: no traceback either
                 from ttcalc import __version__
@@ -240,6 +250,19 @@ class Group(Words, TyperGroup):
             sys.stderr.write(f"ttcalc: {usage_words(exc)}\n")
             return 2
         return code if isinstance(code, int) else 0
+
+
+def _quiet_stdout() -> None:
+    """stdout could not be written: point it at nothing, so the interpreter's last flush at exit
+    does not fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def require_command(ctx) -> None:
