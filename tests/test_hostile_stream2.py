@@ -9,12 +9,11 @@ import zipfile
 
 import pytest
 from builders import make_id
+from test_hostile_readers import OFF, _report, _stream_and_general
 
 from ttcalc.read import excel, xlsxfast, xlsxscan, xlsxstream
 from ttcalc.read.extent import col_letters
 
-OFF = 10**15
-KEYS = ("figures", "by_unit", "inputs", "warnings")
 NEEDS_DUCKDB = pytest.mark.skipif(xlsxstream.extension() is None, reason="duckdb-extension-excel not installed")
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -63,22 +62,6 @@ def _workbook(path, sheet_data: str, dimension: str, sheet: str = "S"):
 def _payroll(n: int = 60) -> list[list]:
     return [["姓名", "身份证号", "单位", "应发合计"]] + [[f"教师{i}", make_id(seq=i), "一中", 1000 + i]
                                                       for i in range(1, n + 1)]
-
-
-def _report(run, path) -> dict:
-    r = run("budget", path, "--format", "json", "--lang", "en")
-    assert r.code in (0, 1, 2), r.stdout + r.stderr + str(r.exception)
-    if r.code == 2:
-        return {"exit 2": r.stderr}
-    data = r.json()
-    return {k: data.get(k) for k in KEYS}
-
-
-def _stream_and_general(run, monkeypatch, path) -> tuple[dict, dict]:
-    new = _report(run, path)
-    monkeypatch.setattr(xlsxstream, "STREAM_MIN_CELLS", OFF)
-    monkeypatch.setattr(xlsxfast, "TYPED_MIN_CELLS", OFF)
-    return new, _report(run, path)
 
 
 def _rows_of(xml: str) -> list[str]:

@@ -109,23 +109,33 @@ class Kinds:
         self.thread.start()
 
     def _run(self) -> None:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        pattern = self._PATTERN.decode("latin-1")
         try:
-            tail = b""
-            with self.zf.open(self.member) as fh:
-                while chunk := fh.read(1 << 22):
-                    text = tail + chunk
-                    if pc.any(pc.match_substring_regex(pa.array([text], pa.binary()), pattern)).as_py():
-                        self.hit = True
-                        return
-                    tail = text[-64:]
-            self.hit = False
+            self.hit = finds(self.zf, self.member, self._PATTERN, 64)
         except Exception:  # noqa: BLE001 — unreadable here: the general read judges the sheet
             self.hit = True
 
     def found(self) -> bool:
         self.thread.join()
         return bool(self.hit)
+
+
+def matches(text: bytes, pattern: str) -> bool:
+    """Whether RE2 finds `pattern` in the bytes, read as Latin-1 (linear, in C, the GIL released;
+    a character cut in two at a chunk's end is no obstacle)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pc.any(pc.match_substring_regex(pa.array([text], pa.binary()), pattern)).as_py()
+
+
+def finds(zf, member: str, pattern: bytes, overlap: int, chunk: int = 1 << 22) -> bool:
+    """Whether `pattern` occurs in a zip member, read in chunks that overlap by `overlap` bytes
+    (longer than anything the pattern matches)."""
+    wanted, tail = pattern.decode("latin-1"), b""
+    with zf.open(member) as fh:
+        while block := fh.read(chunk):
+            text = tail + block
+            if matches(text, wanted):
+                return True
+            tail = text[-overlap:]  # (of the text: a chunk may be shorter than the overlap)
+    return False

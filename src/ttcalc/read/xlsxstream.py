@@ -132,9 +132,6 @@ class Scan:
             self.safe = False
 
     def _scan(self) -> bool:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
         from ttcalc.read import xlsxscan as xs
 
         # one RE2 pass a chunk (linear, in C, the GIL released) for every kind of cell the two
@@ -158,7 +155,7 @@ class Scan:
                     merges.append(chunk)
                 elif text.find(b"mergeCells") >= 0:
                     merges.append(text)
-                if pc.any(pc.match_substring_regex(pa.array([text], pa.binary()), pattern)).as_py():
+                if xs.matches(text, pattern):
                     return False
                 at = xs.last_value(text)  # the row of the last value: calamine's range ends there
                 if at >= 0:
@@ -396,19 +393,7 @@ def start(path: Path, size: int, zf: zipfile.ZipFile, member: str, sheet: str, c
 
 
 def _strings_odd(zf: zipfile.ZipFile, member: str) -> bool:
-    """Shared strings DuckDB renders otherwise than calamine: `_xHHHH_` escapes, phonetic runs
-    (one RE2 pass a chunk, the chunks overlapping by more than either)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    """Shared strings DuckDB renders otherwise than calamine: `_xHHHH_` escapes, phonetic runs."""
+    from ttcalc.read.xlsxscan import finds
 
-    pattern = (rb"<rPh|" + _ESCAPE.pattern).decode("latin-1")
-    tail = b""
-    with zf.open(member) as fh:
-        while True:
-            chunk = fh.read(_CHUNK)
-            if not chunk:
-                return False
-            text = tail + chunk
-            if pc.any(pc.match_substring_regex(pa.array([text], pa.binary()), pattern)).as_py():
-                return True
-            tail = text[-16:]  # (the text: a chunk may be shorter than an escape)
+    return finds(zf, member, rb"<rPh|" + _ESCAPE.pattern, 16, _CHUNK)
