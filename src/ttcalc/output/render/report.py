@@ -93,8 +93,39 @@ def render(report, fmt: str, lang: str = "en", *, width: int | None = None, enco
     return to_table(data, lang, width or terminal_width(), marks(encoding, lang))
 
 
+LONG_LIST = 50  # a list of more objects than this (warnings, units, inputs) is written one object a line
+
+
 def to_json(data: dict) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+    """Indented JSON, as `json.dumps(indent=2)` writes it, except that a long list of objects
+    has one object a line: as readable, and written by json's C encoder (`indent` makes json
+    use its pure-Python one: a folder's 40,000 warnings took 0.2 s and 9 MB of small strings)."""
+    return "".join(_json_parts(data, "")) + "\n"
+
+
+def _json_parts(value, pad: str):
+    def one(v) -> str:
+        return json.dumps(v, ensure_ascii=False, default=str)
+
+    inner = pad + "  "
+    if isinstance(value, dict) and value:
+        yield "{"
+        for n, (k, v) in enumerate(value.items()):
+            yield ("\n" if n == 0 else ",\n") + inner + one(k if isinstance(k, str) else json.dumps(k)) + ": "
+            yield from _json_parts(v, inner)
+        yield "\n" + pad + "}"
+    elif isinstance(value, (list, tuple)) and value:
+        compact = len(value) > LONG_LIST and all(isinstance(v, dict) for v in value)
+        yield "["
+        for n, v in enumerate(value):
+            yield ("\n" if n == 0 else ",\n") + inner
+            if compact:
+                yield json.dumps(v, ensure_ascii=False, default=str, separators=(", ", ": "))
+            else:
+                yield from _json_parts(v, inner)
+        yield "\n" + pad + "]"
+    else:
+        yield one(value)
 
 
 def safe_cell(value) -> str:
