@@ -251,7 +251,7 @@ def _csv_texts(report, lang: str) -> dict[str, list[list[str]]]:
 
 def _nested_json(text: str):
     """A cell that holds a JSON list or object (a nested part of the report), else None."""
-    if not text[:1] in ("[", "{"):
+    if text[:1] not in ("[", "{"):
         return None
     try:
         return json.loads(text)

@@ -9,7 +9,7 @@ from ttcalc.core.errors import InputError
 from ttcalc.core.msg import msg
 from ttcalc.read.rowchecks import WARN_CAP, range_text
 
-__all__ = ["WARN_CAP", "DataSet", "SheetRead", "read", "inputs_block", "refuse_bad", "guess_kind"]
+__all__ = ["WARN_CAP", "inputs_block", "refuse_bad"]
 
 
 def refuse_bad(sheet, mask, bad: list[tuple[int, str]], column: str) -> None:

@@ -163,7 +163,7 @@ def xml2003_grids(path: Path, data: bytes | None = None):
                         merged.append((r, c, r + down, c + across))
                     c += across
             break  # one Table per Worksheet
-        hidden = any(o.tag == f"{{urn:schemas-microsoft-com:office:excel}}Visible" and (o.text or "").strip()
+        hidden = any(o.tag == "{urn:schemas-microsoft-com:office:excel}Visible" and (o.text or "").strip()
                      in ("SheetHidden", "SheetVeryHidden") for o in ws.iter())
         grid = _grid(path, name, rows, merged)
         grid.hidden = hidden
