@@ -363,15 +363,9 @@ def memory_ceiling() -> None:
 
 
 def memory_returned() -> None:
-    """Freed buffers go back to the system at once, so a run's peak is what it holds, not what
-    it once held (issue 17: a 1M-row sheet read 555 MB at its peak instead of 711): Arrow
-    allocates with the C library's malloc, and glibc maps every block of 64 KiB or more on its
-    own (its default threshold grows with the blocks freed, and they then stay in the heap)."""
-    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")  # read when pyarrow is first imported
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
+    """Freed buffers go back to the system at once (core.heap.returned), with Arrow on the C
+    library's malloc."""
+    from ttcalc.core import heap
 
-            ctypes.CDLL(None).mallopt(-3, 1 << 16)  # M_MMAP_THRESHOLD (glibc's malloc.h)
-        except (OSError, AttributeError, TypeError):  # another C library: its own defaults
-            pass
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")  # read when pyarrow is first imported
+    heap.returned()

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from ttcalc.core import heap
 from ttcalc.core.errors import InputError
 from ttcalc.read.rowchecks import across_keys, duplicates_across
 
@@ -107,7 +108,8 @@ def load_ahead(files: list[Path], load: Callable, ahead: int = AHEAD,
     switch = sys.getswitchinterval()
     sys.setswitchinterval(SWITCH)
     try:
-        yield from _ahead(safe, ahead, workers, pending, queue)
+        with heap.folder():
+            yield from _ahead(safe, ahead, workers, pending, queue)
     finally:
         sys.setswitchinterval(switch)
         pa.set_memory_pool(default)
