@@ -40,3 +40,21 @@ def test_long_lists_one_object_a_line_same_data(items):
 def test_a_list_of_objects_at_the_limit_stays_indented():
     data = {"w": [{"k": n} for n in range(LONG_LIST)]}
     assert to_json(data) == _plain(data)
+
+
+def test_a_message_words_only_what_its_template_shows():
+    """i18n.word formats only the parameters a template reads: every template of both catalogs
+    gives the same words as with every parameter given."""
+    from ttcalc.core.msg import Msg
+    from ttcalc.output.i18n import fields_used, catalog, word
+
+    class Unworded:  # a parameter no template reads must never be looked at
+        def __format__(self, spec):
+            raise AssertionError("formatted a parameter the template does not read")
+
+    for lang in ("zh", "en"):
+        for code, template in catalog(lang).items():
+            params = {f: 7 for f in fields_used(template)}
+            want = template.format(**{**params, **{f"{k}_s": "s" for k in params}})
+            assert word(Msg(code, {**params, "zz_unused": Unworded()}), lang) == want, code
+    assert fields_used("{a.b} {c[0]} {d:>{w}}") == {"a", "c", "d", "w"}

@@ -120,11 +120,24 @@ def word(message: Msg | str | None, lang: str) -> str | None:
     template = catalog(lang).get(message.code)
     if template is None:
         raise KeyError(f"message {message.code!r} is missing from messages/{lang}.toml")
-    params = {k: _param(v, lang) for k, v in message.params.items()}
+    used = fields_used(template)  # only what the template shows is worded (40,000 warnings a folder)
+    params = {k: _param(v, lang) for k, v in message.params.items() if k in used}
     for k, v in message.params.items():
-        if isinstance(v, int) and not isinstance(v, bool):
+        if isinstance(v, int) and not isinstance(v, bool) and f"{k}_s" in used:
             params[f"{k}_s"] = "" if v == 1 else "s"
     return template.format(**params)
+
+
+@cache
+def fields_used(template: str) -> frozenset:
+    """The parameter names a template reads ("{a.b}" and "{a[0]}" read a; "{a:>{w}}" reads w too)."""
+    names = set()
+    for _, f, spec, _ in string.Formatter().parse(template):
+        if f:
+            names.add(re.split(r"[.\[]", f, maxsplit=1)[0])
+        if spec and "{" in spec:
+            names |= fields_used(spec)
+    return frozenset(names)
 
 
 def _register() -> None:

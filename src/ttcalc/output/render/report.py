@@ -103,6 +103,9 @@ def to_json(data: dict) -> str:
     return "".join(_json_parts(data, "")) + "\n"
 
 
+_ONE_LINE = json.JSONEncoder(ensure_ascii=False, default=str, separators=(", ", ": "))
+
+
 def _json_parts(value, pad: str):
     def one(v) -> str:
         return json.dumps(v, ensure_ascii=False, default=str)
@@ -120,7 +123,7 @@ def _json_parts(value, pad: str):
         for n, v in enumerate(value):
             yield ("\n" if n == 0 else ",\n") + inner
             if compact:
-                yield json.dumps(v, ensure_ascii=False, default=str, separators=(", ", ": "))
+                yield _ONE_LINE.encode(v)
             else:
                 yield from _json_parts(v, inner)
         yield "\n" + pad + "]"
