@@ -118,3 +118,33 @@ def test_a_folder_with_units_merged_down_reads_the_same_scanned_or_not(tmp_path,
     assert out[0] == out[1]
     assert {u["unit"] for u in out[0]["by_unit"]} == {"一小", "二小"}
     assert out[0]["figures"]["payroll_rows"] == 36
+
+
+# ============================ the RE2 pattern of a cell outside (extent.outside), against the rule itself
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+def _inside_rule(ref: str, rows: int, cols: int) -> bool:
+    import re
+
+    m = re.fullmatch(r"([A-Z]{1,3})([0-9]+)", ref)
+    return bool(m) and len(m.group(2)) <= len(str(rows)) and extent.col_number(m.group(1)) <= cols \
+        and int(m.group(2)) <= rows
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.integers(1, 1048576), st.integers(1, 16384),
+       st.text(alphabet="ABCHIYZXFDa0123456789 $x", min_size=0, max_size=9), st.data())
+def test_the_pattern_finds_exactly_the_cells_outside(rows, cols, noise, data):
+    near = [extent.col_letters(max(1, cols + d)) + str(max(0, rows + e)) for d in (-1, 0, 1) for e in (-1, 0, 1)]
+    ref = data.draw(st.sampled_from(near + [noise, "A" + str(rows).zfill(len(str(rows)) + 1)]))
+    cell = f'<row r="1"><c r="{ref}" t="s"><v>0</v></c></row>'.encode()
+    found = extent.matches(cell, extent.outside(rows, cols))
+    assert found is not _inside_rule(ref, rows, cols), (ref, rows, cols)
+
+
+@pytest.mark.parametrize("tail", [b'<c r="A1"', b"<c", b'<x:c r="A1" t="s"', b"<c "])
+def test_a_cell_cut_short_at_the_end_goes_to_the_walk(tail):
+    xml = b'<worksheet><dimension ref="A1:B9"/><sheetData><row r="1"><c r="A1"><v>1</v></c>' + tail
+    assert scan(part(xml))[0] is False

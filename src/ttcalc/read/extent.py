@@ -8,6 +8,7 @@ import re
 import struct
 import zipfile
 from pathlib import Path
+from functools import lru_cache
 from weakref import WeakKeyDictionary
 
 from ttcalc.read.limits import CHUNK, MB, Limits, check_cells, current
@@ -85,7 +86,7 @@ def xlsx_extent(path: Path, zf: zipfile.ZipFile, member: str, sheet: str, limits
 
     calamine allocates rows × columns for a sheet, from its first to its last cell, whatever
     the <dimension> says.  Fast path: a declared dimension within the cap, and every cell with
-    an r="A1" reference inside it (a few numpy passes per 4 MB, no parse; the sheet's
+    an r="A1" reference inside it (one RE2 look per 4 MB, no parse; the sheet's
     <mergeCells> kept on the way, `merge_section`).
     Otherwise the cells are walked (row and column of each, as calamine places them), stopping
     as soon as the cap is passed.  Returns (rows, columns) or raises InputError.
@@ -114,95 +115,71 @@ def xlsx_extent(path: Path, zf: zipfile.ZipFile, member: str, sheet: str, limits
 
 def _inside(fh, head: bytes, dim: tuple[int, int], cap: int, found: list | None = None) -> bool:
     """True when every cell is a <c r="…"> whose reference lies within the declared dimension
-    (no prefixed cells, no cell placed by position).  Each 4 MB is looked at by numpy, which
-    runs without the GIL: a folder's look-ahead threads scan while the main thread works.
-    `found`: given a list, the <mergeCells> part of the sheet (from its opening tag on) is
-    appended to it, so the merges need no second inflating of the part."""
+    (no prefixed cells, no cell placed by position).  One RE2 look per 4 MB for any cell that
+    is not (`outside`: in C, the GIL released, so a folder's look-ahead threads scan while the
+    main thread works).  `found`: given a list, the <mergeCells> part of the sheet (from its
+    opening tag on) is appended to it, so the merges need no second inflating of the part."""
     rows, cols = dim
+    pattern = outside(rows, cols)
     prev = b""
     section: list[bytes] | None = None
     for buf, cut in _chunks(fh, head):
-        at = _cells_inside(buf, cut, rows, cols)
-        if at is None:
-            return False
+        if matches(buf, pattern) or (cut == len(buf) and _CUT_SHORT.search(buf[-_OVERLAP:])):
+            return False  # a cell outside, or one cut short at the very end: the walk judges it
         if found is not None:
             if section is not None:
                 section.append(buf[:cut])
-            elif at >= 0:
-                text = prev + buf[:cut]
-                section = [text[max(0, text.rfind(b"<", 0, at + len(prev))):]]
+            else:
+                at = _merges_at(buf, cut)
+                if at >= 0:
+                    text = prev + buf[:cut]
+                    section = [text[max(0, text.rfind(b"<", 0, at + len(prev))):]]
             prev = buf[max(0, cut - _OVERLAP):cut]
     if found is not None and section:
         found.append(b"".join(section))
     return True
 
 
-def _cells_inside(buf: bytes, cut: int, rows: int, cols: int) -> int | None:
-    """_inside for the cells that start before `cut` in one buffer (their bytes may run past
-    it: _chunks overlaps the buffers by _OVERLAP): None when a cell is not inside, else where
-    the first "mergeCells" name starts (-1: none before `cut`)."""
-    import numpy as np
-
-    ends, kind_of, letter_of, power = _lut()
-    a = np.frombuffer(buf, np.uint8)
-    width = 4 + len(str(rows))  # up to 3 letters, the row's digits, the closing quote
-    m = min(cut, len(a) - 2)
-    if m < cut and (b"<c" in buf[m:] or b":c" in buf[m:]):
-        return None  # a cell cut short at the very end: the walk judges it
-    tag = a[:m] == 60
-    starts = np.flatnonzero(tag & (a[1:m + 1] == 99))  # "<c"
-    cells = starts[ends[a[starts + 2]]]  # "<c" then a space, ">" or "/": a cell
-    colon = np.flatnonzero(a[:m] == 58)
-    if len(colon) and ((a[colon + 1] == 99) & ends[a[colon + 2]]).any():
-        return None  # a prefixed cell ("<x:c "): placed by the walk
-    named = np.sort(np.concatenate([np.flatnonzero(tag & (a[1:m + 1] == 109)), colon[a[colon + 1] == 109]]))
-    merges = next((p + 1 for p in named.tolist() if buf.startswith(b"mergeCells", p + 1)), -1)  # "<m…", ":m…"
-    if not len(cells):
-        return merges
-    if int(cells[-1]) + 6 + width > len(a):
-        return None
-    if not ((a[cells + 2] == 32) & (a[cells + 3] == 114) & (a[cells + 4] == 61) & (a[cells + 5] == 34)).all():
-        return None  # a cell without r="…" first: placed by position, the walk counts it
-    ref = a[(cells + 6)[:, None] + np.arange(width)]  # each reference's characters, and what follows
-    kind = kind_of[ref]  # 1 letter, 2 digit, 0 anything else
-    lead = letter_of[ref[:, :3]].astype(np.int64)  # the first three as letters: 1…26, 0 for none
-    two, three = kind[:, 1] == 1, (kind[:, 1] == 1) & (kind[:, 2] == 1)
-    if not (kind[:, 0] == 1).all() or (three & (kind[:, 3] == 1)).any():
-        return None  # no column, or more than three letters
-    first = 1 + two.view(np.int8) + three.view(np.int8)  # where the row's digits begin
-    stop = (kind == 0).argmax(axis=1)  # the first character neither a letter nor a digit
-    letters = ((kind == 1) & (np.arange(width) < stop[:, None])).sum(axis=1, dtype=np.int64)
-    if (stop <= first).any() or (letters != first).any() or (ref[np.arange(len(stop)), stop] != 34).any():
-        return None  # not letters, then digits, then the closing quote
-    col = np.where(three, lead[:, 0] * 676 + lead[:, 1] * 26 + lead[:, 2],
-                   np.where(two, lead[:, 0] * 26 + lead[:, 1], lead[:, 0]))
-    if int(col.max()) > cols:
-        return None
-    size = len(str(rows))
-    if (stop - first > size).any():
-        return None  # a row number longer than the last row's (or zeros in front: the walk reads it)
-    for at in (1, 2, 3):  # a row number of as many digits as `rows`: compared in full
-        full = (first == at) & (stop - at == size)
-        if full.any() and int((ref[full, at:at + size].astype(np.int64) - 48).dot(power[size - 1::-1]).max()) > rows:
-            return None
-    return merges
+_CUT_SHORT = re.compile(rb"[<:]c(?:[ \t\n\r/][^>]*)?$")
 
 
-_LUT: list = []  # numpy look-up tables, built on first use (numpy is not imported by `ttcalc --help`)
+def _merges_at(buf: bytes, cut: int) -> int:
+    """Where the first "mergeCells" name opening a tag (`<mergeCells`, `<x:mergeCells`) starts
+    before `cut`, or -1."""
+    at = buf.find(b"mergeCells")
+    while 0 <= at < cut:
+        if at and buf[at - 1] in b"<:":
+            return at
+        at = buf.find(b"mergeCells", at + 1)
+    return -1
 
 
-def _lut():
-    if not _LUT:
-        import numpy as np
+@lru_cache(maxsize=64)
+def outside(rows: int, cols: int) -> str:
+    """An RE2 pattern of any cell not written `<c r="A1"` with its reference (1–3 capital
+    letters, then at most as many digits as `rows` has, then the closing quote) within the
+    dimension `rows` x `cols`: a prefixed cell (`<x:c `), a cell without r="…" first (placed
+    by position), a reference of another shape, right of the last column or below the last
+    row.  It may find more than that (the walk then judges exactly); never less."""
+    letters, digits = col_letters(cols), str(rows)
+    wider = [f"[A-Z]{{{len(letters) + 1}}}"]  # more letters (a longer run matches too)
+    wider += [letters[:i] + f"[{chr(ord(ch) + 1)}-Z]" + "[A-Z]" * (len(letters) - i - 1)
+              for i, ch in enumerate(letters) if ch != "Z"]  # as many, and later in the alphabet
+    larger = [digits[:i] + f"[{chr(ord(ch) + 1)}-9]" + "[0-9]" * (len(digits) - i - 1)
+              for i, ch in enumerate(digits) if ch != "9"]  # as many digits, and a larger number
+    d = len(digits)
+    number = ["[^0-9A-Z]", f"[0-9]{{{d + 1}}}", *larger, f'[0-9]{{1,{d}}}[^0-9"]']
+    return (r':c[ \t\n\r>/]|<c(?:[\t\n\r>/]| [^r]| r[^=]| r=[^"])'
+            f'|<c r="(?:[^A-Z]|[A-Z]{{4}}|{"|".join(wider)}|[A-Z]{{1,3}}(?:{"|".join(number)}))')
 
-        ends, kind = np.zeros(256, dtype=bool), np.zeros(256, dtype=np.uint8)
-        ends[list(b" \t\n\r>/")] = True
-        kind[65:91] = kind[97:123] = 1  # letters
-        kind[48:58] = 2  # digits
-        letter = np.zeros(256, dtype=np.uint8)  # A-Z, a-z -> 1…26
-        letter[65:91] = letter[97:123] = np.arange(1, 27)
-        _LUT.append((ends, kind, letter, 10 ** np.arange(19, dtype=np.int64)))
-    return _LUT[0]
+
+def matches(text: bytes, pattern: str) -> bool:
+    """Whether RE2 finds `pattern` in the bytes, read as Latin-1 (linear, in C, the GIL released;
+    a character cut in two at a chunk's end is no obstacle)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pc.any(pc.match_substring_regex(pa.array([text], pa.binary()), pattern)).as_py()
 
 
 def _walk(path: Path, fh, sheet: str, limits: Limits) -> tuple[int, int]:

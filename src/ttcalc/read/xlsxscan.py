@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ttcalc.read.extent import col_letters
+from ttcalc.read.extent import col_letters, matches
 
 ROW = re.compile(rb'<row r="(\d+)"')
 # a row or cell not opened as `<row r="N"` / `<c r="A1"` (no number, another attribute first,
@@ -117,15 +117,6 @@ class Kinds:
     def found(self) -> bool:
         self.thread.join()
         return bool(self.hit)
-
-
-def matches(text: bytes, pattern: str) -> bool:
-    """Whether RE2 finds `pattern` in the bytes, read as Latin-1 (linear, in C, the GIL released;
-    a character cut in two at a chunk's end is no obstacle)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    return pc.any(pc.match_substring_regex(pa.array([text], pa.binary()), pattern)).as_py()
 
 
 def finds(zf, member: str, pattern: bytes, overlap: int, chunk: int = 1 << 22) -> bool:
