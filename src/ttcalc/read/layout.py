@@ -121,9 +121,15 @@ def repeated_headers(skip, header, names: list[str], arrays: list):
         return pc.fill_null(pc.is_in(text, value_set=pa.array(labels_of[col.index])), False)
 
     # a cheap first pass on one column (the name, else the first): only the rows that repeat
-    # its header are looked at in every column, so a million-row payroll pays one pass
+    # its header are looked at in every column, so a million-row payroll pays one pass; and in
+    # that column only the rows that may (`_may_repeat`) are normalised
     lead = next(((c, a) for c, a in cols if c.field in ("name", "id")), cols[0])
-    candidates = np.flatnonzero(same(*lead).to_numpy(zero_copy_only=False))
+    maybe = _may_repeat(lead[1], labels_of[lead[0].index])
+    if maybe is None:
+        candidates = np.flatnonzero(same(*lead).to_numpy(zero_copy_only=False))
+    else:
+        candidates = maybe[same(lead[0], pc.take(lead[1], pa.array(maybe))).to_numpy(zero_copy_only=False)] \
+            if len(maybe) else maybe
     if not len(candidates):
         return skip, 0
     take = pa.array(candidates)
@@ -139,6 +145,49 @@ def repeated_headers(skip, header, names: list[str], arrays: list):
     repeat[found] = True
     skip = pc.if_else(pa.array(repeat), pa.scalar(REPEAT_REASON), skip)
     return (skip.combine_chunks() if hasattr(skip, "combine_chunks") else skip), n
+
+
+def _may_repeat(column, labels: list[str]):
+    """The rows of a string column whose cell may read as one of `labels` once NFKC-normalised
+    with its whitespace removed (a superset, numpy int64, sorted), or None: look at every row.
+    A cell of ASCII and CJK Unified Ideographs (U+4E00–U+9FFF) only is its own NFKC form, so
+    it can read as a label only if it holds the label's first character; any other cell may."""
+    import numpy as np
+
+    from ttcalc.read.rows import needle_rows
+
+    if not labels or "" in labels:
+        return None
+    n = len(column)
+    found = needle_rows(column, [(ch, False) for ch in sorted({x[0] for x in labels})], 64 + n // 16)
+    if found is None:
+        return None
+    parts, base = [found[0]], 0
+    for chunk in (column.chunks if hasattr(column, "chunks") else [column]):
+        parts.append(base + _not_plain(chunk))
+        base += len(chunk)
+    return np.unique(np.concatenate(parts)).astype(np.int64)
+
+
+def _not_plain(array):
+    """The rows of a string Array holding a character outside ASCII and U+4E00–U+9FFF (by the
+    UTF-8 lead bytes: E4 B8–BF, E5–E9 begin the ideographs), and maybe null rows."""
+    import numpy as np
+
+    n = len(array)
+    if n == 0:
+        return np.zeros(0, np.int64)
+    off = np.frombuffer(array.buffers()[1], np.int32, n + 1, array.offset * 4)
+    lo, hi = int(off[0]), int(off[-1])
+    if hi == lo:
+        return np.zeros(0, np.int64)
+    b = np.frombuffer(array.buffers()[2], np.uint8, hi - lo, lo)
+    lead = np.flatnonzero(b >= 0xC0)
+    if not len(lead):
+        return np.zeros(0, np.int64)
+    v, second = b[lead], b[np.minimum(lead + 1, len(b) - 1)]
+    bad = lead[~(((v >= 0xE5) & (v <= 0xE9)) | ((v == 0xE4) & (second >= 0xB8)))]
+    return np.searchsorted(off, bad + lo, side="right") - 1
 
 
 _EDU_TERMS = re.compile(r"大专|专科|本科|研究生|中专|中师|高中|初中|小学|职高|技校|大学")
