@@ -7,6 +7,7 @@ from ttcalc.core.msg import msg
 from ttcalc.core.warn import Warn, Warnings
 
 from ttcalc.read.extent import col_letters
+from ttcalc.read.rows import OWN_MAX_ROWS
 
 WARN_CAP = 200  # warnings listed per code and sheet; the rest are counted
 
@@ -122,9 +123,10 @@ def check_duplicates(read, grid, kind: str) -> None:
 
 
 def _person_keys(keyed, key_cols: list[str]):
-    """One int64 per row, equal where the rows' keys are equal: an 18-character ID by its number
-    (cells.idcard.id_codes), any other text by its place in a dictionary; a month (or a
-    second column) numbered the same way and paired with it."""
+    """One int64 per row, equal where the rows' keys are equal (on rows with a first key): a
+    text by its place in a dictionary; on a sheet past OWN_MAX_ROWS an 18-character ID by its
+    number (cells.idcard.id_codes: less memory than a dictionary of a million IDs' text, the
+    same rows equal); a month (or a second column) numbered the same way and paired with it."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -134,7 +136,7 @@ def _person_keys(keyed, key_cols: list[str]):
     def dense(name: str):
         col = keyed[name]
         col = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
-        if name == "id":
+        if name == "id" and len(col) > OWN_MAX_ROWS:
             code, odd = id_codes(col)
             if len(odd):  # the other IDs (few): numbered past every 18-character one
                 code[code == -2] = (1 << 62) + pc.dictionary_encode(odd).indices.to_numpy(zero_copy_only=False).astype(np.int64)

@@ -14,12 +14,13 @@ def own_memory(table):
     """Copy the columns kept into memory of their own: a column sliced from the reader's batch
     keeps the whole batch — every column of the sheet — alive.  Worth it for a folder of school
     workbooks; a single huge sheet is left as it is (the copy would cost more than it saves)."""
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if table.num_rows > OWN_MAX_ROWS:
         return table
-    index = pa.array(range(table.num_rows), pa.int32())
+    index = pa.array(np.arange(table.num_rows, dtype=np.int32))
     return pa.table([pc.take(table.column(i), index) for i in range(table.num_columns)], names=table.column_names)
 
 
