@@ -60,13 +60,21 @@ def schema(kind: str) -> Schema:
 
 
 def _key(text: str) -> str:
-    return squash(text).lower()
+    return plain_squash(text).lower()
+
+
+def plain_squash(text: object) -> str:
+    """cells.text.squash, at once for printable ASCII without a space (numbers, IDs, dates,
+    English words): it is its own NFKC form and holds no whitespace."""
+    if type(text) is str and text.isascii() and text.isprintable() and " " not in text:
+        return text
+    return squash(text)
 
 
 @lru_cache(maxsize=1 << 14)  # the same headers in every file of a folder: judged once
 def split_unit(header: str) -> tuple[str, int]:
     """Strip a unit suffix from a header; return the header and the multiplier to yuan."""
-    text = squash(header)
+    text = plain_squash(header)
     m = _UNIT_SUFFIX.search(text)
     if m and m.start() > 0:
         return text[: m.start()], _UNIT_SCALE.get(m.group(1), 1)
@@ -104,14 +112,15 @@ def _matcher(kind: str) -> _Matcher:
 @cache
 def _match_key(key: str, kind: str) -> tuple[str | None, int]:
     m = _matcher(kind)
-    if m.dominant is not None:
+    if m.dominant is not None and not key.isascii():  # dominant aliases are Chinese too
         hit = m.dominant.search(key)
         if hit:
             return m.dominant_field[hit.group()], 3
     if key in m.exact:
         return m.exact[key], 3
     best = ""
-    if m.contained is not None:
+    # contained aliases are Chinese: none is in an ASCII key, nor in a key where none is found
+    if m.contained is not None and not key.isascii() and m.contained.search(key):
         for i in range(len(key)):  # the longest alias contained anywhere in the header
             hit = m.contained.match(key, i)
             if hit and len(hit.group()) > len(best):

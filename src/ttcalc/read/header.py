@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from ttcalc.cells.money import parse_decimal
 from ttcalc.cells.text import squash
-from ttcalc.read.fields import Schema, group_kind, match, split_unit
+from ttcalc.read.fields import Schema, group_kind, match, plain_squash, split_unit
 
 SCAN_ROWS = 40
 
@@ -45,7 +45,7 @@ class Header:
 
 
 def _cells(row: list) -> list[str]:
-    return [squash(v) for v in row]
+    return [plain_squash(v) for v in row]
 
 
 def _is_numberish(text: str) -> bool:
