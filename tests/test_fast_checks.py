@@ -105,3 +105,18 @@ def test_duplicates_on_a_big_mixed_sheet(monkeypatch):
     for columns in (["_row", "_skip", "id"], ["_row", "_skip", "id", "month"]):
         table = pa.table(data).select(columns)
         assert _warnings(table, "payroll", monkeypatch, False) == _warnings(table, "payroll", monkeypatch, True)
+
+
+@SETTINGS
+@given(st.lists(st.one_of(st.integers(0, 10 ** 6), st.none()), max_size=450), st.sampled_from(["a.xlsx", None]),
+       st.dictionaries(st.sampled_from(["detail", "id"]), st.text(max_size=3), max_size=2))
+def test_warn_caps_as_the_collector(rows_, file, params):
+    from ttcalc.core.warn import Warnings
+
+    read = _Read(None)
+    read.file = file
+    rowchecks.warn(read, "id_checksum", list(rows_), **params)
+    out = Warnings(rowchecks.WARN_CAP)
+    for r in rows_:
+        out.add("id_checksum", str(file), read.sheet, r, **params)
+    assert read.warnings == out.items()

@@ -4,8 +4,7 @@ sheets or files for the same month).  Doubts become warnings, never errors."""
 from __future__ import annotations
 
 from ttcalc.core.msg import msg
-from ttcalc.core.warn import Warn, Warnings
-
+from ttcalc.core.warn import Warn
 from ttcalc.read.extent import col_letters
 from ttcalc.read.rows import OWN_MAX_ROWS
 
@@ -63,11 +62,13 @@ def duplicates_across(reads: list, keyed: list | None = None) -> None:
 
 
 def warn(read, code: str, rows: list[int], **params) -> None:
-    """One warning per row, capped (core.warn.Warnings: "and N more" past the cap)."""
-    out = Warnings(WARN_CAP)
-    for r in rows:
-        out.add(code, str(read.file), read.sheet, r, **params)
-    read.warnings.extend(out.items())
+    """One warning per row, capped as core.warn.Warnings caps them: the first WARN_CAP, then
+    one "and N more" (made here at once: the rows are one code of one sheet)."""
+    file = str(read.file)
+    read.warnings.extend([Warn(code, file, read.sheet, None if r is None else int(r), None, dict(params))
+                          for r in rows[:WARN_CAP]])
+    if len(rows) > WARN_CAP:
+        read.warnings.append(Warn("more", file, read.sheet, None, None, {"code": code, "n": len(rows) - WARN_CAP}))
 
 
 def check_ids(read) -> None:
