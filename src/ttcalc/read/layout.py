@@ -107,6 +107,8 @@ def repeated_headers(skip, header, names: list[str], arrays: list):
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from ttcalc.read.stream import arrow_of
+
     cols = [(c, a) for c, a in zip([c for c in header.columns if c.field], arrays)
             if pa.types.is_string(a.type) and c.header]
     if len(cols) < 2 or len(arrays[0]) == 0:
@@ -128,7 +130,7 @@ def repeated_headers(skip, header, names: list[str], arrays: list):
     if maybe is None:
         candidates = np.flatnonzero(same(*lead).to_numpy(zero_copy_only=False))
     else:
-        candidates = maybe[same(lead[0], pc.take(lead[1], pa.array(maybe))).to_numpy(zero_copy_only=False)] \
+        candidates = maybe[same(lead[0], pc.take(lead[1], arrow_of(maybe))).to_numpy(zero_copy_only=False)] \
             if len(maybe) else maybe
     if not len(candidates):
         return skip, 0

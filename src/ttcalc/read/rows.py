@@ -18,9 +18,11 @@ def own_memory(table):
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from ttcalc.read.stream import arrow_of
+
     if table.num_rows > OWN_MAX_ROWS:
         return table
-    index = pa.array(np.arange(table.num_rows, dtype=np.int32))
+    index = arrow_of(np.arange(table.num_rows, dtype=np.int32))
     return pa.table([pc.take(table.column(i), index) for i in range(table.num_columns)], names=table.column_names)
 
 
@@ -56,6 +58,8 @@ def classify(scan: list, cols: dict, sch):
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from ttcalc.read.stream import arrow_of
+
     # enough columns to tell a blank row: the label columns, the leading unmapped ones and a
     # few more (a row with data only further right is "no name or ID", skipped all the same)
     key_cols = [cols[k] for k in ("seq", "unit", "name", "id") if k in cols]
@@ -90,7 +94,7 @@ def classify(scan: list, cols: dict, sch):
     note = needles.note.test(lead + named, n, split=len(lead), laid=laid)
     note = (note[0] & ~(has_person & substance)) | note[1]
     code = np.where(blank, 1, np.where(note, 2, np.where(total, 3, np.where(has_person, 0, 4)))).astype(np.int8)
-    return pc.take(pa.array([None, "blank", "note_row", "total_row", "no_person"], pa.string()), pa.array(code))
+    return pc.take(pa.array([None, "blank", "note_row", "total_row", "no_person"], pa.string()), arrow_of(code))
 
 
 def _any_valid(columns: list, n: int):
@@ -182,6 +186,8 @@ def _test(skips: Skips, columns: list, n: int, split: int | None, laid: dict):
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from ttcalc.read.stream import arrow_of
+
     parts = [columns] if split is None else [columns[:split], columns[split:]]
     if not columns:
         return np.zeros(n, dtype=bool) if split is None else (np.zeros(n, dtype=bool), np.zeros(n, dtype=bool))
@@ -191,7 +197,7 @@ def _test(skips: Skips, columns: list, n: int, split: int | None, laid: dict):
     elif not len(rows):
         idx, pattern = None, None
     else:
-        idx, pattern = pa.array(rows.astype(np.int64)), skips.regex(frozenset(found))
+        idx, pattern = arrow_of(rows.astype(np.int64)), skips.regex(frozenset(found))
     out = []
     for part in parts:
         hit = np.zeros(n, dtype=bool)
