@@ -218,7 +218,7 @@ def test_classify_with_other_patterns(patterns, sheet):
     ("计{0,2}额", "额"), ("计{1}额", "计额"), ("\\Q人\\E数", ""), ("[计总]额", "额"), ("(合)计", "计"),
     ("[[:alpha:]]人", "人"), ("[\\]人]额", "额"), ("(?i)员", "员"), ("计?额", "额")])
 def test_required_characters_of_a_pattern(pattern, chars):
-    assert "".join(c for c, _ in rows._pattern_choices(any_space(pattern))) == chars
+    assert "".join(c for c, _ in fields.needles_of_pattern(any_space(pattern))) == chars
 
 
 def _all_characters():
@@ -237,7 +237,7 @@ def test_needle_characters_match_only_themselves_under_ignore_case():
     for ch in sorted(used):
         hit = pc.match_substring_regex(chars, "(?i)" + f"\\x{{{ord(ch):x}}}")
         assert set(chars.filter(hit).to_pylist()) == {ch, ch.upper(), ch.lower()}, ch
-    for ch in sorted(rows._FOLD_SAFE):
+    for ch in sorted(fields.FOLD_SAFE):
         hit = pc.match_substring_regex(chars, "(?i)" + f"\\x{{{ord(ch):x}}}")
         assert set(chars.filter(hit).to_pylist()) == {ch, ch.upper(), ch.lower()}, ch
 
@@ -248,3 +248,20 @@ def test_laid_text_maps_every_cell():
         text, starts = rows.laid_text(array)
         got = [text[starts[i]:starts[i + 1]] for i in range(len(values))]
         assert got == [v or "" for v in values]
+
+
+def test_bytes_under_null_cells_whatever_they_are():
+    """Arrow lets a null cell cover any bytes, even bytes that are no UTF-8: they are no text."""
+    cells = ["合计", None, "张三", None, "total", "注：x"]
+    under = [b"\xe5\x90\x88\xe8\xae\xa1", b"\xff\xfe\xe8\xae\xa1", "张三".encode(), "注：".encode(), b"total",
+             "注：x".encode()]
+    offsets = np.cumsum([0] + [len(b) for b in under]).astype(np.int32)
+    bitmap = np.packbits(np.array([c is not None for c in cells]), bitorder="little").tobytes()
+    array = pa.Array.from_buffers(pa.string(), len(cells), [pa.py_buffer(bitmap), pa.py_buffer(offsets.tobytes()),
+                                                             pa.py_buffer(b"".join(under))], null_count=2)
+    assert array.to_pylist() == cells
+    cols = {"name": array, "seq": pa.array(["1", "注：", None, "4", "5", "6"])}
+    assert same(rows.classify([], cols, SCH), classify_ref([], cols, SCH))
+    needles = rows.needles_of(SCH).total.needles
+    found, _ = rows.needle_rows(array, needles, 100)
+    assert {0, 4} <= set(found.tolist()) <= {0, 1, 3, 4}

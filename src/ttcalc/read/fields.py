@@ -160,3 +160,106 @@ def closest(headers: list[str], field: str, sch: Schema) -> str | None:
             if ratio > best_ratio:
                 best, best_ratio = original, ratio
     return best if best_ratio >= 0.3 else None
+
+
+# The skip patterns of read.rows (the totals', the notes') are alternations of the profile's
+# words and patterns; every match of an alternative holds a literal text of it (its needle): a
+# character of a Chinese word (any character of 合␣*计: CJK letters have no case, so (?i)
+# matches them only as themselves), a run of an English word's letters compared in ASCII lower
+# case (of their cases only k and s have others, K U+212A and ſ U+017F: a run holds neither),
+# or a character a total pattern requires.  A cell holding no needle matches no alternative.
+
+FOLD_SAFE = frozenset(chr(c) for c in range(33, 127)) - set("kKsS")
+
+
+def choose_needles(choices: list) -> tuple:
+    """(needles, the needle index of each alternative or -1 for none) for the alternatives'
+    `choices` (each a tuple of needles any of which its matches hold): few needles, the one most
+    alternatives hold first (合计, 小计, 总计 share 计), an English run held in another (total
+    in subtotal) instead of it."""
+    left = [i for i, c in enumerate(choices) if c]
+    chosen: dict[int, tuple] = {}
+    order: list[tuple] = []
+    for c in choices:
+        order += [x for x in c if x not in order]
+    while left:
+        best = max(order, key=lambda x: sum(1 for i in left if x in choices[i]))
+        for i in [i for i in left if best in choices[i]]:
+            chosen[i] = best
+        left = [i for i in left if i not in chosen]
+    for i, (text, folded) in list(chosen.items()):
+        inner = [x for x in chosen.values() if x[1] and folded and x[0] != text and x[0] in text]
+        if inner:
+            chosen[i] = min(inner, key=lambda x: (len(x[0]), x[0]))
+    needles = tuple(dict.fromkeys(chosen[i] for i in sorted(chosen)))
+    return needles, [needles.index(chosen[i]) if i in chosen else -1 for i in range(len(choices))]
+
+
+def caseless(ch: str) -> bool:
+    """A letter that (?i) matches only as itself: no case (CJK and other 'Lo' letters)."""
+    import unicodedata
+
+    return unicodedata.category(ch) == "Lo" and ch.lower() == ch == ch.upper() == ch.casefold()
+
+
+def needles_of_word(word: str) -> tuple:
+    """The needles any of which every match of read.rows._spaced(word) holds."""
+    if word.isascii():
+        runs, run = [], ""
+        for ch in word + " ":  # runs of the letters whose case is ASCII only
+            if ch in FOLD_SAFE:
+                run += ch
+            else:
+                runs.append(run)
+                run = ""
+        best = max(runs, key=len)
+        return ((best.lower(), True),) if best else ()
+    return tuple((ch, False) for ch in dict.fromkeys(word) if caseless(ch))
+
+
+def needles_of_pattern(pattern: str) -> tuple:
+    """The caseless letters an RE2 pattern requires: literal at its top level, not made
+    optional by a quantifier; none when it has a top-level | or a quoting \\Q."""
+    out, depth, i = [], 0, 0
+    try:
+        while i < len(pattern):
+            ch = pattern[i]
+            if ch == "\\":
+                nxt = pattern[i + 1]
+                if nxt == "Q":
+                    return ()
+                if nxt in "xpP" and pattern[i + 2] == "{":
+                    i = pattern.index("}", i) + 1
+                else:
+                    i += 4 if nxt == "x" else 3 if nxt in "pP" else 2
+                continue
+            if ch == "[":
+                i = _class_end(pattern, i)
+                continue
+            if ch in "()":
+                depth += 1 if ch == "(" else -1
+            elif ch == "|" and depth == 0:
+                return ()
+            elif depth == 0 and caseless(ch) and not re.match(r"[*?]|\{\s*[0,]", pattern[i + 1:i + 3]):
+                out.append((ch, False))
+            i += 1
+    except (IndexError, ValueError):
+        return ()
+    return tuple(dict.fromkeys(out)) if depth == 0 else ()
+
+
+def _class_end(pattern: str, i: int) -> int:
+    """The index just past the character class opening at `i`."""
+    j = i + 1
+    if pattern[j] == "^":
+        j += 1
+    if pattern[j] == "]":
+        j += 1
+    while pattern[j] != "]":
+        if pattern[j] == "\\":
+            j += 2
+        elif pattern.startswith("[:", j):
+            j = pattern.index(":]", j + 2) + 2
+        else:
+            j += 1
+    return j + 1

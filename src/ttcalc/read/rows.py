@@ -137,24 +137,11 @@ def any_space(pattern: str) -> str:
 
 def _spaced(word: str) -> str:
     """A regex for a word whose characters may be spaced out by any space: 合计 -> 合␣*计."""
-    import re
-
     chars = [re.escape(ch) for ch in word]
     if word.isascii():
         return (SPACE + "+").join(re.escape(w) for w in word.split()) if " " in word else re.escape(word)
     return (SPACE + "*").join(chars)
 
-
-
-# A skip pattern (the totals', the notes') is an alternation; every match of an alternative
-# holds a literal text of it — a character of a Chinese word (any character of 合␣*计; CJK
-# letters have no case, so (?i) matches only themselves), a run of an English word's letters
-# compared in ASCII lower case (of their cases only k and s have others: K U+212A, ſ U+017F, so
-# such a run holds neither), or a character a total pattern requires.  A cell holding none of
-# the texts matches no alternative; a cell holding some is tried against the alternatives of
-# the texts found, in one regex call for all such cells of the sheet.
-
-_FOLD_SAFE = frozenset(chr(c) for c in range(33, 127)) - set("kKsS")
 
 
 @dataclass(frozen=True)
@@ -237,96 +224,130 @@ def _candidates(skips: Skips, columns: list, n: int, laid: dict):
 def needle_rows(column, needles, limit: int, laid: dict | None = None):
     """(rows of a string column whose cell holds one of `needles` — (text, compared in ASCII
     lower case) — as numpy int64, the needles' indices found) or None past `limit` hits.
-    A superset only: a text across two cells names the first.  `laid`: a cache of laid_text."""
+    A superset only: a text across two cells names the first.  `laid`: a cache of the
+    chunks' text (and of where their cells start, made only for a chunk where a needle is)."""
     import numpy as np
 
     rows, found, base = [], set(), 0
     laid = {} if laid is None else laid
     for k, chunk in enumerate(column.chunks if hasattr(column, "chunks") else [column]):
-        if (id(column), k) not in laid:  # the column kept with it: its id stays its own
-            laid[id(column), k] = (column, laid_text(chunk))
-        text_of = laid[id(column), k][1]
-        if text_of is None:
+        key = (id(column), k)  # the column kept in the entry: its id stays its own
+        if key not in laid:
+            laid[key] = [column, _decoded(chunk), None]
+        hits = _chunk_hits(laid[key], chunk, needles, limit)
+        if hits is None:
             return None
-        text, starts, lowered = text_of[0], text_of[1], None
-        for j, (needle, folded) in enumerate(needles):
-            hay = text
-            if folded:
-                if needle[0] not in text and needle[0].upper() not in text:
-                    continue
-                if lowered is None:
-                    lowered = text.encode("utf-8").lower().decode("utf-8")  # ASCII letters only: same length
-                hay = lowered
-            if needle not in hay:
-                continue
-            at, i = [], hay.find(needle)
-            while i >= 0:
-                at.append(i)
-                if len(at) > limit:
-                    return None
-                i = hay.find(needle, i + 1)
+        for j, at in hits.items():
             found.add(j)
-            rows.append(np.searchsorted(starts, np.array(at), side="right") - 1 + base)
+            rows.append(np.searchsorted(laid[key][2], np.array(at), side="right") - 1 + base)
         base += len(chunk)
     return (np.unique(np.concatenate(rows)).astype(np.int64) if rows else np.zeros(0, np.int64)), found
+
+
+def _chunk_hits(entry: list, chunk, needles, limit: int):
+    """{needle index: [where]} in a chunk's laid-out text (entry: [column, text, starts]),
+    the starts filled in where a needle is; None past `limit` or for bytes that are no UTF-8."""
+    if entry[1] is not None:
+        hits = _finds(entry[1], needles, limit)
+        if not hits:
+            return hits
+        if entry[2] is None:
+            entry[2] = _starts(chunk, entry[1])
+        if entry[2] is not None:
+            return hits
+    clean = laid_text(chunk)  # bytes no UTF-8, or bytes under a null cell: without them
+    if clean is None:
+        return None
+    entry[1], entry[2] = clean
+    return _finds(clean[0], needles, limit)
+
+
+def _finds(text: str, needles, limit: int):
+    """{needle index: [where in `text`]} for the needles found, or None past `limit`."""
+    out, lowered = {}, None
+    for j, (needle, folded) in enumerate(needles):
+        hay = text
+        if folded:
+            if needle[0] not in text and needle[0].upper() not in text:
+                continue
+            if lowered is None:
+                lowered = text.encode("utf-8").lower().decode("utf-8")  # ASCII letters only: same length
+            hay = lowered
+        if needle not in hay:
+            continue
+        at, i = [], hay.find(needle)
+        while i >= 0:
+            at.append(i)
+            if len(at) > limit:
+                return None
+            i = hay.find(needle, i + 1)
+        out[j] = at
+    return out
 
 
 def laid_text(array, again: bool = False):
     """(the cells of a string Array laid end to end as one str, the start of each cell in it
     and the end: numpy, n + 1) or None when its bytes are no UTF-8.  A null cell is empty."""
-    import numpy as np
     import pyarrow.compute as pc
 
-    n = len(array)
-    if n == 0:
-        return "", np.zeros(1, np.int64)
-    off = np.frombuffer(array.buffers()[1], np.int32, n + 1, array.offset * 4)
-    lo, hi = int(off[0]), int(off[-1])
-    try:
-        text = str(memoryview(array.buffers()[2])[lo:hi], "utf-8") if hi > lo else ""
-    except UnicodeDecodeError:
-        text = None
-    if text is not None and len(text) == hi - lo:  # ASCII: a character a byte (a null's bytes
-        return text, off.astype(np.int64) - lo  # are found in no row but the null's own)
-    if text is not None:
-        lengths = pc.fill_null(pc.utf8_length(array), 0).to_numpy(zero_copy_only=False)
-        starts = np.concatenate(([0], np.cumsum(lengths, dtype=np.int64)))
-        if starts[-1] == len(text):
-            return text, starts
+    text = _decoded(array)
+    starts = _starts(array, text) if text is not None else None
+    if starts is not None:
+        return text, starts
     if array.null_count and not again:  # bytes under a null cell, not its text: without them
         return laid_text(pc.fill_null(array, ""), again=True)
     return None
 
 
+def _decoded(array) -> str | None:
+    """The bytes of a string Array's cells (and whatever lies under its null cells) as text."""
+    import numpy as np
+
+    n = len(array)
+    if n == 0:
+        return ""
+    off = np.frombuffer(array.buffers()[1], np.int32, n + 1, array.offset * 4)
+    lo, hi = int(off[0]), int(off[-1])
+    try:
+        return str(memoryview(array.buffers()[2])[lo:hi], "utf-8") if hi > lo else ""
+    except UnicodeDecodeError:
+        return None
+
+
+def _starts(array, text: str):
+    """Where each cell of `array` starts in its `_decoded` text, and the end (numpy, n + 1);
+    None when the text holds more than the cells do."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    n = len(array)
+    if n == 0:
+        return np.zeros(1, np.int64)
+    off = np.frombuffer(array.buffers()[1], np.int32, n + 1, array.offset * 4)
+    if len(text) == off[-1] - off[0]:  # ASCII: a character a byte (a null's bytes are found in
+        return off.astype(np.int64) - off[0]  # no row but the null's own)
+    lengths = pc.fill_null(pc.utf8_length(array), 0).to_numpy(zero_copy_only=False)
+    starts = np.concatenate(([0], np.cumsum(lengths, dtype=np.int64)))
+    return starts if starts[-1] == len(text) else None
+
+
+# A skip pattern (the totals', the notes') is an alternation; every match of an alternative
+# holds a literal text of it (read.fields.needles_of_word / needles_of_pattern).  A cell holding
+# none of the texts matches no alternative; a cell holding some is tried against the
+# alternatives of the texts found, in one regex call for all such cells of the sheet.
+
 @lru_cache(maxsize=8)
 def _skips(total_words: tuple, note_words: tuple, total_patterns: tuple) -> tuple:
-    total = [(_spaced(w), _word_choices(w)) for w in total_words] + \
-            [(any_space(p), _pattern_choices(any_space(p))) for p in total_patterns]
-    note = [(_spaced(w), _word_choices(w)) for w in note_words]
-    return (_skips_of("(?i)", "", total),
-            _skips_of("(?i)(?:^|\x1f)" + SPACE + "*(?:", ")", note))
+    from ttcalc.read.fields import choose_needles, needles_of_pattern, needles_of_word
 
+    def skips(head: str, tail: str, alts: list) -> Skips:
+        needles, chosen = choose_needles([c for _, c in alts])
+        return Skips(head, tail, tuple((a, j) for (a, _), j in zip(alts, chosen)), needles)
 
-def _skips_of(head: str, tail: str, alts: list) -> Skips:
-    """Needles for the alternatives, few: the text most alternatives hold first (合计, 小计, 总计
-    share 计), an English run held in another (total in subtotal) instead of it."""
-    left = [i for i, (_, choices) in enumerate(alts) if choices]
-    chosen: dict[int, tuple] = {}
-    order: list[tuple] = []
-    for _, choices in alts:
-        order += [c for c in choices or () if c not in order]
-    while left:
-        best = max(order, key=lambda c: sum(1 for i in left if c in alts[i][1]))
-        for i in [i for i in left if best in alts[i][1]]:
-            chosen[i] = best
-        left = [i for i in left if i not in chosen]
-    for i, (text, folded) in list(chosen.items()):
-        inner = [c for c in chosen.values() if c[1] and folded and c[0] != text and c[0] in text]
-        if inner:
-            chosen[i] = min(inner, key=lambda c: (len(c[0]), c[0]))
-    needles = tuple(dict.fromkeys(chosen[i] for i in sorted(chosen)))
-    return Skips(head, tail, tuple((a, needles.index(chosen[i]) if i in chosen else -1)
-                                   for i, (a, _) in enumerate(alts)), needles)
+    total = [(_spaced(w), needles_of_word(w)) for w in total_words] + \
+            [(any_space(p), needles_of_pattern(any_space(p))) for p in total_patterns]
+    note = [(_spaced(w), needles_of_word(w)) for w in note_words]
+    return skips("(?i)", "", total), skips("(?i)(?:^|\x1f)" + SPACE + "*(?:", ")", note)
 
 
 def needles_of(sch):
@@ -337,71 +358,3 @@ def needles_of(sch):
     return SimpleNamespace(total=total, note=note)
 
 
-def caseless(ch: str) -> bool:
-    """A letter that (?i) matches only as itself: no case (CJK and other 'Lo' letters)."""
-    import unicodedata
-
-    return unicodedata.category(ch) == "Lo" and ch.lower() == ch == ch.upper() == ch.casefold()
-
-
-def _word_choices(word: str) -> tuple:
-    """The needles any of which every match of `_spaced(word)` holds."""
-    if word.isascii():
-        runs, run = [], ""
-        for ch in word + " ":  # runs of the letters whose case is ASCII only
-            if ch in _FOLD_SAFE:
-                run += ch
-            else:
-                runs.append(run)
-                run = ""
-        best = max(runs, key=len)
-        return ((best.lower(), True),) if best else ()
-    return tuple((ch, False) for ch in dict.fromkeys(word) if caseless(ch))
-
-
-def _pattern_choices(pattern: str) -> tuple:
-    """The caseless letters an RE2 pattern requires: literal at its top level, not made
-    optional by a quantifier; none when it has a top-level | or a quoting \\Q."""
-    out, depth, i = [], 0, 0
-    try:
-        while i < len(pattern):
-            ch = pattern[i]
-            if ch == "\\":
-                nxt = pattern[i + 1]
-                if nxt == "Q":
-                    return ()
-                if nxt in "xpP" and pattern[i + 2] == "{":
-                    i = pattern.index("}", i) + 1
-                else:
-                    i += 4 if nxt == "x" else 3 if nxt in "pP" else 2
-                continue
-            if ch == "[":
-                i = _class_end(pattern, i)
-                continue
-            if ch in "()":
-                depth += 1 if ch == "(" else -1
-            elif ch == "|" and depth == 0:
-                return ()
-            elif depth == 0 and caseless(ch) and not re.match(r"[*?]|\{\s*[0,]", pattern[i + 1:i + 3]):
-                out.append((ch, False))
-            i += 1
-    except (IndexError, ValueError):
-        return ()
-    return tuple(dict.fromkeys(out)) if depth == 0 else ()
-
-
-def _class_end(pattern: str, i: int) -> int:
-    """The index just past the character class opening at `i`."""
-    j = i + 1
-    if pattern[j] == "^":
-        j += 1
-    if pattern[j] == "]":
-        j += 1
-    while pattern[j] != "]":
-        if pattern[j] == "\\":
-            j += 2
-        elif pattern.startswith("[:", j):
-            j = pattern.index(":]", j + 2) + 2
-        else:
-            j += 1
-    return j + 1
