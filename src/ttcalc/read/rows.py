@@ -79,8 +79,6 @@ def classify(scan: list, cols: dict, sch):
     # where the table has no amounts); one in them ("注：以上…" written across the name
     # column) is a note whatever else the row holds
     amounts = [c for k, c in cols.items() if k.split(":")[0] in ("gross", "component", "hours", "days", "credits")]
-    substance = _any_valid(amounts, n) if amounts else _any_valid([cols["id"]], n) if "id" in cols \
-        else np.zeros(n, dtype=bool)
     # totals and signature lines ("制表人：…", "审核：…") may stand in any label column
     strings = [c for c in scan if pa.types.is_string(c.type)]
     labels = [cols[k] for k in ("seq", "unit", "name") if k in cols and pa.types.is_string(cols[k].type)]
@@ -89,8 +87,16 @@ def classify(scan: list, cols: dict, sch):
     needles, laid = needles_of(sch), {}  # each column's text laid out once for both patterns
     total = needles.total.test(_distinct(lead + labels), n, laid=laid)
     note = needles.note.test(lead + named, n, split=len(lead), laid=laid)
-    note = (note[0] & ~(has_person & substance)) | note[1]
-    code = np.where(blank, 1, np.where(note, 2, np.where(total, 3, np.where(has_person, 0, 4)))).astype(np.int8)
+    if note[0].any():  # the rows with a person and an amount (or an ID) are looked at only now
+        substance = _any_valid(amounts, n) if amounts else _any_valid([cols["id"]], n) if "id" in cols \
+            else np.zeros(n, dtype=bool)
+        note = (note[0] & ~(has_person & substance)) | note[1]
+    else:
+        note = note[1]
+    code = np.where(has_person, 0, 4).astype(np.int8)  # then, each over the last: total, note, blank
+    for flag, value in ((total, 3), (note, 2), (blank, 1)):
+        if flag.any():
+            code[flag] = value
     return pc.take(pa.array([None, "blank", "note_row", "total_row", "no_person"], pa.string()), arrow_of(code))
 
 
