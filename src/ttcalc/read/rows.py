@@ -48,9 +48,10 @@ def classify(scan: list, cols: dict, sch):
     (blank, note_row, total_row, no_person; see `skip_reason`).  `scan`: the
     leading unmapped columns, where notes ("注：…") and total labels ("合计") sit.
 
-    The total and note patterns are tried only on the rows holding one of their literal
-    characters (`Needles`: found with str.find over a column's text laid end to end); every
-    other row matches neither, so its reason follows from which cells are empty."""
+    The total and note patterns are tried only on the rows holding one of their needles (the
+    literal texts every match holds, `needles_of`: found with str.find over a column's text
+    laid end to end); every other row matches neither, so its reason follows from which cells
+    are empty."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -144,7 +145,6 @@ def _spaced(word: str) -> str:
     if word.isascii():
         return (SPACE + "+").join(re.escape(w) for w in word.split()) if " " in word else re.escape(word)
     return (SPACE + "*").join(chars)
-
 
 
 @dataclass(frozen=True)
