@@ -109,7 +109,7 @@ def _matcher(kind: str) -> _Matcher:
     return _Matcher(exact, alternation(dominant), dominant, alternation(contained), contained)
 
 
-@cache
+@lru_cache(maxsize=1 << 14)  # bounded: a folder's head rows bring new names and IDs with every file
 def _match_key(key: str, kind: str) -> tuple[str | None, int]:
     m = _matcher(kind)
     if m.dominant is not None and not key.isascii():  # dominant aliases are Chinese too
