@@ -34,10 +34,23 @@ _DIMENSION = re.compile(rb'<(?:[\w.-]+:)?dimension\s[^>]*?\bref\s*=\s*["\']\s*\$
                         rb'(?:\s*:\s*\$?([A-Za-z]{1,3})\$?(\d{1,9}))?')
 
 
-_TOKEN = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*)>")
+# a row or cell tag, its attributes up to the `>` that closes it (one inside a quoted value does
+# not: `<c s=">" r="XFD1048576">` is a cell at XFD1048576 for calamine)
+_TOKEN = re.compile(rb"""<(?:[\w.-]+:)?(row|c)(?=[\s/>])((?:[^>"']|"[^"]*"|'[^']*')*)>""")
 
 
-_R_ATTR = re.compile(rb"""(?:^|\s)r\s*=\s*["']\s*([A-Za-z]{0,3})(\d{0,12})\s*["']""")
+_ATTR = re.compile(rb"""(?:^|\s)([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_REF = re.compile(rb"\s*([A-Za-z]{0,3})(\d{0,12})\s*")
+
+
+def _reference(attrs: bytes):
+    """The (letters, digits) match of a tag's r attribute — the last one, as calamine takes it
+    when a tag has two — or None."""
+    value = None
+    for m in _ATTR.finditer(attrs):
+        if m.group(1) == b"r":
+            value = m.group(2) if m.group(2) is not None else m.group(3)
+    return _REF.fullmatch(value) if value is not None else None
 
 
 _OVERLAP = 64
@@ -144,10 +157,10 @@ _CUT_SHORT = re.compile(rb"[<:]c(?:[ \t\n\r/][^>]*)?$")
 
 
 def _merges_at(buf: bytes, cut: int) -> int:
-    """Where the first "mergeCells" name opening a tag (`<mergeCells`, `<x:mergeCells`) starts
-    before `cut`, or -1."""
+    """Where the first "mergeCells" name opening a tag (`<mergeCells`, `<x:mergeCells`) whose
+    "<" lies before `cut` starts, or -1."""
     at = buf.find(b"mergeCells")
-    while 0 <= at < cut:
+    while 0 <= at <= cut:  # its "<" before the cut: "mergeCells" itself may begin at it
         if at and buf[at - 1] in b"<:":
             return at
         at = buf.find(b"mergeCells", at + 1)
@@ -169,8 +182,11 @@ def outside(rows: int, cols: int) -> str:
               for i, ch in enumerate(digits) if ch != "9"]  # as many digits, and a larger number
     d = len(digits)
     number = ["[^0-9A-Z]", f"[0-9]{{{d + 1}}}", *larger, f'[0-9]{{1,{d}}}[^0-9"]']
+    # and a cell whose tag has a second r (calamine takes the last), a ">" inside a double-quoted
+    # value, or a single quote: the walk, which reads the attributes as calamine does, judges it
+    odd_tag = r'|<c r="[^"]*"[^>]*(?:\sr\s*=|=\s*"[^"]*>|\')'
     return (r':c[ \t\n\r>/]|<c(?:[\t\n\r>/]| [^r]| r[^=]| r=[^"])'
-            f'|<c r="(?:[^A-Z]|[A-Z]{{4}}|{"|".join(wider)}|[A-Z]{{1,3}}(?:{"|".join(number)}))')
+            f'|<c r="(?:[^A-Z]|[A-Z]{{4}}|{"|".join(wider)}|[A-Z]{{1,3}}(?:{"|".join(number)}))' + odd_tag)
 
 
 def matches(text: bytes, pattern: str) -> bool:
@@ -199,7 +215,7 @@ def _walk(path: Path, fh, sheet: str, limits: Limits) -> tuple[int, int]:
             cut = len(buf)
         for m in _TOKEN.finditer(buf, 0, cut):
             kind, attrs = m.group(1), m.group(2)
-            r = _R_ATTR.search(attrs)
+            r = _reference(attrs)
             if kind == b"row":
                 row = int(r.group(2)) if r and r.group(2) else row + 1
                 col = 0
