@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from ttcalc.core.errors import InputError
+from ttcalc.core.errors import InputError, TtcalcError
 from ttcalc.core.msg import msg
 from ttcalc.duties.log import activity_type, classes_of
 from ttcalc.read import fields as fieldmap
@@ -110,19 +110,61 @@ def _school_share(rows: list[list]) -> tuple[int, int]:
 def refuse_log(paths: list[str], command: str) -> None:
     """InputError when a file given to `command` holds an activity log: most of its type
     values are school visits, 听课, 教研活动, 挂职 or 示范课."""
+    vet = LogVet(command)
     for path in expand(paths):
-        if not path.is_file():
-            continue
+        if path.is_file():
+            error = vet(path)
+            if error is not None:
+                raise error
+
+
+class LogVet:
+    """The reader's `vet` for `budget` and `hours` (read.reader.read): vet(path, grids) is the
+    InputError to raise when the file holds an activity log, else None.  A file of at most
+    SNIFF_MAX_BYTES is judged from the first rows of the grids the reader has loaded (in a
+    folder's look-ahead worker, beside the parse: issue 17), so it is not opened a second
+    time; without grids (a file the reader could not load, one read by DuckDB) or for a bigger
+    file, from its own head, as refuse_log judges it."""
+
+    def __init__(self, command: str) -> None:
+        self.command = command
+        self.refusals: list[InputError] = []  # what it has returned: the run's error is one of them
+
+    def __call__(self, path, grids=None) -> InputError | None:
         try:
-            heads = list(_heads(path))
+            heads = list(_heads(path)) if grids is None or path.stat().st_size > SNIFF_MAX_BYTES else \
+                [(grid.sheet, _rows(grid, HEAD_ROWS)) for grid in grids]
         except (InputError, OSError):
-            continue  # the command's own reader says what is wrong with the file
+            return None  # the command's own reader says what is wrong with the file
         for sheet, rows in heads:
             school, n = _school_share(rows)
             if n and school * 2 > n:
-                expected = msg("duties.kind.payroll" if command == "budget" else "duties.kind.hours")
-                raise InputError(msg("duties.error.log_given", file=str(path), sheet=sheet, school=school, n=n,
-                                     expected=expected, command="ttcalc duties"))
+                expected = msg("duties.kind.payroll" if self.command == "budget" else "duties.kind.hours")
+                error = InputError(msg("duties.error.log_given", file=str(path), sheet=sheet, school=school, n=n,
+                                       expected=expected, command="ttcalc duties"))
+                self.refusals.append(error)
+                return error
+        return None
+
+
+@contextmanager
+def refusing_log(paths: list[str], command: str, named_sheets):
+    """Run `budget` or `hours` (the API) with the LogVet to hand to the reader: an activity log
+    is refused as its file comes up in the read, before any figure is made.  The run stopped by
+    another error (a bad option, a file that does not read, nothing read…): a log among the
+    files is still the error, as when every file was judged before the run.  --sheet: the
+    reader loads the sheets named only; every sheet is judged first, as refuse_log does."""
+    if named_sheets:
+        refuse_log(paths, command)
+        yield None
+        return
+    vet = LogVet(command)
+    try:
+        yield vet
+    except TtcalcError as exc:
+        if not any(exc is r for r in vet.refusals):
+            refuse_log(paths, command)
+        raise
 
 
 def _best_kind(path) -> str | None:
