@@ -132,12 +132,14 @@ def test_the_refusal_comes_before_option_and_output_errors(tmp_path):
     """Judged before anything else, as before: a bad option or an output already there is not
     what a clerk who gave the wrong table is told first."""
     folder, log = _folder(tmp_path, 1)
-    with pytest.raises(InputError, match="activity log"):
+    with pytest.raises(InputError, match="activity log") as exc:
         api.budget(folder, as_of=AS_OF, sector="no-such-sector")
+    assert exc.value.message.params["file"] == str(log)
     existing = tmp_path / "已有.xlsx"
     existing.write_bytes(b"x")
-    with pytest.raises(InputError, match="activity log"):
+    with pytest.raises(InputError, match="activity log") as exc:
         api.budget(folder, as_of=AS_OF, output=existing)
+    assert exc.value.message.params["file"] == str(log)
     assert existing.read_bytes() == b"x"
 
 

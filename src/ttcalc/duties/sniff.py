@@ -8,11 +8,14 @@ then says which kind of table it looks like and which command reads it.
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
+from functools import cache
 
+from ttcalc.cells.text import squash
 from ttcalc.core.errors import InputError, TtcalcError
 from ttcalc.core.msg import msg
-from ttcalc.duties.log import activity_type, classes_of
+from ttcalc.duties.log import activity_type, classes_of, types
 from ttcalc.read import fields as fieldmap
 from ttcalc.read.files import expand, sheets
 from ttcalc.read.grid import TEXT, ZIP_MAGIC
@@ -32,7 +35,10 @@ def _rows(grid, n: int = SNIFF_ROWS) -> list[list]:
 
 def _table_rows(table, names, n: int) -> list[list]:
     head = [list(names)] if names is not None else []
-    return head + [list(r.values()) for r in table.slice(0, n).to_pylist()]
+    part = table.slice(0, n)
+    if part.num_columns and len(set(part.column_names)) == part.num_columns:  # column by column: 2-3x faster
+        return head + [list(r) for r in zip(*(c.to_pylist() for c in part.columns))]
+    return head + [list(r.values()) for r in part.to_pylist()]
 
 
 def _heads(path):
@@ -107,6 +113,28 @@ def _school_share(rows: list[list]) -> tuple[int, int]:
     return school, len(values)
 
 
+@cache
+def _school_words():
+    """Every alias of a school-class activity type as activity_type compares it (squashed, lower
+    case), in one pattern."""
+    words = {squash(a).lower() for t in types()["types"].values() if "school" in t.get("classes", ())
+             for a in t["aliases"]}
+    return re.compile("|".join(re.escape(w) for w in sorted(words)))
+
+
+def _grid_heads(grids):
+    """(sheet, first rows) of the grids loaded, leaving out a sheet where no cell can be a school
+    visit's type value: a value activity_type calls a school type holds one of its aliases once
+    squashed and lower-cased, and the cells squashed together (apart by NUL, which NFKC, the
+    whitespace taken out and lower case leave alone, and no alias holds) hold what each cell
+    does.  A sheet of pay or hours is let go without looking for its header (issue 17)."""
+    for grid in grids:
+        rows = _rows(grid, HEAD_ROWS)
+        text = squash("\x00".join(str(v) for r in rows for v in r if v is not None)).lower()
+        if _school_words().search(text):
+            yield grid.sheet, rows
+
+
 def refuse_log(paths: list[str], command: str) -> None:
     """InputError when a file given to `command` holds an activity log: most of its type
     values are school visits, 听课, 教研活动, 挂职 or 示范课."""
@@ -133,7 +161,7 @@ class LogVet:
     def __call__(self, path, grids=None) -> InputError | None:
         try:
             heads = list(_heads(path)) if grids is None or path.stat().st_size > SNIFF_MAX_BYTES else \
-                [(grid.sheet, _rows(grid, HEAD_ROWS)) for grid in grids]
+                list(_grid_heads(grids))
         except (InputError, OSError):
             return None  # the command's own reader says what is wrong with the file
         for sheet, rows in heads:

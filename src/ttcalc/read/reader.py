@@ -17,7 +17,7 @@ from ttcalc.core.warn import Warn
 from ttcalc.read import fields as fieldmap
 from ttcalc.read import layout
 from ttcalc.read.files import Grid, expand_all
-from ttcalc.read.stream import Refused, Stream, arrow_of, load_all
+from ttcalc.read.stream import Refused, Stream, arrow_of, load_all, vet_heads
 from ttcalc.read.totals import repeats, skip_year_sheets
 from ttcalc.read.header import Header, apply_map, dedupe, detect
 from ttcalc.read.rowchecks import WARN_CAP, check_duplicates, check_ids, duplicates_across
@@ -162,7 +162,6 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
         year_named = set()
     if engine and kind == "payroll" and keep is not None and not sheet_names and (len(files) == 1 or not year_named):
         from ttcalc.read.engine import eligible, read_payroll  # province scale: DuckDB sums, or None
-        from ttcalc.read.stream import vet_heads
 
         if vet is not None and eligible(files):
             vet_heads(files, vet)  # DuckDB reads no grid to judge: each file from its head, first
