@@ -211,3 +211,22 @@ def test_payrolls_and_a_mixed_log_pass(tmp_path):
     _log(folder, "school-09", rows=[LOG[0], *[["丁", "教师", "培训", "2024-03-08", "1"]] * 3])
     report = api.budget(folder, as_of=AS_OF, keep_rows=False, skip_bad=True)
     assert report.figures["payroll_total"]
+
+
+@pytest.mark.parametrize("where", ["alone", "beside a folder"])
+def test_a_fifo_is_never_opened_to_be_judged(tmp_path, where):
+    """A FIFO the reader refuses (not a regular file) is not judged from its head either: opening
+    it would wait for a writer forever (a process with a time limit, not to hang the tests)."""
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "f"
+    folder.mkdir()
+    _payroll(folder, 0)
+    path = tmp_path / "p.csv"
+    os.mkfifo(path)
+    args = [str(path)] if where == "alone" else [str(folder), str(path)]
+    res = subprocess.run([sys.executable, "-m", "ttcalc", "budget", *args, "--lang", "en"], capture_output=True,
+                         text=True, timeout=60, check=False)
+    assert res.returncode == 2 and "not a regular file" in res.stderr, res.stderr

@@ -140,10 +140,9 @@ def refuse_log(paths: list[str], command: str) -> None:
     values are school visits, 听课, 教研活动, 挂职 or 示范课."""
     vet = LogVet(command)
     for path in expand(paths):
-        if path.is_file():
-            error = vet(path)
-            if error is not None:
-                raise error
+        error = vet(path)
+        if error is not None:
+            raise error
 
 
 class LogVet:
@@ -159,6 +158,8 @@ class LogVet:
         self.refusals: list[InputError] = []  # what it has returned: the run's error is one of them
 
     def __call__(self, path, grids=None) -> InputError | None:
+        if grids is None and not path.is_file():
+            return None  # a FIFO, a device, a folder: never opened here (the reader refuses it)
         try:
             heads = list(_heads(path)) if grids is None or path.stat().st_size > SNIFF_MAX_BYTES else \
                 list(_grid_heads(grids))
