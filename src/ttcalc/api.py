@@ -37,10 +37,11 @@ def _date(value, option: str = "as_of"):
         raise InputError(msg("option.error.api_date", option=option, value=repr(value))) from None
 
 
-def _options(policy, as_of, sheets, maps, output, overwrite, lang, redact, progress=None, **extra) -> Options:
+def _options(policy, as_of, sheets, maps, output, overwrite, lang, redact, progress=None, vet=None,
+             **extra) -> Options:
     as_of = _date(as_of)
     return Options(policy=policy, as_of=as_of, sheets=sheets, maps=dict(maps or {}), output=output,
-                   overwrite=overwrite, lang=lang, redact=redact, progress=progress, extra=extra)
+                   overwrite=overwrite, lang=lang, redact=redact, progress=progress, vet=vet, extra=extra)
 
 
 def budget(files, *, policy=None, as_of=None, sheets=None, maps=None, budgeted=None, to_school=None,
@@ -49,14 +50,14 @@ def budget(files, *, policy=None, as_of=None, sheets=None, maps=None, budgeted=N
     """The training fund a budget must hold (`ttcalc budget`).  keep_rows=False: report.rows()
     is not wanted, so a folder is read as a stream in bounded memory (what the command line does)."""
     command = import_module("ttcalc.budget")
-    from ttcalc.duties.sniff import refuse_log
+    from ttcalc.duties.sniff import refusing_log
     from ttcalc.pipeline import run
 
-    refuse_log(_paths(files), "budget")
-    return run(command.COMMAND, _paths(files), _options(
-        policy, as_of, sheets, maps, output, overwrite, lang, redact, progress, budgeted=budgeted,
-        to_school=to_school, public_funds=_paths(public_funds) if public_funds else None, skip_bad=skip_bad,
-        sector=sector, keep_rows=keep_rows))
+    with refusing_log(_paths(files), "budget", sheets) as vet:  # an activity log: refused as it is read
+        return run(command.COMMAND, _paths(files), _options(
+            policy, as_of, sheets, maps, output, overwrite, lang, redact, progress, vet, budgeted=budgeted,
+            to_school=to_school, public_funds=_paths(public_funds) if public_funds else None, skip_bad=skip_bad,
+            sector=sector, keep_rows=keep_rows))
 
 
 def staffing(files, *, policy=None, as_of=None, sheets=None, maps=None, hired_since=None, output=None,
@@ -74,14 +75,14 @@ def hours(files, *, policy=None, as_of=None, sheets=None, maps=None, cycle=None,
           overwrite=False, lang="zh", redact=False, skip_bad=False, school_type=None):
     """Training hours against the cycle rules (`ttcalc hours`)."""
     command = import_module("ttcalc.hours")
-    from ttcalc.duties.sniff import refuse_log
+    from ttcalc.duties.sniff import refusing_log
     from ttcalc.pipeline import run
 
-    refuse_log(_paths(files), "hours")
-    return run(command.COMMAND, _paths(files), _options(
-        policy, as_of, sheets, maps, output, overwrite, lang, redact, cycle=cycle,
-        roster=_paths(roster) if roster else None, skip_bad=skip_bad,
-        school_type=school_type))
+    with refusing_log(_paths(files), "hours", sheets) as vet:  # an activity log: refused as it is read
+        return run(command.COMMAND, _paths(files), _options(
+            policy, as_of, sheets, maps, output, overwrite, lang, redact, vet=vet, cycle=cycle,
+            roster=_paths(roster) if roster else None, skip_bad=skip_bad,
+            school_type=school_type))
 
 
 def duties(files, *, policy=None, as_of=None, sheets=None, maps=None, roster=None, calendar=None, output=None,

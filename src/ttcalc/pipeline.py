@@ -30,7 +30,7 @@ def run(command: Command, files: list[str], options: Options) -> Report:
     dataset = read(files, command.kind, options.maps, options.sheets, options.progress,
                    keep=set(command.keep) if command.keep is not None else None,
                    skip_bad=bool(options.extra.get("skip_bad")), digest=_digest(command, options),
-                   engine=options.output is None)  # an annotated workbook needs the rows in hand
+                   engine=options.output is None, vet=options.vet)  # an annotated workbook needs the rows in hand
     report, context = command.compute(dataset, profile, options, prepared)
     # a folder streamed holds no rows to give (report.rows()): its sheets, warnings and the
     # digest's leftovers go now, before the report is rendered

@@ -24,6 +24,7 @@ class Options:
     lang: str = "zh"
     redact: bool = False
     progress: Callable | None = None
+    vet: Callable | None = None  # (path, grids | None) -> InputError | None: a file refused (read.reader.read)
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:

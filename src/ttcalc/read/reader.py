@@ -16,8 +16,8 @@ from ttcalc.core.msg import Msg
 from ttcalc.core.warn import Warn
 from ttcalc.read import fields as fieldmap
 from ttcalc.read import layout
-from ttcalc.read.files import Grid, expand_all, sheets
-from ttcalc.read.stream import Stream, arrow_of, load_ahead, parsed
+from ttcalc.read.files import Grid, expand_all
+from ttcalc.read.stream import Refused, Stream, arrow_of, load_all, vet_heads
 from ttcalc.read.totals import repeats, skip_year_sheets
 from ttcalc.read.header import Header, apply_map, dedupe, detect
 from ttcalc.read.rowchecks import WARN_CAP, check_duplicates, check_ids, duplicates_across
@@ -129,7 +129,7 @@ def _data_name(col) -> str:
 def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
          sheet_names: list[str] | None = None, progress=None, keep: set[str] | None = None,
          skip_bad: bool = False, allow_empty: bool = False, digest=None,
-         engine: bool = True) -> DataSet:
+         engine: bool = True, vet=None) -> DataSet:
     """Read every file and sheet named into one DataSet of the given kind
     ("payroll", "roster" or "hours").  `keep`: the fields a command needs; other columns are
     dropped once rows are classified, so a city's folder of workbooks stays small in memory; a
@@ -138,7 +138,8 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
     `digest(sheet)`: what a command takes of each used sheet as soon as its file is read; the
     sheet's rows are dropped after it (read.stream) — unless a year-total file may still be
     dropped at the end, which needs every file's persons (then nothing is streamed, and
-    DataSet.digested is None)."""
+    DataSet.digested is None).  `vet(path, grids | None)`: the InputError of a file the command
+    refuses whatever --skip-bad says (budget, hours: an activity log), or None (read.stream)."""
     files, skipped_files, from_folder = expand_all(paths)
     tick = progress or (lambda path: None)
     if not files and not skipped_files:
@@ -160,16 +161,20 @@ def read(paths: list[str], kind: str, maps: dict[str, str] | None = None,
     if len(year_named) == len(files):  # every file is named 汇总/合计…: none is a total of the others
         year_named = set()
     if engine and kind == "payroll" and keep is not None and not sheet_names and (len(files) == 1 or not year_named):
-        from ttcalc.read.engine import read_payroll  # province scale: DuckDB sums, or None
+        from ttcalc.read.engine import eligible, read_payroll  # province scale: DuckDB sums, or None
 
+        if vet is not None and eligible(files):
+            vet_heads(files, vet)  # DuckDB reads no grid to judge: each file from its head, first
         engine_read = read_payroll(files, sch, maps, SheetRead, progress)
         if engine_read is not None:
             return DataSet(kind, out + engine_read)
     year_files: list[list[SheetRead]] = []  # files named 汇总/合计/全年…: totals of the others, if their people are
     stream = Stream(digest, kind) if digest is not None and not year_named else None
     streamed = None  # where the sheets of the file read last begin in `out`
-    for path, grids in _load_all(files, sheet_names):
+    for path, grids in load_all(files, sheet_names, vet):
         tick(path)
+        if isinstance(grids, Refused):
+            raise grids.error
         if streamed is not None:
             stream.file_read(out, streamed)  # the file before: its sheets are final
         streamed = len(out) if stream is not None else None
@@ -262,21 +267,6 @@ def guess_kind(grids: list[Grid]) -> str:
             if score > best_score:
                 best, best_score = kind, score
     return best
-
-
-PARALLEL_MAX_BYTES = 16 * 2**20  # small files are parsed ahead of the one checked; big ones one by one (memory)
-
-
-def _load_all(files: list[Path], sheet_names):
-    """(path, [Grid…] or the InputError of the file) in the order given.  A folder of school
-    workbooks: the next file is parsed (the Rust reader releases the GIL) while the current one
-    is checked (read.stream.load_ahead); a big file is read alone to keep memory flat."""
-    small = len(files) > 1 and all(f.exists() and f.stat().st_size <= PARALLEL_MAX_BYTES for f in files)
-    if not small:
-        for path in files:
-            yield path, sheets(path, sheet_names, typed=True)
-        return
-    yield from load_ahead(files, lambda p: parsed(p, sheet_names))
 
 
 def _why_unusable(path: Path, reads: list[SheetRead], sch) -> Msg:

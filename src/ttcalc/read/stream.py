@@ -83,6 +83,61 @@ def parsed(path: Path, sheet_names) -> list:
     return grids
 
 
+PARALLEL_MAX_BYTES = 16 * 2**20  # small files are parsed ahead of the one checked; big ones one by one (memory)
+
+
+def load_all(files: list[Path], sheet_names, vet: Callable | None = None) -> Iterator[tuple[Path, object]]:
+    """(path, [Grid…] or the InputError of the file) in the order given.  A folder of school
+    workbooks: the next file is parsed (the Rust reader releases the GIL) while the current one
+    is checked (load_ahead); a big file is read alone to keep memory flat.  `vet`: each file
+    judged once loaded (vetted), a Refused in place of its grids."""
+    from ttcalc.read.files import sheets
+
+    small = len(files) > 1 and all(f.exists() and f.stat().st_size <= PARALLEL_MAX_BYTES for f in files)
+    if not small:
+        load = vetted(lambda p: list(sheets(p, sheet_names, typed=True)), vet) if vet is not None else None
+        for path in files:
+            yield path, load(path) if load is not None else sheets(path, sheet_names, typed=True)
+        return
+    yield from load_ahead(files, vetted(lambda p: parsed(p, sheet_names), vet))
+
+
+def vet_heads(files: list[Path], vet: Callable) -> None:
+    """Each file judged by vet(path) from its own head before it is read (no grid loaded to
+    judge: DuckDB reads it); the first refusal raised."""
+    for path in files:
+        refused = vet(path)
+        if refused is not None:
+            raise refused
+
+
+class Refused:
+    """A file the command refuses (the InputError its `vet` gave): raised when the file comes
+    up in order, --skip-bad or not."""
+
+    def __init__(self, error: InputError) -> None:
+        self.error = error
+
+
+def vetted(load: Callable, vet: Callable | None) -> Callable:
+    """load(path), then vet(path, grids) in the same thread (a look-ahead worker: beside the
+    parse, off the main thread): the grids, a Refused, or the InputError of the load.  A file
+    that does not load is judged by vet(path) alone: a refusal wins over the read error."""
+    if vet is None:
+        return load
+
+    def run(path: Path):
+        try:
+            grids = load(path)
+        except InputError as exc:
+            refused = vet(path)
+            return exc if refused is None else Refused(refused)
+        refused = vet(path, grids)
+        return grids if refused is None else Refused(refused)
+
+    return run
+
+
 def load_ahead(files: list[Path], load: Callable, ahead: int = AHEAD,
                workers: int = WORKERS) -> Iterator[tuple[Path, object]]:
     """(path, load(path) or the InputError it raised), in the order given; `workers` threads
