@@ -58,3 +58,20 @@ def test_a_message_words_only_what_its_template_shows():
             want = template.format(**{**params, **{f"{k}_s": "s" for k in params}})
             assert word(Msg(code, {**params, "zz_unused": Unworded()}), lang) == want, code
     assert fields_used("{a.b} {c[0]} {d:>{w}}") == {"a", "c", "d", "w"}
+
+
+def test_the_json_in_pieces_is_the_json_whole():
+    """The command line writes the JSON piece by piece (json_pieces): joined, the pieces are what
+    render gives, whatever the piece size."""
+    from conftest import SAMPLES
+
+    from ttcalc import api
+    from ttcalc.output.render.report import json_pieces, render
+
+    report = api.budget([str(SAMPLES / "payroll.xlsx")], as_of="2025-06-30", lang="en")
+    whole = render(report, "json", "en")
+    for size in (1, 64, 1 << 20):
+        pieces = list(json_pieces(report, "en", size))
+        assert "".join(pieces) == whole
+        assert len(pieces) > 1 if size == 1 else True
+    assert json.loads(whole)["figures"]

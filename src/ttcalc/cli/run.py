@@ -154,9 +154,13 @@ def print_report(report, fmt: Fmt, words: str, table: str | None) -> None:
     """The report on stdout: warnings that could quote a person masked, terminal escape sequences
     stripped from table and Markdown text, ✔/✘ only where stdout's encoding has them."""
     from ttcalc.cells.privacy import for_terminal, mask_warnings
-    from ttcalc.output.render.report import render
+    from ttcalc.output.render.report import json_pieces, render
 
     report.warnings = mask_warnings(report.warnings)  # no cell text that could be a person's
+    if fmt == Fmt.json:  # written as it is made: a folder's JSON is never one string in memory
+        for piece in json_pieces(report, words):
+            out(piece, utf8=True)
+        return
     text = render(report, fmt.value, words, encoding=getattr(sys.stdout, "encoding", None), table=table)
     if fmt in (Fmt.table, Fmt.markdown):
         text = for_terminal(text)  # cell text never reaches a terminal as escape sequences

@@ -93,6 +93,21 @@ def render(report, fmt: str, lang: str = "en", *, width: int | None = None, enco
     return to_table(data, lang, width or terminal_width(), marks(encoding, lang))
 
 
+def json_pieces(report, lang: str = "en", size: int = 1 << 20):
+    """The report's JSON (render(report, "json", lang)) in pieces of about `size` characters,
+    for a writer that sends each on as it comes: a folder's 40,000 warnings are never one
+    string (and its UTF-8 bytes) in memory at once."""
+    batch, n = [], 0
+    for part in _json_parts(localize(report.as_dict(), lang), ""):
+        batch.append(part)
+        n += len(part)
+        if n >= size:
+            yield "".join(batch)
+            batch, n = [], 0
+    batch.append("\n")
+    yield "".join(batch)
+
+
 LONG_LIST = 50  # a list of more objects than this (warnings, units, inputs) is written one object a line
 
 
