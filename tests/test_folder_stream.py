@@ -191,11 +191,11 @@ WIDE = ("姓名", "身份证号", "岗位工资", "薪级工资", "绩效工资"
 
 
 def test_memory_held_grows_by_a_few_bytes_a_person_not_by_the_rows(tmp_path, monkeypatch):
-    from ttcalc.read import stream
+    from ttcalc.read import stream as streamed
 
     # the files one after the other: parsed ahead, what a look-ahead thread holds when a file is
     # ticked depends on the machine's load (this measure then swung from 30 to 70 bytes a person)
-    monkeypatch.setattr(stream, "load_ahead", lambda files, load, *a, **k: ((p, load(p)) for p in files))
+    monkeypatch.setattr(streamed, "load_ahead", lambda files, load, *a, **k: ((p, load(p)) for p in files))
     rows, held = 300, {}
     for n in (10, 40):
         f = tmp_path / f"n{n}"
