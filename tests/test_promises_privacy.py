@@ -108,3 +108,15 @@ def test_escape_sequences_never_reach_the_terminal(run, tmp_path, evil, fmt):
     assert ran.code in (0, 1)
     for bad in ("\x1b", "\x07", "\x9b", "\u202e"):
         assert bad not in ran.stdout
+
+
+def test_a_warning_with_nothing_to_mask_is_not_copied_one_with_a_name_is():
+    from ttcalc.cells.privacy import mask_warnings
+    from ttcalc.core.msg import Msg
+
+    plain = {"code": "id_checksum", "row": 5, "message": Msg("warning.id_checksum", {"file": "a.xlsx", "row": 5})}
+    named = {"code": "x", "row": 6, "message": Msg("warning.x", {"file": "a.xlsx", "value": "张伟"})}
+    out = mask_warnings([plain, named])
+    assert out[0] is plain and out[0]["message"] is plain["message"]
+    assert out[1] is not named and out[1]["message"].params["value"] != "张伟"
+    assert named["message"].params["value"] == "张伟"  # the original is left as it was

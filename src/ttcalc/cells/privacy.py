@@ -187,7 +187,8 @@ _PLACE_KEYS = frozenset({"file", "sheet", "column", "code", "row", "header", "pa
 
 def mask_params(params: dict) -> dict:
     """A message's parameters with cell text masked (mask_cell on raw values, mask_text on
-    sentences); where (file, sheet, column) and numbers are left as they are."""
+    sentences); where (file, sheet, column) and numbers are left as they are.  Nothing to
+    mask: the same dict (a folder's tens of thousands of warnings are not copied)."""
     out = {}
     for k, v in params.items():
         if isinstance(v, str) and k not in _PLACE_KEYS:
@@ -196,7 +197,8 @@ def mask_params(params: dict) -> dict:
             out[k] = type(v)(mask_cell(x) if isinstance(x, str) else x for x in v)
         else:
             out[k] = v
-    return out
+    return params if all(out[k] is v or (type(out[k]) is type(v) and out[k] == v) for k, v in params.items()) \
+        else out
 
 
 def mask_warning(warning):
@@ -208,7 +210,7 @@ def mask_warning(warning):
             out["message"] = _mask_any(out["message"])
         if isinstance(out.get("params"), dict):
             out["params"] = mask_params(out["params"])
-        return out
+        return warning if all(out[k] is warning[k] for k in ("message", "params") if k in out) else out
     if hasattr(warning, "params") and isinstance(warning.params, dict):
         warning.params = mask_params(warning.params)
     return warning
@@ -219,7 +221,8 @@ def _mask_any(value):
         return mask_text(value)
     params = getattr(value, "params", None)
     if isinstance(params, dict) and hasattr(value, "code"):
-        return type(value)(value.code, mask_params(params))
+        masked = mask_params(params)
+        return value if masked is params else type(value)(value.code, masked)
     return value
 
 
