@@ -11,6 +11,7 @@ from pathlib import Path
 from functools import lru_cache
 from weakref import WeakKeyDictionary
 
+from ttcalc.read.inflate import open_member
 from ttcalc.read.limits import CHUNK, MB, Limits, check_cells, current
 
 
@@ -108,7 +109,7 @@ def xlsx_extent(path: Path, zf: zipfile.ZipFile, member: str, sheet: str, limits
     if not limits.cells:
         return 0, 0
     info = zf.getinfo(member)
-    with zf.open(member) as fh:
+    with open_member(zf, member) as fh:
         head = fh.read(64 * 1024)
         dim = declared_dimension(head)
         if dim and dim[0] * dim[1] <= limits.cells:
@@ -120,7 +121,7 @@ def xlsx_extent(path: Path, zf: zipfile.ZipFile, member: str, sheet: str, limits
                 return dim
     # no dimension, a dimension over the cap (often inflated by the writer), or cells outside
     # it: the cells themselves decide
-    with zf.open(member) as fh:
+    with open_member(zf, member) as fh:
         rows, cols = _walk(path, fh, sheet, limits)
     check_cells(path, sheet, rows, cols, limits)
     return rows, cols

@@ -21,6 +21,8 @@ import re
 import zipfile
 from pathlib import Path
 
+from ttcalc.read.inflate import open_member
+
 HEAD_ROWS = 40
 TYPED_MIN_CELLS = int(os.environ.get("TTCALC_TYPED_MIN_CELLS", "400000"))
 _CELL = re.compile(r"([A-Z]+)(\d+)")
@@ -238,7 +240,7 @@ def merge_ranges(zf: zipfile.ZipFile, member: str) -> list[tuple[int, int, int, 
     """(first_row, first_col, last_row, last_col), 0-based, of every <mergeCell> of the part."""
     tail = b""
     found = False
-    with zf.open(member) as fh:
+    with open_member(zf, member) as fh:
         while True:
             chunk = fh.read(1 << 20)
             if not chunk:

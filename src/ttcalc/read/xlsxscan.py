@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from ttcalc.read.extent import col_letters, matches
+from ttcalc.read.inflate import open_member
 
 ROW = re.compile(rb'<row r="(\d+)"')
 # a row or cell not opened as `<row r="N"` / `<c r="A1"` (no number, another attribute first,
@@ -123,7 +124,7 @@ def finds(zf, member: str, pattern: bytes, overlap: int, chunk: int = 1 << 22) -
     """Whether `pattern` occurs in a zip member, read in chunks that overlap by `overlap` bytes
     (longer than anything the pattern matches)."""
     wanted, tail = pattern.decode("latin-1"), b""
-    with zf.open(member) as fh:
+    with open_member(zf, member) as fh:
         while block := fh.read(chunk):
             text = tail + block
             if matches(text, wanted):

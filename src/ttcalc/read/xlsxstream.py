@@ -31,6 +31,7 @@ import zipfile
 from pathlib import Path
 
 from ttcalc.read.extent import col_letters
+from ttcalc.read.inflate import open_member
 
 STREAM_MIN_CELLS = int(os.environ.get("TTCALC_STREAM_MIN_CELLS", "400000"))
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
@@ -145,7 +146,7 @@ class Scan:
         tail = b""
         numbers = xs.RowNumbers()
         merges: list[bytes] = []
-        with self.zf.open(self.member) as fh:
+        with open_member(self.zf, self.member) as fh:
             while True:
                 chunk = fh.read(_CHUNK)
                 if not chunk:
