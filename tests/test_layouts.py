@@ -443,3 +443,19 @@ def test_unit_and_month_in_any_title(place, school, year, month, stop, gap):
 def test_a_title_naming_no_school_gives_no_unit(stop, year):
     assert unit_in_title([f"{year}年泉港区{stop}"]) is None
     assert unit_in_title(["金额单位：元"]) is None
+
+
+def test_copies_found_by_content_only_among_files_of_one_size(tmp_path, monkeypatch):
+    """once_each hashes only files that share their size with another: the others cannot be copies."""
+    from ttcalc.read import layout
+
+    a, b, c = tmp_path / "a.csv", tmp_path / "b 副本.csv", tmp_path / "c.csv"
+    a.write_bytes(b"x,y\n1,2\n")
+    b.write_bytes(b"x,y\n1,2\n")
+    c.write_bytes(b"x,y\n1,2,3\n")
+    hashed = []
+    real = layout._digest
+    monkeypatch.setattr(layout, "_digest", lambda p: hashed.append(p.name) or real(p))
+    kept, dropped = layout.once_each([a, b, c])
+    assert kept == [a, c] and dropped == [(b, a, "content")]
+    assert sorted(hashed) == ["a.csv", "b 副本.csv"]

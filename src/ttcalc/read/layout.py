@@ -40,13 +40,20 @@ def once_each(files: list[Path]) -> tuple[list[Path], list[tuple[Path, Path, str
         unique.append(f)
     if len(unique) < 2:
         return unique, dropped
-    groups: dict[tuple, list[Path]] = {}
+    sizes: dict = {}  # only files of one size can hold the same content: the others are not hashed
     for f in unique:
         try:
-            key = _digest(f) if f.is_file() else ("path", str(f))
+            sizes.setdefault(f.stat().st_size if f.is_file() else ("path", str(f)), []).append(f)
         except OSError:
-            key = ("path", str(f))
-        groups.setdefault(key, []).append(f)
+            sizes.setdefault(("path", str(f)), []).append(f)
+    groups: dict[tuple, list[Path]] = {}
+    for size, files_of_size in sizes.items():
+        for f in files_of_size:
+            try:
+                key = _digest(f) if len(files_of_size) > 1 and not isinstance(size, tuple) else ("path", str(f))
+            except OSError:
+                key = ("path", str(f))
+            groups.setdefault(key, []).append(f)
     keep = {}
     for same in groups.values():
         best = min(same, key=_copy_rank)
