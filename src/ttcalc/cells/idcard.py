@@ -10,6 +10,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from ttcalc.core.arrays import arrow_of
+
 _SCIENTIFIC = re.compile(r"^[+-]?\d*\.?\d*E[+-]?\d+$")
 
 # An ID that went through a number ("numeric") has lost its last digits: two people can share
@@ -194,20 +196,20 @@ def validate_array(values):
                                                 (value % 1000 == 0))
         problem[part] = np.where(~ok, np.where(numeric, 2, 1), np.where(bad_birth, 5, 0))
 
-    out_text = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), text)
+    out_text = pc.if_else(arrow_of(empty), pa.scalar(None, pa.string()), text)
     if upgraded is not None:
         mask = np.zeros(n, dtype=bool)
         mask[upgraded[0]] = True
-        out_text = pc.replace_with_mask(out_text, pa.array(mask), upgraded[1])
+        out_text = pc.replace_with_mask(out_text, arrow_of(mask), upgraded[1])
     problem[empty] = 0
-    problems = pc.take(pa.array(codes, pa.string()), pa.array(problem))
+    problems = pc.take(pa.array(codes, pa.string()), arrow_of(problem))
     if len(foreign):  # not ASCII even after NFKC: exactly parse_id's answer, once per distinct text
-        odd = values.take(pa.array(foreign)).dictionary_encode()
+        odd = values.take(arrow_of(foreign)).dictionary_encode()
         answers = [parse_id(v) for v in odd.dictionary.to_pylist()]
         infos = [answers[k] for k in odd.indices.to_numpy(zero_copy_only=False)]
         mask = np.zeros(n, dtype=bool)
         mask[foreign] = True
-        mask = pa.array(mask)
+        mask = arrow_of(mask)
         out_text = pc.replace_with_mask(out_text, mask, pa.array([i.text if i else None for i in infos], pa.string()))
         problems = pc.replace_with_mask(problems, mask, pa.array([i.problem if i else None for i in infos], pa.string()))
     lost = pc.fill_null(pc.is_in(problems, pa.array(sorted(UNUSABLE), pa.string())), False)

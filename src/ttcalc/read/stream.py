@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ttcalc.core import heap
+from ttcalc.core.arrays import arrow_of  # noqa: F401 — the readers' name for it
 from ttcalc.core.errors import InputError
 from ttcalc.read.rowchecks import across_keys, duplicates_across
 
@@ -206,16 +207,3 @@ def give_back() -> None:
             trim(0)
     except (OSError, AttributeError, TypeError):
         pass
-
-
-def arrow_of(values):
-    """A numpy array of numbers or booleans as a pyarrow Array, without pyarrow's pandas check
-    (`pa.array(ndarray)` imports pandas: ~40 MB and a tenth of a second for nothing)."""
-    import numpy as np
-    import pyarrow as pa
-
-    values = np.ascontiguousarray(values)
-    if values.dtype == np.bool_:
-        bits = np.packbits(values, bitorder="little")
-        return pa.Array.from_buffers(pa.bool_(), len(values), [None, pa.py_buffer(bits)])
-    return pa.Array.from_buffers(pa.from_numpy_dtype(values.dtype), len(values), [None, pa.py_buffer(values)])
