@@ -92,6 +92,7 @@ class PayrollDigest:
             raise self.error
         if not self.units:
             return self.pay
+        give_back()  # what the read left in the heap, handed back before the sort takes its own
         pay = self._count()
         give_back()  # the sort's buffers: freed, and handed back before the report is built
         return pay

@@ -26,6 +26,10 @@ WORKERS = max(1, min(int(_workers), 8)) if _workers.isdigit() else 2
 # 5 ms, and about its own time at 0.2 ms (measured on a folder's workbooks)
 SWITCH = 0.0002
 AHEAD = WORKERS + 1  # files parsed ahead of the one being checked: one in each worker, one waiting
+# every so many files the C allocator's free pages go back to the system (malloc_trim, a few ms):
+# the files' buffers freed between what the folder keeps leave holes no trim threshold returns
+# (200 workbooks: 173 -> 167 MB while reading, 186 -> 175 MB at the run's peak)
+TRIM_EVERY = 10
 
 
 class Stream:
@@ -180,6 +184,7 @@ def _ahead(safe: Callable, ahead: int, workers: int, pending, queue) -> Iterator
             if len(queue) >= ahead:
                 break
         try:
+            done = 0
             while queue:
                 path, future = queue.popleft()
                 result = future.result()
@@ -188,6 +193,9 @@ def _ahead(safe: Callable, ahead: int, workers: int, pending, queue) -> Iterator
                     queue.append((nxt, pool.submit(safe, nxt)))
                 yield path, result
                 del result
+                done += 1
+                if done % TRIM_EVERY == 0:
+                    give_back()
         finally:
             for _, future in queue:
                 future.cancel()
