@@ -106,3 +106,35 @@ def test_a_cell_far_outside_written_oddly_is_refused_in_one_line(tmp_path, cell,
     ran = _cli("--lang", "en", "budget", path, "--format", "json")
     assert ran.returncode == 2, ran.stderr[-2000:]
     assert len(ran.stderr.strip().splitlines()) == 1 and "cells" in ran.stderr, ran.stderr[-2000:]
+
+
+# WRONG: whether a sheet is scanned at all is decided by the uncompressed size the zip
+# directory *declares* (info.file_size > TTCALC_SCAN_MB: "too big to scan, trusted").  Four
+# bytes of the directory set to 100 MB (the ratio cap passes: ~0.9 MB packed, 110:1) make a
+# 1.2 MB sheet "too big to scan": its <dimension ref="A1:C3"> is trusted, the cell at
+# XFD1048576 reaches calamine and the process dies with SIGABRT instead of the cell cap's
+# one-line refusal.  The size should be the bytes actually inflated (or a declared size that
+# disagrees with them refused), not the directory's word.
+def test_a_sheet_whose_zip_directory_overstates_its_size_is_still_checked(tmp_path):
+    import base64
+    import os
+    import struct
+    import zipfile
+
+    pad = "<!--" + base64.b64encode(os.urandom(900_000)).decode() + "-->"
+    body = _HDR + _person(2, 1, 100) + _person(3, 2, 200) + '<row r="1048576"><c r="XFD1048576"><v>5</v></c></row>'
+    path = write(tmp_path / "lie.xlsx", {"工资表": sheet(body, "A1:C3", between=pad)})
+    raw = bytearray(path.read_bytes())
+    info = zipfile.ZipFile(path).getinfo("xl/worksheets/sheet1.xml")
+    big = struct.pack("<I", 100 * 2**20)
+    raw[info.header_offset + 22:info.header_offset + 26] = big  # local header
+    at = raw.find(b"PK\x01\x02")
+    while at >= 0:  # central directory
+        n = struct.unpack("<H", raw[at + 28:at + 30])[0]
+        if raw[at + 46:at + 46 + n] == b"xl/worksheets/sheet1.xml":
+            raw[at + 24:at + 28] = big
+        at = raw.find(b"PK\x01\x02", at + 4)
+    path.write_bytes(bytes(raw))
+    ran = _cli("--lang", "en", "budget", path, "--format", "json")
+    assert ran.returncode == 2, ran.stderr[-2000:]
+    assert len(ran.stderr.strip().splitlines()) == 1, ran.stderr[-2000:]
