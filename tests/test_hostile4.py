@@ -138,3 +138,28 @@ def test_a_sheet_whose_zip_directory_overstates_its_size_is_still_checked(tmp_pa
     ran = _cli("--lang", "en", "budget", path, "--format", "json")
     assert ran.returncode == 2, ran.stderr[-2000:]
     assert len(ran.stderr.strip().splitlines()) == 1, ran.stderr[-2000:]
+
+
+# WRONG: a <mergeCell> whose ref is written in another legal way — single quotes, spaces around
+# "=", lower-case or $-anchored references — is not seen (read.xlsxfast._MERGE wants exactly
+# ref="C2:C7"; openpyxl reads all four as merges).  The merged 单位 is not filled down: ten of
+# twelve people go under the file's name, the per-unit figures are silently wrong.  Both the
+# scan's kept section and merge_ranges go through the same parse_merges.
+@pytest.mark.parametrize("merges", ["<mergeCell ref='C2:C7'/><mergeCell ref='C8:C13'/>",
+                                    '<mergeCell ref = "C2:C7"/><mergeCell ref = "C8:C13"/>',
+                                    '<mergeCell ref="c2:c7"/><mergeCell ref="c8:c13"/>',
+                                    '<mergeCell ref="$C$2:$C$7"/><mergeCell ref="$C$8:$C$13"/>'])
+def test_merge_ranges_written_another_legal_way_are_filled_down(tmp_path, merges):
+    from ttcalc import api
+    from ttcalc.output.render.report import render
+
+    rows = [["姓名", "身份证号", "单位", "应发合计"]]
+    for i in range(12):
+        rows.append([f"师{i}", make_id("19800101", i + 1), ("一小", "二小")[i // 6] if i % 6 == 0 else None, 4000 + i])
+    xml = sheet(rows_xml(rows), "A1:D13", between=f'<mergeCells count="2">{merges}</mergeCells>')
+    path = write(tmp_path / "m.xlsx", {"工资表": xml})
+    import openpyxl
+
+    assert {str(r) for r in openpyxl.load_workbook(path).worksheets[0].merged_cells.ranges} == {"C2:C7", "C8:C13"}
+    report = json.loads(render(api.budget([str(path)], as_of="2025-06-30", lang="en", keep_rows=False), "json", "en"))
+    assert {u["unit"]: u["people"] for u in report["by_unit"]} == {"一小": 6, "二小": 6}
