@@ -113,10 +113,17 @@ def xlsx_extent(path: Path, zf: zipfile.ZipFile, member: str, sheet: str, limits
         head = fh.read(64 * 1024)
         dim = declared_dimension(head)
         if dim and dim[0] * dim[1] <= limits.cells:
-            if not limits.scan or info.file_size > limits.scan:
-                return dim  # trusted: too big to scan within the time allowed
+            if not limits.scan:
+                return dim
             found: list[bytes] = []
-            if _inside(fh, head, dim, limits.cells, found):
+            # a part said to be bigger than the scan's budget is scanned up to it all the same:
+            # the size in the zip directory is the file's word, and a sheet that really ends
+            # within the budget is judged whole; only one that really runs past it is trusted
+            inside = _inside(fh, head, dim, limits.cells, found,
+                             budget=limits.scan if info.file_size > limits.scan else None)
+            if inside is None:
+                return dim  # trusted: too big to scan within the time allowed
+            if inside:
                 _SECTIONS.setdefault(zf, {})[member] = found[0] if found else b""
                 return dim
     # no dimension, a dimension over the cap (often inflated by the writer), or cells outside
@@ -127,17 +134,23 @@ def xlsx_extent(path: Path, zf: zipfile.ZipFile, member: str, sheet: str, limits
     return rows, cols
 
 
-def _inside(fh, head: bytes, dim: tuple[int, int], cap: int, found: list | None = None) -> bool:
+def _inside(fh, head: bytes, dim: tuple[int, int], cap: int, found: list | None = None,
+            budget: int | None = None) -> bool | None:
     """True when every cell is a <c r="…"> whose reference lies within the declared dimension
     (no prefixed cells, no cell placed by position).  One RE2 look per 4 MB for any cell that
     is not (`outside`: in C, the GIL released, so a folder's look-ahead threads scan while the
     main thread works).  `found`: given a list, the <mergeCells> part of the sheet (from its
-    opening tag on) is appended to it, so the merges need no second inflating of the part."""
+    opening tag on) is appended to it, so the merges need no second inflating of the part.
+    `budget`: None once that many bytes are looked at and the part goes on (not judged)."""
     rows, cols = dim
     pattern = outside(rows, cols)
     prev = b""
     section: list[bytes] | None = None
+    seen = 0
     for buf, cut in _chunks(fh, head):
+        if budget is not None and seen > budget:
+            return None
+        seen += cut
         if matches(buf, pattern) or (cut == len(buf) and _CUT_SHORT.search(buf[-_OVERLAP:])):
             return False  # a cell outside, or one cut short at the very end: the walk judges it
         if found is not None:

@@ -198,7 +198,10 @@ def load_body(reader, name, skip: int, strings: set[int], money: set[int]):
     return table
 
 
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+# a <mergeCell ref=…> however XML lets it be written (single quotes, spaces around "=") and as
+# readers take it (lower-case or $-anchored references: openpyxl reads them all as merges)
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref\s*=\s*(["\'])\s*\$?([A-Za-z]+)\$?(\d+)'
+                    rb'(?:\s*:\s*\$?([A-Za-z]+)\$?(\d+))?\s*\1')
 
 
 class LazyMerges:
@@ -263,7 +266,7 @@ def parse_merges(tail: bytes) -> list[tuple[int, int, int, int]]:
     """The ranges of the <mergeCell> elements in a piece of a worksheet part."""
     out = []
     for m in _MERGE.finditer(tail):
-        c0, r0 = _col(m.group(1).decode()), int(m.group(2)) - 1
-        c1, r1 = (_col(m.group(3).decode()), int(m.group(4)) - 1) if m.group(3) else (c0, r0)
+        c0, r0 = _col(m.group(2).decode().upper()), int(m.group(3)) - 1
+        c1, r1 = (_col(m.group(4).decode().upper()), int(m.group(5)) - 1) if m.group(4) else (c0, r0)
         out.append((r0, c0, r1, c1))
     return out
