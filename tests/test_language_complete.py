@@ -221,17 +221,21 @@ def _capture(args: list[str]):
     import ttcalc.output.render.report as rr
 
     seen = {}
-    original = rr.render
+    original, pieces = rr.render, rr.json_pieces
 
     def spy(report, fmt, *a, **k):
         seen["report"] = report
         return original(report, fmt, *a, **k)
 
-    rr.render = spy
+    def spy_pieces(report, *a, **k):  # --format json is written piece by piece
+        seen["report"] = report
+        return pieces(report, *a, **k)
+
+    rr.render, rr.json_pieces = spy, spy_pieces
     try:
         result = _run(args)
     finally:
-        rr.render = original
+        rr.render, rr.json_pieces = original, pieces
     return result, seen.get("report")
 
 
