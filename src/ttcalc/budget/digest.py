@@ -86,7 +86,7 @@ class PayrollDigest:
             self.names[-k:] = [pa.concat_arrays(self.names[-k:])]
 
     def finish(self) -> Payroll:
-        from ttcalc.read.stream import give_back
+        from ttcalc.core.heap import give_back
 
         if self.error is not None:
             raise self.error
@@ -143,7 +143,7 @@ def _person_codes(unit, code, odd, names, unit_names: list):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from ttcalc.read.stream import arrow_of
+    from ttcalc.core.arrays import arrow_of
 
     # (the codes are the digest's own: changed in place)
     odd_at = code == -2

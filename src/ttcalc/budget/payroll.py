@@ -102,7 +102,7 @@ def unit_part(s, fen, used):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from ttcalc.read.stream import arrow_of
+    from ttcalc.core.arrays import arrow_of
 
     data = s.data
     n = data.num_rows

@@ -114,7 +114,7 @@ def repeated_headers(skip, header, names: list[str], arrays: list):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from ttcalc.read.stream import arrow_of
+    from ttcalc.core.arrays import arrow_of
 
     cols = [(c, a) for c, a in zip([c for c in header.columns if c.field], arrays)
             if pa.types.is_string(a.type) and c.header]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ttcalc.core.arrays import arrow_of
 from ttcalc.core.errors import InputError
 from ttcalc.core.msg import msg
 from ttcalc.core.msg import Msg
@@ -17,7 +18,7 @@ from ttcalc.core.warn import Warn
 from ttcalc.read import fields as fieldmap
 from ttcalc.read import layout
 from ttcalc.read.files import Grid, expand_all
-from ttcalc.read.stream import Refused, Stream, arrow_of, load_all, vet_heads
+from ttcalc.read.stream import Refused, Stream, load_all, vet_heads
 from ttcalc.read.totals import repeats, skip_year_sheets
 from ttcalc.read.header import Header, apply_map, dedupe, detect
 from ttcalc.read.rowchecks import WARN_CAP, check_duplicates, check_ids, duplicates_across

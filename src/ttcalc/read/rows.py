@@ -56,7 +56,7 @@ def classify(scan: list, cols: dict, sch):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from ttcalc.read.stream import arrow_of
+    from ttcalc.core.arrays import arrow_of
 
     # enough columns to tell a blank row: the label columns, the leading unmapped ones and a
     # few more (a row with data only further right is "no name or ID", skipped all the same)
@@ -176,7 +176,7 @@ def _test(skips: Skips, columns: list, n: int, split: int | None, laid: dict):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from ttcalc.read.stream import arrow_of
+    from ttcalc.core.arrays import arrow_of
 
     parts = [columns] if split is None else [columns[:split], columns[split:]]
     if not columns:

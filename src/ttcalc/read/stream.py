@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ttcalc.core import heap
-from ttcalc.core.arrays import arrow_of  # noqa: F401 — the readers' name for it
 from ttcalc.core.errors import InputError
 from ttcalc.read.rowchecks import across_keys, duplicates_across
 
@@ -195,23 +194,7 @@ def _ahead(safe: Callable, ahead: int, workers: int, pending, queue) -> Iterator
                 del result
                 done += 1
                 if done % TRIM_EVERY == 0:
-                    give_back()
+                    heap.give_back()
         finally:
             for _, future in queue:
                 future.cancel()
-
-
-def give_back() -> None:
-    """Hand the C allocator's free pages back to the system (glibc's malloc_trim; nothing
-    elsewhere): a folder's digest sorts a million rows at the end, and the heap it freed would
-    otherwise stay with the process while the report is built beside it (~20 MB of the peak)."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
-        if trim is not None:
-            trim(0)
-    except (OSError, AttributeError, TypeError):
-        pass
