@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from pathlib import Path
 
 from ttcalc.core.warn import Warn
@@ -40,20 +41,20 @@ def once_each(files: list[Path]) -> tuple[list[Path], list[tuple[Path, Path, str
         unique.append(f)
     if len(unique) < 2:
         return unique, dropped
-    sizes: dict = {}  # only files of one size can hold the same content: the others are not hashed
+    size_of: dict[Path, int | None] = {}  # only files of one size can hold the same content
     for f in unique:
         try:
-            sizes.setdefault(f.stat().st_size if f.is_file() else ("path", str(f)), []).append(f)
+            size_of[f] = f.stat().st_size if f.is_file() else None
         except OSError:
-            sizes.setdefault(("path", str(f)), []).append(f)
+            size_of[f] = None
+    shared = Counter(size for size in size_of.values() if size is not None)
     groups: dict[tuple, list[Path]] = {}
-    for size, files_of_size in sizes.items():
-        for f in files_of_size:
-            try:
-                key = _digest(f) if len(files_of_size) > 1 and not isinstance(size, tuple) else ("path", str(f))
-            except OSError:
-                key = ("path", str(f))
-            groups.setdefault(key, []).append(f)
+    for f in unique:
+        try:  # a file of a size no other file has is not hashed
+            key = _digest(f) if shared[size_of[f]] > 1 else ("path", str(f))
+        except OSError:
+            key = ("path", str(f))
+        groups.setdefault(key, []).append(f)
     keep = {}
     for same in groups.values():
         best = min(same, key=_copy_rank)
