@@ -29,7 +29,7 @@ from pathlib import Path
 
 from ttcalc.core.warn import Warn
 from ttcalc.read.engine_lists import duplicates, id_warnings, person_ids, skipped_rows
-from ttcalc.read.engine_plan import Fallback, Plan, plan_csv, plan_parquet, select_sql
+from ttcalc.read.engine_plan import FILES, Fallback, Plan, plan_csv, plan_parquet, select_sql
 
 ENV_MIN = "TTCALC_ENGINE_MIN_BYTES"  # the data set size from which DuckDB reads (tests set 0)
 
@@ -135,7 +135,6 @@ def _fill(engine: Engine, plans: list, sch) -> None:
             probe = _Probe(plan)
             layout.name_units([probe], "payroll")
             plan.unit, plan.unit_source, plan.unit_warnings = probe.unit, probe.unit_source, probe.warnings
-            unit = probe.unit or origin.unit_of_file(plan.path)
             plan.month, plan.month_source = None, None
             if "month" in plan.header.mapped:
                 plan.month_source = "column"
@@ -145,13 +144,23 @@ def _fill(engine: Engine, plans: list, sch) -> None:
                     if found:
                         plan.month, plan.month_source = found, source
                         break
-            sql = select_sql(plan, sch, n, unit, plan.month, extra)
-            engine.offsets.append(engine.con.execute("SELECT count(*) FROM rows").fetchone()[0] if n else 0)
+        for group in _groups(plans, sch, extra):
+            units = [plans[n].unit or origin.unit_of_file(plans[n].path) for n in group]
+            months = [plans[n].month for n in group]
+            if len(group) == 1:
+                files = lit(str(plans[group[0]].path))
+                each = (str(group[0]), lit(units[0]), lit(months[0]) if months[0] else "NULL")
+            else:  # one scan of the files: each row's file by its index in the list
+                files = _list([lit(str(plans[n].path)) for n in group])
+                at = "[s.file_index::INTEGER + 1]"
+                each = (_list(map(str, group)) + at, _list(map(lit, units)) + at,
+                        _list([lit(m) if m else "NULL" for m in months]) + at)
+            sql = select_sql(plans[group[0]], sch, files, each, extra)
             try:
-                engine.con.execute(("INSERT INTO rows " if n else "CREATE TABLE rows AS ") + sql)
+                engine.con.execute(("INSERT INTO rows " if engine.files else "CREATE TABLE rows AS ") + sql)
             except duckdb.Error as exc:
                 raise Fallback(f"DuckDB: {str(exc).splitlines()[0][:200]}") from None
-            engine.files.append(plan.path)
+            engine.files += [plans[n].path for n in group]
     finally:
         found = blank.result()
     if not has_month:
@@ -159,6 +168,11 @@ def _fill(engine: Engine, plans: list, sch) -> None:
         engine.month = f"(CASE f {' '.join(months)} END)" if months else "NULL::VARCHAR"
     if found:
         raise Fallback("empty lines")
+    engine.files = [p.path for p in plans]
+    engine.offsets = [0] * len(plans)  # a file's rows lie together, in its order: the first one's rowid
+    if not all(p.row_sql for p in plans):
+        for f, first in engine.query("SELECT f, min(rowid) FROM rows GROUP BY f"):
+            engine.offsets[f] = first
     bad = engine.query("SELECT count(*) FILTER (WHERE k = 0 AND x & 1 = 1), "
                        "count(*) FILTER (WHERE k = 0 AND x & 2 = 2), count(*) FILTER (WHERE x & 4 = 4) FROM rows")[0]
     if any(bad):
@@ -167,6 +181,28 @@ def _fill(engine: Engine, plans: list, sch) -> None:
     engine.con.execute("CREATE TEMP TABLE units AS SELECT DISTINCT hash(unit) AS h, unit FROM rows WHERE k = 0")
     if engine.query("SELECT count(*) - count(DISTINCT h) FROM units")[0][0]:
         raise Fallback("two units of the same hash")
+
+
+GROUP_FILES = 500  # files read by one scan at most (the SQL names each)
+
+
+def _groups(plans: list, sch, extra: str) -> list[list[int]]:
+    """The files read by one scan: those whose SQL is the same but for the path, the file
+    number, and the unit and month their file name or title gives (and, for Parquet, of the
+    same column types) — one scan reads many small files in parallel, where a scan of each
+    would read it on one thread."""
+    groups: dict = {}
+    for n, plan in enumerate(plans):
+        key = (select_sql(plan, sch, FILES, ("f", "u", "m"), extra), plan.types)
+        found = groups.setdefault(key, [[]])
+        if len(found[-1]) == GROUP_FILES:
+            found.append([])
+        found[-1].append(n)
+    return [g for found in groups.values() for g in found]
+
+
+def _list(items) -> str:
+    return "[" + ", ".join(items) + "]"
 
 
 class _Probe:

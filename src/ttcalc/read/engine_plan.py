@@ -24,12 +24,20 @@ class Plan:
     path: Path
     header: object
     title: list
-    source: str  # read_csv(...) / read_parquet(...)
+    source: str  # read_csv(@FILES@, ...) / read_parquet(@FILES@, ...): FILES the SQL of one path or a list
     exprs: list  # SQL of each kept column (position = header column index), as text or number
     numeric: list  # positions whose expression is a number (Parquet amounts)
     first_row: int  # the sheet row of the first data row
     row_sql: str  # SQL giving the data row's 0-based position, or "" (rowid order)
     newline: bytes = b"\n"
+    types: tuple = ()  # a Parquet file's column types: files read together must agree
+
+    def reads(self, files_sql: str) -> str:
+        """The source over `files_sql` (a path literal, or a list of them: one scan)."""
+        return self.source.replace(FILES, files_sql)
+
+
+FILES = "@FILES@"
 
 
 def plan_csv(path: Path, sch, maps: dict) -> Plan:
@@ -67,7 +75,7 @@ def plan_csv(path: Path, sch, maps: dict) -> Plan:
     header, title = _header(grid[:40], sch, maps, path)
     skip = header.last_row
     cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
-    source = (f"read_csv({_lit(str(path))}, skip={skip}, header=false, auto_detect=false, columns={{{cols}}}, "
+    source = (f"read_csv({FILES}, skip={skip}, header=false, auto_detect=false, columns={{{cols}}}, "
               f"delim={_lit(dialect.delimiter)}, quote={_lit(quote)}, escape={_lit(quote)}, null_padding=true, "
               f"strict_mode=false, encoding='utf-8', parallel=true)")
     exprs = [f"NULLIF(s.c{i}, '')" for i in keep]
@@ -120,8 +128,8 @@ def plan_parquet(path: Path, sch, maps: dict, con) -> Plan:
             exprs.append(f"CAST({col} AS VARCHAR)")
         else:
             raise Fallback(f"Parquet column of type {t}")
-    source = f"read_parquet({_lit(str(path))}, file_row_number=true)"
-    return Plan(path, header, title, source, exprs, numeric, 2, "s.file_row_number")
+    source = f"read_parquet({FILES}, file_row_number=true)"
+    return Plan(path, header, title, source, exprs, numeric, 2, "s.file_row_number", types=tuple(described))
 
 
 _INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT")
@@ -157,11 +165,13 @@ def data_name(col) -> str:
     return f"{col.field}:{col.header}" if col.field in ("component", "deduction", "employer") else col.field
 
 
-def select_sql(plan: Plan, sch, file_no: int, unit: str, month: str | None,
-               extra: str = "r, month, ") -> str:
-    """One row of table `rows` per data row of the file: f file, r its position (Parquet), k
-    skip code, p ID problem, key and oid (the ID), name, unit, month, fen, x (not for the
-    engine: engine_sql.build).  `extra`: which of r and month are kept."""
+def select_sql(plan: Plan, sch, files_sql: str, each: tuple, extra: str = "r, month, ") -> str:
+    """One row of table `rows` per data row of the files `files_sql` (one path, or a list of
+    files of the same plan but for these: one scan): f file, r its position (Parquet), k skip
+    code, p ID problem, key and oid (the ID), name, unit, month, fen, x (not for the engine:
+    engine_sql.build).  each: SQL of a row's file number, the unit named by its file or title,
+    its month named so (NULL when none), over the scan `s`.  `extra`: which of r and month
+    are kept."""
     h = plan.header
     fields = {data_name(c): c for c in h.columns if c.field}
     expr = {name: f"x{c.index}" for name, c in fields.items()}
@@ -174,20 +184,22 @@ def select_sql(plan: Plan, sch, file_no: int, unit: str, month: str | None,
     if "unit" in expr:  # trimmed only where it needs it (a trim of so many characters is slow)
         u, chars = expr["unit"], _lit(_TRIM)
         unit_sql = (f"coalesce(CASE WHEN strpos({chars}, left({u}, 1)) > 0 OR strpos({chars}, right({u}, 1)) > 0 "
-                    f"THEN trim({u}, {chars}) ELSE {u} END, {_lit(unit)})")
+                    f"THEN trim({u}, {chars}) ELSE {u} END, u0)")
     else:
-        unit_sql = _lit(unit)
-    month_sql = expr["month"] if "month" in expr else (_lit(month) if month else "NULL")
+        unit_sql = "u0"
+    month_sql = expr["month"] if "month" in expr else "m0"
     lead = fields.get("name") or fields["id"]
     x, labels = expr[data_name(lead)], _labels(lead)
     near = " OR ".join(f"contains({x}, {_lit(ch)})" for ch in sorted({lab[0] for lab in labels if lab}))
     repeat = (f"coalesce(CASE WHEN {near or 'true'} THEN regexp_replace({x}, '\\s+', '', 'g') IN "
               f"({', '.join(_lit(lab) for lab in labels)}) ELSE false END, false)")
     cols = ", ".join(f"{e} AS x{j}" for j, e in enumerate(plan.exprs))
-    one = f"SELECT {plan.row_sql or 'NULL'}::BIGINT AS r, {cols} FROM {plan.source} AS s"
-    keep = (f"r, {expr.get('name', 'NULL')}::VARCHAR AS name, {unit_sql}::VARCHAR AS unit, "
+    f_sql, unit, month = each
+    one = (f"SELECT {plan.row_sql or 'NULL'}::BIGINT AS r, ({f_sql})::USMALLINT AS fi, ({unit})::VARCHAR AS u0, "
+           f"({month})::VARCHAR AS m0, {cols} FROM {plan.reads(files_sql)} AS s")
+    keep = (f"r, fi, {expr.get('name', 'NULL')}::VARCHAR AS name, {unit_sql}::VARCHAR AS unit, "
             f"{month_sql}::VARCHAR AS month, {repeat} AS hr")
-    return build(one, skip, file_no, expr["id"], keep,
+    return build(one, skip, expr["id"], keep,
                  [(expr[n], fields[n].scale, n in numbers) for n in amounts], bool(gross), extra)
 
 

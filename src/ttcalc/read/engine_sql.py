@@ -85,10 +85,11 @@ def _ascii(col: str, wide: str, narrow: str) -> str:
     return f"(CASE WHEN strlen({col}) = length({col}) THEN {col} ELSE translate({col}, {lit(wide)}, {lit(narrow)}) END)"
 
 
-def build(one: str, skip: str, file_no: int, ident: str, keep: str, amounts: list, gross: bool,
+def build(one: str, skip: str, ident: str, keep: str, amounts: list, gross: bool,
           extra: str = "r, month, ") -> str:
     """The whole SELECT of table `rows` over `one` (the kept columns x0…): layer by layer, so
-    that DuckDB computes each piece once a row.  keep: SQL of r, name, unit, month, hr.
+    that DuckDB computes each piece once a row.  keep: SQL of r, fi (the file), name, unit,
+    month, hr.
     amounts: (column, scale, is a number) of the gross column alone, else of the components.
     extra: the columns r and month as kept (a data set with no Parquet file and no month column
     keeps neither: less memory).  x: 1 an amount the engine cannot read, 2 an ID not ASCII, 4
@@ -117,7 +118,7 @@ def build(one: str, skip: str, file_no: int, ident: str, keep: str, amounts: lis
     gs = ", ".join(f"g{j}" for j in range(len(amounts)))
     fen = " + ".join(f"coalesce(f{j}, 0)" for j in range(len(amounts)))
     bad = " OR ".join(f"b{j}" for j in range(len(amounts))) + (" OR g0 IS NULL" if gross else "")
-    base = "r, k, name, unit, month, hr"
+    base = "r, fi, k, name, unit, month, hr"
     two = (f"SELECT {keep}, {skip} AS k, {_ascii(ident, '０１２３４５６７８９Ｘｘ' + chr(0x3000), '0123456789Xx ')} AS i0, "
            f"{', '.join(g2)} FROM ({one})")
     clean = f"upper(trim(trim(regexp_replace(i0, '\\s+', '', 'g'), {lit(_STRIP)}), {lit(chr(39) + chr(34) + '`')}))"
@@ -130,7 +131,7 @@ def build(one: str, skip: str, file_no: int, ident: str, keep: str, amounts: lis
     five = (f"SELECT {base}, na, fast, t, (CASE WHEN fast THEN 3 ELSE {id_kind('t')} END)::UTINYINT AS kind, "
             f"(CASE WHEN fast THEN TRY_CAST(t AS BIGINT) END) AS n18, "
             f"({fen})::BIGINT AS fen, (CASE WHEN {bad} THEN 1 ELSE 0 END)::UTINYINT AS a FROM ({four})")
-    return (f"SELECT {file_no}::USMALLINT AS f, {extra}k, p, key, (CASE WHEN key IS NULL AND kind > 1 AND p <> 2 "
+    return (f"SELECT fi AS f, {extra}k, p, key, (CASE WHEN key IS NULL AND kind > 1 AND p <> 2 "
             f"THEN t END) AS oid, name, unit, fen, (a + (CASE WHEN na THEN 2 ELSE 0 END) "
             f"+ (CASE WHEN hr THEN 4 ELSE 0 END))::UTINYINT AS x FROM ({id_sql(five)})")
 
