@@ -43,7 +43,7 @@ LAYOUTS = [{"titles": 1, "unit": False}, {"titles": 0, "unit": True}, {"titles":
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 2**32 - 1), files=st.integers(2, 7), cap=st.sampled_from([2, 3, 500]),
        named=st.sampled_from(["county", "month"]))
-def test_files_of_one_layout_read_together(run, monkeypatch, used, tmp_path, seed, files, cap, named):
+def test_files_of_one_layout_read_together(run, monkeypatch, used, tmp_path, seed, files, cap, named):  # noqa: F811
     import tempfile
     from pathlib import Path
 
@@ -60,7 +60,7 @@ def test_files_of_one_layout_read_together(run, monkeypatch, used, tmp_path, see
     both(run, monkeypatch, used, [folder])
 
 
-def test_a_scan_of_many_files_numbers_rows_per_file(run, monkeypatch, used, tmp_path):
+def test_a_scan_of_many_files_numbers_rows_per_file(run, monkeypatch, used, tmp_path):  # noqa: F811
     """Rows of the third file of one scan are numbered in that file, and its title names its
     unit: the warnings and the per-unit figures say so."""
     used.clear()
@@ -77,7 +77,7 @@ def test_a_scan_of_many_files_numbers_rows_per_file(run, monkeypatch, used, tmp_
 
 
 @pytest.mark.parametrize("second", ["int64", "int32"])
-def test_parquet_files_join_a_scan_only_of_the_same_types(run, monkeypatch, used, tmp_path, second):
+def test_parquet_files_join_a_scan_only_of_the_same_types(run, monkeypatch, used, tmp_path, second):  # noqa: F811
     import decimal
 
     import pyarrow as pa
