@@ -150,7 +150,7 @@ def id_sql(rows: str) -> str:
     one = f"SELECT *, {shaped} AS shaped, {m17} AS m17, {last} AS v FROM ({rows})"
     halves = (f"SELECT *, TRY_CAST(m17 // {10**9} AS INTEGER) AS h, TRY_CAST(m17 % {10**9} AS INTEGER) AS l "
               f"FROM ({one})")
-    two = (f"SELECT *, (12 - ({_weighted('h', 'l')}) % 11) % 11 AS cv, {_birth_ok('((h % 100) * 1000000 + l // 1000)')} "
+    two = (f"SELECT *, (12 - ({_weighted('h', 'l')}) % 11) % 11 AS cv, {_birth_ok('h', 'l')} "
            f"AS bok FROM ({halves})")
     value = "(m17 * 10 + v)"  # shaped, all digits: the number written; only for the few whose check is wrong
     numeric = (f"(v <> 10 AND {value} > {2 ** 53} AND "
@@ -175,19 +175,40 @@ def key_of(text: str) -> str:
             f"+ (CASE WHEN right({text}, 1) = 'X' THEN 10 ELSE TRY_CAST(right({text}, 1) AS INTEGER) END) END)")
 
 
-def _weighted(h: str, l: str) -> str:
-    """The GB 11643 weighted sum of the 17 digits whose first 8 are the number `h`, last 9 `l`."""
-    return " + ".join([f"{w} * (({h} // {10 ** (7 - k)}) % 10)" for k, w in enumerate(WEIGHTS[:8])] +
-                      [f"{w} * (({l} // {10 ** (8 - k)}) % 10)" for k, w in enumerate(WEIGHTS[8:])])
+def _chunk_sums(first: int, size: int) -> str:
+    """A SQL list: for each value c of the `size` digits at positions first… of the 17, the
+    weighted sum of those digits (GB 11643 weights)."""
+    weights = WEIGHTS[first:first + size]
+    sums = []
+    for c in range(10 ** size):
+        digits = [(c // 10 ** (size - 1 - i)) % 10 for i in range(size)]
+        sums.append(sum(d * w for d, w in zip(digits, weights)))
+    return "[" + ",".join(map(str, sums)) + "]"
 
 
-def _birth_ok(b: str) -> str:
-    """Whether the number YYYYMMDD `b` is a real date in 1900 or later (cells.idcard._births_ok).
-    The days of a month by arithmetic: a long IN list becomes a join in DuckDB."""
-    y, m, d = f"({b} // 10000)", f"(({b} // 100) % 100)", f"({b} % 100)"
+def _weighted(h: str, l: str) -> str:  # noqa: E741
+    """The GB 11643 weighted sum of the 17 digits whose first 8 are the number `h`, last 9 `l`:
+    six looked-up chunks of at most three digits (a handful of integer operations a row, where
+    one digit at a time takes 34 divisions)."""
+    chunks = [(f"({h} // 100000)", 0, 3), (f"(({h} // 100) % 1000)", 3, 3), (f"({h} % 100)", 6, 2),
+              (f"({l} // 1000000)", 8, 3), (f"(({l} // 1000) % 1000)", 11, 3), (f"({l} % 1000)", 14, 3)]
+    return " + ".join(f"{_chunk_sums(first, size)}[{c} + 1]" for c, first, size in chunks)
+
+
+# per month and day (MMDD, 0…1231): 1 a day of every year, 2 the 29th of February, else 0
+_DAYS = "[" + ",".join("1" if 1 <= md // 100 <= 12 and 1 <= md % 100 <= (29 if md // 100 == 2 else 30 + (
+    (md // 100 + md // 800) % 2)) and md != 229 else "2" if md == 229 else "0" for md in range(1232)) + "]"
+
+
+def _birth_ok(h: str, l: str) -> str:  # noqa: E741
+    """Whether the birth date of the 17 digits whose first 8 are `h`, last 9 `l` (digits 7 to
+    14: YYYYMMDD) is a real date in 1900 or later (cells.idcard._births_ok): the month and day
+    looked up, the year's leap only asked of the 29th of February.  (A long IN list would
+    become a join in DuckDB.)"""
+    y, md = f"(({h} % 100) * 100 + {l} // 10000000)", f"(({l} // 1000) % 10000)"
+    day = f"{_DAYS}[{md} + 1]"
     leap = f"(({y} % 4 = 0 AND {y} % 100 <> 0) OR {y} % 400 = 0)"
-    days = f"(CASE WHEN {m} = 2 THEN (CASE WHEN {leap} THEN 29 ELSE 28 END) ELSE 30 + ({m} + {m} // 8) % 2 END)"
-    return f"coalesce({y} >= 1900 AND {m} BETWEEN 1 AND 12 AND {d} BETWEEN 1 AND {days}, false)"
+    return f"coalesce({y} >= 1900 AND (CASE {day} WHEN 1 THEN true WHEN 2 THEN {leap} ELSE false END), false)"
 
 
 _SCI = r"[+-]?\d*\.?\d*E[+-]?\d+"
