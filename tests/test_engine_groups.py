@@ -113,3 +113,17 @@ def test_groups_follow_the_layout(tmp_path):
 
     assert grouped(500) == [[0, 2, 4], [1, 5], [3]]
     assert grouped(2) == [[0, 2], [4], [1, 5], [3]]
+
+
+@pytest.mark.parametrize("spellings", [("utf-8-sig", "\n"), ("utf-8", "\r\n")])
+def test_one_scan_over_files_with_and_without_a_bom_or_crlf(run, monkeypatch, used, tmp_path, spellings):  # noqa: F811
+    """A byte-order mark or CRLF line ends on some files of one layout only: each file's rows
+    still start after its own header."""
+    used.clear()
+    encoding, newline = spellings
+    for k in range(4):
+        rows = [["序号", "单位", "姓名", "身份证号", "应发合计"]]
+        rows += [[i + 1, f"第{k}中学", f"教师{k}-{i}", _id(k * 10 + i), f"{i + 1}.00"] for i in range(3 + k)]
+        _csv(tmp_path / f"county-{k}.csv", rows, *((encoding, newline) if k % 2 else ("utf-8", "\n")))
+    got = both(run, monkeypatch, used, [tmp_path])
+    assert got["figures"]["payroll_rows"] == 3 + 4 + 5 + 6
