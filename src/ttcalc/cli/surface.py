@@ -149,6 +149,9 @@ class Words:
     def parse_args(self, ctx, args):
         """Click's parsing, with the extra-arguments error worded here and every usage error
         knowing its command (for the "see … --help" hint)."""
+        from ttcalc.cli.coerce import install
+
+        install(self.get_params(ctx))  # text, paths and choices coerced without building pydantic adapters
         allowed = ctx.allow_extra_args
         ctx.allow_extra_args = True
         try:
