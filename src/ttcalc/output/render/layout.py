@@ -12,7 +12,6 @@ import re
 import shutil
 import sys
 
-from wcwidth import wcswidth, wcwidth
 
 GAP = 2
 MIN_COL = 6
@@ -31,7 +30,9 @@ def terminal_width() -> int:
 
 
 def dw(text: str) -> int:
-    """Display width of one line."""
+    """Display width of one line (wcwidth imported here: a JSON run never needs it)."""
+    from wcwidth import wcswidth, wcwidth
+
     n = wcswidth(text)
     if n >= 0:
         return n
