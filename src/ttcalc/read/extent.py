@@ -206,10 +206,16 @@ def outside(rows: int, cols: int) -> str:
 def matches(text: bytes, pattern: str) -> bool:
     """Whether RE2 finds `pattern` in the bytes, read as Latin-1 (linear, in C, the GIL released;
     a character cut in two at a chunk's end is no obstacle)."""
+    import struct
+
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    return pc.any(pc.match_substring_regex(pa.array([text], pa.binary()), pattern)).as_py()
+    # the bytes themselves as the array's data (no copy of a 4 MB chunk, whose fresh pages the
+    # system would fault in one by one)
+    one = pa.Array.from_buffers(pa.binary(), 1, [None, pa.py_buffer(struct.pack("<ii", 0, len(text))),
+                                                  pa.py_buffer(text)])
+    return pc.any(pc.match_substring_regex(one, pattern)).as_py()
 
 
 def _walk(path: Path, fh, sheet: str, limits: Limits) -> tuple[int, int]:
