@@ -29,7 +29,7 @@ from pathlib import Path
 
 from ttcalc.core.warn import Warn
 from ttcalc.read.engine_lists import duplicates, id_warnings, person_ids, skipped_rows
-from ttcalc.read.engine_plan import FILES, Fallback, Plan, plan_csv, plan_parquet, select_sql
+from ttcalc.read.engine_plan import FILES, Fallback, Plan, path_lit, plan_csv, plan_parquet, select_sql
 
 ENV_MIN = "TTCALC_ENGINE_MIN_BYTES"  # the data set size from which DuckDB reads (tests set 0)
 
@@ -148,10 +148,10 @@ def _fill(engine: Engine, plans: list, sch) -> None:
             units = [plans[n].unit or origin.unit_of_file(plans[n].path) for n in group]
             months = [plans[n].month for n in group]
             if len(group) == 1:
-                files = lit(str(plans[group[0]].path))
+                files = path_lit(plans[group[0]].path)
                 each = (str(group[0]), lit(units[0]), lit(months[0]) if months[0] else "NULL")
             else:  # one scan of the files: each row's file by its index in the list
-                files = _list([lit(str(plans[n].path)) for n in group])
+                files = _list([path_lit(plans[n].path) for n in group])
                 at = "[s.file_index::INTEGER + 1]"
                 each = (_list(map(str, group)) + at, _list(map(lit, units)) + at,
                         _list([lit(m) if m else "NULL" for m in months]) + at)
@@ -194,6 +194,8 @@ def _groups(plans: list, sch, extra: str) -> list[list[int]]:
     groups: dict = {}
     for n, plan in enumerate(plans):
         key = (select_sql(plan, sch, FILES, ("f", "u", "m"), extra), plan.types)
+        if any(str(d[0]).lower() == "file_index" for d in plan.types):
+            key = n  # a Parquet column of that name hides the scan's file_index: a scan of its own
         found = groups.setdefault(key, [[]])
         if len(found[-1]) == GROUP_FILES:
             found.append([])

@@ -93,8 +93,8 @@ def plan_parquet(path: Path, sch, maps: dict, con) -> Plan:
     with path.open("rb") as fh:
         if fh.read(4) != b"PAR1":
             raise Fallback("not Parquet")
-    source = f"read_parquet({_lit(str(path))})"
-    schema = con.execute(f"SELECT name, num_children FROM parquet_schema({_lit(str(path))})").fetchall()
+    source = f"read_parquet({path_lit(path)})"
+    schema = con.execute(f"SELECT name, num_children FROM parquet_schema({path_lit(path)})").fetchall()
     raw = [name for name, _ in schema[1:]]
     if any(children for _, children in schema[1:]) or len(set(raw)) < len(raw):
         raise Fallback("nested columns or two of one name")  # DuckDB would rename the second
@@ -151,6 +151,23 @@ def _header(grid: list, sch, maps: dict, path: Path):
         raise Fallback("no ID column")
     title = [str(v) for r in grid[:header.first_row - 1] for v in r if v]
     return header, title
+
+
+def path_lit(path) -> str:
+    """A SQL literal naming the file `path` alone: DuckDB reads a path holding *, ? or [ as a
+    glob pattern (第[1]中学.csv would read 第1中学.csv; a*b.csv every a…b.csv, and a list of
+    paths would number the files it found, not those named), so each of them is written as a
+    class of its own ([[], [*], [?]: that character alone).  A POSIX path holding a backslash
+    too cannot be spelled so (DuckDB's glob takes it for a separator): read the usual way."""
+    import os
+    import re
+
+    text = str(path)
+    if re.search(r"[*?\[]", text):
+        if "\\" in text and os.sep == "/":
+            raise Fallback("a backslash in a path with glob characters")
+        text = re.sub(r"([*?\[])", r"[\1]", text)
+    return _lit(text)
 
 
 def _lit(text: str) -> str:
