@@ -94,3 +94,18 @@ def test_a_parquet_column_named_file_index(run, monkeypatch, used, tmp_path, col
     got = both(run, monkeypatch, used, [tmp_path])
     units = {u["unit"]: u["payroll_total"] for u in got["by_unit"]}
     assert units == {f"第{k + 1}中学": f"{500 * (k + 1)}.00" for k in range(3)}
+
+
+@pytest.mark.parametrize("ends", ["\r\r\n", "\r"])
+def test_empty_lines_of_any_line_end(run, monkeypatch, used, tmp_path, ends):  # noqa: F811
+    """Lines ending "\\r\\r\\n" (a CRLF file written through a text mode again: an empty line
+    after each to the columnar reader) or an empty line of a CR-only file ("\\r\\r"): DuckDB
+    skips them, and numbered the rows below otherwise — the columnar reader reads the file."""
+    used.clear()
+    lines = ["某县第1中学2025年3月工资表", ",".join(H), f"1,甲,{_id(1)},100.00"] + \
+        ([""] if ends == "\r" else []) + [f"2,乙,{_id(2)}1,50.00", f"3,丙,{_bad_check(3)},25.00", "合计,,,175"]
+    (tmp_path / "第1中学.csv").write_bytes((ends.join(lines) + ends).encode())
+    _school(tmp_path / "第2中学.csv", 2, 3, 10)
+    got = both(run, monkeypatch, used, [tmp_path], engine_expected=False)
+    rows = sorted((w["file"].rsplit("/", 1)[-1], w["code"], w["row"]) for w in got["warnings"])
+    assert rows[0] == ("第1中学.csv", "id_checksum", 9 if ends == "\r\r\n" else 6)

@@ -226,17 +226,19 @@ class _EmptyLines:
 
     @staticmethod
     def _look(plans) -> bool:
-        # whatever the head's line ends: a CRLF file may hold a bare "\n\n", an LF one "\r\n\r\n"
+        # whatever the head's line ends: a CRLF file may hold a bare "\n\n", an LF one "\r\n\r\n",
+        # a CR one "\r\r"; and "\r\r\n" (CRLF written through a text mode again) is two line ends
+        # to the columnar reader, one to DuckDB
         for plan in plans:  # in chunks (memory stays flat), each overlapping the last by a line end
             chunk = 8 * 2**20
             with plan.path.open("rb") as fh:
                 block = fh.read(chunk)
-                if block.startswith((b"\n", b"\r\n")):
+                if block.startswith((b"\n", b"\r")):
                     return True
                 tail = b""
                 while block:
                     text = tail + block
-                    if text.find(b"\n\n") >= 0 or text.find(b"\n\r\n") >= 0:
+                    if text.find(b"\n\n") >= 0 or text.find(b"\n\r\n") >= 0 or text.find(b"\r\r") >= 0:
                         return True
                     tail = block[-2:]
                     block = fh.read(chunk)
