@@ -109,3 +109,20 @@ def test_empty_lines_of_any_line_end(run, monkeypatch, used, tmp_path, ends):  #
     got = both(run, monkeypatch, used, [tmp_path], engine_expected=False)
     rows = sorted((w["file"].rsplit("/", 1)[-1], w["code"], w["row"]) for w in got["warnings"])
     assert rows[0] == ("第1中学.csv", "id_checksum", 9 if ends == "\r\r\n" else 6)
+
+
+def test_a_folder_named_tilde_is_not_the_home_folder(run, monkeypatch, used, tmp_path):  # noqa: F811
+    """A relative path "~/第1中学.csv" names a folder "~" in the working folder; DuckDB read
+    ~ as the home folder, and a file of the same name there."""
+    used.clear()
+    (tmp_path / "~").mkdir()
+    (tmp_path / "home").mkdir()
+    for k in (1, 2):
+        _school(tmp_path / "~" / f"第{k}中学.csv", k, 3, 10 * k)
+        _school(tmp_path / "home" / f"第{k}中学.csv", k + 5, 4, 9999)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    from pathlib import Path
+
+    got = both(run, monkeypatch, used, [Path("~")])
+    assert got["figures"]["payroll_total"] == "90.00"

@@ -158,11 +158,13 @@ def path_lit(path) -> str:
     glob pattern (第[1]中学.csv would read 第1中学.csv; a*b.csv every a…b.csv, and a list of
     paths would number the files it found, not those named), so each of them is written as a
     class of its own ([[], [*], [?]: that character alone).  A POSIX path holding a backslash
-    too cannot be spelled so (DuckDB's glob takes it for a separator): read the usual way."""
+    too cannot be spelled so (DuckDB's glob takes it for a separator): read the usual way.  The
+    path is made absolute: DuckDB reads a leading "~" as the home folder, where a relative
+    path "~/2025-01.csv" names a folder "~" here."""
     import os
     import re
 
-    text = str(path)
+    text = str(Path(path).absolute())
     if re.search(r"[*?\[]", text):
         if "\\" in text and os.sep == "/":
             raise Fallback("a backslash in a path with glob characters")
