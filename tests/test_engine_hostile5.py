@@ -12,6 +12,8 @@ from __future__ import annotations
 import decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_engine import _bad_check, _csv, _id, both, used  # noqa: F401 — `used` is a fixture
 
 H = ["序号", "姓名", "身份证号", "应发合计"]
@@ -126,3 +128,60 @@ def test_a_folder_named_tilde_is_not_the_home_folder(run, monkeypatch, used, tmp
 
     got = both(run, monkeypatch, used, [Path("~")])
     assert got["figures"]["payroll_total"] == "90.00"
+
+
+NAMES = ["第{m}中学.csv", "第[{m}]中学.csv", "2025-0{m}.csv", "2025-0{m}*.csv", "2025年{m}月.csv", "2025年?月.csv",
+         "it's {m}.csv", "~{m}.csv", "第{m}中学.parquet", "第[{m}]中学.parquet", "2025-0{m}[{k}].parquet"]
+TITLES = ["××区第{k}中学2024年{m}月工资表", "某县教育局{m}月工资发放表", "第{k}小学", "2025年{m}月 工资表"]
+
+
+def _folder_file(rnd, folder, k: int, lay: dict):
+    """One county file of the layout `lay`: CSV (title lines, BOM, CRLF or not) or Parquet."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    m = rnd.randint(1, 3)
+    name = rnd.choice(NAMES).format(k=k, m=m)
+    if (folder / name).exists():
+        name = f"{k}-{name}"
+    header = ["序号"] + (["单位"] if lay["unit"] else []) + ["姓名", "身份证号", "应发合计"]
+    rows = []
+    for i in range(rnd.randint(1, 8)):
+        pid = rnd.randint(0, 6)
+        ident = rnd.choice([_id(pid)] * 4 + [_bad_check(pid), "", _id(pid)[:6] + _id(pid)[8:17]]) if i else _id(pid)
+        rows.append([str(i + 1)] + ([rnd.choice(["一中", "", "二中"])] if lay["unit"] else [])
+                    + [rnd.choice([f"教师{pid}"] * 3 + [""]), ident, f"{rnd.randint(0, 90000) / 100:.2f}"])
+    if name.endswith(".parquet"):
+        cols = list(zip(*rows))
+        data = {h: pa.array([int(v) for v in c], pa.int64()) if h == "序号" else
+                pa.array([decimal.Decimal(v) for v in c], pa.decimal128(12, 2)) if h == "应发合计" else
+                pa.array([v or None for v in c], pa.string()) for h, c in zip(header, cols)}
+        pq.write_table(pa.table(data), folder / name)
+        return
+    extra = []
+    for r in rows:
+        extra.append(r)
+        if rnd.random() < 0.1:
+            extra.append(["小计"] + [""] * (len(header) - 2) + ["1.00"])
+    title = [[rnd.choice(TITLES).format(k=k, m=m)]] * lay["titles"]
+    _csv(folder / name, title + [header] + extra, rnd.choice(["utf-8", "utf-8-sig"]), rnd.choice(["\n", "\r\n"]))
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32 - 1), files=st.integers(2, 8))
+def test_county_folders_with_odd_names(run, monkeypatch, used, tmp_path, seed, files):  # noqa: F811
+    """Folders as county offices send them: names with brackets, stars, question marks,
+    quotes and a leading ~, titles naming the school and month, CSV and Parquet of two layouts
+    interleaved, people met in several files: the engine reports what the columnar reader does."""
+    import random
+    import tempfile
+    from pathlib import Path
+
+    used.clear()
+    rnd = random.Random(seed)
+    folder = Path(tempfile.mkdtemp(dir=tmp_path)) / "某县教育局"
+    folder.mkdir()
+    layouts = [{"unit": rnd.random() < 0.5, "titles": rnd.randint(0, 2)} for _ in range(2)]
+    for k in range(files):
+        _folder_file(rnd, folder, k + 1, rnd.choice(layouts))
+    both(run, monkeypatch, used, [folder])
