@@ -14,7 +14,7 @@ import decimal
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_engine import _bad_check, _csv, _id, both, used  # noqa: F401 — `used` is a fixture
+from test_engine import _bad_check, _csv, _id, _report, both, used  # noqa: F401 — `used` is a fixture
 
 H = ["序号", "姓名", "身份证号", "应发合计"]
 
@@ -185,3 +185,16 @@ def test_county_folders_with_odd_names(run, monkeypatch, used, tmp_path, seed, f
     for k in range(files):
         _folder_file(rnd, folder, k + 1, rnd.choice(layouts))
     both(run, monkeypatch, used, [folder])
+
+
+def test_a_space_after_each_delimiter_of_the_first_line(run, monkeypatch, used, tmp_path):  # noqa: F811
+    """"序号, 姓名, 身份证号, 应发合计": the sniffed dialect skips the space after a delimiter, and
+    the columnar reader reads its first lines so (" 甲" is 甲, and the 甲 without an ID below is
+    the same person); DuckDB kept " 甲", another person — the data set is read the usual way."""
+    used.clear()
+    (tmp_path / "第1中学.csv").write_text("序号, 姓名, 身份证号, 应发合计\n"
+                                        f"1, 甲,{_id(1)},100.00\n2,甲,,5.00\n3, 乙,{_id(3)},7\n", "utf-8")
+    _school(tmp_path / "第2中学.csv", 2, 2, 10)
+    assert _report(run, monkeypatch, [tmp_path], on=True)["figures"]["people"] == 2 + 2  # not 3 + 2
+    used.clear()
+    both(run, monkeypatch, used, [tmp_path], engine_expected=False)

@@ -62,6 +62,8 @@ def plan_csv(path: Path, sch, maps: dict) -> Plan:
     quote = dialect.quotechar or '"'
     if dialect.escapechar or len(dialect.delimiter) != 1:
         raise Fallback("dialect")
+    if dialect.skipinitialspace:  # the columnar reader's head ("序号, 姓名, …") drops a space after
+        raise Fallback("spaces after the delimiter")  # each delimiter (csv module); DuckDB keeps it
     text = text.removeprefix("\ufeff")
     lines = text.splitlines(keepends=True)[:HEAD_LINES]
     if len(lines) < HEAD_LINES and len(head) == HEAD_BYTES:
