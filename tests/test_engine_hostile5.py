@@ -198,3 +198,54 @@ def test_a_space_after_each_delimiter_of_the_first_line(run, monkeypatch, used, 
     assert _report(run, monkeypatch, [tmp_path], on=True)["figures"]["people"] == 2 + 2  # not 3 + 2
     used.clear()
     both(run, monkeypatch, used, [tmp_path], engine_expected=False)
+
+
+def _long(path, k: int, n: int, cells: dict):
+    """A school's CSV of n rows below its header; `cells`: row index -> the line written there."""
+    lines = ["序号,姓名,身份证号,应发合计,备注"]
+    lines += [cells.get(i, f"{i + 1},人{k}-{i},{_id(k * 1000 + i)},{i + 1}.00,") for i in range(n)]
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+
+
+def _agree(run, monkeypatch, used, paths, engine_expected: bool):
+    """As test_engine.both, the reports compared before whether the engine read is."""
+    got = _report(run, monkeypatch, paths, on=True)
+    want = _report(run, monkeypatch, paths, on=False)
+    for key in ("figures", "by_unit", "inputs", "warnings"):
+        assert got.get(key) == want.get(key), key
+    assert used[:1] == [engine_expected]
+    return got
+
+
+@pytest.mark.parametrize("line", [
+    '101,人100,{id},101.00,"注：补发',  # a quote never closed: DuckDB read on to the next one, rows lost
+    '101,人100,{id},"1"01.00,',  # text after a closing quote: DuckDB dropped it (101.00 read 1, or 101.0)
+    '101,"人100"(借调),{id},101.00,',  # and a name so: 人100(借调) to the others
+    '101, "人100",{id},101.00,',  # a space before an opening quote: DuckDB dropped it and the quotes
+])
+def test_quotes_duckdb_reads_otherwise(run, monkeypatch, used, tmp_path, line):  # noqa: F811
+    """Quotes where no quoted field opens or closes, far below the head (the columnar reader
+    reads such lines with pyarrow, as the csv module does): DuckDB (strict_mode off) read them
+    otherwise — the data set is read the usual way.  Row 141 names 人100 without an ID: the
+    same person as row 101 only where its name reads 人100."""
+    used.clear()
+    _long(tmp_path / "第1中学.csv", 1, 150, {100: line.format(id=_id(1100)), 110: f'111,人1-110,{_id(1110)},111.00,"注"',
+                                            140: "141,人100,,141.00,"})
+    _school(tmp_path / "第2中学.csv", 2, 2, 10)
+    _agree(run, monkeypatch, used, [tmp_path], engine_expected=False)
+
+
+def test_well_formed_quotes_keep_the_engine(run, monkeypatch, used, tmp_path):  # noqa: F811
+    """Quoted fields as spreadsheets write them (every field quoted, doubled quotes inside, a
+    delimiter inside, empty ones) are read by the engine."""
+    used.clear()
+    rows = [["序号", "单位", "姓名", "身份证号", "应发合计", "备注"]]
+    rows += [[i + 1, '第"一"中学', f"教师{i}", _id(i), f"{1000 + i:,}.50", ["", "a,b", '"x"', ","][i % 4]]
+             for i in range(120)]
+    import csv as csv_module
+
+    for k, quoting in enumerate([csv_module.QUOTE_ALL, csv_module.QUOTE_MINIMAL]):
+        with (tmp_path / f"第{k}中学.csv").open("w", newline="", encoding="utf-8") as fh:
+            csv_module.writer(fh, quoting=quoting).writerows(rows)
+    got = both(run, monkeypatch, used, [tmp_path])
+    assert got["figures"]["payroll_rows"] == 240

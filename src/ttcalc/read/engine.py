@@ -167,7 +167,7 @@ def _fill(engine: Engine, plans: list, sch) -> None:
         months = [f"WHEN {n} THEN {lit(p.month)}" for n, p in enumerate(plans) if p.month]
         engine.month = f"(CASE f {' '.join(months)} END)" if months else "NULL::VARCHAR"
     if found:
-        raise Fallback("empty lines")
+        raise Fallback(found)
     engine.files = [p.path for p in plans]
     engine.offsets = [0] * len(plans)  # a file's rows lie together, in its order: the first one's rowid
     if not all(p.row_sql for p in plans):
@@ -215,8 +215,10 @@ class _Probe:
 
 
 class _EmptyLines:
-    """Whether any CSV holds an empty line (DuckDB skips them, and the rows below would be
-    misnumbered): looked for in a thread while DuckDB reads."""
+    """Whether any CSV holds what DuckDB reads otherwise than the columnar reader: an empty line
+    (DuckDB skips them, and the rows below would be misnumbered) or a quote not where a quoted
+    field opens or closes (engine_plan.bad_quotes) — looked for in a thread while DuckDB reads.
+    The reason, or "" when there is none."""
     def __init__(self, plans: list):
         from concurrent.futures import ThreadPoolExecutor
 
@@ -225,28 +227,40 @@ class _EmptyLines:
         self.future = self.pool.submit(self._look, csvs) if csvs else None
 
     @staticmethod
-    def _look(plans) -> bool:
+    def _look(plans) -> str:
+        from ttcalc.read.engine_plan import bad_quotes
+
         # whatever the head's line ends: a CRLF file may hold a bare "\n\n", an LF one "\r\n\r\n",
         # a CR one "\r\r"; and "\r\r\n" (CRLF written through a text mode again) is two line ends
         # to the columnar reader, one to DuckDB
         for plan in plans:  # in chunks (memory stays flat), each overlapping the last by a line end
             chunk = 8 * 2**20
+            quotes = bad_quotes(plan.delim or ",", plan.quote or '"')
             with plan.path.open("rb") as fh:
                 block = fh.read(chunk)
                 if block.startswith((b"\n", b"\r")):
-                    return True
-                tail = b""
+                    return "empty lines"
+                tail, lines = b"", b"\n"  # lines: the whole lines not yet looked at for quotes
+                block = block[3:] if block.startswith(b"\xef\xbb\xbf") else block
                 while block:
                     text = tail + block
                     if text.find(b"\n\n") >= 0 or text.find(b"\n\r\n") >= 0 or text.find(b"\r\r") >= 0:
-                        return True
+                        return "empty lines"
                     tail = block[-2:]
+                    lines += block
+                    cut = max(lines.rfind(b"\n"), lines.rfind(b"\r"))
+                    if cut > 0:
+                        if quotes(lines[:cut + 1]):
+                            return "quotes"
+                        lines = lines[cut:]
                     block = fh.read(chunk)
-        return False
+                if quotes(lines + b"\n"):
+                    return "quotes"
+        return ""
 
-    def result(self) -> bool:
+    def result(self) -> str:
         if self.future is None:
-            return False
+            return ""
         try:
             return self.future.result()
         finally:

@@ -31,6 +31,8 @@ class Plan:
     row_sql: str  # SQL giving the data row's 0-based position, or "" (rowid order)
     newline: bytes = b"\n"
     types: tuple = ()  # a Parquet file's column types: files read together must agree
+    delim: str = ""  # a CSV's delimiter and quote character (engine._EmptyLines)
+    quote: str = ""
 
     def reads(self, files_sql: str) -> str:
         """The source over `files_sql` (a path literal, or a list of them: one scan)."""
@@ -62,8 +64,6 @@ def plan_csv(path: Path, sch, maps: dict) -> Plan:
     quote = dialect.quotechar or '"'
     if dialect.escapechar or len(dialect.delimiter) != 1:
         raise Fallback("dialect")
-    if dialect.skipinitialspace:  # the columnar reader's head ("序号, 姓名, …") drops a space after
-        raise Fallback("spaces after the delimiter")  # each delimiter (csv module); DuckDB keeps it
     text = text.removeprefix("\ufeff")
     lines = text.splitlines(keepends=True)[:HEAD_LINES]
     if len(lines) < HEAD_LINES and len(head) == HEAD_BYTES:
@@ -76,13 +76,29 @@ def plan_csv(path: Path, sch, maps: dict) -> Plan:
     grid = [[(r[i] if i < len(r) and r[i] != "" else None) for i in keep] for r in head_rows]
     header, title = _header(grid[:40], sch, maps, path)
     skip = header.last_row
+    if dialect.skipinitialspace and _spaced(head_rows[skip:], lines[skip:], dialect, keep, header):
+        raise Fallback("spaces after the delimiter")
     cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
     source = (f"read_csv({FILES}, skip={skip}, header=false, auto_detect=false, columns={{{cols}}}, "
               f"delim={_lit(dialect.delimiter)}, quote={_lit(quote)}, escape={_lit(quote)}, null_padding=true, "
               f"strict_mode=false, encoding='utf-8', parallel=true)")
     exprs = [f"NULLIF(s.c{i}, '')" for i in keep]
     newline = b"\r\n" if b"\r\n" in head else b"\n"
-    return Plan(path, header, title, source, exprs, [], skip + 1, "", newline)
+    return Plan(path, header, title, source, exprs, [], skip + 1, "", newline, delim=dialect.delimiter, quote=quote)
+
+
+def _spaced(rows: list, lines: list, dialect, keep: list, header) -> bool:
+    """A dialect sniffed to skip the space after a delimiter (a first line "序号, 姓名, …", or
+    of a single cell): the columnar reader reads its first lines so (csv module), " 甲" as 甲,
+    where DuckDB keeps the space.  Whether that changes a data row of the head in a column
+    that keeps it (the name, a month, an amount, the lead columns; not the unit and the ID,
+    trimmed either way).  Lines further down are read by pyarrow, as DuckDB reads them — but
+    for a line of another width (csv module again): left as it is."""
+    as_is = list(csv.reader(io.StringIO("".join(lines), newline=""), dialect, skipinitialspace=False))
+    trimmed = {c.index for c in header.columns if c.field in ("unit", "id")}
+    look = [i for j, i in enumerate(keep) if j not in trimmed]
+    return any([r[i] if i < len(r) else "" for i in look] != [a[i] if i < len(a) else "" for i in look]
+               for r, a in zip(rows, as_is))
 
 
 def plan_parquet(path: Path, sch, maps: dict, con) -> Plan:
@@ -153,6 +169,28 @@ def _header(grid: list, sch, maps: dict, path: Path):
         raise Fallback("no ID column")
     title = [str(v) for r in grid[:header.first_row - 1] for v in r if v]
     return header, title
+
+
+def bad_quotes(delim: str, quote: str):
+    """A test of whole lines of a CSV (bytes starting and ending with a line end): whether a
+    quote stands where DuckDB reads it otherwise than the csv module and pyarrow do.  They
+    read alike the quoted fields that open at a line's start or after a delimiter, double the
+    quotes inside, span no line end and close before a delimiter or the line's end; DuckDB
+    (strict_mode off) drops what follows a closing quote ("100"5 is 100, not 1005; "张三"(借调)
+    is 张三), the spaces before an opening one, and reads an unclosed quote on to the next
+    quote, lines later (the rows between lost).  So: any quote left once those fields are
+    taken out (a"b too, which all read alike: it cannot be told from the others)."""
+    import re
+
+    d, q = re.escape(delim.encode()), re.escape(quote.encode())
+    inside = rb"[^\r\n" + q + rb"]*"
+    field = re.compile(q + rb"(?<=[\r\n" + d + rb"]" + q + rb")" + inside + rb"(?:" + q + q + inside + rb")*" + q
+                       + rb"(?=[\r\n" + d + rb"])")  # the quote first: re looks for it fast
+    byte = quote.encode()
+
+    def test(lines: bytes) -> bool:
+        return byte in lines and byte in field.sub(b"", lines)
+    return test
 
 
 def path_lit(path) -> str:
