@@ -249,3 +249,31 @@ def test_well_formed_quotes_keep_the_engine(run, monkeypatch, used, tmp_path):  
             csv_module.writer(fh, quoting=quoting).writerows(rows)
     got = both(run, monkeypatch, used, [tmp_path])
     assert got["figures"]["payroll_rows"] == 240
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(st.lists(st.text(alphabet='a1," \u5f20', max_size=6), min_size=1, max_size=4),
+                      min_size=1, max_size=5))
+def test_lines_bad_quotes_passes_read_alike(tmp_path, lines):
+    """Whatever lines bad_quotes lets through, DuckDB (as the engine reads a CSV) and the csv
+    module read into the same cells."""
+    import csv as csv_module
+    import io
+
+    import duckdb
+
+    from ttcalc.read.engine_plan import bad_quotes
+
+    text = "\n".join(",".join(cells) for cells in lines) + "\n"
+    if bad_quotes(",", '"')(b"\n" + text.encode()) or any(not ",".join(cells) for cells in lines):
+        return  # quotes the engine does not read, or an empty line (engine._EmptyLines)
+    want = list(csv_module.reader(io.StringIO(text, newline="")))
+    width = max(len(r) for r in want)
+    path = tmp_path / "x.csv"
+    path.write_text(text, "utf-8")
+    cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
+    got = duckdb.connect().execute(
+        f"SELECT * FROM read_csv('{path}', header=false, auto_detect=false, columns={{{cols}}}, delim=',', "
+        f"quote='\"', escape='\"', null_padding=true, strict_mode=false, encoding='utf-8', parallel=true)").fetchall()
+    assert [[c or None for c in r] for r in got] == [[(r[i] if i < len(r) else "") or None for i in range(width)]
+                                                     for r in want]
