@@ -277,3 +277,21 @@ def test_lines_bad_quotes_passes_read_alike(tmp_path, lines):
         f"quote='\"', escape='\"', null_padding=true, strict_mode=false, encoding='utf-8', parallel=true)").fetchall()
     assert [[c or None for c in r] for r in got] == [[(r[i] if i < len(r) else "") or None for i in range(width)]
                                                      for r in want]
+
+
+def test_a_short_line_below_the_head_with_a_space_after_a_delimiter(run, monkeypatch, used, tmp_path):  # noqa: F811
+    """A one-cell title line: the sniffed dialect skips the space after a delimiter.  pyarrow
+    reads the lines below the head as DuckDB does, but a line of another width goes to the csv
+    module (read.bigfiles), which reads ", 人100" as 人100 — the same person as the row without
+    an ID below; DuckDB kept " 人100", another person."""
+    used.clear()
+    lines = ["某县第1中学工资表", "序号,姓名,身份证号,应发合计,备注"]
+    lines += [f"{i + 1},人{i},{_id(1000 + i)},{i + 1}.00," for i in range(150)]
+    lines[102] = f"101, 人100,{_id(1100)},101.00"  # four fields of five
+    lines[142] = "141,人100,,141.00,"
+    (tmp_path / "第1中学.csv").write_text("\n".join(lines) + "\n", "utf-8")
+    _agree(run, monkeypatch, used, [tmp_path], engine_expected=False)
+    lines[102] = f"101, 人100,{_id(1100)},101.00,"  # of the head's width: pyarrow keeps the space too
+    (tmp_path / "第1中学.csv").write_text("\n".join(lines) + "\n", "utf-8")
+    used.clear()
+    _agree(run, monkeypatch, used, [tmp_path], engine_expected=True)

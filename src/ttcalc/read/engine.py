@@ -214,6 +214,29 @@ class _Probe:
         self.used, self.unit, self.unit_source, self.warnings = True, None, None, []
 
 
+def _spaced(part: bytes, space, above: int, plan) -> bool:
+    """Whether a data line of `part` (whole lines, from a line end) holding a delimiter and a
+    space is read otherwise by the columnar reader (engine_plan.spaced_line); `above`: lines
+    at the start of part that are no data (the title and header)."""
+    import re
+
+    from ttcalc.read.engine_plan import spaced_line
+
+    start, done = 0, -1
+    if above:
+        ends = [m.end() for m in re.finditer(rb"\r\n|\r|\n", part[:(above + 1) * 65536])][:above + 1]
+        start = ends[-1] if ends else len(part)
+    for m in space.finditer(part, start):
+        if m.start() <= done:
+            continue
+        first = max(part.rfind(b"\n", 0, m.start()), part.rfind(b"\r", 0, m.start())) + 1
+        ends = [e for e in (part.find(b"\n", m.end()), part.find(b"\r", m.end())) if e >= 0]
+        done = min(ends) if ends else len(part)
+        if spaced_line(part[first:done].decode("utf-8", "replace"), plan):
+            return True
+    return False
+
+
 class _EmptyLines:
     """Whether any CSV holds what DuckDB reads otherwise than the columnar reader: an empty line
     (DuckDB skips them, and the rows below would be misnumbered) or a quote not where a quoted
@@ -228,6 +251,8 @@ class _EmptyLines:
 
     @staticmethod
     def _look(plans) -> str:
+        import re
+
         from ttcalc.read.engine_plan import bad_quotes
 
         # whatever the head's line ends: a CRLF file may hold a bare "\n\n", an LF one "\r\n\r\n",
@@ -236,6 +261,8 @@ class _EmptyLines:
         for plan in plans:  # in chunks (memory stays flat), each overlapping the last by a line end
             chunk = 8 * 2**20
             quotes = bad_quotes(plan.delim or ",", plan.quote or '"')
+            space, above = (re.compile(re.escape(plan.delim.encode() + b" ")) if plan.spaced else None,
+                            plan.first_row - 1)  # above: the title and header lines, read alike
             with plan.path.open("rb") as fh:
                 block = fh.read(chunk)
                 if block.startswith((b"\n", b"\r")):
@@ -252,10 +279,14 @@ class _EmptyLines:
                     if cut > 0:
                         if quotes(lines[:cut + 1]):
                             return "quotes"
-                        lines = lines[cut:]
+                        if space and _spaced(lines[:cut + 1], space, above, plan):
+                            return "spaces after the delimiter"
+                        lines, above = lines[cut:], 0
                     block = fh.read(chunk)
                 if quotes(lines + b"\n"):
                     return "quotes"
+                if space and _spaced(lines + b"\n", space, above, plan):
+                    return "spaces after the delimiter"
         return ""
 
     def result(self) -> str:

@@ -33,6 +33,8 @@ class Plan:
     types: tuple = ()  # a Parquet file's column types: files read together must agree
     delim: str = ""  # a CSV's delimiter and quote character (engine._EmptyLines)
     quote: str = ""
+    spaced: tuple = ()  # the dialect skips the space after a delimiter: the columns it must not change, and
+    width: int = 0  # the number of fields of a line of the head (engine._EmptyLines)
 
     def reads(self, files_sql: str) -> str:
         """The source over `files_sql` (a path literal, or a list of them: one scan)."""
@@ -76,7 +78,8 @@ def plan_csv(path: Path, sch, maps: dict) -> Plan:
     grid = [[(r[i] if i < len(r) and r[i] != "" else None) for i in keep] for r in head_rows]
     header, title = _header(grid[:40], sch, maps, path)
     skip = header.last_row
-    if dialect.skipinitialspace and _spaced(head_rows[skip:], lines[skip:], dialect, keep, header):
+    spaced = _spaced_columns(keep, header) if dialect.skipinitialspace else ()
+    if spaced and _spaced(head_rows[skip:], lines[skip:], dialect, spaced):
         raise Fallback("spaces after the delimiter")
     cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
     source = (f"read_csv({FILES}, skip={skip}, header=false, auto_detect=false, columns={{{cols}}}, "
@@ -84,21 +87,37 @@ def plan_csv(path: Path, sch, maps: dict) -> Plan:
               f"strict_mode=false, encoding='utf-8', parallel=true)")
     exprs = [f"NULLIF(s.c{i}, '')" for i in keep]
     newline = b"\r\n" if b"\r\n" in head else b"\n"
-    return Plan(path, header, title, source, exprs, [], skip + 1, "", newline, delim=dialect.delimiter, quote=quote)
+    return Plan(path, header, title, source, exprs, [], skip + 1, "", newline, delim=dialect.delimiter, quote=quote,
+                spaced=spaced, width=width)
 
 
-def _spaced(rows: list, lines: list, dialect, keep: list, header) -> bool:
+def _spaced_columns(keep: list, header) -> tuple:
+    """The columns (of the file) whose cells a space skipped after a delimiter would change:
+    the name, a month, an amount, the lead columns; not the unit and the ID, trimmed either way."""
+    trimmed = {c.index for c in header.columns if c.field in ("unit", "id")}
+    return tuple(i for j, i in enumerate(keep) if j not in trimmed)
+
+
+def _spaced(rows: list, lines: list, dialect, look: tuple) -> bool:
     """A dialect sniffed to skip the space after a delimiter (a first line "序号, 姓名, …", or
     of a single cell): the columnar reader reads its first lines so (csv module), " 甲" as 甲,
     where DuckDB keeps the space.  Whether that changes a data row of the head in a column
-    that keeps it (the name, a month, an amount, the lead columns; not the unit and the ID,
-    trimmed either way).  Lines further down are read by pyarrow, as DuckDB reads them — but
-    for a line of another width (csv module again): left as it is."""
+    `look`.  Lines further down are read by pyarrow, as DuckDB reads them — but for a line of
+    another width: engine._EmptyLines looks at those."""
     as_is = list(csv.reader(io.StringIO("".join(lines), newline=""), dialect, skipinitialspace=False))
-    trimmed = {c.index for c in header.columns if c.field in ("unit", "id")}
-    look = [i for j, i in enumerate(keep) if j not in trimmed]
     return any([r[i] if i < len(r) else "" for i in look] != [a[i] if i < len(a) else "" for i in look]
                for r, a in zip(rows, as_is))
+
+
+def spaced_line(line: str, plan) -> bool:
+    """Whether the columnar reader reads a data line below the head otherwise than DuckDB: a
+    line of another width than the head's (pyarrow leaves it to the csv module, which skips
+    the space after a delimiter) where that changes a cell of plan.spaced."""
+    as_is = next(csv.reader([line], delimiter=plan.delim, quotechar=plan.quote), [])
+    if len(as_is) == plan.width:
+        return False
+    skipped = next(csv.reader([line], delimiter=plan.delim, quotechar=plan.quote, skipinitialspace=True), [])
+    return any((as_is[i] if i < len(as_is) else "") != (skipped[i] if i < len(skipped) else "") for i in plan.spaced)
 
 
 def plan_parquet(path: Path, sch, maps: dict, con) -> Plan:
