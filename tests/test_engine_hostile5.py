@@ -295,3 +295,18 @@ def test_a_short_line_below_the_head_with_a_space_after_a_delimiter(run, monkeyp
     (tmp_path / "第1中学.csv").write_text("\n".join(lines) + "\n", "utf-8")
     used.clear()
     _agree(run, monkeypatch, used, [tmp_path], engine_expected=True)
+
+
+def test_doubled_quotes_past_the_sniffed_sample(run, monkeypatch, used, tmp_path):  # noqa: F811
+    """Lines wide enough that line 61 lies past the 8 KB the dialect is sniffed from: no ""
+    there, so the sniffed dialect does not read "张""三" as 张"三 — the columnar reader reads its
+    first 64 lines so (张"三"), DuckDB and pyarrow as 张"三, the name of the row without an ID
+    further down (one person counted once, not twice)."""
+    used.clear()
+    pad = "," + ",".join(f"{k}.00" for k in range(30))
+    lines = ["序号,姓名,身份证号,应发合计," + ",".join(f"项目{k}" for k in range(30))]
+    lines += [f"{i + 1},人{i},{_id(1000 + i)},{i + 1}.00{pad}" for i in range(150)]
+    lines[60] = f'60,"张""三",{_id(1060)},60.00{pad}'
+    lines[120] = f'120,"张""三",,120.00{pad}'
+    (tmp_path / "第1中学.csv").write_text("\n".join(lines) + "\n", "utf-8")
+    _agree(run, monkeypatch, used, [tmp_path], engine_expected=False)

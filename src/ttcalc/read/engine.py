@@ -214,25 +214,26 @@ class _Probe:
         self.used, self.unit, self.unit_source, self.warnings = True, None, None, []
 
 
-def _spaced(part: bytes, space, above: int, plan) -> bool:
-    """Whether a data line of `part` (whole lines, from a line end) holding a delimiter and a
-    space is read otherwise by the columnar reader (engine_plan.spaced_line); `above`: lines
-    at the start of part that are no data (the title and header)."""
+def _otherwise(part: bytes, marks, above: int, plan) -> bool:
+    """Whether a data line of `part` (whole lines, from a line end) holding one of `marks` (a
+    delimiter and a space, doubled quotes) is read otherwise by the columnar reader
+    (engine_plan.reads_otherwise); `above`: lines at the start of part that are no data (the
+    title and header)."""
     import re
 
-    from ttcalc.read.engine_plan import spaced_line
+    from ttcalc.read.engine_plan import reads_otherwise
 
     start, done = 0, -1
     if above:
         ends = [m.end() for m in re.finditer(rb"\r\n|\r|\n", part[:(above + 1) * 65536])][:above + 1]
         start = ends[-1] if ends else len(part)
-    for m in space.finditer(part, start):
+    for m in marks.finditer(part, start):
         if m.start() <= done:
             continue
         first = max(part.rfind(b"\n", 0, m.start()), part.rfind(b"\r", 0, m.start())) + 1
         ends = [e for e in (part.find(b"\n", m.end()), part.find(b"\r", m.end())) if e >= 0]
         done = min(ends) if ends else len(part)
-        if spaced_line(part[first:done].decode("utf-8", "replace"), plan):
+        if reads_otherwise(part[first:done].decode("utf-8", "replace"), plan):
             return True
     return False
 
@@ -261,7 +262,12 @@ class _EmptyLines:
         for plan in plans:  # in chunks (memory stays flat), each overlapping the last by a line end
             chunk = 8 * 2**20
             quotes = bad_quotes(plan.delim or ",", plan.quote or '"')
-            space, above = (re.compile(re.escape(plan.delim.encode() + b" ")) if plan.spaced else None,
+            marks = [re.escape(plan.delim.encode() + b" ")] if plan.sniffed and plan.sniffed[0] else []
+            edge = b"[\\r\\n" + re.escape(plan.delim.encode()) + b"]"  # doubled quotes but an empty field's
+            twice = re.escape(plan.quote.encode() * 2)
+            marks += [b"(?<!" + edge + b")" + twice + b"|" + twice + b"(?!" + edge + b")"] \
+                if plan.sniffed and not plan.sniffed[1] else []
+            space, above = (re.compile(b"|".join(marks)) if marks else None,
                             plan.first_row - 1)  # above: the title and header lines, read alike
             with plan.path.open("rb") as fh:
                 block = fh.read(chunk)
@@ -279,14 +285,14 @@ class _EmptyLines:
                     if cut > 0:
                         if quotes(lines[:cut + 1]):
                             return "quotes"
-                        if space and _spaced(lines[:cut + 1], space, above, plan):
-                            return "spaces after the delimiter"
+                        if space and _otherwise(lines[:cut + 1], space, above, plan):
+                            return "a dialect DuckDB does not read"
                         lines, above = lines[cut:], 0
                     block = fh.read(chunk)
                 if quotes(lines + b"\n"):
                     return "quotes"
-                if space and _spaced(lines + b"\n", space, above, plan):
-                    return "spaces after the delimiter"
+                if space and _otherwise(lines + b"\n", space, above, plan):
+                    return "a dialect DuckDB does not read"
         return ""
 
     def result(self) -> str:

@@ -33,8 +33,10 @@ class Plan:
     types: tuple = ()  # a Parquet file's column types: files read together must agree
     delim: str = ""  # a CSV's delimiter and quote character (engine._EmptyLines)
     quote: str = ""
-    spaced: tuple = ()  # the dialect skips the space after a delimiter: the columns it must not change, and
-    width: int = 0  # the number of fields of a line of the head (engine._EmptyLines)
+    sniffed: tuple = ()  # (skipinitialspace, doublequote) of a dialect DuckDB does not read, else ()
+    look: tuple = ()  # the columns (of the file) such a dialect must not change (engine._EmptyLines)
+    trimmed: frozenset = frozenset()  # of them, those trimmed whatever the reader (the unit, the ID)
+    width: int = 0  # the number of fields of a line of the head
 
     def reads(self, files_sql: str) -> str:
         """The source over `files_sql` (a path literal, or a list of them: one scan)."""
@@ -78,9 +80,12 @@ def plan_csv(path: Path, sch, maps: dict) -> Plan:
     grid = [[(r[i] if i < len(r) and r[i] != "" else None) for i in keep] for r in head_rows]
     header, title = _header(grid[:40], sch, maps, path)
     skip = header.last_row
-    spaced = _spaced_columns(keep, header) if dialect.skipinitialspace else ()
-    if spaced and _spaced(head_rows[skip:], lines[skip:], dialect, spaced):
-        raise Fallback("spaces after the delimiter")
+    sniffed = (bool(dialect.skipinitialspace), bool(dialect.doublequote))
+    sniffed = () if sniffed == (False, True) else sniffed
+    look = tuple(keep)
+    if sniffed and any(_otherwise(row, line, dialect.delimiter, quote, sniffed, look, trimmed=_trimmed(keep, header))
+                       for row, line in zip(head_rows[skip:], lines[skip:])):
+        raise Fallback("a dialect DuckDB does not read")
     cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
     source = (f"read_csv({FILES}, skip={skip}, header=false, auto_detect=false, columns={{{cols}}}, "
               f"delim={_lit(dialect.delimiter)}, quote={_lit(quote)}, escape={_lit(quote)}, null_padding=true, "
@@ -88,36 +93,38 @@ def plan_csv(path: Path, sch, maps: dict) -> Plan:
     exprs = [f"NULLIF(s.c{i}, '')" for i in keep]
     newline = b"\r\n" if b"\r\n" in head else b"\n"
     return Plan(path, header, title, source, exprs, [], skip + 1, "", newline, delim=dialect.delimiter, quote=quote,
-                spaced=spaced, width=width)
+                sniffed=sniffed, look=look if sniffed else (), trimmed=frozenset(_trimmed(keep, header)), width=width)
 
 
-def _spaced_columns(keep: list, header) -> tuple:
-    """The columns (of the file) whose cells a space skipped after a delimiter would change:
-    the name, a month, an amount, the lead columns; not the unit and the ID, trimmed either way."""
-    trimmed = {c.index for c in header.columns if c.field in ("unit", "id")}
-    return tuple(i for j, i in enumerate(keep) if j not in trimmed)
+def _trimmed(keep: list, header) -> set:
+    """The columns (of the file) whose text is trimmed, whatever the reader: the unit and the ID."""
+    return {keep[c.index] for c in header.columns if c.field in ("unit", "id")}
 
 
-def _spaced(rows: list, lines: list, dialect, look: tuple) -> bool:
-    """A dialect sniffed to skip the space after a delimiter (a first line "序号, 姓名, …", or
-    of a single cell): the columnar reader reads its first lines so (csv module), " 甲" as 甲,
-    where DuckDB keeps the space.  Whether that changes a data row of the head in a column
-    `look`.  Lines further down are read by pyarrow, as DuckDB reads them — but for a line of
-    another width: engine._EmptyLines looks at those."""
-    as_is = list(csv.reader(io.StringIO("".join(lines), newline=""), dialect, skipinitialspace=False))
-    return any([r[i] if i < len(r) else "" for i in look] != [a[i] if i < len(a) else "" for i in look]
-               for r, a in zip(rows, as_is))
+def _otherwise(row, line: str, delim: str, quote: str, sniffed: tuple, look: tuple, trimmed: set) -> bool:
+    """Whether the csv module, with the sniffed dialect (a space skipped after a delimiter, or
+    doubled quotes not read as one: a first line "序号, 姓名" or of a single cell, a sample
+    without ""), reads a line (its cells `row`, or None: read here) otherwise than DuckDB and
+    pyarrow read it, in a column of `look` (of `trimmed`, but for leading spaces).  The
+    columnar reader reads the lines of the head so, and below them the lines of another width
+    than the head's (read.bigfiles)."""
+    if row is None:
+        row = next(csv.reader([line], delimiter=delim, quotechar=quote, skipinitialspace=sniffed[0],
+                              doublequote=sniffed[1]), [])
+    duck = next(csv.reader([line.rstrip("\r\n")], delimiter=delim, quotechar=quote), [])
+    for i in look:
+        a, b = (row[i] if i < len(row) else ""), (duck[i] if i < len(duck) else "")
+        if a != b and not (i in trimmed and a.lstrip(" ") == b.lstrip(" ")):
+            return True
+    return False
 
 
-def spaced_line(line: str, plan) -> bool:
-    """Whether the columnar reader reads a data line below the head otherwise than DuckDB: a
-    line of another width than the head's (pyarrow leaves it to the csv module, which skips
-    the space after a delimiter) where that changes a cell of plan.spaced."""
-    as_is = next(csv.reader([line], delimiter=plan.delim, quotechar=plan.quote), [])
-    if len(as_is) == plan.width:
-        return False
-    skipped = next(csv.reader([line], delimiter=plan.delim, quotechar=plan.quote, skipinitialspace=True), [])
-    return any((as_is[i] if i < len(as_is) else "") != (skipped[i] if i < len(skipped) else "") for i in plan.spaced)
+def reads_otherwise(line: str, plan) -> bool:
+    """Whether the columnar reader reads a data line below the head otherwise than DuckDB: one
+    of another width than the head's, and a sniffed dialect that changes a cell of it."""
+    cells = next(csv.reader([line], delimiter=plan.delim, quotechar=plan.quote), [])
+    return len(cells) != plan.width and _otherwise(None, line, plan.delim, plan.quote, plan.sniffed, plan.look,
+                                                   plan.trimmed)
 
 
 def plan_parquet(path: Path, sch, maps: dict, con) -> Plan:
