@@ -29,7 +29,7 @@ from pathlib import Path
 
 from ttcalc.core.warn import Warn
 from ttcalc.read.engine_lists import duplicates, id_warnings, person_ids, skipped_rows
-from ttcalc.read.engine_plan import FILES, Fallback, Plan, plan_csv, plan_parquet, select_sql
+from ttcalc.read.engine_plan import FILES, Fallback, Plan, path_lit, plan_csv, plan_parquet, select_sql
 
 ENV_MIN = "TTCALC_ENGINE_MIN_BYTES"  # the data set size from which DuckDB reads (tests set 0)
 
@@ -148,10 +148,10 @@ def _fill(engine: Engine, plans: list, sch) -> None:
             units = [plans[n].unit or origin.unit_of_file(plans[n].path) for n in group]
             months = [plans[n].month for n in group]
             if len(group) == 1:
-                files = lit(str(plans[group[0]].path))
+                files = path_lit(plans[group[0]].path)
                 each = (str(group[0]), lit(units[0]), lit(months[0]) if months[0] else "NULL")
             else:  # one scan of the files: each row's file by its index in the list
-                files = _list([lit(str(plans[n].path)) for n in group])
+                files = _list([path_lit(plans[n].path) for n in group])
                 at = "[s.file_index::INTEGER + 1]"
                 each = (_list(map(str, group)) + at, _list(map(lit, units)) + at,
                         _list([lit(m) if m else "NULL" for m in months]) + at)
@@ -167,7 +167,7 @@ def _fill(engine: Engine, plans: list, sch) -> None:
         months = [f"WHEN {n} THEN {lit(p.month)}" for n, p in enumerate(plans) if p.month]
         engine.month = f"(CASE f {' '.join(months)} END)" if months else "NULL::VARCHAR"
     if found:
-        raise Fallback("empty lines")
+        raise Fallback(found)
     engine.files = [p.path for p in plans]
     engine.offsets = [0] * len(plans)  # a file's rows lie together, in its order: the first one's rowid
     if not all(p.row_sql for p in plans):
@@ -194,6 +194,8 @@ def _groups(plans: list, sch, extra: str) -> list[list[int]]:
     groups: dict = {}
     for n, plan in enumerate(plans):
         key = (select_sql(plan, sch, FILES, ("f", "u", "m"), extra), plan.types)
+        if any(str(d[0]).lower() == "file_index" for d in plan.types):
+            key = n  # a Parquet column of that name hides the scan's file_index: a scan of its own
         found = groups.setdefault(key, [[]])
         if len(found[-1]) == GROUP_FILES:
             found.append([])
@@ -212,9 +214,35 @@ class _Probe:
         self.used, self.unit, self.unit_source, self.warnings = True, None, None, []
 
 
+def _otherwise(part: bytes, marks, above: int, plan) -> bool:
+    """Whether a data line of `part` (whole lines, from a line end) holding one of `marks` (a
+    delimiter and a space, doubled quotes) is read otherwise by the columnar reader
+    (engine_plan.reads_otherwise); `above`: lines at the start of part that are no data (the
+    title and header)."""
+    import re
+
+    from ttcalc.read.engine_plan import reads_otherwise
+
+    start, done = 0, -1
+    if above:
+        ends = [m.end() for m in re.finditer(rb"\r\n|\r|\n", part[:(above + 1) * 65536])][:above + 1]
+        start = ends[-1] if ends else len(part)
+    for m in marks.finditer(part, start):
+        if m.start() <= done:
+            continue
+        first = max(part.rfind(b"\n", 0, m.start()), part.rfind(b"\r", 0, m.start())) + 1
+        ends = [e for e in (part.find(b"\n", m.end()), part.find(b"\r", m.end())) if e >= 0]
+        done = min(ends) if ends else len(part)
+        if reads_otherwise(part[first:done].decode("utf-8", "replace"), plan):
+            return True
+    return False
+
+
 class _EmptyLines:
-    """Whether any CSV holds an empty line (DuckDB skips them, and the rows below would be
-    misnumbered): looked for in a thread while DuckDB reads."""
+    """Whether any CSV holds what DuckDB reads otherwise than the columnar reader: an empty line
+    (DuckDB skips them, and the rows below would be misnumbered) or a quote not where a quoted
+    field opens or closes (engine_plan.bad_quotes) — looked for in a thread while DuckDB reads.
+    The reason, or "" when there is none."""
     def __init__(self, plans: list):
         from concurrent.futures import ThreadPoolExecutor
 
@@ -223,26 +251,53 @@ class _EmptyLines:
         self.future = self.pool.submit(self._look, csvs) if csvs else None
 
     @staticmethod
-    def _look(plans) -> bool:
-        # whatever the head's line ends: a CRLF file may hold a bare "\n\n", an LF one "\r\n\r\n"
+    def _look(plans) -> str:
+        import re
+
+        from ttcalc.read.engine_plan import bad_quotes
+
+        # whatever the head's line ends: a CRLF file may hold a bare "\n\n", an LF one "\r\n\r\n",
+        # a CR one "\r\r"; and "\r\r\n" (CRLF written through a text mode again) is two line ends
+        # to the columnar reader, one to DuckDB
         for plan in plans:  # in chunks (memory stays flat), each overlapping the last by a line end
             chunk = 8 * 2**20
+            quotes = bad_quotes(plan.delim or ",", plan.quote or '"')
+            marks = [re.escape(plan.delim.encode() + b" ")] if plan.sniffed and plan.sniffed[0] else []
+            edge = b"[\\r\\n" + re.escape(plan.delim.encode()) + b"]"  # doubled quotes but an empty field's
+            twice = re.escape(plan.quote.encode() * 2)
+            marks += [b"(?<!" + edge + b")" + twice + b"|" + twice + b"(?!" + edge + b")"] \
+                if plan.sniffed and not plan.sniffed[1] else []
+            space, above = (re.compile(b"|".join(marks)) if marks else None,
+                            plan.first_row - 1)  # above: the title and header lines, read alike
             with plan.path.open("rb") as fh:
                 block = fh.read(chunk)
-                if block.startswith((b"\n", b"\r\n")):
-                    return True
-                tail = b""
+                if block.startswith((b"\n", b"\r")):
+                    return "empty lines"
+                tail, lines = b"", b"\n"  # lines: the whole lines not yet looked at for quotes
+                block = block[3:] if block.startswith(b"\xef\xbb\xbf") else block
                 while block:
                     text = tail + block
-                    if text.find(b"\n\n") >= 0 or text.find(b"\n\r\n") >= 0:
-                        return True
+                    if text.find(b"\n\n") >= 0 or text.find(b"\n\r\n") >= 0 or text.find(b"\r\r") >= 0:
+                        return "empty lines"
                     tail = block[-2:]
+                    lines += block
+                    cut = max(lines.rfind(b"\n"), lines.rfind(b"\r"))
+                    if cut > 0:
+                        if quotes(lines[:cut + 1]):
+                            return "quotes"
+                        if space and _otherwise(lines[:cut + 1], space, above, plan):
+                            return "a dialect DuckDB does not read"
+                        lines, above = lines[cut:], 0
                     block = fh.read(chunk)
-        return False
+                if quotes(lines + b"\n"):
+                    return "quotes"
+                if space and _otherwise(lines + b"\n", space, above, plan):
+                    return "a dialect DuckDB does not read"
+        return ""
 
-    def result(self) -> bool:
+    def result(self) -> str:
         if self.future is None:
-            return False
+            return ""
         try:
             return self.future.result()
         finally:

@@ -31,6 +31,12 @@ class Plan:
     row_sql: str  # SQL giving the data row's 0-based position, or "" (rowid order)
     newline: bytes = b"\n"
     types: tuple = ()  # a Parquet file's column types: files read together must agree
+    delim: str = ""  # a CSV's delimiter and quote character (engine._EmptyLines)
+    quote: str = ""
+    sniffed: tuple = ()  # (skipinitialspace, doublequote) of a dialect DuckDB does not read, else ()
+    look: tuple = ()  # the columns (of the file) such a dialect must not change (engine._EmptyLines)
+    trimmed: frozenset = frozenset()  # of them, those trimmed whatever the reader (the unit, the ID)
+    width: int = 0  # the number of fields of a line of the head
 
     def reads(self, files_sql: str) -> str:
         """The source over `files_sql` (a path literal, or a list of them: one scan)."""
@@ -74,13 +80,51 @@ def plan_csv(path: Path, sch, maps: dict) -> Plan:
     grid = [[(r[i] if i < len(r) and r[i] != "" else None) for i in keep] for r in head_rows]
     header, title = _header(grid[:40], sch, maps, path)
     skip = header.last_row
+    sniffed = (bool(dialect.skipinitialspace), bool(dialect.doublequote))
+    sniffed = () if sniffed == (False, True) else sniffed
+    look = tuple(keep)
+    if sniffed and any(_otherwise(row, line, dialect.delimiter, quote, sniffed, look, trimmed=_trimmed(keep, header))
+                       for row, line in zip(head_rows[skip:], lines[skip:])):
+        raise Fallback("a dialect DuckDB does not read")
     cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
     source = (f"read_csv({FILES}, skip={skip}, header=false, auto_detect=false, columns={{{cols}}}, "
               f"delim={_lit(dialect.delimiter)}, quote={_lit(quote)}, escape={_lit(quote)}, null_padding=true, "
               f"strict_mode=false, encoding='utf-8', parallel=true)")
     exprs = [f"NULLIF(s.c{i}, '')" for i in keep]
     newline = b"\r\n" if b"\r\n" in head else b"\n"
-    return Plan(path, header, title, source, exprs, [], skip + 1, "", newline)
+    return Plan(path, header, title, source, exprs, [], skip + 1, "", newline, delim=dialect.delimiter, quote=quote,
+                sniffed=sniffed, look=look if sniffed else (), trimmed=frozenset(_trimmed(keep, header)), width=width)
+
+
+def _trimmed(keep: list, header) -> set:
+    """The columns (of the file) whose text is trimmed, whatever the reader: the unit and the ID."""
+    return {keep[c.index] for c in header.columns if c.field in ("unit", "id")}
+
+
+def _otherwise(row, line: str, delim: str, quote: str, sniffed: tuple, look: tuple, trimmed: set) -> bool:
+    """Whether the csv module, with the sniffed dialect (a space skipped after a delimiter, or
+    doubled quotes not read as one: a first line "序号, 姓名" or of a single cell, a sample
+    without ""), reads a line (its cells `row`, or None: read here) otherwise than DuckDB and
+    pyarrow read it, in a column of `look` (of `trimmed`, but for leading spaces).  The
+    columnar reader reads the lines of the head so, and below them the lines of another width
+    than the head's (read.bigfiles)."""
+    if row is None:
+        row = next(csv.reader([line], delimiter=delim, quotechar=quote, skipinitialspace=sniffed[0],
+                              doublequote=sniffed[1]), [])
+    duck = next(csv.reader([line.rstrip("\r\n")], delimiter=delim, quotechar=quote), [])
+    for i in look:
+        a, b = (row[i] if i < len(row) else ""), (duck[i] if i < len(duck) else "")
+        if a != b and not (i in trimmed and a.lstrip(" ") == b.lstrip(" ")):
+            return True
+    return False
+
+
+def reads_otherwise(line: str, plan) -> bool:
+    """Whether the columnar reader reads a data line below the head otherwise than DuckDB: one
+    of another width than the head's, and a sniffed dialect that changes a cell of it."""
+    cells = next(csv.reader([line], delimiter=plan.delim, quotechar=plan.quote), [])
+    return len(cells) != plan.width and _otherwise(None, line, plan.delim, plan.quote, plan.sniffed, plan.look,
+                                                   plan.trimmed)
 
 
 def plan_parquet(path: Path, sch, maps: dict, con) -> Plan:
@@ -93,8 +137,8 @@ def plan_parquet(path: Path, sch, maps: dict, con) -> Plan:
     with path.open("rb") as fh:
         if fh.read(4) != b"PAR1":
             raise Fallback("not Parquet")
-    source = f"read_parquet({_lit(str(path))})"
-    schema = con.execute(f"SELECT name, num_children FROM parquet_schema({_lit(str(path))})").fetchall()
+    source = f"read_parquet({path_lit(path)})"
+    schema = con.execute(f"SELECT name, num_children FROM parquet_schema({path_lit(path)})").fetchall()
     raw = [name for name, _ in schema[1:]]
     if any(children for _, children in schema[1:]) or len(set(raw)) < len(raw):
         raise Fallback("nested columns or two of one name")  # DuckDB would rename the second
@@ -151,6 +195,49 @@ def _header(grid: list, sch, maps: dict, path: Path):
         raise Fallback("no ID column")
     title = [str(v) for r in grid[:header.first_row - 1] for v in r if v]
     return header, title
+
+
+def bad_quotes(delim: str, quote: str):
+    """A test of whole lines of a CSV (bytes starting and ending with a line end): whether a
+    quote stands where DuckDB reads it otherwise than the csv module and pyarrow do.  They
+    read alike the quoted fields that open at a line's start or after a delimiter, double the
+    quotes inside, span no line end and close before a delimiter or the line's end; DuckDB
+    (strict_mode off) drops what follows a closing quote ("100"5 is 100, not 1005; "张三"(借调)
+    is 张三), the spaces before an opening one, and reads an unclosed quote on to the next
+    quote, lines later (the rows between lost).  So: any quote but those of such fields, taken
+    from the start (a"b too, which all read alike: it cannot be told from the others).  One
+    match of possessive repeats: nothing to backtrack, nothing built but the match."""
+    import re
+
+    d, q = re.escape(delim.encode()), re.escape(quote.encode())
+    inside = rb"[^\r\n" + q + rb"]*+"
+    field = (q + rb"(?<=[\r\n" + d + rb"]" + q + rb")" + inside + rb"(?:" + q + q + inside + rb")*+" + q
+             + rb"(?=[\r\n" + d + rb"])")
+    good = re.compile(rb"(?:[^" + q + rb"]++|" + field + rb")*+")
+    byte = quote.encode()
+
+    def test(lines: bytes) -> bool:
+        return byte in lines and good.match(lines).end() != len(lines)
+    return test
+
+
+def path_lit(path) -> str:
+    """A SQL literal naming the file `path` alone: DuckDB reads a path holding *, ? or [ as a
+    glob pattern (第[1]中学.csv would read 第1中学.csv; a*b.csv every a…b.csv, and a list of
+    paths would number the files it found, not those named), so each of them is written as a
+    class of its own ([[], [*], [?]: that character alone).  A POSIX path holding a backslash
+    too cannot be spelled so (DuckDB's glob takes it for a separator): read the usual way.  The
+    path is made absolute: DuckDB reads a leading "~" as the home folder, where a relative
+    path "~/2025-01.csv" names a folder "~" here."""
+    import os
+    import re
+
+    text = str(Path(path).absolute())
+    if re.search(r"[*?\[]", text):
+        if "\\" in text and os.sep == "/":
+            raise Fallback("a backslash in a path with glob characters")
+        text = re.sub(r"([*?\[])", r"[\1]", text)
+    return _lit(text)
 
 
 def _lit(text: str) -> str:
