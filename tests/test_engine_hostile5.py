@@ -207,7 +207,7 @@ def _long(path, k: int, n: int, cells: dict):
     path.write_text("\n".join(lines) + "\n", "utf-8")
 
 
-def _agree(run, monkeypatch, used, paths, engine_expected: bool):
+def _agree(run, monkeypatch, used, paths, engine_expected: bool):  # noqa: F811
     """As test_engine.both, the reports compared before whether the engine read is."""
     got = _report(run, monkeypatch, paths, on=True)
     want = _report(run, monkeypatch, paths, on=False)
@@ -266,7 +266,7 @@ def test_lines_bad_quotes_passes_read_alike(tmp_path, lines):
 
     text = "\n".join(",".join(cells) for cells in lines) + "\n"
     if bad_quotes(",", '"')(b"\n" + text.encode()) or any(not ",".join(cells) for cells in lines):
-        return  # quotes the engine does not read, or an empty line (engine._EmptyLines)
+        return  # quotes the engine does not read, or an empty line (engine._LineChecks)
     want = list(csv_module.reader(io.StringIO(text, newline="")))
     width = max(len(r) for r in want)
     path = tmp_path / "x.csv"

@@ -126,7 +126,7 @@ def _fill(engine: Engine, plans: list, sch) -> None:
     from ttcalc.read import layout, origin
     from ttcalc.read.engine_sql import lit
 
-    blank = _EmptyLines(plans)
+    blank = _LineChecks(plans)
     has_r, has_month = any(p.row_sql for p in plans), any("month" in p.header.mapped for p in plans)
     extra = ("r, " if has_r else "") + ("month, " if has_month else "")
     engine.pos = "coalesce(r, rowid)" if has_r else "rowid"
@@ -144,6 +144,7 @@ def _fill(engine: Engine, plans: list, sch) -> None:
                     if found:
                         plan.month, plan.month_source = found, source
                         break
+        created = False
         for group in _groups(plans, sch, extra):
             units = [plans[n].unit or origin.unit_of_file(plans[n].path) for n in group]
             months = [plans[n].month for n in group]
@@ -157,10 +158,10 @@ def _fill(engine: Engine, plans: list, sch) -> None:
                         _list([lit(m) if m else "NULL" for m in months]) + at)
             sql = select_sql(plans[group[0]], sch, files, each, extra)
             try:
-                engine.con.execute(("INSERT INTO rows " if engine.files else "CREATE TABLE rows AS ") + sql)
+                engine.con.execute(("INSERT INTO rows " if created else "CREATE TABLE rows AS ") + sql)
             except duckdb.Error as exc:
                 raise Fallback(f"DuckDB: {str(exc).splitlines()[0][:200]}") from None
-            engine.files += [plans[n].path for n in group]
+            created = True
     finally:
         found = blank.result()
     if not has_month:
@@ -214,7 +215,7 @@ class _Probe:
         self.used, self.unit, self.unit_source, self.warnings = True, None, None, []
 
 
-def _otherwise(part: bytes, marks, above: int, plan) -> bool:
+def _dialect_differs(part: bytes, marks, above: int, plan) -> bool:
     """Whether a data line of `part` (whole lines, from a line end) holding one of `marks` (a
     delimiter and a space, doubled quotes) is read otherwise by the columnar reader
     (engine_plan.reads_otherwise); `above`: lines at the start of part that are no data (the
@@ -238,7 +239,7 @@ def _otherwise(part: bytes, marks, above: int, plan) -> bool:
     return False
 
 
-class _EmptyLines:
+class _LineChecks:
     """Whether any CSV holds what DuckDB reads otherwise than the columnar reader: an empty line
     (DuckDB skips them, and the rows below would be misnumbered) or a quote not where a quoted
     field opens or closes (engine_plan.bad_quotes) — looked for in a thread while DuckDB reads.
@@ -285,13 +286,13 @@ class _EmptyLines:
                     if cut > 0:
                         if quotes(lines[:cut + 1]):
                             return "quotes"
-                        if space and _otherwise(lines[:cut + 1], space, above, plan):
+                        if space and _dialect_differs(lines[:cut + 1], space, above, plan):
                             return "a dialect DuckDB does not read"
                         lines, above = lines[cut:], 0
                     block = fh.read(chunk)
                 if quotes(lines + b"\n"):
                     return "quotes"
-                if space and _otherwise(lines + b"\n", space, above, plan):
+                if space and _dialect_differs(lines + b"\n", space, above, plan):
                     return "a dialect DuckDB does not read"
         return ""
 
